@@ -1,0 +1,38 @@
+"""Admin permission methods answered by the policy module, not by Django's per-model permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from . import policy
+
+
+class PolicyAdminMixin:
+    """Read for every role; write for officers and up; delete for administrators only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return policy.can_view(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.can_view(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return policy.can_edit_summits(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.can_edit_summits(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.can_delete(request.user)
+
+
+class AdminOnlyWriteMixin(PolicyAdminMixin):
+    """Reference data that shapes permissions (desks, users): everyone reads, administrators write."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return policy.is_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.is_admin(request.user)

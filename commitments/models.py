@@ -1,0 +1,323 @@
+"""Commitments, the desks that follow them up, and the rows that record every change.
+
+Business rules live in services.py; the model only states what must always hold (constraints) and
+what can be checked from one row alone (clean).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from summits.models import Party, Person, Summit
+from summits.validators import validate_time_zone
+
+from .workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
+
+
+def default_desk_time_zone() -> str:
+    return settings.PLEDGEBOOK_TIME_ZONE
+
+
+class Desk(models.Model):
+    """A ministry unit that follows commitments up, e.g. the Russian Federation Division."""
+
+    name = models.CharField(max_length=200, unique=True)
+    time_zone = models.CharField(
+        max_length=64, default=default_desk_time_zone, validators=[validate_time_zone],
+        help_text="Deadlines of this desk's commitments end at midnight in this zone.",
+    )
+    parties = models.ManyToManyField(Party, blank=True, related_name="desks", help_text="Parties this desk covers.")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="DeskMembership", related_name="desks")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class DeskMembership(models.Model):
+    class Role(models.TextChoices):
+        OFFICER = "officer", "Desk officer"
+        SUPERVISOR = "supervisor", "Supervisor"
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["desk", "user"], name="deskmembership_unique_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.desk}"
+
+
+class Commitment(models.Model):
+    class Kind(models.TextChoices):
+        VISIT = "visit", "Visit"
+        NEGOTIATION = "negotiation", "Negotiation"
+        MEETING = "meeting", "Meeting"
+        INVITATION = "invitation", "Invitation"
+        AGREEMENT = "agreement", "Agreement"
+        INTENT = "intent", "Statement of intent"
+        OTHER = "other", "Other"
+
+    class Modality(models.TextChoices):
+        FIRM = "firm", "Firm (will)"
+        AGREED = "agreed", "Agreed"
+        INTENDS = "intends", "Intends"
+        READY = "ready", "Is ready to"
+        HOPES = "hopes", "Hopes / would like"
+        SHOULD = "should", "Should"
+        WILL_CONSIDER = "will_consider", "Will consider"
+
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        QUARTER = "quarter", "Quarter"
+        YEAR = "year", "Year"
+        FISCAL_YEAR = "fiscal_year", "Fiscal year"
+        NONE = "none", "No deadline"
+
+    class ConditionState(models.TextChoices):
+        NONE = "", "—"
+        PENDING = "pending", "Pending"
+        MET = "met", "Met"
+        FAILED = "failed", "Failed"
+
+    # Source
+    summit = models.ForeignKey(Summit, on_delete=models.PROTECT, related_name="commitments")
+    quote = models.TextField(help_text="The exact words of the record: a verbatim span of the summit's source text.")
+    quote_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    source_ref = models.CharField(
+        max_length=40, blank=True, verbose_name="paragraph", help_text='Paragraph reference, e.g. "2.(2).3".'
+    )
+
+    # Who
+    made_by = models.ManyToManyField(
+        Party, related_name="commitments_made", help_text="One party, or several for a joint commitment."
+    )
+    speaker = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments")
+    counterparty = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments_owed"
+    )
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="commitments")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_commitments"
+    )
+    watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="watched_commitments")
+
+    # What
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    level = models.CharField(max_length=120, blank=True, help_text='e.g. "foreign-ministerial and expert level".')
+    modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.FIRM)
+
+    # When: a window, because diplomatic deadlines are phrases, not dates.
+    due_phrase = models.CharField(max_length=200, blank=True, help_text='As written, e.g. "within the year".')
+    due_from = models.DateField(null=True, blank=True, help_text="Earliest day of the window, if any.")
+    due_by = models.DateField(null=True, blank=True, help_text="Last day of the window (inclusive).")
+    due_precision = models.CharField(max_length=20, choices=Precision.choices, default=Precision.NONE)
+    due_rule = models.CharField(max_length=60, blank=True, help_text="The rule used to read the phrase.")
+    original_due_by = models.DateField(null=True, blank=True, editable=False)
+
+    # Condition: "if specific developments are achieved ..."
+    condition_text = models.TextField(blank=True, verbose_name="condition")
+    condition_state = models.CharField(
+        max_length=10, choices=ConditionState.choices, blank=True, default=ConditionState.NONE
+    )
+
+    # Links
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="prepares",
+        help_text="Commitments that must happen first (the Foreign Minister's visit prepares the Prime Minister's).",
+    )
+    reciprocal = models.ManyToManyField(
+        "self", symmetrical=True, blank=True,
+        help_text="The other side of the same undertaking (Japan sends ↔ Russia receives).",
+    )
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
+    )
+
+    # Workflow state; changed only by services.commitment_transition.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False)
+    status_changed_at = models.DateTimeField(editable=False)
+    fulfilled_on_time = models.BooleanField(null=True, editable=False)
+    overdue_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last transition, update or deadline move: what "stale" is measured from.
+    last_activity_at = models.DateTimeField(editable=False)
+    # Optimistic locking: every write compares and increments it (services._version_claim).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    history = HistoricalRecords(
+        m2m_fields=[made_by, watchers], excluded_fields=["updated_at", "last_activity_at", "quote_start"]
+    )
+
+    class Meta:
+        ordering = ["due_by", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_from__isnull=True) | Q(due_by__isnull=True) | Q(due_from__lte=models.F("due_by")),
+                name="commitment_window_ordered",
+                violation_error_message="The window cannot start after it ends: due from is after due by.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(condition_text="") & Q(condition_state=""))
+                | (~Q(condition_text="") & Q(condition_state__in=["pending", "met", "failed"])),
+                name="commitment_condition_state_needs_condition",
+                violation_error_message="A condition state needs a condition, and a condition needs a state.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="commitment_status_valid"
+            ),
+        ]
+        indexes = [
+            # Triage lists: open commitments by deadline ("due in 7 days", "overdue").
+            models.Index(fields=["status", "due_by"], name="commitment_status_due_by"),
+            # The "overdue" filter and the sweep read only flagged rows.
+            models.Index(
+                fields=["overdue_since"], name="commitment_overdue_since", condition=Q(overdue_since__isnull=False)
+            ),
+            # "Stale": open commitments ordered by last activity.
+            models.Index(fields=["status", "last_activity_at"], name="commitment_status_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def is_conditional(self) -> bool:
+        return bool(self.condition_text)
+
+    @property
+    def condition_pending(self) -> bool:
+        return self.condition_state == self.ConditionState.PENDING
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.due_from and self.due_by and self.due_from > self.due_by:
+            errors.setdefault("due_from", []).append(
+                f"The window cannot start after it ends: due from {self.due_from:%d %b %Y} is after "
+                f"due by {self.due_by:%d %b %Y}."
+            )
+        if self.condition_state and not self.condition_text.strip():
+            errors.setdefault("condition_state", []).append(
+                "A condition state needs a condition: write the condition, or clear the state."
+            )
+        if self.condition_text.strip() and not self.condition_state:
+            self.condition_state = self.ConditionState.PENDING
+        if self.summit_id is not None and self.quote:
+            text = self.summit.source_text
+            if not text:
+                errors.setdefault("quote", []).append(
+                    "The summit has no source text yet: add the published record to the summit first."
+                )
+            elif self.quote not in text:
+                errors.setdefault("quote", []).append(
+                    "The quote is not a verbatim span of the summit's source text. Copy the words exactly "
+                    "as published (same spelling, punctuation and spacing)."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def locate_quote(self) -> int | None:
+        """Where the quote starts in the source text (first occurrence), or None."""
+        index = self.summit.source_text.find(self.quote) if self.quote else -1
+        return index if index >= 0 else None
+
+    def due_day_ended(self, today: date) -> bool:
+        """True once the whole due_by day has passed for a desk whose local date is `today`."""
+        return self.due_by is not None and today > self.due_by
+
+
+class StatusChange(models.Model):
+    """One row per transition: the commitment's workflow history and, later, a notification source."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField()
+    occurred_on = models.DateField(help_text="When it happened, which may be before it was recorded.")
+    note = models.TextField(blank=True)
+    evidence_url = models.URLField(max_length=500, blank=True)
+    on_time = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["commitment", "-recorded_at"], name="statuschange_commitment_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or 'created'} → {self.get_to_status_display()}"
+
+
+class Update(models.Model):
+    """A progress note, optionally with evidence and the later meeting that carries it."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField()
+    note = models.TextField()
+    evidence_url = models.URLField(max_length=500, blank=True)
+    evidence_summit = models.ForeignKey(
+        Summit, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence_updates",
+        help_text="A later meeting whose record shows progress on this commitment.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.note[:60]
+
+
+class DeadlineChange(models.Model):
+    class ChangeClass(models.TextChoices):
+        RENEGOTIATED = "renegotiated", "Renegotiated"
+        POSTPONED = "postponed", "Postponed by mutual agreement"
+        CORRECTED = "corrected", "Corrected (data entry)"
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deadline_changes")
+    old_due_from = models.DateField(null=True, blank=True)
+    old_due_by = models.DateField(null=True, blank=True)
+    new_due_from = models.DateField(null=True, blank=True)
+    new_due_by = models.DateField(null=True, blank=True)
+    old_due_phrase = models.CharField(max_length=200, blank=True)
+    new_due_phrase = models.CharField(max_length=200, blank=True)
+    reason = models.TextField()
+    change_class = models.CharField(max_length=20, choices=ChangeClass.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.old_due_by} → {self.new_due_by} ({self.get_change_class_display()})"

@@ -1,0 +1,130 @@
+"""Who may do what. The one place that answers; the admin asks it now, the API will too.
+
+A user's role comes from their group (Viewer, Desk officer, Supervisor) or superuser status; the
+desks where they may act come from their desk memberships. The effective right on a desk is the
+lower of the two, so a "Supervisor" who is only an officer member of a desk acts there as an officer,
+and removing someone from a group takes effect on every desk at once.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from .workflow import is_reopening
+
+if TYPE_CHECKING:
+    from .models import Commitment
+
+GROUP_VIEWER = "Viewer"
+GROUP_OFFICER = "Desk officer"
+GROUP_SUPERVISOR = "Supervisor"
+ROLE_GROUPS = (GROUP_VIEWER, GROUP_OFFICER, GROUP_SUPERVISOR)
+
+
+class Role(IntEnum):
+    NONE = 0
+    VIEWER = 1
+    OFFICER = 2
+    SUPERVISOR = 3
+    ADMIN = 4
+
+
+_GROUP_ROLE = {GROUP_VIEWER: Role.VIEWER, GROUP_OFFICER: Role.OFFICER, GROUP_SUPERVISOR: Role.SUPERVISOR}
+_MEMBERSHIP_ROLE = {"officer": Role.OFFICER, "supervisor": Role.SUPERVISOR}
+_CACHE = "_pledgebook_policy_cache"
+
+
+def _facts(user: Any) -> tuple[Role, dict[int, Role]]:
+    """The user's global role and effective role per desk, computed once per user object (2 queries)."""
+    cached = getattr(user, _CACHE, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        facts: tuple[Role, dict[int, Role]] = (Role.NONE, {})
+    elif user.is_superuser:
+        facts = (Role.ADMIN, {})
+    else:
+        group_names = set(user.groups.values_list("name", flat=True))
+        role = max((_GROUP_ROLE[name] for name in group_names if name in _GROUP_ROLE), default=Role.NONE)
+        desks: dict[int, Role] = {}
+        if role >= Role.OFFICER:
+            for desk_id, member_role in user.desk_memberships.values_list("desk_id", "role"):
+                desks[desk_id] = min(role, _MEMBERSHIP_ROLE[member_role])
+        facts = (role, desks)
+    setattr(user, _CACHE, facts)
+    return facts
+
+
+def forget(user: Any) -> None:
+    """Drop the cached facts (after changing the user's groups or desks in the same request)."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def role_of(user: Any) -> Role:
+    return _facts(user)[0]
+
+
+def is_admin(user: Any) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def can_view(user: Any) -> bool:
+    """Every role reads everything; outsiders (no role, not staff) read nothing."""
+    return bool(getattr(user, "is_staff", False)) and role_of(user) >= Role.VIEWER
+
+
+def desk_role(user: Any, desk_id: int | None) -> Role:
+    role, desks = _facts(user)
+    if role == Role.ADMIN:
+        return Role.ADMIN
+    if desk_id is None or not can_view(user):
+        return Role.NONE
+    return desks.get(desk_id, Role.VIEWER if role >= Role.VIEWER else Role.NONE)
+
+
+def editable_desk_ids(user: Any) -> set[int] | None:
+    """Desks whose commitments the user may edit; None means every desk (administrators)."""
+    role, desks = _facts(user)
+    if role == Role.ADMIN:
+        return None
+    if not can_view(user):
+        return set()
+    return {desk_id for desk_id, desk_role_ in desks.items() if desk_role_ >= Role.OFFICER}
+
+
+def can_add_commitment(user: Any) -> bool:
+    editable = editable_desk_ids(user)
+    return editable is None or bool(editable)
+
+
+def can_edit_commitment(user: Any, commitment: Commitment) -> bool:
+    return desk_role(user, commitment.desk_id) >= Role.OFFICER
+
+
+def can_supervise(user: Any, commitment: Commitment) -> bool:
+    """Reopen, move deadlines, receive escalations: supervisors of the commitment's desk."""
+    return desk_role(user, commitment.desk_id) >= Role.SUPERVISOR
+
+
+def can_move_deadline(user: Any, commitment: Commitment) -> bool:
+    return can_supervise(user, commitment)
+
+
+def can_transition(user: Any, commitment: Commitment, to_status: str) -> bool:
+    if not can_edit_commitment(user, commitment):
+        return False
+    if is_reopening(commitment.status, to_status):
+        return can_supervise(user, commitment)
+    return True
+
+
+def can_edit_summits(user: Any) -> bool:
+    """Officers and up record meetings; viewers only read them."""
+    return can_view(user) and role_of(user) >= Role.OFFICER
+
+
+def can_delete(user: Any) -> bool:
+    """Deleting loses history; only administrators may, and only where nothing depends on the row."""
+    return is_admin(user)

@@ -1,0 +1,128 @@
+"""Reads: the questions staff ask of commitments (overdue, due soon, stale, mine), set-based.
+
+"Overdue" is judged per desk: a deadline ends at midnight at the end of the `due_by` day in the
+desk's own time zone. Desks are few and their zones fewer, so each question becomes one OR-ed
+condition per distinct zone — an indexable range on `due_by` — not a per-row computation.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from .models import Commitment, Desk
+from .workflow import TRACKED_STATUSES
+
+
+def local_today(time_zone: str, now: datetime) -> date:
+    """The calendar day it is at `now` on the clock of `time_zone`."""
+    return now.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
+
+
+def desk_time_zones() -> list[str]:
+    return sorted(set(Desk.objects.values_list("time_zone", flat=True)))
+
+
+def _per_zone(now: datetime, build: Any) -> Q:
+    condition = Q(pk__in=[])
+    for zone in desk_time_zones():
+        condition |= Q(desk__time_zone=zone) & build(local_today(zone, now))
+    return condition
+
+
+def tracked_q() -> Q:
+    return Q(status__in=TRACKED_STATUSES)
+
+
+def unconditional_or_met_q() -> Q:
+    # A pending condition suspends the deadline; a failed one lapses the commitment (closed).
+    return Q(condition_state__in=["", Commitment.ConditionState.MET])
+
+
+def overdue_q(now: datetime) -> Q:
+    """Open, tracked, not waiting on a condition, and past the end of its due_by day locally."""
+    return tracked_q() & unconditional_or_met_q() & _per_zone(now, lambda today: Q(due_by__lt=today))
+
+
+def due_within_q(now: datetime, days: int) -> Q:
+    """Open and due between today and `days` days from today (inclusive), locally per desk."""
+    return tracked_q() & _per_zone(
+        now, lambda today: Q(due_by__gte=today, due_by__lte=today + timedelta(days=days))
+    )
+
+
+def stale_q(now: datetime) -> Q:
+    return tracked_q() & Q(last_activity_at__lt=now - timedelta(days=settings.PLEDGEBOOK_STALE_DAYS))
+
+
+def condition_pending_q() -> Q:
+    return tracked_q() & Q(condition_state=Commitment.ConditionState.PENDING)
+
+
+def mine_q(user: Any) -> Q:
+    return Q(owner=user) | Q(watchers=user)
+
+
+def commitment_is_overdue(commitment: Commitment, now: datetime) -> bool:
+    """The same rule as overdue_q, for one loaded row (its desk must be loaded)."""
+    if commitment.status not in TRACKED_STATUSES or commitment.due_by is None:
+        return False
+    if commitment.condition_state not in ("", Commitment.ConditionState.MET):
+        return False
+    return local_today(commitment.desk.time_zone, now) > commitment.due_by
+
+
+def commitment_days_overdue(commitment: Commitment, now: datetime) -> int:
+    if not commitment_is_overdue(commitment, now) or commitment.due_by is None:
+        return 0
+    return (local_today(commitment.desk.time_zone, now) - commitment.due_by).days
+
+
+def commitment_is_stale(commitment: Commitment, now: datetime) -> bool:
+    return commitment.status in TRACKED_STATUSES and commitment.last_activity_at < now - timedelta(
+        days=settings.PLEDGEBOOK_STALE_DAYS
+    )
+
+
+def commitment_list() -> QuerySet[Commitment]:
+    """Commitments with what a list row shows, in a fixed number of queries whatever the page size."""
+    return Commitment.objects.select_related("summit", "desk", "owner").prefetch_related("made_by")
+
+
+def dependency_cycle(commitment_id: int, depends_on_ids: list[int]) -> list[str]:
+    """The titles along a dependency cycle that `depends_on_ids` would close, or [] if none.
+
+    Walks the existing depends-on edges from the proposed prerequisites, one query per level, and
+    reports a path back to `commitment_id` (including depending on itself).
+    """
+    through = Commitment.depends_on.through
+    parent: dict[int, int | None] = {pk: None for pk in depends_on_ids}
+    frontier = set(depends_on_ids)
+    found: int | None = commitment_id if commitment_id in frontier else None
+    while frontier and found is None:
+        edges = through.objects.filter(from_commitment_id__in=frontier).values_list(
+            "from_commitment_id", "to_commitment_id"
+        )
+        frontier = set()
+        for source, target in edges:
+            if target in parent:
+                continue
+            parent[target] = source
+            if target == commitment_id:
+                found = target
+                break
+            frontier.add(target)
+    if found is None:
+        return []
+    chain: list[int] = []
+    node = parent.get(commitment_id)
+    while node is not None:
+        chain.append(node)
+        node = parent.get(node)
+    path_ids = [commitment_id, *reversed(chain), commitment_id]
+    titles = dict(Commitment.objects.filter(pk__in=path_ids).values_list("pk", "title"))
+    return [titles[pk] for pk in path_ids]

@@ -1,0 +1,362 @@
+"""Writes. Every change to a commitment goes through one of these functions.
+
+Each takes `now` from its caller (only the edges read the clock), locks the commitment row, checks
+the caller's expected `version` (optimistic locking: a stale form or client gets VersionConflict,
+never a silent overwrite), asks the policy, and writes the change together with the row that records
+it, in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from summits.models import Summit
+
+from . import policy
+from .models import Commitment, DeadlineChange, StatusChange, Update
+from .selectors import local_today
+from .workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, allowed_next, is_reopening, label
+
+
+class WorkflowError(ValidationError):
+    """A change the workflow refuses; the message says what would be accepted instead."""
+
+
+class TransitionNotAllowed(WorkflowError):
+    def __init__(self, from_status: str, to_status: str) -> None:
+        self.from_status = from_status
+        self.to_status = to_status
+        self.allowed = allowed_next(from_status)
+        allowed_text = ", ".join(label(s) for s in self.allowed) or "none"
+        super().__init__(
+            f"A commitment that is {label(from_status)} cannot become {label(to_status)}. "
+            f"Allowed next: {allowed_text}.",
+            code="transition_not_allowed",
+        )
+
+
+@dataclass
+class VersionConflict(Exception):
+    """Someone saved the commitment after the caller loaded it."""
+
+    commitment_id: int
+    expected_version: int
+    current_version: int
+    changed_by: str
+    changed_at: datetime | None
+
+    def __str__(self) -> str:
+        when = f" at {self.changed_at:%d %b %Y %H:%M %Z}" if self.changed_at else ""
+        return (
+            f"This commitment was changed by {self.changed_by}{when} after you opened it "
+            f"(you had version {self.expected_version}, it is now version {self.current_version}). "
+            "Nothing of yours was saved. Reload it to see their change, then apply yours again."
+        )
+
+
+def _display_name(user: Any) -> str:
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
+def _lock(commitment_id: int, expected_version: int | None) -> Commitment:
+    """Lock the row for this transaction and check the caller saw the current version.
+
+    PostgreSQL: SELECT ... FOR UPDATE makes a concurrent writer wait, then see the new version.
+    SQLite: FOR UPDATE is ignored, but transactions are IMMEDIATE (settings), so the whole
+    transaction already holds the database's single write lock.
+    """
+    commitment = Commitment.objects.select_for_update().select_related("desk", "summit").get(pk=commitment_id)
+    if expected_version is not None and commitment.version != expected_version:
+        last = commitment.history.select_related("history_user").order_by("-history_date").first()
+        raise VersionConflict(
+            commitment_id=commitment_id,
+            expected_version=expected_version,
+            current_version=commitment.version,
+            changed_by=_display_name(last.history_user) if last else "someone",
+            changed_at=last.history_date if last else None,
+        )
+    return commitment
+
+
+def _save(commitment: Commitment, by: Any, now: datetime, *, activity: bool = True) -> None:
+    commitment.version += 1
+    if activity:
+        commitment.last_activity_at = now
+    commitment._history_user = by  # type: ignore[attr-defined]
+    commitment.save()
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def commitment_create(*, commitment: Commitment, by: Any, now: datetime, status: str = Status.NOT_STARTED) -> Commitment:
+    """Save a new commitment (m2m fields are set by the caller afterwards) and its first history row.
+
+    `status` is NOT_STARTED for one entered by staff and DRAFT for one proposed by an import.
+    """
+    if status not in (Status.DRAFT, Status.NOT_STARTED):
+        raise WorkflowError("A new commitment starts as a draft or not started.", code="bad_initial_status")
+    if by is not None:
+        _require(
+            policy.desk_role(by, commitment.desk_id) >= policy.Role.OFFICER,
+            "You may add commitments only for your own desks.",
+        )
+    if commitment.condition_text.strip() and not commitment.condition_state:
+        commitment.condition_state = Commitment.ConditionState.PENDING
+    commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
+    with transaction.atomic():
+        commitment.status = status
+        commitment.status_changed_at = now
+        commitment.last_activity_at = now
+        commitment.original_due_by = commitment.due_by
+        commitment.quote_start = commitment.locate_quote()
+        commitment.created_by = by
+        commitment.version = 1
+        commitment._history_user = by  # type: ignore[attr-defined]
+        commitment.save()
+        StatusChange.objects.create(
+            commitment=commitment, from_status="", to_status=status, by=by, recorded_at=now,
+            occurred_on=local_today(commitment.desk.time_zone, now), note="Recorded.",
+        )
+    return commitment
+
+
+# Fields that change only through their own service, never through an edit.
+_GUARDED_FIELDS = {
+    "status": "Change the status with a transition.",
+    "due_by": "Move the deadline with the deadline form; a supervisor records why.",
+    "due_from": "Move the deadline with the deadline form; a supervisor records why.",
+    "condition_state": "Set the condition's state with the condition form.",
+}
+
+
+def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, now: datetime) -> Commitment:
+    """Save edits to an existing commitment's descriptive fields (m2m are set by the caller after).
+
+    Refuses a stale version (VersionConflict) and any change to status, deadline or condition state,
+    each of which has its own service that records why it changed.
+    """
+    _require(policy.can_edit_commitment(by, commitment), "You may edit only the commitments of your own desks.")
+    with transaction.atomic():
+        current = _lock(commitment.pk, expected_version)
+        _require(policy.can_edit_commitment(by, current), "You may edit only the commitments of your own desks.")
+        # Adding a condition makes it pending; removing it clears its state. Anything else about the
+        # state is decided by condition_set_state.
+        if not commitment.condition_text.strip():
+            commitment.condition_state = Commitment.ConditionState.NONE
+        elif not current.condition_text.strip():
+            commitment.condition_state = Commitment.ConditionState.PENDING
+        guarded = {
+            field: message for field, message in _GUARDED_FIELDS.items()
+            if getattr(current, field) != getattr(commitment, field)
+        }
+        if guarded:
+            raise WorkflowError({field: [message] for field, message in guarded.items()}, code="guarded_field")
+        commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
+        commitment.version = current.version
+        commitment.quote_start = commitment.locate_quote()
+        commitment.status_changed_at = current.status_changed_at
+        commitment.last_activity_at = current.last_activity_at
+        _save(commitment, by, now, activity=False)
+    return commitment
+
+
+def commitment_transition(
+    *,
+    commitment_id: int,
+    to_status: str,
+    by: Any,
+    now: datetime,
+    note: str = "",
+    evidence_url: str = "",
+    occurred_on: date | None = None,
+    expected_version: int | None = None,
+) -> StatusChange:
+    """Move a commitment to `to_status`. The only way a status changes.
+
+    `by` is the acting user, or None for the system (a task or an import), which the policy does not
+    restrict. Closing needs a note or evidence; reopening needs a supervisor and a reason; lapsing
+    needs a condition, which is marked failed; fulfilment records whether it was on time.
+    """
+    note = note.strip()
+    evidence_url = evidence_url.strip()
+    if to_status not in Status.values:
+        raise WorkflowError(f"{to_status!r} is not a status.", code="unknown_status")
+    with transaction.atomic():
+        commitment = _lock(commitment_id, expected_version)
+        from_status = commitment.status
+        if by is not None:
+            _require(
+                policy.can_edit_commitment(by, commitment),
+                f"You may change only the commitments of your own desks; this one belongs to {commitment.desk}.",
+            )
+        if to_status not in allowed_next(from_status):
+            raise TransitionNotAllowed(from_status, to_status)
+        reopening = is_reopening(from_status, to_status)
+        if reopening:
+            if by is not None:
+                _require(
+                    policy.can_supervise(by, commitment),
+                    "Reopening a closed commitment is a supervisor's decision.",
+                )
+            if not note:
+                raise WorkflowError({"note": ["Give the reason for reopening this commitment."]}, code="reason_required")
+        if to_status in CLOSED_STATUSES and not (note or evidence_url):
+            raise WorkflowError(
+                {"note": [f"Closing as {label(to_status)} needs a note or an evidence URL."]}, code="note_required"
+            )
+        if to_status == Status.LAPSED:
+            if not commitment.is_conditional:
+                raise WorkflowError(
+                    "Only a conditional commitment can lapse; it lapses when its condition fails.",
+                    code="lapse_without_condition",
+                )
+            commitment.condition_state = Commitment.ConditionState.FAILED
+
+        today = local_today(commitment.desk.time_zone, now)
+        occurred = occurred_on or today
+        if occurred > today:
+            raise WorkflowError({"occurred_on": ["The date it happened cannot be in the future."]}, code="future")
+        meeting_day = commitment.summit.local_date
+        if occurred < meeting_day:
+            raise WorkflowError(
+                {"occurred_on": [f"The date it happened cannot be before the meeting ({meeting_day:%d %b %Y})."]},
+                code="before_meeting",
+            )
+
+        on_time: bool | None = None
+        if to_status == Status.FULFILLED:
+            on_time = commitment.due_by is None or occurred <= commitment.due_by
+        commitment.status = to_status
+        commitment.status_changed_at = now
+        commitment.fulfilled_on_time = on_time
+        if to_status not in OPEN_STATUSES:
+            commitment.overdue_since = None
+        _save(commitment, by, now)
+        return StatusChange.objects.create(
+            commitment=commitment, from_status=from_status, to_status=to_status, by=by, recorded_at=now,
+            occurred_on=occurred, note=note, evidence_url=evidence_url, on_time=on_time,
+        )
+
+
+def condition_set_state(
+    *, commitment_id: int, state: str, by: Any, now: datetime, note: str = "", expected_version: int | None = None
+) -> Commitment:
+    """Record that a commitment's condition is met, failed or pending again. Failed lapses it."""
+    if state not in (Commitment.ConditionState.PENDING, Commitment.ConditionState.MET, Commitment.ConditionState.FAILED):
+        raise WorkflowError(f"{state!r} is not a condition state.", code="bad_condition_state")
+    with transaction.atomic():
+        commitment = _lock(commitment_id, expected_version)
+        if by is not None:
+            _require(policy.can_edit_commitment(by, commitment), "You may change only your own desks' commitments.")
+        if not commitment.is_conditional:
+            raise WorkflowError("This commitment has no condition.", code="no_condition")
+        if state == Commitment.ConditionState.FAILED:
+            commitment_transition(
+                commitment_id=commitment_id, to_status=Status.LAPSED, by=by, now=now,
+                note=note or "The condition failed.",
+            )
+            commitment.refresh_from_db()
+            return commitment
+        commitment.condition_state = state
+        _save(commitment, by, now)
+    return commitment
+
+
+def deadline_move(
+    *,
+    commitment_id: int,
+    new_due_by: date | None,
+    new_due_from: date | None,
+    reason: str,
+    change_class: str,
+    by: Any,
+    now: datetime,
+    new_due_phrase: str | None = None,
+    expected_version: int | None = None,
+) -> DeadlineChange:
+    """Move a commitment's deadline window. The original due_by is kept; every move records why."""
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["Say why the deadline moves."]
+    if change_class not in DeadlineChange.ChangeClass.values:
+        errors["change_class"] = ["Choose renegotiated, postponed by mutual agreement, or corrected."]
+    if new_due_from and new_due_by and new_due_from > new_due_by:
+        errors["new_due_from"] = ["The window cannot start after it ends."]
+    if errors:
+        raise WorkflowError(errors, code="invalid_deadline_move")
+    with transaction.atomic():
+        commitment = _lock(commitment_id, expected_version)
+        if by is not None:
+            _require(policy.can_move_deadline(by, commitment), "Moving a deadline is a supervisor's decision.")
+        if commitment.is_closed:
+            raise WorkflowError("The commitment is closed; reopen it before moving its deadline.", code="closed")
+        phrase = commitment.due_phrase if new_due_phrase is None else new_due_phrase.strip()
+        if (new_due_by, new_due_from, phrase) == (commitment.due_by, commitment.due_from, commitment.due_phrase):
+            raise WorkflowError("The new deadline is the same as the current one.", code="unchanged")
+        change = DeadlineChange.objects.create(
+            commitment=commitment, old_due_from=commitment.due_from, old_due_by=commitment.due_by,
+            new_due_from=new_due_from, new_due_by=new_due_by, old_due_phrase=commitment.due_phrase,
+            new_due_phrase=phrase, reason=reason, change_class=change_class, by=by, recorded_at=now,
+        )
+        commitment.due_by = new_due_by
+        commitment.due_from = new_due_from
+        commitment.due_phrase = phrase
+        if new_due_by is None:
+            commitment.due_precision = Commitment.Precision.NONE
+        if new_due_by is None or new_due_by >= local_today(commitment.desk.time_zone, now):
+            commitment.overdue_since = None
+        _save(commitment, by, now)
+        return change
+
+
+def update_add(
+    *,
+    commitment_id: int,
+    note: str,
+    by: Any,
+    now: datetime,
+    evidence_url: str = "",
+    evidence_summit: Summit | None = None,
+) -> Update:
+    """Record progress. Does not change the commitment's version: it edits no field a form shows."""
+    note = note.strip()
+    if not note:
+        raise WorkflowError({"note": ["Write what happened."]}, code="note_required")
+    with transaction.atomic():
+        commitment = Commitment.objects.select_for_update().select_related("desk").get(pk=commitment_id)
+        if by is not None:
+            _require(policy.can_edit_commitment(by, commitment), "You may update only your own desks' commitments.")
+        update = Update.objects.create(
+            commitment=commitment, author=by, created_at=now, note=note,
+            evidence_url=evidence_url.strip(), evidence_summit=evidence_summit,
+        )
+        Commitment.objects.filter(pk=commitment_id).update(last_activity_at=now)
+    return update
+
+
+def commitment_assign(*, commitment_id: int, owner: Any, by: Any, now: datetime) -> Commitment:
+    """Make `owner` responsible; they must be able to edit the commitment themselves."""
+    with transaction.atomic():
+        commitment = _lock(commitment_id, None)
+        if by is not None:
+            _require(policy.can_edit_commitment(by, commitment), "You may assign only your own desks' commitments.")
+        if owner is not None and not policy.can_edit_commitment(owner, commitment):
+            raise WorkflowError(
+                f"{_display_name(owner)} is not an officer of {commitment.desk} and could not act on it.",
+                code="owner_not_on_desk",
+            )
+        if commitment.owner_id != getattr(owner, "pk", None):
+            commitment.owner = owner
+            _save(commitment, by, now)
+    return commitment

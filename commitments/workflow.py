@@ -1,0 +1,82 @@
+"""The status workflow: one table, read by the transition service and by every interface.
+
+Nothing else in the code base decides which status may follow which. The admin's transition form,
+the API and the importer ask `allowed_next()` and the service enforces the same answer.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    # open
+    DRAFT = "draft", "Draft"
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    STALLED = "stalled", "Stalled"
+    # closed
+    FULFILLED = "fulfilled", "Fulfilled"
+    PARTIALLY_FULFILLED = "partially_fulfilled", "Partially fulfilled"
+    NOT_FULFILLED = "not_fulfilled", "Not fulfilled"
+    LAPSED = "lapsed", "Lapsed (condition failed)"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+OPEN_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.NOT_STARTED, Status.IN_PROGRESS, Status.STALLED})
+CLOSED_STATUSES: frozenset[str] = frozenset(Status.values) - OPEN_STATUSES
+# Open statuses whose deadline is being followed (a draft is not yet accepted for tracking).
+TRACKED_STATUSES: frozenset[str] = OPEN_STATUSES - {Status.DRAFT}
+
+_OUTCOMES = {
+    Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.NOT_FULFILLED,
+    Status.LAPSED, Status.WITHDRAWN, Status.SUPERSEDED,
+}
+
+# from -> allowed to. Reopening (closed -> open) is in the table too; who may do it is the policy's
+# business (supervisors, with a reason), not the table's.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    # Accepting a draft starts tracking; rejecting one withdraws it.
+    Status.DRAFT: frozenset({Status.NOT_STARTED, Status.WITHDRAWN}),
+    Status.NOT_STARTED: frozenset({Status.IN_PROGRESS, Status.STALLED, *_OUTCOMES}),
+    Status.IN_PROGRESS: frozenset({Status.STALLED, *_OUTCOMES}),
+    Status.STALLED: frozenset({Status.IN_PROGRESS, *_OUTCOMES}),
+    **{closed: frozenset({Status.NOT_STARTED, Status.IN_PROGRESS}) for closed in _OUTCOMES},
+}
+
+# Display order and badge colours, shared by the admin list and the commitment page.
+STATUS_COLOURS: dict[str, str] = {
+    Status.DRAFT: "#6b7280",
+    Status.NOT_STARTED: "#2563eb",
+    Status.IN_PROGRESS: "#0891b2",
+    Status.STALLED: "#b45309",
+    Status.FULFILLED: "#15803d",
+    Status.PARTIALLY_FULFILLED: "#65a30d",
+    Status.NOT_FULFILLED: "#b91c1c",
+    Status.LAPSED: "#7c3aed",
+    Status.WITHDRAWN: "#4b5563",
+    Status.SUPERSEDED: "#4b5563",
+}
+
+
+def is_open(status: str) -> bool:
+    return status in OPEN_STATUSES
+
+
+def is_closed(status: str) -> bool:
+    return status in CLOSED_STATUSES
+
+
+def is_reopening(from_status: str, to_status: str) -> bool:
+    return from_status in CLOSED_STATUSES and to_status in OPEN_STATUSES
+
+
+def allowed_next(status: str) -> list[str]:
+    """The statuses that may follow `status`, in the table's display order."""
+    allowed = TRANSITIONS.get(status, frozenset())
+    return [value for value in Status.values if value in allowed]
+
+
+def label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status

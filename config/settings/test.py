@@ -1,0 +1,17 @@
+"""The test suite: SQLite by default, PostgreSQL when DATABASE_URL says so."""
+
+from config.env import env_str
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, database_from_url
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"
+# A separate file so that tests never touch the demo database of `make run`.
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'test.sqlite3'}"))}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Pledgebook"
+admin.site.site_title = "Pledgebook"
+admin.site.index_title = "Commitments from diplomatic meetings"
+# The wide commitment list needs the room more than a second navigation column.
+admin.site.enable_nav_sidebar = False
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,149 @@
+"""Meetings and who took part in them.
+
+A meeting is called a summit in the interface whatever its level. Its source record (the published
+text) is kept verbatim on the summit because commitments quote it and are validated against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_time_zone
+
+
+class Party(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        ORGANISATION = "organisation", "International organisation"
+
+    code = models.CharField(
+        max_length=16, unique=True, help_text="ISO 3166 alpha-3 for states (JPN, RUS); a short code otherwise."
+    )
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """An official. Titles change over time, so the title held at a meeting is on Participation."""
+
+    full_name = models.CharField(max_length=200)
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        help_text="The state or organisation the person usually represents.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name_plural = "people"
+        constraints = [models.UniqueConstraint(fields=["full_name", "party"], name="person_unique_name_party")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Summit(models.Model):
+    class Kind(models.TextChoices):
+        SUMMIT = "summit", "Summit meeting"
+        FOREIGN_MINISTERS = "foreign_ministers", "Foreign ministers' meeting"
+        VICE_MINISTERIAL = "vice_ministerial", "Vice-ministerial consultations"
+        EXPERT_LEVEL = "expert_level", "Expert-level talks"
+        TELEPHONE = "telephone", "Telephone talks"
+        MESSAGE = "message", "Message or letter"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.SUMMIT)
+    occasion = models.CharField(max_length=300, blank=True, help_text="For example APEC Ministerial Meeting.")
+    city = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=120, blank=True)
+    starts_at = models.DateTimeField(help_text="When the meeting started (shown in the ministry's time zone).")
+    time_zone = models.CharField(
+        max_length=64, validators=[validate_time_zone],
+        help_text="The local IANA time zone of the meeting, for example Asia/Brunei.",
+    )
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True, verbose_name="actual duration (minutes)")
+    planned_duration_minutes = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="planned duration (minutes)"
+    )
+    parties = models.ManyToManyField(Party, related_name="summits", blank=True)
+    follow_up_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups",
+        help_text="The earlier meeting this one follows up (Irkutsk follows Brunei).",
+    )
+    summary_points = models.TextField(blank=True, help_text="The points of the meeting, one per line.")
+
+    # The source record, verbatim. Commitments quote spans of source_text.
+    source_publisher = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    source_published_on = models.DateField(null=True, blank=True)
+    source_text = models.TextField(blank=True, help_text="The full published text, kept verbatim.")
+    # Lets an import recognise a record it has seen before without comparing whole texts.
+    source_sha256 = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["source_sha256", "updated_at"])
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["-starts_at"], name="summit_starts_at_desc")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.local_start:%d %b %Y})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A derived checksum, not a business rule: it must always match the text it describes.
+        self.source_sha256 = hashlib.sha256(self.source_text.encode()).hexdigest() if self.source_text else ""
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def local_start(self) -> datetime:
+        """The start on the meeting's own clock (18:20 Brunei time)."""
+        return self.starts_at.astimezone(zoneinfo.ZoneInfo(self.time_zone))
+
+    @property
+    def local_date(self) -> date:
+        return self.local_start.date()
+
+    @property
+    def ends_at(self) -> datetime | None:
+        if self.duration_minutes is None:
+            return None
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class Participation(models.Model):
+    """A person at a meeting, for a party, with the title they held then."""
+
+    class Capacity(models.TextChoices):
+        PRINCIPAL = "principal", "Principal"
+        DELEGATION = "delegation", "Delegation member"
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="participations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=200, help_text="Title at the time, e.g. Deputy Cabinet Secretary.")
+    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.DELEGATION)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["summit", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "person"], name="participation_unique_person_per_summit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.person} ({self.party.code})"
