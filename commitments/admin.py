@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy, selectors, services
-from .admin_mixins import AdminOnlyWriteMixin, PolicyAdminMixin
+from .admin_mixins import HTTPS_URL_FIELDS, AdminOnlyWriteMixin
 from .forms import BulkTransitionForm, ConditionForm, DeadlineMoveForm, TransitionForm
 from .models import Commitment, DeadlineChange, Desk, DeskMembership, StatusChange, Update
 from .workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUS_COLOURS, Status, allowed_next, label
@@ -128,8 +128,6 @@ class CommitmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
-        if "depends_on" in self.fields and self.instance.pk:
-            self.fields["depends_on"].queryset = Commitment.objects.exclude(pk=self.instance.pk)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -174,6 +172,7 @@ class UpdateInline(admin.StackedInline):
     """Progress notes: new ones are added here, existing ones are part of the record and stay as written."""
 
     model = Update
+    formfield_overrides = HTTPS_URL_FIELDS
     extra = 0
     fields = ["note", "evidence_url", "evidence_summit", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
@@ -217,6 +216,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Commitment)
 class CommitmentAdmin(SimpleHistoryAdmin):
     form = CommitmentForm
+    formfield_overrides = HTTPS_URL_FIELDS
     change_form_template = "admin/commitments/commitment/change_form.html"
     list_display = [
         "title", "summit_short", "made_by_codes", "deadline", "status_badge", "markers", "owner", "desk",

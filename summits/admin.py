@@ -69,6 +69,8 @@ class CommitmentInline(PolicyAdminMixin, admin.TabularInline):
 
 
 class SummitForm(forms.ModelForm):
+    source_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = Summit
         fields = "__all__"

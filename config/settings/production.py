@@ -5,7 +5,10 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_list, env_required
 
 from .base import *  # noqa: F403
-from .base import DEBUG
+from .base import DEBUG, MIDDLEWARE
+
+# gunicorn serves the collected static files itself (no separate web server needed).
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
 SECRET_KEY = env_required("DJANGO_SECRET_KEY", "set it to a long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))').")
 if len(SECRET_KEY) < 50:

@@ -1,0 +1,131 @@
+"""Shared fixtures: a small cast of personas, the demo data, frozen time, and requirement checks.
+
+Requirements (PostgreSQL, Chromium) skip locally when missing, but fail when PLEDGEBOOK_STRICT is
+set, as it is in CI: a test that CI silently skipped would prove nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from commitments import policy
+from commitments.demo import demo_load
+from commitments.models import Desk, DeskMembership
+
+from .factories import UserFactory
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the live server
+# thread are unaffected, but fixtures that touch the database beside a browser need this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Named moments. The Brunei meeting began at 18:20 Brunei time (UTC+8) on 15 November 2000.
+MEETING_START = datetime(2000, 11, 15, 10, 20, tzinfo=UTC)
+DAY_AFTER_MEETING = datetime(2000, 11, 16, 3, 0, tzinfo=UTC)
+CHRISTMAS_2000 = datetime(2000, 12, 25, 3, 0, tzinfo=UTC)
+# 1 January 2001, 00:30 in Tokyo, is still 31 December in UTC: overdue for a Tokyo desk only.
+NEW_YEAR_TOKYO = datetime(2000, 12, 31, 15, 30, tzinfo=UTC)
+EARLY_2001 = datetime(2001, 1, 5, 3, 0, tzinfo=UTC)
+MARCH_2001 = datetime(2001, 3, 1, 3, 0, tzinfo=UTC)
+
+
+def strict() -> bool:
+    return os.environ.get("PLEDGEBOOK_STRICT", "") not in ("", "0", "false")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a requirement is missing on a developer machine; fail in CI."""
+    if condition:
+        return
+    if strict():
+        pytest.fail(f"missing requirement in strict mode: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres() -> None:
+    require(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    require(os.path.exists(path), "needs Debian's chromium (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture
+def frozen() -> Iterator[time_machine.Coordinates]:
+    """Time stands at the day after the Brunei meeting unless a test travels on."""
+    with time_machine.travel(DAY_AFTER_MEETING, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def demo(db: Any) -> Any:
+    """The Brunei 2000 summit and its commitments, recorded the day after the meeting."""
+    return demo_load(now=DAY_AFTER_MEETING, with_users=False, password="unused").summit
+
+
+@pytest.fixture
+def rf_desk(demo: Any) -> Desk:
+    return Desk.objects.get(name="Russian Federation Division")
+
+
+@pytest.fixture
+def other_desk(db: Any) -> Desk:
+    return Desk.objects.create(name="China and Mongolia Division", time_zone="Asia/Tokyo")
+
+
+def _member(username: str, group: str | None, desk: Desk | None, role: str | None, **extra: Any) -> Any:
+    user = UserFactory(username=username, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    if desk is not None and role:
+        DeskMembership.objects.create(desk=desk, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def officer(rf_desk: Desk) -> Any:
+    return _member("officer", policy.GROUP_OFFICER, rf_desk, DeskMembership.Role.OFFICER)
+
+
+@pytest.fixture
+def supervisor(rf_desk: Desk) -> Any:
+    return _member("supervisor", policy.GROUP_SUPERVISOR, rf_desk, DeskMembership.Role.SUPERVISOR)
+
+
+@pytest.fixture
+def viewer(db: Any) -> Any:
+    return _member("viewer", policy.GROUP_VIEWER, None, None)
+
+
+@pytest.fixture
+def other_officer(other_desk: Desk) -> Any:
+    return _member("other_officer", policy.GROUP_OFFICER, other_desk, DeskMembership.Role.OFFICER)
+
+
+@pytest.fixture
+def outsider(db: Any) -> Any:
+    """Logged-in staff account with no role group: sees nothing."""
+    return _member("outsider", None, None, None)
+
+
+@pytest.fixture
+def non_staff(rf_desk: Desk) -> Any:
+    """Has the officer group and desk but no staff flag: may not enter the admin."""
+    return _member("nonstaff", policy.GROUP_OFFICER, rf_desk, DeskMembership.Role.OFFICER, is_staff=False)
+
+
+@pytest.fixture
+def administrator(db: Any) -> Any:
+    return UserFactory(username="admin", is_superuser=True)
