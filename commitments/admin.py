@@ -143,7 +143,7 @@ class CommitmentForm(forms.ModelForm):
         if seen is None or current != seen:
             conflict = services.VersionConflict(
                 commitment_id=self.instance.pk, expected_version=seen or 0, current_version=current or 0,
-                **_last_change(self.instance),
+                **services.last_change(self.instance),
             )
             raise ValidationError(str(conflict), code="conflict")
 
@@ -155,14 +155,6 @@ class CommitmentForm(forms.ModelForm):
             raise ValidationError(
                 {"depends_on": f"That would make a cycle: {' → '.join(cycle)}. A commitment cannot depend on itself."}
             )
-
-
-def _last_change(commitment: Commitment) -> dict[str, Any]:
-    last = commitment.history.select_related("history_user").order_by("-history_date").first()
-    return {
-        "changed_by": services._display_name(last.history_user) if last else "someone",
-        "changed_at": last.history_date if last else None,
-    }
 
 
 # --- inlines ---------------------------------------------------------------------------------------
@@ -239,6 +231,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         "depends_on", "reciprocal", "superseded_by",
     ]
     actions = ["assign_to_me", "bulk_transition"]
+    inlines = [UpdateInline]
     readonly_fields = [
         "status_badge", "due_by_readonly", "due_from_readonly", "original_due_by", "condition_state_readonly",
         "overdue_since", "version", "created_at", "updated_at",
@@ -259,6 +252,10 @@ class CommitmentAdmin(SimpleHistoryAdmin):
             ("Condition", {"fields": condition}),
             ("Links", {"fields": ["depends_on", "reciprocal", "superseded_by"], "classes": ["collapse"]}),
         ]
+
+    # The history page diffs only fields a form edits; these columns show the workflow's own state
+    # (status, version, deadline) as it was at each row.
+    history_list_display = ["status", "due_by", "version"]
 
     # -- permissions: the policy decides -----------------------------------------------------------
 
@@ -371,14 +368,17 @@ class CommitmentAdmin(SimpleHistoryAdmin):
             super().save_formset(request, form, formset, change)
             return
         now = timezone.now()
+        created = []
         for update_form in formset.extra_forms:
             if not update_form.has_changed():
                 continue
             data = update_form.cleaned_data
-            services.update_add(
+            created.append(services.update_add(
                 commitment_id=form.instance.pk, note=data["note"], evidence_url=data.get("evidence_url", ""),
                 evidence_summit=data.get("evidence_summit"), by=request.user, now=now,
-            )
+            ))
+        # What the admin's change message (the LogEntry) reports about this formset.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         if not policy.can_delete(request.user):

@@ -168,7 +168,7 @@ def _demo_users(desk: Desk, password: str, result: DemoResult) -> dict[str, Any]
             user.set_password(password)
             user.save()
             if group_name:
-                user.groups.add(Group.objects.get(name=group_name))
+                user.groups.add(Group.objects.get_or_create(name=group_name)[0])
             if desk_role:
                 DeskMembership.objects.create(desk=desk, user=user, role=desk_role)
             result.count("users")

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from .models import Commitment, DeadlineChange
-from .workflow import allowed_next, is_reopening, label
+from .workflow import Status, allowed_next, is_reopening, label
 from . import policy
 
 
@@ -34,6 +34,8 @@ class TransitionForm(VersionedForm):
             (status, label(status) + (" (reopen)" if is_reopening(commitment.status, status) else ""))
             for status in allowed_next(commitment.status)
             if policy.can_transition(user, commitment, status)
+            # Only a conditional commitment can lapse (the service says so to any other caller).
+            and (status != Status.LAPSED or commitment.is_conditional)
         ]
         self.fields["to_status"].choices = choices
         self.initial.setdefault("version", commitment.version)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from summits.models import Summit
 
@@ -65,6 +66,15 @@ def _display_name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def last_change(commitment: Commitment) -> dict[str, Any]:
+    """Who made the latest recorded change, and when (in the ministry's time zone)."""
+    last = commitment.history.select_related("history_user").order_by("-history_date").first()
+    return {
+        "changed_by": _display_name(last.history_user) if last else "someone",
+        "changed_at": timezone.localtime(last.history_date) if last else None,
+    }
+
+
 def _lock(commitment_id: int, expected_version: int | None) -> Commitment:
     """Lock the row for this transaction and check the caller saw the current version.
 
@@ -74,22 +84,22 @@ def _lock(commitment_id: int, expected_version: int | None) -> Commitment:
     """
     commitment = Commitment.objects.select_for_update().select_related("desk", "summit").get(pk=commitment_id)
     if expected_version is not None and commitment.version != expected_version:
-        last = commitment.history.select_related("history_user").order_by("-history_date").first()
         raise VersionConflict(
             commitment_id=commitment_id,
             expected_version=expected_version,
             current_version=commitment.version,
-            changed_by=_display_name(last.history_user) if last else "someone",
-            changed_at=last.history_date if last else None,
+            **last_change(commitment),
         )
     return commitment
 
 
-def _save(commitment: Commitment, by: Any, now: datetime, *, activity: bool = True) -> None:
+def _save(commitment: Commitment, by: Any, now: datetime, *, activity: bool = True, reason: str = "") -> None:
     commitment.version += 1
     if activity:
         commitment.last_activity_at = now
     commitment._history_user = by  # type: ignore[attr-defined]
+    # Shown as the "change reason" of the history row.
+    commitment._change_reason = reason[:100]  # type: ignore[attr-defined]
     commitment.save()
 
 
@@ -241,7 +251,7 @@ def commitment_transition(
         commitment.fulfilled_on_time = on_time
         if to_status not in OPEN_STATUSES:
             commitment.overdue_since = None
-        _save(commitment, by, now)
+        _save(commitment, by, now, reason=f"{label(from_status)} → {label(to_status)}" + (f": {note}" if note else ""))
         return StatusChange.objects.create(
             commitment=commitment, from_status=from_status, to_status=to_status, by=by, recorded_at=now,
             occurred_on=occurred, note=note, evidence_url=evidence_url, on_time=on_time,
@@ -268,7 +278,7 @@ def condition_set_state(
             commitment.refresh_from_db()
             return commitment
         commitment.condition_state = state
-        _save(commitment, by, now)
+        _save(commitment, by, now, reason=f"Condition {state}" + (f": {note}" if note else ""))
     return commitment
 
 
@@ -316,7 +326,7 @@ def deadline_move(
             commitment.due_precision = Commitment.Precision.NONE
         if new_due_by is None or new_due_by >= local_today(commitment.desk.time_zone, now):
             commitment.overdue_since = None
-        _save(commitment, by, now)
+        _save(commitment, by, now, reason=f"Deadline {change.get_change_class_display().lower()}: {reason}")
         return change
 
 

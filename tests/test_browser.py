@@ -1,0 +1,155 @@
+"""What a person clicks: the admin in a real Chromium, driven by Playwright.
+
+Screenshots go to $PLEDGEBOOK_SCREENSHOTS (default var/screenshots) so a reviewer can look at them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+
+from commitments import policy
+from commitments.demo import demo_load
+from commitments.models import Commitment, Desk, DeskMembership
+
+from .conftest import DAY_AFTER_MEETING
+from .factories import PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("PLEDGEBOOK_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def staff(db: Any) -> dict[str, Any]:
+    demo_load(now=DAY_AFTER_MEETING, with_users=False, password="unused")
+    desk = Desk.objects.get()
+    users = {}
+    for name, group, role in [
+        ("officer", policy.GROUP_OFFICER, DeskMembership.Role.OFFICER),
+        ("supervisor", policy.GROUP_SUPERVISOR, DeskMembership.Role.SUPERVISOR),
+        ("viewer", policy.GROUP_VIEWER, None),
+    ]:
+        user = UserFactory(username=name)
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+        if role:
+            DeskMembership.objects.create(desk=desk, user=user, role=role)
+        users[name] = user
+    return users
+
+
+def _page(browser: Any, live_server: Any, username: str) -> Any:
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
+
+
+def _follow(page: Any, selector: str) -> None:
+    """Click something that loads a new page, and wait until that page has loaded."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_officer_triages_and_transitions_with_a_note(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
+    page = _page(browser, live_server, "officer")
+    _follow(page, "a[href='/admin/commitments/commitment/']")
+    _follow(page, "#changelist-filter a:text-is('Overdue')")
+    rows = page.locator("#result_list tbody tr")
+    # Today (2026) every dated, unconditional Brunei commitment is long overdue.
+    assert rows.count() == 3
+    assert page.locator(".pb-overdue").count() == 3
+    _shot(page, "commitment-list-overdue")
+
+    _follow(page, "text=Send the Minister for Foreign Affairs to Russia within the year")
+    assert page.locator("#pb-status").inner_text() == "Not started"
+    page.select_option("#id_to_status", "fulfilled")
+    page.fill("#transition-form textarea[name=note]", "Foreign Minister Kono visited Moscow.")
+    _follow(page, "#transition-form input[type=submit]")
+    assert "is now Fulfilled" in page.locator(".messagelist").inner_text()
+    assert page.locator("#pb-status").inner_text() == "Fulfilled"
+    history = page.locator("#status-history").inner_text()
+    assert "Not started → Fulfilled" in history
+    assert "Foreign Minister Kono visited Moscow." in history
+    _shot(page, "commitment-page-after-transition")
+
+    commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
+    assert commitment.status == "fulfilled"
+    _follow(page, "text=Every change to this commitment")
+    assert "Change history" in page.content() or "history" in page.title().lower()
+    _shot(page, "commitment-history")
+
+
+def test_viewer_finds_no_way_to_edit(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
+    page = _page(browser, live_server, "viewer")
+    page.goto(f"{live_server.url}/admin/commitments/commitment/")
+    assert page.locator("text=Add commitment").count() == 0
+    assert page.locator("select[name=action]").count() == 0
+    _follow(page, "text=Hold the next Japan-Russia Summit in Irkutsk")
+    assert page.locator("#transition-form").count() == 0
+    assert page.locator("input[name=_save]").count() == 0
+    assert page.locator("#id_title").count() == 0  # values are shown as text, not inputs
+    _shot(page, "viewer-commitment-page")
+
+
+def test_two_tabs_editing_at_once_get_a_conflict(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
+    commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
+    url = f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/change/"
+    first = _page(browser, live_server, "officer")
+    second = _page(browser, live_server, "supervisor")
+    first.goto(url)
+    second.goto(url)
+    first.fill("#id_description", "Visit planned for early December.")
+    _follow(first, "input[name=_continue]")
+    assert "was changed successfully" in first.locator(".messagelist").inner_text()
+
+    second.fill("#id_description", "Visit postponed to January.")
+    _follow(second, "input[name=_continue]")
+    error = second.locator(".errornote, .errorlist").first.inner_text()
+    assert "Please correct" in error or "changed by" in error
+    assert "was changed by officer" in second.content()
+    assert second.locator("#id_description").input_value() == "Visit postponed to January."
+    _shot(second, "edit-conflict")
+    commitment.refresh_from_db()
+    assert commitment.description == "Visit planned for early December."
+
+
+def test_summit_page_shows_participants_commitments_and_the_record(
+    browser: Any, live_server: Any, staff: dict[str, Any]
+) -> None:
+    page = _page(browser, live_server, "officer")
+    _follow(page, "a[href='/admin/summits/summit/']")
+    _follow(page, "text=Japan-Russian Federation Summit Meeting on the occasion of the APEC Brunei Meeting")
+    content = page.content()
+    assert "Deputy Cabinet Secretary" in content
+    assert "15 Nov 2000, 18:20 (Asia/Brunei)" in content
+    assert page.locator(".pb-source p").count() > 10
+    assert "Hold the next Japan-Russia Summit in Irkutsk" in content
+    _shot(page, "summit-page")
