@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
@@ -23,7 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import policy, selectors, services
 from .admin_mixins import HTTPS_URL_FIELDS, AdminOnlyWriteMixin
 from .forms import BulkTransitionForm, ConditionForm, DeadlineMoveForm, TransitionForm
-from .models import Commitment, DeadlineChange, Desk, DeskMembership, StatusChange, Update
+from .models import Commitment, Desk, DeskMembership, StatusChange, Update
 from .workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUS_COLOURS, Status, allowed_next, label
 
 User = get_user_model()
@@ -95,10 +96,12 @@ class MineFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         if self.value() == "owned":
-            return queryset.filter(owner=request.user)
+            return queryset.filter(owner_id=request.user.pk)
         if self.value() == "watched":
             # Exists, not a join: a commitment watched by the owner would otherwise appear twice.
-            return queryset.filter(pk__in=Commitment.objects.filter(selectors.mine_q(request.user)).values("pk"))
+            return queryset.filter(
+                pk__in=Commitment.objects.filter(selectors.mine_q(request.user)).values("pk")
+            )
         return queryset
 
 
@@ -117,7 +120,8 @@ class CommitmentForm(forms.ModelForm):
 
     class Meta:
         model = Commitment
-        fields = "__all__"
+        # The admin picks the fields from its fieldsets; every model field is a candidate.
+        fields = "__all__"  # noqa: DJ007
         widgets = {
             "quote": forms.Textarea(attrs={"rows": 4, "cols": 90}),
             "description": forms.Textarea(attrs={"rows": 3, "cols": 90}),
@@ -139,10 +143,17 @@ class CommitmentForm(forms.ModelForm):
     def _check_version(self, seen: int | None) -> None:
         # Inside the admin's transaction: the lock is held until the save commits, so a concurrent
         # save waits here and then sees the new version (PostgreSQL; SQLite serialises writers).
-        current = Commitment.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        current = (
+            Commitment.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
         if seen is None or current != seen:
             conflict = services.VersionConflict(
-                commitment_id=self.instance.pk, expected_version=seen or 0, current_version=current or 0,
+                commitment_id=self.instance.pk,
+                expected_version=seen or 0,
+                current_version=current or 0,
                 **services.last_change(self.instance),
             )
             raise ValidationError(str(conflict), code="conflict")
@@ -153,7 +164,10 @@ class CommitmentForm(forms.ModelForm):
         cycle = selectors.dependency_cycle(self.instance.pk, [c.pk for c in depends_on])
         if cycle:
             raise ValidationError(
-                {"depends_on": f"That would make a cycle: {' → '.join(cycle)}. A commitment cannot depend on itself."}
+                {
+                    "depends_on": f"That would make a cycle: {' → '.join(cycle)}. "
+                    "A commitment cannot depend on itself."
+                }
             )
 
 
@@ -211,12 +225,26 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     change_form_template = "admin/commitments/commitment/change_form.html"
     list_display = [
-        "title", "summit_short", "made_by_codes", "deadline", "status_badge", "markers", "owner", "desk",
+        "title",
+        "summit_short",
+        "made_by_codes",
+        "deadline",
+        "status_badge",
+        "markers",
+        "owner",
+        "desk",
     ]
     list_display_links = ["title"]
     list_filter = [
-        "status", OpenClosedFilter, DeadlineFilter, AttentionFilter, MineFilter,
-        "desk", ("made_by", PartyFilter), "summit", "kind",
+        "status",
+        OpenClosedFilter,
+        DeadlineFilter,
+        AttentionFilter,
+        MineFilter,
+        "desk",
+        ("made_by", PartyFilter),
+        "summit",
+        "kind",
     ]
     search_fields = ["title", "quote", "description"]
     date_hierarchy = "due_by"
@@ -227,23 +255,48 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     # the filtered result, which is what staff navigate.
     show_full_result_count = False
     autocomplete_fields = [
-        "summit", "speaker", "counterparty", "desk", "owner", "watchers", "made_by",
-        "depends_on", "reciprocal", "superseded_by",
+        "summit",
+        "speaker",
+        "counterparty",
+        "desk",
+        "owner",
+        "watchers",
+        "made_by",
+        "depends_on",
+        "reciprocal",
+        "superseded_by",
     ]
     actions = ["assign_to_me", "bulk_transition"]
     inlines = [UpdateInline]
     readonly_fields = [
-        "status_badge", "due_by_readonly", "due_from_readonly", "original_due_by", "condition_state_readonly",
-        "overdue_since", "version", "created_at", "updated_at",
+        "status_badge",
+        "due_by_readonly",
+        "due_from_readonly",
+        "original_due_by",
+        "condition_state_readonly",
+        "overdue_since",
+        "version",
+        "created_at",
+        "updated_at",
     ]
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[str | None, dict[str, Any]]]:
         deadline = (
             ["due_phrase", ("due_from", "due_by"), "due_precision", "due_rule"]
             if obj is None
-            else ["due_phrase", ("due_from_readonly", "due_by_readonly"), "original_due_by", "due_precision", "due_rule"]
+            else [
+                "due_phrase",
+                ("due_from_readonly", "due_by_readonly"),
+                "original_due_by",
+                "due_precision",
+                "due_rule",
+            ]
         )
-        condition = ["condition_text", "condition_state"] if obj is None else ["condition_text", "condition_state_readonly"]
+        condition = (
+            ["condition_text", "condition_state"]
+            if obj is None
+            else ["condition_text", "condition_state_readonly"]
+        )
         return [
             (None, {"fields": ["title", "kind", "modality", "level", "description", "loaded_version"]}),
             ("Source", {"fields": ["summit", "quote", "source_ref"]}),
@@ -305,7 +358,9 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     def summit_short(self, obj: Commitment) -> str:
         summit = obj.summit
         return format_html(
-            '<span title="{}">{} · {}</span>', summit.title, summit.country or summit.city or summit.title[:30],
+            '<span title="{}">{} · {}</span>',
+            summit.title,
+            summit.country or summit.city or summit.title[:30],
             f"{summit.local_date:%d %b %Y}",
         )
 
@@ -319,14 +374,20 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         phrase = obj.due_phrase or "—"
         if obj.due_by is None:
             return format_html('<span class="pb-phrase">{}</span>', phrase)
-        window = f"{obj.due_from:%d %b %Y} – {obj.due_by:%d %b %Y}" if obj.due_from else f"by {obj.due_by:%d %b %Y}"
+        window = (
+            f"{obj.due_from:%d %b %Y} – {obj.due_by:%d %b %Y}"
+            if obj.due_from
+            else f"by {obj.due_by:%d %b %Y}"
+        )
         return format_html('<span class="pb-phrase">{}</span><br><small>{}</small>', phrase, window)
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: Commitment) -> str:
         return format_html(
             '<span class="pb-badge pb-status-{}" style="background:{}">{}</span>',
-            obj.status, STATUS_COLOURS[obj.status], obj.get_status_display(),
+            obj.status,
+            STATUS_COLOURS[obj.status],
+            obj.get_status_display(),
         )
 
     @admin.display(description="flags")
@@ -373,10 +434,16 @@ class CommitmentAdmin(SimpleHistoryAdmin):
             if not update_form.has_changed():
                 continue
             data = update_form.cleaned_data
-            created.append(services.update_add(
-                commitment_id=form.instance.pk, note=data["note"], evidence_url=data.get("evidence_url", ""),
-                evidence_summit=data.get("evidence_summit"), by=request.user, now=now,
-            ))
+            created.append(
+                services.update_add(
+                    commitment_id=form.instance.pk,
+                    note=data["note"],
+                    evidence_url=data.get("evidence_url", ""),
+                    evidence_summit=data.get("evidence_summit"),
+                    by=request.user,
+                    now=now,
+                )
+            )
         # What the admin's change message (the LogEntry) reports about this formset.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []
 
@@ -389,17 +456,30 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         own = [
-            path("<int:object_id>/transition/", self.admin_site.admin_view(self.transition_view),
-                 name="commitments_commitment_transition"),
-            path("<int:object_id>/condition/", self.admin_site.admin_view(self.condition_view),
-                 name="commitments_commitment_condition"),
-            path("<int:object_id>/deadline/", self.admin_site.admin_view(self.deadline_view),
-                 name="commitments_commitment_deadline"),
+            path(
+                "<int:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="commitments_commitment_transition",
+            ),
+            path(
+                "<int:object_id>/condition/",
+                self.admin_site.admin_view(self.condition_view),
+                name="commitments_commitment_condition",
+            ),
+            path(
+                "<int:object_id>/deadline/",
+                self.admin_site.admin_view(self.deadline_view),
+                name="commitments_commitment_deadline",
+            ),
         ]
         return own + super().get_urls()
 
     def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         context = dict(extra_context or {})
         commitment = Commitment.objects.select_related("desk", "summit").filter(pk=object_id).first()
@@ -407,7 +487,9 @@ class CommitmentAdmin(SimpleHistoryAdmin):
             context.update(self._panel_context(request, commitment, context))
         return super().change_view(request, object_id, form_url, context)
 
-    def _panel_context(self, request: HttpRequest, commitment: Commitment, given: dict[str, Any]) -> dict[str, Any]:
+    def _panel_context(
+        self, request: HttpRequest, commitment: Commitment, given: dict[str, Any]
+    ) -> dict[str, Any]:
         user = request.user
         now = timezone.now()
         can_edit = policy.can_edit_commitment(user, commitment)
@@ -416,8 +498,10 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         condition_form = given.get("condition_form") or ConditionForm(initial={"version": commitment.version})
         deadline_form = given.get("deadline_form") or DeadlineMoveForm(
             initial={
-                "version": commitment.version, "new_due_phrase": commitment.due_phrase,
-                "new_due_from": commitment.due_from, "new_due_by": commitment.due_by,
+                "version": commitment.version,
+                "new_due_phrase": commitment.due_phrase,
+                "new_due_from": commitment.due_from,
+                "new_due_by": commitment.due_by,
             }
         )
         return {
@@ -425,7 +509,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
             "pb_status_colour": STATUS_COLOURS[commitment.status],
             "pb_overdue_days": selectors.commitment_days_overdue(commitment, now),
             "pb_stale": selectors.commitment_is_stale(commitment, now),
-            "pb_can_transition": can_edit and bool(transition_form.fields["to_status"].choices),
+            "pb_can_transition": can_edit and bool(transition_form.offered),
             "pb_can_condition": can_edit and commitment.is_conditional and commitment.is_open,
             "pb_can_move_deadline": can_supervise and commitment.is_open,
             "transition_form": transition_form,
@@ -468,8 +552,14 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
         def act(c: Commitment, data: dict[str, Any], now: Any) -> str:
             change = services.commitment_transition(
-                commitment_id=c.pk, to_status=data["to_status"], by=request.user, now=now, note=data["note"],
-                evidence_url=data["evidence_url"], occurred_on=data["occurred_on"], expected_version=data["version"],
+                commitment_id=c.pk,
+                to_status=data["to_status"],
+                by=request.user,
+                now=now,
+                note=data["note"],
+                evidence_url=data["evidence_url"],
+                occurred_on=data["occurred_on"],
+                expected_version=data["version"],
             )
             return f"“{c}” is now {label(change.to_status)}."
 
@@ -480,10 +570,15 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
         def act(c: Commitment, data: dict[str, Any], now: Any) -> str:
             updated = services.condition_set_state(
-                commitment_id=c.pk, state=data["state"], by=request.user, now=now, note=data["note"],
+                commitment_id=c.pk,
+                state=data["state"],
+                by=request.user,
+                now=now,
+                note=data["note"],
                 expected_version=data["version"],
             )
-            return f"The condition of “{c}” is {updated.get_condition_state_display().lower()}; status {updated.get_status_display()}."
+            state = updated.get_condition_state_display().lower()
+            return f"The condition of “{c}” is {state}; the status is {updated.get_status_display()}."
 
         return self._panel_post(request, object_id, "condition_form", form, act)
 
@@ -492,11 +587,19 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
         def act(c: Commitment, data: dict[str, Any], now: Any) -> str:
             change = services.deadline_move(
-                commitment_id=c.pk, new_due_by=data["new_due_by"], new_due_from=data["new_due_from"],
-                new_due_phrase=data["new_due_phrase"], reason=data["reason"], change_class=data["change_class"],
-                by=request.user, now=now, expected_version=data["version"],
+                commitment_id=c.pk,
+                new_due_by=data["new_due_by"],
+                new_due_from=data["new_due_from"],
+                new_due_phrase=data["new_due_phrase"],
+                reason=data["reason"],
+                change_class=data["change_class"],
+                by=request.user,
+                now=now,
+                expected_version=data["version"],
             )
-            return f"The deadline of “{c}” moved: {change.old_due_by or 'none'} → {change.new_due_by or 'none'}."
+            return (
+                f"The deadline of “{c}” moved: {change.old_due_by or 'none'} → {change.new_due_by or 'none'}."
+            )
 
         return self._panel_post(request, object_id, "deadline_form", form, act)
 
@@ -508,7 +611,9 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         done, refused = 0, []
         for commitment in queryset:
             try:
-                services.commitment_assign(commitment_id=commitment.pk, owner=request.user, by=request.user, now=now)
+                services.commitment_assign(
+                    commitment_id=commitment.pk, owner=request.user, by=request.user, now=now
+                )
                 done += 1
             except (PermissionDenied, ValidationError) as error:
                 refused.append(f"“{commitment}”: {_error_text(error)}")
@@ -529,8 +634,11 @@ class CommitmentAdmin(SimpleHistoryAdmin):
             for commitment in commitments:
                 try:
                     services.commitment_transition(
-                        commitment_id=commitment.pk, to_status=form.cleaned_data["to_status"], by=request.user,
-                        now=now, note=form.cleaned_data["note"],
+                        commitment_id=commitment.pk,
+                        to_status=form.cleaned_data["to_status"],
+                        by=request.user,
+                        now=now,
+                        note=form.cleaned_data["note"],
                     )
                     done += 1
                 except (PermissionDenied, ValidationError) as error:
@@ -550,10 +658,9 @@ class CommitmentAdmin(SimpleHistoryAdmin):
                 "opts": self.model._meta,
                 "form": form,
                 "commitments": commitments,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
-
 
 
 def _error_text(error: Exception) -> str:
@@ -624,7 +731,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class PledgebookUserAdmin(AdminOnlyWriteMixin, UserAdmin):  # type: ignore[type-arg]
+class PledgebookUserAdmin(AdminOnlyWriteMixin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django.db import models
 from django.http import HttpRequest
 
 from . import policy
 
-
 # URLs typed without a scheme are taken as https (Django 6's default, chosen now).
-HTTPS_URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class PolicyAdminMixin:
     """Read for every role; write for officers and up; delete for administrators only."""
 
-    formfield_overrides = HTTPS_URL_FIELDS
+    formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = HTTPS_URL_FIELDS
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return policy.can_view(request.user)

@@ -90,27 +90,39 @@ def demo_load(
         spec = data["summit"]
         zone = zoneinfo.ZoneInfo(spec["time_zone"])
         summit = Summit.objects.create(
-            title=spec["title"], kind=spec["kind"], occasion=spec["occasion"], city=spec["city"],
+            title=spec["title"],
+            kind=spec["kind"],
+            occasion=spec["occasion"],
+            city=spec["city"],
             country=spec["country"],
             starts_at=datetime.fromisoformat(spec["local_start"]).replace(tzinfo=zone),
-            time_zone=spec["time_zone"], duration_minutes=spec["duration_minutes"],
+            time_zone=spec["time_zone"],
+            duration_minutes=spec["duration_minutes"],
             planned_duration_minutes=spec["planned_duration_minutes"],
             summary_points="\n".join(spec["summary_points"]),
-            source_publisher=source["publisher"], source_url=source["url"],
-            source_published_on=_date(source["published_on"]), source_text=source["text"],
+            source_publisher=source["publisher"],
+            source_url=source["url"],
+            source_published_on=_date(source["published_on"]),
+            source_text=source["text"],
         )
         summit.parties.set([parties[code] for code in spec["parties"]])
         for order, item in enumerate(data["participants"]):
             Participation.objects.create(
-                summit=summit, person=people[item["name"]], party=parties[item["party"]],
-                role=item["role"], capacity=item["capacity"], order=order,
+                summit=summit,
+                person=people[item["name"]],
+                party=parties[item["party"]],
+                role=item["role"],
+                capacity=item["capacity"],
+                order=order,
             )
         result.count("summits")
     result.summit = summit
     progress(f"summit: {summit}")
 
     desk_spec = data["desk"]
-    desk, created = Desk.objects.get_or_create(name=desk_spec["name"], defaults={"time_zone": desk_spec["time_zone"]})
+    desk, created = Desk.objects.get_or_create(
+        name=desk_spec["name"], defaults={"time_zone": desk_spec["time_zone"]}
+    )
     if created:
         desk.parties.set([parties[code] for code in desk_spec["parties"]])
         result.count("desks")
@@ -122,16 +134,29 @@ def demo_load(
     commitments: dict[str, Commitment] = {}
     new_keys: set[str] = set()
     for index, item in enumerate(data["commitments"], start=1):
-        existing = Commitment.objects.filter(summit=summit, source_ref=item["source_ref"], title=item["title"]).first()
+        existing = Commitment.objects.filter(
+            summit=summit, source_ref=item["source_ref"], title=item["title"]
+        ).first()
         if existing is not None:
             commitments[item["key"]] = existing
             continue
         commitment = Commitment(
-            summit=summit, quote=item["quote"], source_ref=item["source_ref"], title=item["title"],
-            kind=item["kind"], level=item["level"], modality=item["modality"], desk=desk,
-            speaker=people.get(item["speaker"] or ""), counterparty=parties.get(item["counterparty"] or ""),
-            owner=users.get("officer"), due_phrase=item["due_phrase"], due_from=_date(item["due_from"]),
-            due_by=_date(item["due_by"]), due_precision=item["due_precision"], due_rule=item["due_rule"],
+            summit=summit,
+            quote=item["quote"],
+            source_ref=item["source_ref"],
+            title=item["title"],
+            kind=item["kind"],
+            level=item["level"],
+            modality=item["modality"],
+            desk=desk,
+            speaker=people.get(item["speaker"] or ""),
+            counterparty=parties.get(item["counterparty"] or ""),
+            owner=users.get("officer"),
+            due_phrase=item["due_phrase"],
+            due_from=_date(item["due_from"]),
+            due_by=_date(item["due_by"]),
+            due_precision=item["due_precision"],
+            due_rule=item["due_rule"],
             condition_text=item.get("condition", ""),
         )
         # The system records the demo (by=None): no user's desk rights are involved.
@@ -162,8 +187,12 @@ def _demo_users(desk: Desk, password: str, result: DemoResult) -> dict[str, Any]
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
-                username=username, is_staff=True, is_superuser=superuser, first_name=username.capitalize(),
-                last_name="(demo)", email=f"{username}@pledgebook.invalid",
+                username=username,
+                is_staff=True,
+                is_superuser=superuser,
+                first_name=username.capitalize(),
+                last_name="(demo)",
+                email=f"{username}@pledgebook.invalid",
             )
             user.set_password(password)
             user.save()

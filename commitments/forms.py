@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
+from . import policy
 from .models import Commitment, DeadlineChange
 from .workflow import Status, allowed_next, is_reopening, label
-from . import policy
 
 
 class VersionedForm(forms.Form):
@@ -19,12 +19,14 @@ class VersionedForm(forms.Form):
 class TransitionForm(VersionedForm):
     to_status = forms.ChoiceField(label="New status")
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        required=False,
         help_text="Required when closing (or give evidence), and the reason when reopening.",
     )
     evidence_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
     occurred_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="When it happened, if not today.",
     )
 
@@ -37,7 +39,9 @@ class TransitionForm(VersionedForm):
             # Only a conditional commitment can lapse (the service says so to any other caller).
             and (status != Status.LAPSED or commitment.is_conditional)
         ]
-        self.fields["to_status"].choices = choices
+        # The statuses this user may move this commitment to now; empty means no form to show.
+        self.offered = choices
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = choices
         self.initial.setdefault("version", commitment.version)
 
 
@@ -51,8 +55,12 @@ class ConditionForm(VersionedForm):
 
 class DeadlineMoveForm(VersionedForm):
     new_due_phrase = forms.CharField(label="Deadline as written", required=False, max_length=200)
-    new_due_from = forms.DateField(label="Due from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    new_due_by = forms.DateField(label="Due by", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    new_due_from = forms.DateField(
+        label="Due from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    new_due_by = forms.DateField(
+        label="Due by", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     change_class = forms.ChoiceField(label="Class", choices=DeadlineChange.ChangeClass.choices)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
@@ -63,4 +71,4 @@ class BulkTransitionForm(forms.Form):
 
     def __init__(self, *args: Any, statuses: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(s, label(s)) for s in statuses]
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = [(s, label(s)) for s in statuses]

@@ -39,7 +39,7 @@ def _facts(user: Any) -> tuple[Role, dict[int, Role]]:
     """The user's global role and effective role per desk, computed once per user object (2 queries)."""
     cached = getattr(user, _CACHE, None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         facts: tuple[Role, dict[int, Role]] = (Role.NONE, {})
     elif user.is_superuser:

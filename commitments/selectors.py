@@ -100,7 +100,7 @@ def dependency_cycle(commitment_id: int, depends_on_ids: list[int]) -> list[str]
     reports a path back to `commitment_id` (including depending on itself).
     """
     through = Commitment.depends_on.through
-    parent: dict[int, int | None] = {pk: None for pk in depends_on_ids}
+    parent: dict[int, int | None] = dict.fromkeys(depends_on_ids)
     frontier = set(depends_on_ids)
     found: int | None = commitment_id if commitment_id in frontier else None
     while frontier and found is None:

@@ -108,7 +108,9 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def commitment_create(*, commitment: Commitment, by: Any, now: datetime, status: str = Status.NOT_STARTED) -> Commitment:
+def commitment_create(
+    *, commitment: Commitment, by: Any, now: datetime, status: str = Status.NOT_STARTED
+) -> Commitment:
     """Save a new commitment (m2m fields are set by the caller afterwards) and its first history row.
 
     `status` is NOT_STARTED for one entered by staff and DRAFT for one proposed by an import.
@@ -134,8 +136,13 @@ def commitment_create(*, commitment: Commitment, by: Any, now: datetime, status:
         commitment._history_user = by  # type: ignore[attr-defined]
         commitment.save()
         StatusChange.objects.create(
-            commitment=commitment, from_status="", to_status=status, by=by, recorded_at=now,
-            occurred_on=local_today(commitment.desk.time_zone, now), note="Recorded.",
+            commitment=commitment,
+            from_status="",
+            to_status=status,
+            by=by,
+            recorded_at=now,
+            occurred_on=local_today(commitment.desk.time_zone, now),
+            note="Recorded.",
         )
     return commitment
 
@@ -155,10 +162,14 @@ def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, n
     Refuses a stale version (VersionConflict) and any change to status, deadline or condition state,
     each of which has its own service that records why it changed.
     """
-    _require(policy.can_edit_commitment(by, commitment), "You may edit only the commitments of your own desks.")
+    _require(
+        policy.can_edit_commitment(by, commitment), "You may edit only the commitments of your own desks."
+    )
     with transaction.atomic():
         current = _lock(commitment.pk, expected_version)
-        _require(policy.can_edit_commitment(by, current), "You may edit only the commitments of your own desks.")
+        _require(
+            policy.can_edit_commitment(by, current), "You may edit only the commitments of your own desks."
+        )
         # Adding a condition makes it pending; removing it clears its state. Anything else about the
         # state is decided by condition_set_state.
         if not commitment.condition_text.strip():
@@ -166,11 +177,14 @@ def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, n
         elif not current.condition_text.strip():
             commitment.condition_state = Commitment.ConditionState.PENDING
         guarded = {
-            field: message for field, message in _GUARDED_FIELDS.items()
+            field: message
+            for field, message in _GUARDED_FIELDS.items()
             if getattr(current, field) != getattr(commitment, field)
         }
         if guarded:
-            raise WorkflowError({field: [message] for field, message in guarded.items()}, code="guarded_field")
+            raise WorkflowError(
+                {field: [message] for field, message in guarded.items()}, code="guarded_field"
+            )
         commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
         commitment.version = current.version
         commitment.quote_start = commitment.locate_quote()
@@ -207,7 +221,8 @@ def commitment_transition(
         if by is not None:
             _require(
                 policy.can_edit_commitment(by, commitment),
-                f"You may change only the commitments of your own desks; this one belongs to {commitment.desk}.",
+                "You may change only the commitments of your own desks; "
+                f"this one belongs to {commitment.desk}.",
             )
         if to_status not in allowed_next(from_status):
             raise TransitionNotAllowed(from_status, to_status)
@@ -219,10 +234,13 @@ def commitment_transition(
                     "Reopening a closed commitment is a supervisor's decision.",
                 )
             if not note:
-                raise WorkflowError({"note": ["Give the reason for reopening this commitment."]}, code="reason_required")
+                raise WorkflowError(
+                    {"note": ["Give the reason for reopening this commitment."]}, code="reason_required"
+                )
         if to_status in CLOSED_STATUSES and not (note or evidence_url):
             raise WorkflowError(
-                {"note": [f"Closing as {label(to_status)} needs a note or an evidence URL."]}, code="note_required"
+                {"note": [f"Closing as {label(to_status)} needs a note or an evidence URL."]},
+                code="note_required",
             )
         if to_status == Status.LAPSED:
             if not commitment.is_conditional:
@@ -235,11 +253,17 @@ def commitment_transition(
         today = local_today(commitment.desk.time_zone, now)
         occurred = occurred_on or today
         if occurred > today:
-            raise WorkflowError({"occurred_on": ["The date it happened cannot be in the future."]}, code="future")
+            raise WorkflowError(
+                {"occurred_on": ["The date it happened cannot be in the future."]}, code="future"
+            )
         meeting_day = commitment.summit.local_date
         if occurred < meeting_day:
             raise WorkflowError(
-                {"occurred_on": [f"The date it happened cannot be before the meeting ({meeting_day:%d %b %Y})."]},
+                {
+                    "occurred_on": [
+                        f"The date it happened cannot be before the meeting ({meeting_day:%d %b %Y})."
+                    ]
+                },
                 code="before_meeting",
             )
 
@@ -251,28 +275,55 @@ def commitment_transition(
         commitment.fulfilled_on_time = on_time
         if to_status not in OPEN_STATUSES:
             commitment.overdue_since = None
-        _save(commitment, by, now, reason=f"{label(from_status)} → {label(to_status)}" + (f": {note}" if note else ""))
+        _save(
+            commitment,
+            by,
+            now,
+            reason=f"{label(from_status)} → {label(to_status)}" + (f": {note}" if note else ""),
+        )
         return StatusChange.objects.create(
-            commitment=commitment, from_status=from_status, to_status=to_status, by=by, recorded_at=now,
-            occurred_on=occurred, note=note, evidence_url=evidence_url, on_time=on_time,
+            commitment=commitment,
+            from_status=from_status,
+            to_status=to_status,
+            by=by,
+            recorded_at=now,
+            occurred_on=occurred,
+            note=note,
+            evidence_url=evidence_url,
+            on_time=on_time,
         )
 
 
 def condition_set_state(
-    *, commitment_id: int, state: str, by: Any, now: datetime, note: str = "", expected_version: int | None = None
+    *,
+    commitment_id: int,
+    state: str,
+    by: Any,
+    now: datetime,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Commitment:
     """Record that a commitment's condition is met, failed or pending again. Failed lapses it."""
-    if state not in (Commitment.ConditionState.PENDING, Commitment.ConditionState.MET, Commitment.ConditionState.FAILED):
+    if state not in (
+        Commitment.ConditionState.PENDING,
+        Commitment.ConditionState.MET,
+        Commitment.ConditionState.FAILED,
+    ):
         raise WorkflowError(f"{state!r} is not a condition state.", code="bad_condition_state")
     with transaction.atomic():
         commitment = _lock(commitment_id, expected_version)
         if by is not None:
-            _require(policy.can_edit_commitment(by, commitment), "You may change only your own desks' commitments.")
+            _require(
+                policy.can_edit_commitment(by, commitment), "You may change only your own desks' commitments."
+            )
         if not commitment.is_conditional:
             raise WorkflowError("This commitment has no condition.", code="no_condition")
         if state == Commitment.ConditionState.FAILED:
             commitment_transition(
-                commitment_id=commitment_id, to_status=Status.LAPSED, by=by, now=now,
+                commitment_id=commitment_id,
+                to_status=Status.LAPSED,
+                by=by,
+                now=now,
                 note=note or "The condition failed.",
             )
             commitment.refresh_from_db()
@@ -308,16 +359,32 @@ def deadline_move(
     with transaction.atomic():
         commitment = _lock(commitment_id, expected_version)
         if by is not None:
-            _require(policy.can_move_deadline(by, commitment), "Moving a deadline is a supervisor's decision.")
+            _require(
+                policy.can_move_deadline(by, commitment), "Moving a deadline is a supervisor's decision."
+            )
         if commitment.is_closed:
-            raise WorkflowError("The commitment is closed; reopen it before moving its deadline.", code="closed")
+            raise WorkflowError(
+                "The commitment is closed; reopen it before moving its deadline.", code="closed"
+            )
         phrase = commitment.due_phrase if new_due_phrase is None else new_due_phrase.strip()
-        if (new_due_by, new_due_from, phrase) == (commitment.due_by, commitment.due_from, commitment.due_phrase):
+        if (new_due_by, new_due_from, phrase) == (
+            commitment.due_by,
+            commitment.due_from,
+            commitment.due_phrase,
+        ):
             raise WorkflowError("The new deadline is the same as the current one.", code="unchanged")
         change = DeadlineChange.objects.create(
-            commitment=commitment, old_due_from=commitment.due_from, old_due_by=commitment.due_by,
-            new_due_from=new_due_from, new_due_by=new_due_by, old_due_phrase=commitment.due_phrase,
-            new_due_phrase=phrase, reason=reason, change_class=change_class, by=by, recorded_at=now,
+            commitment=commitment,
+            old_due_from=commitment.due_from,
+            old_due_by=commitment.due_by,
+            new_due_from=new_due_from,
+            new_due_by=new_due_by,
+            old_due_phrase=commitment.due_phrase,
+            new_due_phrase=phrase,
+            reason=reason,
+            change_class=change_class,
+            by=by,
+            recorded_at=now,
         )
         commitment.due_by = new_due_by
         commitment.due_from = new_due_from
@@ -346,10 +413,16 @@ def update_add(
     with transaction.atomic():
         commitment = Commitment.objects.select_for_update().select_related("desk").get(pk=commitment_id)
         if by is not None:
-            _require(policy.can_edit_commitment(by, commitment), "You may update only your own desks' commitments.")
+            _require(
+                policy.can_edit_commitment(by, commitment), "You may update only your own desks' commitments."
+            )
         update = Update.objects.create(
-            commitment=commitment, author=by, created_at=now, note=note,
-            evidence_url=evidence_url.strip(), evidence_summit=evidence_summit,
+            commitment=commitment,
+            author=by,
+            created_at=now,
+            note=note,
+            evidence_url=evidence_url.strip(),
+            evidence_summit=evidence_summit,
         )
         Commitment.objects.filter(pk=commitment_id).update(last_activity_at=now)
     return update
@@ -360,7 +433,9 @@ def commitment_assign(*, commitment_id: int, owner: Any, by: Any, now: datetime)
     with transaction.atomic():
         commitment = _lock(commitment_id, None)
         if by is not None:
-            _require(policy.can_edit_commitment(by, commitment), "You may assign only your own desks' commitments.")
+            _require(
+                policy.can_edit_commitment(by, commitment), "You may assign only your own desks' commitments."
+            )
         if owner is not None and not policy.can_edit_commitment(owner, commitment):
             raise WorkflowError(
                 f"{_display_name(owner)} is not an officer of {commitment.desk} and could not act on it.",

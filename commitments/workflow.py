@@ -24,14 +24,20 @@ class Status(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
-OPEN_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.NOT_STARTED, Status.IN_PROGRESS, Status.STALLED})
+OPEN_STATUSES: frozenset[str] = frozenset(
+    {Status.DRAFT, Status.NOT_STARTED, Status.IN_PROGRESS, Status.STALLED}
+)
 CLOSED_STATUSES: frozenset[str] = frozenset(Status.values) - OPEN_STATUSES
 # Open statuses whose deadline is being followed (a draft is not yet accepted for tracking).
 TRACKED_STATUSES: frozenset[str] = OPEN_STATUSES - {Status.DRAFT}
 
 _OUTCOMES = {
-    Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.NOT_FULFILLED,
-    Status.LAPSED, Status.WITHDRAWN, Status.SUPERSEDED,
+    Status.FULFILLED,
+    Status.PARTIALLY_FULFILLED,
+    Status.NOT_FULFILLED,
+    Status.LAPSED,
+    Status.WITHDRAWN,
+    Status.SUPERSEDED,
 }
 
 # from -> allowed to. Reopening (closed -> open) is in the table too; who may do it is the policy's

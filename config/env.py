@@ -71,7 +71,5 @@ def env_redis_url(name: str, default: str) -> str:
     value = os.environ.get(name, "").strip() or default
     parsed = urlparse(value)
     if parsed.scheme not in {"redis", "rediss", "unix"} or not (parsed.hostname or parsed.path):
-        raise ImproperlyConfigured(
-            f"{name}={value!r} is not a Redis URL (expected redis://host:port/db)."
-        )
+        raise ImproperlyConfigured(f"{name}={value!r} is not a Redis URL (expected redis://host:port/db).")
     return value

@@ -49,7 +49,7 @@ class CommitmentInline(PolicyAdminMixin, admin.TabularInline):
     can_delete = False
     show_change_link = True
     fields = ["source_ref", "title", "status_badge", "due_phrase", "due_by"]
-    readonly_fields = fields
+    readonly_fields = ["source_ref", "title", "status_badge", "due_phrase", "due_by"]
     verbose_name_plural = "commitments stated at this meeting"
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
@@ -64,7 +64,9 @@ class CommitmentInline(PolicyAdminMixin, admin.TabularInline):
     @admin.display(description="status")
     def status_badge(self, obj: Commitment) -> str:
         return format_html(
-            '<span class="pb-badge" style="background:{}">{}</span>', STATUS_COLOURS[obj.status], obj.get_status_display()
+            '<span class="pb-badge" style="background:{}">{}</span>',
+            STATUS_COLOURS[obj.status],
+            obj.get_status_display(),
         )
 
 
@@ -73,7 +75,8 @@ class SummitForm(forms.ModelForm):
 
     class Meta:
         model = Summit
-        fields = "__all__"
+        # The admin picks the fields from its fieldsets; every model field is a candidate.
+        fields = "__all__"  # noqa: DJ007
 
     def clean_source_text(self) -> str:
         text: str = self.cleaned_data["source_text"]
@@ -104,11 +107,21 @@ class SummitAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["local_start_display", "source_text_readable", "source_sha256"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "occasion", ("city", "country"), "parties", "follow_up_of"]}),
-        ("When", {"fields": [("starts_at", "time_zone"), "local_start_display",
-                             ("duration_minutes", "planned_duration_minutes")]}),
+        (
+            "When",
+            {
+                "fields": [
+                    ("starts_at", "time_zone"),
+                    "local_start_display",
+                    ("duration_minutes", "planned_duration_minutes"),
+                ]
+            },
+        ),
         ("Points of the meeting", {"fields": ["summary_points"]}),
-        ("Source record", {"fields": [("source_publisher", "source_published_on"), "source_url",
-                                      "source_text_readable"]}),
+        (
+            "Source record",
+            {"fields": [("source_publisher", "source_published_on"), "source_url", "source_text_readable"]},
+        ),
         ("Edit the source text", {"classes": ["collapse"], "fields": ["source_text", "source_sha256"]}),
     ]
 
@@ -116,7 +129,8 @@ class SummitAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
         from django.db.models import Count
 
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .defer("source_text")
             .prefetch_related("parties")
             .annotate(_commitments=Count("commitments", distinct=True))

@@ -22,7 +22,9 @@ class Party(models.Model):
         ORGANISATION = "organisation", "International organisation"
 
     code = models.CharField(
-        max_length=16, unique=True, help_text="ISO 3166 alpha-3 for states (JPN, RUS); a short code otherwise."
+        max_length=16,
+        unique=True,
+        help_text="ISO 3166 alpha-3 for states (JPN, RUS); a short code otherwise.",
     )
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
@@ -40,7 +42,11 @@ class Person(models.Model):
 
     full_name = models.CharField(max_length=200)
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
         help_text="The state or organisation the person usually represents.",
     )
     notes = models.TextField(blank=True)
@@ -48,7 +54,9 @@ class Person(models.Model):
     class Meta:
         ordering = ["full_name"]
         verbose_name_plural = "people"
-        constraints = [models.UniqueConstraint(fields=["full_name", "party"], name="person_unique_name_party")]
+        constraints = [
+            models.UniqueConstraint(fields=["full_name", "party"], name="person_unique_name_party")
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -69,18 +77,27 @@ class Summit(models.Model):
     occasion = models.CharField(max_length=300, blank=True, help_text="For example APEC Ministerial Meeting.")
     city = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=120, blank=True)
-    starts_at = models.DateTimeField(help_text="When the meeting started (shown in the ministry's time zone).")
+    starts_at = models.DateTimeField(
+        help_text="When the meeting started (shown in the ministry's time zone)."
+    )
     time_zone = models.CharField(
-        max_length=64, validators=[validate_time_zone],
+        max_length=64,
+        validators=[validate_time_zone],
         help_text="The local IANA time zone of the meeting, for example Asia/Brunei.",
     )
-    duration_minutes = models.PositiveIntegerField(null=True, blank=True, verbose_name="actual duration (minutes)")
+    duration_minutes = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="actual duration (minutes)"
+    )
     planned_duration_minutes = models.PositiveIntegerField(
         null=True, blank=True, verbose_name="planned duration (minutes)"
     )
     parties = models.ManyToManyField(Party, related_name="summits", blank=True)
     follow_up_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
         help_text="The earlier meeting this one follows up (Irkutsk follows Brunei).",
     )
     summary_points = models.TextField(blank=True, help_text="The points of the meeting, one per line.")
@@ -142,7 +159,9 @@ class Participation(models.Model):
     class Meta:
         ordering = ["summit", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["summit", "person"], name="participation_unique_person_per_summit")
+            models.UniqueConstraint(
+                fields=["summit", "person"], name="participation_unique_person_per_summit"
+            )
         ]
 
     def __str__(self) -> str:

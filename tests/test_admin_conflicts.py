@@ -98,12 +98,20 @@ def test_concurrent_saves_on_postgres_one_wins(postgres: None, officer: Any, sup
     assert commitment.history.count() == history_before + 1  # one edit, never two
 
 
-def test_transition_panel_shows_only_allowed_statuses(client: Client, officer: Any, commitment: Commitment) -> None:
+def test_transition_panel_shows_only_allowed_statuses(
+    client: Client, officer: Any, commitment: Commitment
+) -> None:
     login(client, officer)
     form = client.get(change_url(commitment)).context["transition_form"]
     offered = [value for value, _ in form.fields["to_status"].choices]
     assert offered == [
-        "in_progress", "stalled", "fulfilled", "partially_fulfilled", "not_fulfilled", "withdrawn", "superseded",
+        "in_progress",
+        "stalled",
+        "fulfilled",
+        "partially_fulfilled",
+        "not_fulfilled",
+        "withdrawn",
+        "superseded",
     ]
     # No "lapsed": only a conditional commitment lapses. No reopening statuses: it is open.
 
@@ -122,7 +130,9 @@ def test_a_conditional_commitment_may_lapse_and_a_viewer_sees_no_form(
     assert "Status history" in html
 
 
-def test_closing_without_a_note_shows_the_reason_on_the_page(client: Client, officer: Any, commitment: Commitment) -> None:
+def test_closing_without_a_note_shows_the_reason_on_the_page(
+    client: Client, officer: Any, commitment: Commitment
+) -> None:
     login(client, officer)
     url = reverse("admin:commitments_commitment_transition", args=[commitment.pk])
     response = client.post(url, {"to_status": "fulfilled", "note": "", "version": commitment.version})
@@ -137,15 +147,27 @@ def test_deadline_move_records_the_reason_and_keeps_the_original(
 ) -> None:
     login(client, supervisor)
     url = reverse("admin:commitments_commitment_deadline", args=[commitment.pk])
-    missing_reason = client.post(url, {
-        "version": 1, "new_due_by": "2001-01-31", "change_class": "postponed", "reason": "",
-    })
+    missing_reason = client.post(
+        url,
+        {
+            "version": 1,
+            "new_due_by": "2001-01-31",
+            "change_class": "postponed",
+            "reason": "",
+        },
+    )
     assert missing_reason.status_code == 200
     assert "This field is required" in missing_reason.content.decode()
-    response = client.post(url, {
-        "version": 1, "new_due_phrase": "by the end of January", "new_due_by": "2001-01-31",
-        "change_class": "postponed", "reason": "Both sides agreed to January.",
-    })
+    response = client.post(
+        url,
+        {
+            "version": 1,
+            "new_due_phrase": "by the end of January",
+            "new_due_by": "2001-01-31",
+            "change_class": "postponed",
+            "reason": "Both sides agreed to January.",
+        },
+    )
     assert response.status_code == 302
     commitment.refresh_from_db()
     change = commitment.deadline_changes.get()
@@ -157,13 +179,19 @@ def test_deadline_move_records_the_reason_and_keeps_the_original(
     assert "Both sides agreed to January." in page
 
 
-def test_an_update_added_inline_records_author_and_activity(client: Client, officer: Any, commitment: Commitment) -> None:
+def test_an_update_added_inline_records_author_and_activity(
+    client: Client, officer: Any, commitment: Commitment
+) -> None:
     login(client, officer)
     data = commitment_form_data(commitment)
-    data.update({
-        "updates-TOTAL_FORMS": 1, "updates-0-note": "Dates proposed through the embassy.",
-        "updates-0-evidence_url": "https://www.mofa.go.jp/", "updates-0-evidence_summit": "",
-    })
+    data.update(
+        {
+            "updates-TOTAL_FORMS": 1,
+            "updates-0-note": "Dates proposed through the embassy.",
+            "updates-0-evidence_url": "https://www.mofa.go.jp/",
+            "updates-0-evidence_summit": "",
+        }
+    )
     before = commitment.last_activity_at
     response = client.post(change_url(commitment), data)
     assert response.status_code == 302, response.content.decode()[:3000]

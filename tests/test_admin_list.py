@@ -10,7 +10,6 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from commitments import services
 from commitments.models import Commitment, Desk
@@ -43,7 +42,10 @@ def _bulk(desk: Desk, count: int) -> None:
     parties = [PartyFactory(code="JPN"), PartyFactory(code="RUS")]
     for n in range(count):
         make_commitment(
-            desk=desk, summit=summit, title=f"Commitment {n}", made_by=parties[: 1 + n % 2],
+            desk=desk,
+            summit=summit,
+            title=f"Commitment {n}",
+            made_by=parties[: 1 + n % 2],
             due_by=date(2000, 12, 1) + timedelta(days=n % 60),
         )
 
@@ -108,7 +110,9 @@ def test_stale_and_mine_filters(client: Client, officer: Any, supervisor: Any, r
     owned = make_commitment(desk=rf_desk, title="Owned", owner=officer, now=CHRISTMAS_2000)
     watched = make_commitment(desk=rf_desk, title="Watched", summit=owned.summit, now=CHRISTMAS_2000)
     watched.watchers.add(officer, supervisor)
-    make_commitment(desk=rf_desk, title="Someone else's", summit=owned.summit, owner=supervisor, now=EARLY_2001)
+    make_commitment(
+        desk=rf_desk, title="Someone else's", summit=owned.summit, owner=supervisor, now=EARLY_2001
+    )
     login(client, officer)
     assert _titles(client, "?mine=owned") == {"Owned"}
     assert _titles(client, "?mine=watched") == {"Owned", "Watched"}
@@ -141,23 +145,37 @@ def test_assign_to_me_action(client: Client, supervisor: Any, demo: Summit) -> N
     assert Commitment.objects.filter(pk__in=ids, owner=supervisor).count() == 3
 
 
-def test_bulk_transition_asks_for_a_note_then_uses_the_workflow(client: Client, officer: Any, demo: Summit) -> None:
+def test_bulk_transition_asks_for_a_note_then_uses_the_workflow(
+    client: Client, officer: Any, demo: Summit
+) -> None:
     login(client, officer)
     ids = list(Commitment.objects.filter(summit=demo, due_by__isnull=False).values_list("pk", flat=True))
     confirm = client.post(LIST, {"action": "bulk_transition", "_selected_action": ids})
     assert confirm.status_code == 200
     assert "Change the status of the selected commitments" in confirm.content.decode()
-    response = client.post(LIST, {
-        "action": "bulk_transition", "_selected_action": ids, "apply": "1",
-        "to_status": "fulfilled", "note": "",
-    })
+    response = client.post(
+        LIST,
+        {
+            "action": "bulk_transition",
+            "_selected_action": ids,
+            "apply": "1",
+            "to_status": "fulfilled",
+            "note": "",
+        },
+    )
     assert response.status_code == 302
     # Closing without a note is refused for every one, and reported.
     assert not Commitment.objects.filter(pk__in=ids, status="fulfilled").exists()
-    client.post(LIST, {
-        "action": "bulk_transition", "_selected_action": ids, "apply": "1",
-        "to_status": "in_progress", "note": "Preparations started.",
-    })
+    client.post(
+        LIST,
+        {
+            "action": "bulk_transition",
+            "_selected_action": ids,
+            "apply": "1",
+            "to_status": "in_progress",
+            "note": "Preparations started.",
+        },
+    )
     assert Commitment.objects.filter(pk__in=ids, status="in_progress").count() == len(ids)
     assert all(
         c.status_changes.first().note == "Preparations started."  # type: ignore[union-attr]

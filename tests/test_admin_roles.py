@@ -87,7 +87,9 @@ def test_transitioning(client: Client, persona: Any, commitment: Commitment) -> 
     may = EXPECTED[_name(persona)][2]
     login(client, persona)
     url = reverse("admin:commitments_commitment_transition", args=[commitment.pk])
-    response = client.post(url, {"to_status": "in_progress", "note": "Dates proposed.", "version": commitment.version})
+    response = client.post(
+        url, {"to_status": "in_progress", "note": "Dates proposed.", "version": commitment.version}
+    )
     commitment.refresh_from_db()
     assert (commitment.status == "in_progress") is may
     if not may:
@@ -100,10 +102,16 @@ def test_supervising(client: Client, persona: Any, commitment: Commitment) -> No
     may = EXPECTED[_name(persona)][3]
     login(client, persona)
     url = reverse("admin:commitments_commitment_deadline", args=[commitment.pk])
-    client.post(url, {
-        "version": commitment.version, "new_due_phrase": "by the end of January", "new_due_by": "2001-01-31",
-        "change_class": "postponed", "reason": "Moved to January at Moscow's request.",
-    })
+    client.post(
+        url,
+        {
+            "version": commitment.version,
+            "new_due_phrase": "by the end of January",
+            "new_due_by": "2001-01-31",
+            "change_class": "postponed",
+            "reason": "Moved to January at Moscow's request.",
+        },
+    )
     commitment.refresh_from_db()
     assert (commitment.due_by == date(2001, 1, 31)) is may
     assert commitment.original_due_by == date(2000, 12, 31)
@@ -116,7 +124,9 @@ def test_adding_a_summit(client: Client, persona: Any) -> None:
     assert (response.status_code == 200) is EXPECTED[_name(persona)][4]
 
 
-def test_only_administrators_delete(client: Client, supervisor: Any, administrator: Any, commitment: Commitment) -> None:
+def test_only_administrators_delete(
+    client: Client, supervisor: Any, administrator: Any, commitment: Commitment
+) -> None:
     url = reverse("admin:commitments_commitment_delete", args=[commitment.pk])
     login(client, supervisor)
     assert client.get(url).status_code == 403
@@ -124,7 +134,9 @@ def test_only_administrators_delete(client: Client, supervisor: Any, administrat
     assert client.get(url).status_code == 200
 
 
-def test_officers_may_add_commitments_only_for_their_desks(client: Client, other_officer: Any, commitment: Commitment) -> None:
+def test_officers_may_add_commitments_only_for_their_desks(
+    client: Client, other_officer: Any, commitment: Commitment
+) -> None:
     login(client, other_officer)
     data = commitment_form_data(commitment, title="Not mine")
     data.pop("loaded_version")

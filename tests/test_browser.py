@@ -22,10 +22,18 @@ from .factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("PLEDGEBOOK_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots"))
+SHOTS = Path(
+    os.environ.get("PLEDGEBOOK_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots")
+)
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -78,7 +86,9 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_officer_triages_and_transitions_with_a_note(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
+def test_officer_triages_and_transitions_with_a_note(
+    browser: Any, live_server: Any, staff: dict[str, Any]
+) -> None:
     page = _page(browser, live_server, "officer")
     _follow(page, "a[href='/admin/commitments/commitment/']")
     _follow(page, "#changelist-filter a:text-is('Overdue')")
@@ -100,7 +110,9 @@ def test_officer_triages_and_transitions_with_a_note(browser: Any, live_server: 
     assert "Foreign Minister Kono visited Moscow." in history
     _shot(page, "commitment-page-after-transition")
 
-    commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
+    commitment = Commitment.objects.get(
+        title="Send the Minister for Foreign Affairs to Russia within the year"
+    )
     assert commitment.status == "fulfilled"
     _follow(page, "text=Every change to this commitment")
     assert "Change history" in page.content() or "history" in page.title().lower()
@@ -119,8 +131,12 @@ def test_viewer_finds_no_way_to_edit(browser: Any, live_server: Any, staff: dict
     _shot(page, "viewer-commitment-page")
 
 
-def test_two_tabs_editing_at_once_get_a_conflict(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
-    commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
+def test_two_tabs_editing_at_once_get_a_conflict(
+    browser: Any, live_server: Any, staff: dict[str, Any]
+) -> None:
+    commitment = Commitment.objects.get(
+        title="Send the Minister for Foreign Affairs to Russia within the year"
+    )
     url = f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/change/"
     first = _page(browser, live_server, "officer")
     second = _page(browser, live_server, "supervisor")

@@ -16,7 +16,9 @@ from summits.models import Participation, Summit
 
 pytestmark = pytest.mark.django_db
 
-SHARED_RECORD = Path(__file__).resolve().parents[2] / "shared" / "records" / "2000-11-15_japan-russia_summit_brunei.txt"
+SHARED_RECORD = (
+    Path(__file__).resolve().parents[2] / "shared" / "records" / "2000-11-15_japan-russia_summit_brunei.txt"
+)
 
 
 def _load(*args: str) -> str:
@@ -27,7 +29,9 @@ def _load(*args: str) -> str:
 
 def test_the_project_keeps_its_own_verbatim_copy_of_the_record() -> None:
     copy = (DATA_DIR / "2000-11-15_japan-russia_summit_brunei.txt").read_text(encoding="utf-8")
-    assert copy.startswith("Japan-Russian Federation Summit Meeting\non the occasion of the APEC Brunei Meeting")
+    assert copy.startswith(
+        "Japan-Russian Federation Summit Meeting\non the occasion of the APEC Brunei Meeting"
+    )
     if SHARED_RECORD.exists():  # beside a checkout, the copy must match the shared record byte for byte
         assert copy == SHARED_RECORD.read_text(encoding="utf-8")
 
@@ -45,7 +49,10 @@ def test_the_summit_is_represented_faithfully() -> None:
     assert summit.source_publisher == "Ministry of Foreign Affairs of Japan"
     assert summit.source_url == "https://www.mofa.go.jp/region/europe/russia/meet0011.html"
     assert summit.source_text == demo_data()["source"]["text"]
-    roles = {(p.person.full_name, p.party.code, p.role, p.capacity) for p in Participation.objects.select_related("person", "party")}
+    roles = {
+        (p.person.full_name, p.party.code, p.role, p.capacity)
+        for p in Participation.objects.select_related("person", "party")
+    }
     assert ("Shinzo Abe", "JPN", "Deputy Cabinet Secretary", "delegation") in roles
     assert ("Aleksandr Losyukov", "RUS", "Deputy Minister for Foreign Affairs", "delegation") in roles
     assert ("Yoshiro Mori", "JPN", "Prime Minister", "principal") in roles
@@ -70,7 +77,10 @@ def test_deadline_windows_follow_the_phrases(demo: Summit) -> None:
 
     within = find("send the Japanese Minister for Foreign Affairs to Russia within the year")
     assert (within.due_phrase, within.due_from, within.due_by, within.due_precision) == (
-        "within the year", None, date(2000, 12, 31), "year",
+        "within the year",
+        None,
+        date(2000, 12, 31),
+        "year",
     )
     end_of_year = find("by the end of the year")
     assert end_of_year.due_by == date(2000, 12, 31)
@@ -84,7 +94,10 @@ def test_deadline_windows_follow_the_phrases(demo: Summit) -> None:
 
 def test_the_irkutsk_visit_is_conditional_and_prepared_by_the_foreign_ministers_visit(demo: Summit) -> None:
     irkutsk = Commitment.objects.get(summit=demo, source_ref="1.(3)")
-    assert irkutsk.condition_text == "if specific developments are achieved towards the conclusion of a Peace Treaty"
+    assert (
+        irkutsk.condition_text
+        == "if specific developments are achieved towards the conclusion of a Peace Treaty"
+    )
     assert irkutsk.condition_state == "pending"
     assert irkutsk.due_by == date(2000, 12, 31)
     send = Commitment.objects.get(summit=demo, source_ref="2.(4)", made_by__code="JPN")
@@ -102,10 +115,24 @@ def test_the_irkutsk_visit_is_conditional_and_prepared_by_the_foreign_ministers_
 
 def test_the_record_states_fourteen_commitments_with_paragraph_references(demo: Summit) -> None:
     refs = sorted(Commitment.objects.filter(summit=demo).values_list("source_ref", flat=True))
-    assert refs == sorted([
-        "1.(2)", "1.(3)", "2.(1)", "2.(2).1", "2.(2).1", "2.(2).2", "2.(2).3", "2.(3)",
-        "2.(4)", "2.(4)", "2.(5)", "2.(6)", "2.(6)", "2.(6)",
-    ])
+    assert refs == sorted(
+        [
+            "1.(2)",
+            "1.(3)",
+            "2.(1)",
+            "2.(2).1",
+            "2.(2).1",
+            "2.(2).2",
+            "2.(2).3",
+            "2.(3)",
+            "2.(4)",
+            "2.(4)",
+            "2.(5)",
+            "2.(6)",
+            "2.(6)",
+            "2.(6)",
+        ]
+    )
     # Things done during the meeting and mere hopes about others are not commitments.
     assert not Commitment.objects.filter(quote__icontains="photograph").exists()
 

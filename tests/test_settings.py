@@ -17,10 +17,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _django_check(settings_module: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLEDGEBOOK_", "DATABASE_URL"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLEDGEBOOK_", "DATABASE_URL"))
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -32,7 +39,9 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
 def test_production_refuses_debug() -> None:
     result = _django_check(
-        "config.settings.production", DJANGO_SECRET_KEY="x" * 60, DJANGO_DEBUG="true",
+        "config.settings.production",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_DEBUG="true",
         DJANGO_ALLOWED_HOSTS="pledgebook.example",
     )
     assert result.returncode != 0
@@ -41,7 +50,9 @@ def test_production_refuses_debug() -> None:
 
 def test_production_starts_with_its_secrets(tmp_path: Path) -> None:
     result = _django_check(
-        "config.settings.production", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="pledgebook.example",
+        "config.settings.production",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="pledgebook.example",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr
@@ -78,7 +89,9 @@ def test_database_url_defaults_and_errors(tmp_path: Path) -> None:
     assert (tmp_path / "sub").is_dir()
     postgres = database_from_url("postgres://pledgebook:pw@db.internal:5432/pledgebook")
     assert (postgres["ENGINE"], postgres["HOST"], postgres["NAME"]) == (
-        "django.db.backends.postgresql", "db.internal", "pledgebook",
+        "django.db.backends.postgresql",
+        "db.internal",
+        "pledgebook",
     )
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL='mysqlx://x' is not a database URL"):
         database_from_url("mysqlx://x")

@@ -42,7 +42,7 @@ def test_the_table_has_every_status_and_only_known_targets() -> None:
 
 
 def test_open_and_closed_partition_the_statuses() -> None:
-    assert OPEN_STATUSES | CLOSED_STATUSES == set(Status.values)
+    assert set(Status.values) == OPEN_STATUSES | CLOSED_STATUSES
     assert not OPEN_STATUSES & CLOSED_STATUSES
 
 
@@ -52,8 +52,12 @@ def test_every_allowed_transition_is_made_and_recorded(
 ) -> None:
     _force_status(conditional, from_status)
     change = services.commitment_transition(
-        commitment_id=conditional.pk, to_status=to_status, by=supervisor, now=CHRISTMAS_2000,
-        note="Recorded by the desk.", occurred_on=date(2000, 12, 20),
+        commitment_id=conditional.pk,
+        to_status=to_status,
+        by=supervisor,
+        now=CHRISTMAS_2000,
+        note="Recorded by the desk.",
+        occurred_on=date(2000, 12, 20),
     )
     conditional.refresh_from_db()
     assert conditional.status == to_status
@@ -89,36 +93,56 @@ def test_a_transition_to_the_same_status_is_refused(conditional: Commitment, off
 
 def test_an_unknown_status_is_refused(conditional: Commitment, officer: Any) -> None:
     with pytest.raises(WorkflowError, match="not a status"):
-        services.commitment_transition(commitment_id=conditional.pk, to_status="done", by=officer, now=CHRISTMAS_2000)
+        services.commitment_transition(
+            commitment_id=conditional.pk, to_status="done", by=officer, now=CHRISTMAS_2000
+        )
 
 
 @pytest.mark.parametrize("closed", sorted(CLOSED_STATUSES - {Status.LAPSED}))
 def test_closing_needs_a_note_or_evidence(rf_desk: Desk, officer: Any, closed: str) -> None:
     commitment = make_commitment(desk=rf_desk, due_by=date(2000, 12, 31))
     with pytest.raises(WorkflowError, match="needs a note or an evidence URL"):
-        services.commitment_transition(commitment_id=commitment.pk, to_status=closed, by=officer, now=CHRISTMAS_2000)
+        services.commitment_transition(
+            commitment_id=commitment.pk, to_status=closed, by=officer, now=CHRISTMAS_2000
+        )
     services.commitment_transition(
-        commitment_id=commitment.pk, to_status=closed, by=officer, now=CHRISTMAS_2000,
+        commitment_id=commitment.pk,
+        to_status=closed,
+        by=officer,
+        now=CHRISTMAS_2000,
         evidence_url="https://www.mofa.go.jp/region/europe/russia/",
     )
     commitment.refresh_from_db()
     assert commitment.status == closed
 
 
-def test_reopening_is_for_supervisors_with_a_reason(conditional: Commitment, officer: Any, supervisor: Any) -> None:
+def test_reopening_is_for_supervisors_with_a_reason(
+    conditional: Commitment, officer: Any, supervisor: Any
+) -> None:
     services.commitment_transition(
-        commitment_id=conditional.pk, to_status=Status.WITHDRAWN, by=officer, now=CHRISTMAS_2000, note="Dropped."
+        commitment_id=conditional.pk,
+        to_status=Status.WITHDRAWN,
+        by=officer,
+        now=CHRISTMAS_2000,
+        note="Dropped.",
     )
     with pytest.raises(PermissionDenied, match="supervisor"):
         services.commitment_transition(
-            commitment_id=conditional.pk, to_status=Status.IN_PROGRESS, by=officer, now=CHRISTMAS_2000, note="Back."
+            commitment_id=conditional.pk,
+            to_status=Status.IN_PROGRESS,
+            by=officer,
+            now=CHRISTMAS_2000,
+            note="Back.",
         )
     with pytest.raises(WorkflowError, match="reason for reopening"):
         services.commitment_transition(
             commitment_id=conditional.pk, to_status=Status.IN_PROGRESS, by=supervisor, now=CHRISTMAS_2000
         )
     services.commitment_transition(
-        commitment_id=conditional.pk, to_status=Status.IN_PROGRESS, by=supervisor, now=CHRISTMAS_2000,
+        commitment_id=conditional.pk,
+        to_status=Status.IN_PROGRESS,
+        by=supervisor,
+        now=CHRISTMAS_2000,
         note="Withdrawn by mistake; Moscow confirmed the visit is on.",
     )
     conditional.refresh_from_db()
@@ -128,8 +152,12 @@ def test_reopening_is_for_supervisors_with_a_reason(conditional: Commitment, off
 def test_fulfilled_on_or_before_due_by_is_on_time(rf_desk: Desk, officer: Any) -> None:
     commitment = make_commitment(desk=rf_desk, due_by=date(2000, 12, 31))
     change = services.commitment_transition(
-        commitment_id=commitment.pk, to_status=Status.FULFILLED, by=officer, now=EARLY_2001,
-        note="The Foreign Minister visited Moscow.", occurred_on=date(2000, 12, 31),
+        commitment_id=commitment.pk,
+        to_status=Status.FULFILLED,
+        by=officer,
+        now=EARLY_2001,
+        note="The Foreign Minister visited Moscow.",
+        occurred_on=date(2000, 12, 31),
     )
     commitment.refresh_from_db()
     assert change.on_time is True
@@ -139,8 +167,12 @@ def test_fulfilled_on_or_before_due_by_is_on_time(rf_desk: Desk, officer: Any) -
 def test_fulfilled_after_due_by_is_late(rf_desk: Desk, officer: Any) -> None:
     commitment = make_commitment(desk=rf_desk, due_by=date(2000, 12, 31))
     services.commitment_transition(
-        commitment_id=commitment.pk, to_status=Status.FULFILLED, by=officer, now=EARLY_2001,
-        note="Visited in January.", occurred_on=date(2001, 1, 2),
+        commitment_id=commitment.pk,
+        to_status=Status.FULFILLED,
+        by=officer,
+        now=EARLY_2001,
+        note="Visited in January.",
+        occurred_on=date(2001, 1, 2),
     )
     commitment.refresh_from_db()
     assert commitment.fulfilled_on_time is False
@@ -150,19 +182,28 @@ def test_occurred_on_cannot_be_in_the_future_or_before_the_meeting(rf_desk: Desk
     commitment = make_commitment(desk=rf_desk)
     with pytest.raises(WorkflowError, match="future"):
         services.commitment_transition(
-            commitment_id=commitment.pk, to_status=Status.IN_PROGRESS, by=officer, now=CHRISTMAS_2000,
+            commitment_id=commitment.pk,
+            to_status=Status.IN_PROGRESS,
+            by=officer,
+            now=CHRISTMAS_2000,
             occurred_on=date(2000, 12, 26),
         )
     with pytest.raises(WorkflowError, match="before the meeting"):
         services.commitment_transition(
-            commitment_id=commitment.pk, to_status=Status.IN_PROGRESS, by=officer, now=CHRISTMAS_2000,
+            commitment_id=commitment.pk,
+            to_status=Status.IN_PROGRESS,
+            by=officer,
+            now=CHRISTMAS_2000,
             occurred_on=date(2000, 11, 1),
         )
 
 
 def test_a_failed_condition_lapses_the_commitment(conditional: Commitment, officer: Any) -> None:
     services.condition_set_state(
-        commitment_id=conditional.pk, state="failed", by=officer, now=CHRISTMAS_2000,
+        commitment_id=conditional.pk,
+        state="failed",
+        by=officer,
+        now=CHRISTMAS_2000,
         note="No progress on the Peace Treaty this year.",
     )
     conditional.refresh_from_db()
@@ -189,12 +230,18 @@ def test_only_a_conditional_commitment_can_lapse(rf_desk: Desk, officer: Any) ->
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(conditional: Commitment, officer: Any) -> None:
     services.commitment_transition(
-        commitment_id=conditional.pk, to_status=Status.IN_PROGRESS, by=officer, now=CHRISTMAS_2000,
+        commitment_id=conditional.pk,
+        to_status=Status.IN_PROGRESS,
+        by=officer,
+        now=CHRISTMAS_2000,
         expected_version=1,
     )
     with pytest.raises(VersionConflict) as conflict:
         services.commitment_transition(
-            commitment_id=conditional.pk, to_status=Status.STALLED, by=officer, now=CHRISTMAS_2000,
+            commitment_id=conditional.pk,
+            to_status=Status.STALLED,
+            by=officer,
+            now=CHRISTMAS_2000,
             expected_version=1,
         )
     assert conflict.value.current_version == 2
@@ -218,7 +265,11 @@ def test_closing_clears_the_overdue_flag(rf_desk: Desk, officer: Any) -> None:
     commitment = make_commitment(desk=rf_desk, due_by=date(2000, 12, 1))
     Commitment.objects.filter(pk=commitment.pk).update(overdue_since=CHRISTMAS_2000)
     services.commitment_transition(
-        commitment_id=commitment.pk, to_status=Status.NOT_FULFILLED, by=officer, now=EARLY_2001, note="Never came."
+        commitment_id=commitment.pk,
+        to_status=Status.NOT_FULFILLED,
+        by=officer,
+        now=EARLY_2001,
+        note="Never came.",
     )
     commitment.refresh_from_db()
     assert commitment.overdue_since is None

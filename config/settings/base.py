@@ -64,7 +64,7 @@ TEMPLATES = [
 def database_from_url(url: str) -> dict[str, Any]:
     """Parse DATABASE_URL; tune SQLite for a multi-process embedded deployment."""
     try:
-        config: dict[str, Any] = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL={url!r} is not a database URL: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":

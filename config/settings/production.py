@@ -10,7 +10,10 @@ from .base import DEBUG, MIDDLEWARE
 # gunicorn serves the collected static files itself (no separate web server needed).
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
-SECRET_KEY = env_required("DJANGO_SECRET_KEY", "set it to a long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))').")
+SECRET_KEY = env_required(
+    "DJANGO_SECRET_KEY",
+    "set it to a long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))').",
+)
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY is too short for production: use at least 50 characters.")
 if DEBUG:

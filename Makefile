@@ -1,0 +1,37 @@
+# The commands people type. `make run` and `make test` work on a fresh clone with Python 3.11+.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test lint typecheck check clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pledgebook needs Python 3.11 or newer: set PYTHON=python3.11 (or newer).")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "[pledgebook] installing dependencies into $(VENV) (first run only)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c 'import django, celery, pytest_django' || (echo "[pledgebook] installation failed: see the messages above"; exit 1)
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+## Bring the whole service up with demo data: web, Celery worker and beat (Ctrl-C stops all).
+run: $(STAMP)
+	$(BIN)/python -m config.devstack
+
+## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL says so).
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

