@@ -101,7 +101,8 @@ PLEDGEBOOK_TIME_ZONE = env_time_zone("PLEDGEBOOK_TIME_ZONE", "Asia/Tokyo")
 TIME_ZONE = PLEDGEBOOK_TIME_ZONE
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Collected at build time (docker image) and served by WhiteNoise in production.
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
