@@ -9,6 +9,9 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"
 # A separate file so that tests never touch the demo database of `make run`.
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'test.sqlite3'}"))}
+# The live server answers each request in a new thread: persistent connections would outlive those
+# threads and keep the test database busy at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
