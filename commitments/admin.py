@@ -308,7 +308,15 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
     # The history page diffs only fields a form edits; these columns show the workflow's own state
     # (status, version, deadline) as it was at each row.
-    history_list_display = ["status", "due_by", "version"]
+    history_list_display = ["history_status", "history_deadline", "version"]
+
+    @admin.display(description="status")
+    def history_status(self, record: Any) -> str:
+        return label(record.status)
+
+    @admin.display(description="due by")
+    def history_deadline(self, record: Any) -> str:
+        return f"{record.due_by:%d %b %Y}" if record.due_by else "—"
 
     # -- permissions: the policy decides -----------------------------------------------------------
 
