@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy, selectors, services
-from .admin_mixins import HTTPS_URL_FIELDS, AdminOnlyWriteMixin
+from .admin_mixins import HTTPS_URL_FIELDS, AdminOnlyWriteMixin, ReadOnlyAdminMixin
 from .forms import BulkTransitionForm, ConditionForm, DeadlineMoveForm, TransitionForm
 from .models import Commitment, Desk, DeskMembership, StatusChange, Update
 from .workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUS_COLOURS, Status, allowed_next, label
@@ -174,46 +174,25 @@ class CommitmentForm(forms.ModelForm):
 # --- inlines ---------------------------------------------------------------------------------------
 
 
-class UpdateInline(admin.StackedInline):
+class UpdateInline(ReadOnlyAdminMixin, admin.StackedInline):
     """Progress notes: new ones are added here, existing ones are part of the record and stay as written."""
 
     model = Update
-    formfield_overrides = HTTPS_URL_FIELDS
     extra = 0
     fields = ["note", "evidence_url", "evidence_summit", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
     autocomplete_fields = ["evidence_summit"]
     can_delete = False
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policy.can_view(request.user)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        obj = args[0] if args else None
         return obj is not None and policy.can_edit_commitment(request.user, obj)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class MembershipInline(admin.TabularInline):
+class MembershipInline(AdminOnlyWriteMixin, admin.TabularInline):
     model = DeskMembership
     extra = 0
     autocomplete_fields = ["user"]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policy.can_view(request.user)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policy.is_admin(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policy.is_admin(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policy.is_admin(request.user)
 
 
 # --- the commitment admin ---------------------------------------------------------------------------
@@ -688,7 +667,7 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The workflow history across all commitments: read-only, written only by the service."""
 
     list_display = ["recorded_at", "commitment", "from_status", "to_status", "by", "occurred_on", "on_time"]
@@ -696,21 +675,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
     list_select_related = ["commitment", "by"]
     date_hierarchy = "recorded_at"
     search_fields = ["note", "commitment__title"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return policy.can_view(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policy.can_view(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Desk)

@@ -45,3 +45,16 @@ class AdminOnlyWriteMixin(PolicyAdminMixin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return policy.is_admin(request.user)
+
+
+class ReadOnlyAdminMixin(PolicyAdminMixin):
+    """Records written only by services (status changes, updates once written): everyone reads."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
