@@ -99,9 +99,7 @@ class MineFilter(admin.SimpleListFilter):
             return queryset.filter(owner_id=request.user.pk)
         if self.value() == "watched":
             # Exists, not a join: a commitment watched by the owner would otherwise appear twice.
-            return queryset.filter(
-                pk__in=Commitment.objects.filter(selectors.mine_q(request.user)).values("pk")
-            )
+            return queryset.filter(pk__in=Commitment.objects.filter(selectors.mine_q(request.user)).values("pk"))
         return queryset
 
 
@@ -144,10 +142,7 @@ class CommitmentForm(forms.ModelForm):
         # Inside the admin's transaction: the lock is held until the save commits, so a concurrent
         # save waits here and then sees the new version (PostgreSQL; SQLite serialises writers).
         current = (
-            Commitment.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
+            Commitment.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
         )
         if seen is None or current != seen:
             conflict = services.VersionConflict(
@@ -164,10 +159,7 @@ class CommitmentForm(forms.ModelForm):
         cycle = selectors.dependency_cycle(self.instance.pk, [c.pk for c in depends_on])
         if cycle:
             raise ValidationError(
-                {
-                    "depends_on": f"That would make a cycle: {' → '.join(cycle)}. "
-                    "A commitment cannot depend on itself."
-                }
+                {"depends_on": f"That would make a cycle: {' → '.join(cycle)}. A commitment cannot depend on itself."}
             )
 
 
@@ -272,9 +264,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
             ]
         )
         condition = (
-            ["condition_text", "condition_state"]
-            if obj is None
-            else ["condition_text", "condition_state_readonly"]
+            ["condition_text", "condition_state"] if obj is None else ["condition_text", "condition_state_readonly"]
         )
         return [
             (None, {"fields": ["title", "kind", "modality", "level", "description", "loaded_version"]}),
@@ -361,11 +351,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         phrase = obj.due_phrase or "—"
         if obj.due_by is None:
             return format_html('<span class="pb-phrase">{}</span>', phrase)
-        window = (
-            f"{obj.due_from:%d %b %Y} – {obj.due_by:%d %b %Y}"
-            if obj.due_from
-            else f"by {obj.due_by:%d %b %Y}"
-        )
+        window = f"{obj.due_from:%d %b %Y} – {obj.due_by:%d %b %Y}" if obj.due_from else f"by {obj.due_by:%d %b %Y}"
         return format_html('<span class="pb-phrase">{}</span><br><small>{}</small>', phrase, window)
 
     @admin.display(description="status", ordering="status")
@@ -474,9 +460,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
             context.update(self._panel_context(request, commitment, context))
         return super().change_view(request, object_id, form_url, context)
 
-    def _panel_context(
-        self, request: HttpRequest, commitment: Commitment, given: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _panel_context(self, request: HttpRequest, commitment: Commitment, given: dict[str, Any]) -> dict[str, Any]:
         user = request.user
         now = timezone.now()
         can_edit = policy.can_edit_commitment(user, commitment)
@@ -584,9 +568,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
                 now=now,
                 expected_version=data["version"],
             )
-            return (
-                f"The deadline of “{c}” moved: {change.old_due_by or 'none'} → {change.new_due_by or 'none'}."
-            )
+            return f"The deadline of “{c}” moved: {change.old_due_by or 'none'} → {change.new_due_by or 'none'}."
 
         return self._panel_post(request, object_id, "deadline_form", form, act)
 
@@ -598,9 +580,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         done, refused = 0, []
         for commitment in queryset:
             try:
-                services.commitment_assign(
-                    commitment_id=commitment.pk, owner=request.user, by=request.user, now=now
-                )
+                services.commitment_assign(commitment_id=commitment.pk, owner=request.user, by=request.user, now=now)
                 done += 1
             except (PermissionDenied, ValidationError) as error:
                 refused.append(f"“{commitment}”: {_error_text(error)}")
@@ -719,3 +699,6 @@ class PledgebookUserAdmin(AdminOnlyWriteMixin, UserAdmin):
 @admin.register(Group)
 class PledgebookGroupAdmin(AdminOnlyWriteMixin, GroupAdmin):
     pass
+
+
+from . import admin_notifications  # noqa: E402,F401  (registers the notification pages)

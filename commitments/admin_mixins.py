@@ -11,9 +11,7 @@ from django.http import HttpRequest
 from . import policy
 
 # URLs typed without a scheme are taken as https (Django 6's default, chosen now).
-HTTPS_URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
-    models.URLField: {"assume_scheme": "https"}
-}
+HTTPS_URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class PolicyAdminMixin:

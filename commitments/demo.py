@@ -120,9 +120,7 @@ def demo_load(
     progress(f"summit: {summit}")
 
     desk_spec = data["desk"]
-    desk, created = Desk.objects.get_or_create(
-        name=desk_spec["name"], defaults={"time_zone": desk_spec["time_zone"]}
-    )
+    desk, created = Desk.objects.get_or_create(name=desk_spec["name"], defaults={"time_zone": desk_spec["time_zone"]})
     if created:
         desk.parties.set([parties[code] for code in desk_spec["parties"]])
         result.count("desks")
@@ -134,9 +132,7 @@ def demo_load(
     commitments: dict[str, Commitment] = {}
     new_keys: set[str] = set()
     for index, item in enumerate(data["commitments"], start=1):
-        existing = Commitment.objects.filter(
-            summit=summit, source_ref=item["source_ref"], title=item["title"]
-        ).first()
+        existing = Commitment.objects.filter(summit=summit, source_ref=item["source_ref"], title=item["title"]).first()
         if existing is not None:
             commitments[item["key"]] = existing
             continue

@@ -55,12 +55,8 @@ class ConditionForm(VersionedForm):
 
 class DeadlineMoveForm(VersionedForm):
     new_due_phrase = forms.CharField(label="Deadline as written", required=False, max_length=200)
-    new_due_from = forms.DateField(
-        label="Due from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    new_due_by = forms.DateField(
-        label="Due by", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    new_due_from = forms.DateField(label="Due from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    new_due_by = forms.DateField(label="Due by", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     change_class = forms.ChoiceField(label="Class", choices=DeadlineChange.ChangeClass.choices)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 

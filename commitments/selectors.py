@@ -50,9 +50,7 @@ def overdue_q(now: datetime) -> Q:
 
 def due_within_q(now: datetime, days: int) -> Q:
     """Open and due between today and `days` days from today (inclusive), locally per desk."""
-    return tracked_q() & _per_zone(
-        now, lambda today: Q(due_by__gte=today, due_by__lte=today + timedelta(days=days))
-    )
+    return tracked_q() & _per_zone(now, lambda today: Q(due_by__gte=today, due_by__lte=today + timedelta(days=days)))
 
 
 def stale_q(now: datetime) -> Q:

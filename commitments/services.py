@@ -19,7 +19,8 @@ from django.utils import timezone
 from summits.models import Summit
 
 from . import policy
-from .models import Commitment, DeadlineChange, StatusChange, Update
+from .models import Commitment, DeadlineChange, NotificationKind, StatusChange, Update
+from .notify import notify_activity
 from .selectors import local_today
 from .workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, allowed_next, is_reopening, label
 
@@ -162,14 +163,10 @@ def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, n
     Refuses a stale version (VersionConflict) and any change to status, deadline or condition state,
     each of which has its own service that records why it changed.
     """
-    _require(
-        policy.can_edit_commitment(by, commitment), "You may edit only the commitments of your own desks."
-    )
+    _require(policy.can_edit_commitment(by, commitment), "You may edit only the commitments of your own desks.")
     with transaction.atomic():
         current = _lock(commitment.pk, expected_version)
-        _require(
-            policy.can_edit_commitment(by, current), "You may edit only the commitments of your own desks."
-        )
+        _require(policy.can_edit_commitment(by, current), "You may edit only the commitments of your own desks.")
         # Adding a condition makes it pending; removing it clears its state. Anything else about the
         # state is decided by condition_set_state.
         if not commitment.condition_text.strip():
@@ -182,9 +179,7 @@ def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, n
             if getattr(current, field) != getattr(commitment, field)
         }
         if guarded:
-            raise WorkflowError(
-                {field: [message] for field, message in guarded.items()}, code="guarded_field"
-            )
+            raise WorkflowError({field: [message] for field, message in guarded.items()}, code="guarded_field")
         commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
         commitment.version = current.version
         commitment.quote_start = commitment.locate_quote()
@@ -221,8 +216,7 @@ def commitment_transition(
         if by is not None:
             _require(
                 policy.can_edit_commitment(by, commitment),
-                "You may change only the commitments of your own desks; "
-                f"this one belongs to {commitment.desk}.",
+                f"You may change only the commitments of your own desks; this one belongs to {commitment.desk}.",
             )
         if to_status not in allowed_next(from_status):
             raise TransitionNotAllowed(from_status, to_status)
@@ -253,17 +247,11 @@ def commitment_transition(
         today = local_today(commitment.desk.time_zone, now)
         occurred = occurred_on or today
         if occurred > today:
-            raise WorkflowError(
-                {"occurred_on": ["The date it happened cannot be in the future."]}, code="future"
-            )
+            raise WorkflowError({"occurred_on": ["The date it happened cannot be in the future."]}, code="future")
         meeting_day = commitment.summit.local_date
         if occurred < meeting_day:
             raise WorkflowError(
-                {
-                    "occurred_on": [
-                        f"The date it happened cannot be before the meeting ({meeting_day:%d %b %Y})."
-                    ]
-                },
+                {"occurred_on": [f"The date it happened cannot be before the meeting ({meeting_day:%d %b %Y})."]},
                 code="before_meeting",
             )
 
@@ -281,7 +269,7 @@ def commitment_transition(
             now,
             reason=f"{label(from_status)} → {label(to_status)}" + (f": {note}" if note else ""),
         )
-        return StatusChange.objects.create(
+        change = StatusChange.objects.create(
             commitment=commitment,
             from_status=from_status,
             to_status=to_status,
@@ -292,6 +280,15 @@ def commitment_transition(
             evidence_url=evidence_url,
             on_time=on_time,
         )
+        notify_activity(
+            commitment,
+            kind=NotificationKind.STATUS_CHANGED,
+            occasion=f"status:{change.pk}",
+            actor=by,
+            now=now,
+            message=f"{_display_name(by)} changed “{commitment.title}”: {label(from_status)} → {label(to_status)}",
+        )
+        return change
 
 
 def condition_set_state(
@@ -313,9 +310,7 @@ def condition_set_state(
     with transaction.atomic():
         commitment = _lock(commitment_id, expected_version)
         if by is not None:
-            _require(
-                policy.can_edit_commitment(by, commitment), "You may change only your own desks' commitments."
-            )
+            _require(policy.can_edit_commitment(by, commitment), "You may change only your own desks' commitments.")
         if not commitment.is_conditional:
             raise WorkflowError("This commitment has no condition.", code="no_condition")
         if state == Commitment.ConditionState.FAILED:
@@ -359,13 +354,9 @@ def deadline_move(
     with transaction.atomic():
         commitment = _lock(commitment_id, expected_version)
         if by is not None:
-            _require(
-                policy.can_move_deadline(by, commitment), "Moving a deadline is a supervisor's decision."
-            )
+            _require(policy.can_move_deadline(by, commitment), "Moving a deadline is a supervisor's decision.")
         if commitment.is_closed:
-            raise WorkflowError(
-                "The commitment is closed; reopen it before moving its deadline.", code="closed"
-            )
+            raise WorkflowError("The commitment is closed; reopen it before moving its deadline.", code="closed")
         phrase = commitment.due_phrase if new_due_phrase is None else new_due_phrase.strip()
         if (new_due_by, new_due_from, phrase) == (
             commitment.due_by,
@@ -394,6 +385,15 @@ def deadline_move(
         if new_due_by is None or new_due_by >= local_today(commitment.desk.time_zone, now):
             commitment.overdue_since = None
         _save(commitment, by, now, reason=f"Deadline {change.get_change_class_display().lower()}: {reason}")
+        notify_activity(
+            commitment,
+            kind=NotificationKind.DEADLINE_MOVED,
+            occasion=f"deadline:{change.pk}",
+            actor=by,
+            now=now,
+            message=f"{_display_name(by)} moved the deadline of “{commitment.title}” to "
+            + (f"{new_due_by:%d %b %Y}" if new_due_by else "none"),
+        )
         return change
 
 
@@ -413,9 +413,7 @@ def update_add(
     with transaction.atomic():
         commitment = Commitment.objects.select_for_update().select_related("desk").get(pk=commitment_id)
         if by is not None:
-            _require(
-                policy.can_edit_commitment(by, commitment), "You may update only your own desks' commitments."
-            )
+            _require(policy.can_edit_commitment(by, commitment), "You may update only your own desks' commitments.")
         update = Update.objects.create(
             commitment=commitment,
             author=by,
@@ -425,6 +423,14 @@ def update_add(
             evidence_summit=evidence_summit,
         )
         Commitment.objects.filter(pk=commitment_id).update(last_activity_at=now)
+        notify_activity(
+            commitment,
+            kind=NotificationKind.UPDATE_ADDED,
+            occasion=f"update:{update.pk}",
+            actor=by,
+            now=now,
+            message=f"{_display_name(by)} added an update to “{commitment.title}”: {note[:120]}",
+        )
     return update
 
 
@@ -433,9 +439,7 @@ def commitment_assign(*, commitment_id: int, owner: Any, by: Any, now: datetime)
     with transaction.atomic():
         commitment = _lock(commitment_id, None)
         if by is not None:
-            _require(
-                policy.can_edit_commitment(by, commitment), "You may assign only your own desks' commitments."
-            )
+            _require(policy.can_edit_commitment(by, commitment), "You may assign only your own desks' commitments.")
         if owner is not None and not policy.can_edit_commitment(owner, commitment):
             raise WorkflowError(
                 f"{_display_name(owner)} is not an officer of {commitment.desk} and could not act on it.",

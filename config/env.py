@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import zoneinfo
+from typing import Any
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -73,3 +74,28 @@ def env_redis_url(name: str, default: str) -> str:
     if parsed.scheme not in {"redis", "rediss", "unix"} or not (parsed.hostname or parsed.path):
         raise ImproperlyConfigured(f"{name}={value!r} is not a Redis URL (expected redis://host:port/db).")
     return value
+
+
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = sorted({int(item) for item in raw.split(",") if item.strip()}, reverse=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a comma-separated list of whole numbers.") from None
+    if not values or min(values) < 1:
+        raise ImproperlyConfigured(f"{name}={raw!r} must list whole numbers of days, each at least 1.")
+    return values
+
+
+def email_from_url(url: str) -> dict[str, Any]:
+    """EMAIL_URL to Django's email settings (dj-email-url), with a message that names the variable."""
+    import dj_email_url
+
+    try:
+        return dict(dj_email_url.parse(url))
+    except Exception as exc:  # the library raises bare KeyError/ValueError for unknown schemes
+        raise ImproperlyConfigured(
+            f"EMAIL_URL={url!r} is not an email URL (smtp://host:port, submission://…, console://): {exc!r}"
+        ) from None

@@ -54,9 +54,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["full_name"]
         verbose_name_plural = "people"
-        constraints = [
-            models.UniqueConstraint(fields=["full_name", "party"], name="person_unique_name_party")
-        ]
+        constraints = [models.UniqueConstraint(fields=["full_name", "party"], name="person_unique_name_party")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -77,17 +75,13 @@ class Summit(models.Model):
     occasion = models.CharField(max_length=300, blank=True, help_text="For example APEC Ministerial Meeting.")
     city = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=120, blank=True)
-    starts_at = models.DateTimeField(
-        help_text="When the meeting started (shown in the ministry's time zone)."
-    )
+    starts_at = models.DateTimeField(help_text="When the meeting started (shown in the ministry's time zone).")
     time_zone = models.CharField(
         max_length=64,
         validators=[validate_time_zone],
         help_text="The local IANA time zone of the meeting, for example Asia/Brunei.",
     )
-    duration_minutes = models.PositiveIntegerField(
-        null=True, blank=True, verbose_name="actual duration (minutes)"
-    )
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True, verbose_name="actual duration (minutes)")
     planned_duration_minutes = models.PositiveIntegerField(
         null=True, blank=True, verbose_name="planned duration (minutes)"
     )
@@ -159,9 +153,7 @@ class Participation(models.Model):
     class Meta:
         ordering = ["summit", "order", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["summit", "person"], name="participation_unique_person_per_summit"
-            )
+            models.UniqueConstraint(fields=["summit", "person"], name="participation_unique_person_per_summit")
         ]
 
     def __str__(self) -> str:

@@ -98,9 +98,7 @@ def test_concurrent_saves_on_postgres_one_wins(postgres: None, officer: Any, sup
     assert commitment.history.count() == history_before + 1  # one edit, never two
 
 
-def test_transition_panel_shows_only_allowed_statuses(
-    client: Client, officer: Any, commitment: Commitment
-) -> None:
+def test_transition_panel_shows_only_allowed_statuses(client: Client, officer: Any, commitment: Commitment) -> None:
     login(client, officer)
     form = client.get(change_url(commitment)).context["transition_form"]
     offered = [value for value, _ in form.fields["to_status"].choices]

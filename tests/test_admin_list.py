@@ -110,9 +110,7 @@ def test_stale_and_mine_filters(client: Client, officer: Any, supervisor: Any, r
     owned = make_commitment(desk=rf_desk, title="Owned", owner=officer, now=CHRISTMAS_2000)
     watched = make_commitment(desk=rf_desk, title="Watched", summit=owned.summit, now=CHRISTMAS_2000)
     watched.watchers.add(officer, supervisor)
-    make_commitment(
-        desk=rf_desk, title="Someone else's", summit=owned.summit, owner=supervisor, now=EARLY_2001
-    )
+    make_commitment(desk=rf_desk, title="Someone else's", summit=owned.summit, owner=supervisor, now=EARLY_2001)
     login(client, officer)
     assert _titles(client, "?mine=owned") == {"Owned"}
     assert _titles(client, "?mine=watched") == {"Owned", "Watched"}
@@ -145,9 +143,7 @@ def test_assign_to_me_action(client: Client, supervisor: Any, demo: Summit) -> N
     assert Commitment.objects.filter(pk__in=ids, owner=supervisor).count() == 3
 
 
-def test_bulk_transition_asks_for_a_note_then_uses_the_workflow(
-    client: Client, officer: Any, demo: Summit
-) -> None:
+def test_bulk_transition_asks_for_a_note_then_uses_the_workflow(client: Client, officer: Any, demo: Summit) -> None:
     login(client, officer)
     ids = list(Commitment.objects.filter(summit=demo, due_by__isnull=False).values_list("pk", flat=True))
     confirm = client.post(LIST, {"action": "bulk_transition", "_selected_action": ids})

@@ -87,9 +87,7 @@ def test_transitioning(client: Client, persona: Any, commitment: Commitment) -> 
     may = EXPECTED[_name(persona)][2]
     login(client, persona)
     url = reverse("admin:commitments_commitment_transition", args=[commitment.pk])
-    response = client.post(
-        url, {"to_status": "in_progress", "note": "Dates proposed.", "version": commitment.version}
-    )
+    response = client.post(url, {"to_status": "in_progress", "note": "Dates proposed.", "version": commitment.version})
     commitment.refresh_from_db()
     assert (commitment.status == "in_progress") is may
     if not may:

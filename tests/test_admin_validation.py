@@ -31,9 +31,7 @@ def _add(client: Client, template: Commitment, **overrides: Any) -> Any:
     return client.post(ADD_URL, data)
 
 
-def test_an_officer_adds_a_commitment_with_a_verbatim_quote(
-    client: Client, officer: Any, template: Commitment
-) -> None:
+def test_an_officer_adds_a_commitment_with_a_verbatim_quote(client: Client, officer: Any, template: Commitment) -> None:
     login(client, officer)
     before = Commitment.objects.count()
     response = _add(client, template, due_by="2000-12-31")
@@ -49,17 +47,13 @@ def test_an_officer_adds_a_commitment_with_a_verbatim_quote(
 def test_a_quote_that_is_not_verbatim_is_refused(client: Client, officer: Any, template: Commitment) -> None:
     login(client, officer)
     before = Commitment.objects.count()
-    response = _add(
-        client, template, quote="Prime Minister Mori said he would send the Foreign Minister to Russia."
-    )
+    response = _add(client, template, quote="Prime Minister Mori said he would send the Foreign Minister to Russia.")
     assert response.status_code == 200
     assert "not a verbatim span of the summit&#x27;s source text" in response.content.decode()
     assert Commitment.objects.count() == before
 
 
-def test_a_window_that_starts_after_it_ends_is_refused(
-    client: Client, officer: Any, template: Commitment
-) -> None:
+def test_a_window_that_starts_after_it_ends_is_refused(client: Client, officer: Any, template: Commitment) -> None:
     login(client, officer)
     before = Commitment.objects.count()
     response = _add(client, template, due_from="2001-01-10", due_by="2000-12-31")
@@ -68,9 +62,7 @@ def test_a_window_that_starts_after_it_ends_is_refused(
     assert Commitment.objects.count() == before
 
 
-def test_a_condition_state_without_a_condition_is_refused(
-    client: Client, officer: Any, template: Commitment
-) -> None:
+def test_a_condition_state_without_a_condition_is_refused(client: Client, officer: Any, template: Commitment) -> None:
     login(client, officer)
     before = Commitment.objects.count()
     response = _add(client, template, condition_text="", condition_state="met")
@@ -79,9 +71,7 @@ def test_a_condition_state_without_a_condition_is_refused(
     assert Commitment.objects.count() == before
 
 
-def test_a_condition_without_a_state_starts_pending(
-    client: Client, officer: Any, template: Commitment
-) -> None:
+def test_a_condition_without_a_state_starts_pending(client: Client, officer: Any, template: Commitment) -> None:
     login(client, officer)
     response = _add(client, template, condition_text="if the talks advance", condition_state="")
     assert response.status_code == 302
@@ -99,9 +89,7 @@ def test_a_commitment_cannot_depend_on_itself(client: Client, officer: Any, temp
     assert not template.depends_on.exists()
 
 
-def test_a_dependency_cycle_is_refused_and_names_the_path(
-    client: Client, officer: Any, rf_desk: Desk
-) -> None:
+def test_a_dependency_cycle_is_refused_and_names_the_path(client: Client, officer: Any, rf_desk: Desk) -> None:
     first = make_commitment(desk=rf_desk, title="First")
     second = make_commitment(desk=rf_desk, title="Second", summit=first.summit)
     third = make_commitment(desk=rf_desk, title="Third", summit=first.summit)
@@ -114,13 +102,9 @@ def test_a_dependency_cycle_is_refused_and_names_the_path(
     assert not first.depends_on.exists()
 
 
-def test_an_edit_saves_and_bumps_the_version_with_history(
-    client: Client, officer: Any, template: Commitment
-) -> None:
+def test_an_edit_saves_and_bumps_the_version_with_history(client: Client, officer: Any, template: Commitment) -> None:
     login(client, officer)
-    response = client.post(
-        change_url(template), commitment_form_data(template, description="Kono to Moscow.")
-    )
+    response = client.post(change_url(template), commitment_form_data(template, description="Kono to Moscow."))
     assert response.status_code == 302
     template.refresh_from_db()
     assert template.description == "Kono to Moscow."
@@ -131,9 +115,7 @@ def test_an_edit_saves_and_bumps_the_version_with_history(
     assert "description" in [c.field for c in latest.diff_against(latest.prev_record).changes]
 
 
-def test_the_deadline_cannot_be_edited_in_the_form(
-    client: Client, officer: Any, template: Commitment
-) -> None:
+def test_the_deadline_cannot_be_edited_in_the_form(client: Client, officer: Any, template: Commitment) -> None:
     """The deadline fields are read-only on the change form; moving one is the deadline form's job."""
     login(client, officer)
     client.post(change_url(template), commitment_form_data(template, due_by="2001-06-30"))

@@ -22,9 +22,7 @@ from .factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(
-    os.environ.get("PLEDGEBOOK_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots")
-)
+SHOTS = Path(os.environ.get("PLEDGEBOOK_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -86,9 +84,7 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_officer_triages_and_transitions_with_a_note(
-    browser: Any, live_server: Any, staff: dict[str, Any]
-) -> None:
+def test_officer_triages_and_transitions_with_a_note(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
     page = _page(browser, live_server, "officer")
     _follow(page, "a[href='/admin/commitments/commitment/']")
     _follow(page, "#changelist-filter a:text-is('Overdue')")
@@ -103,16 +99,14 @@ def test_officer_triages_and_transitions_with_a_note(
     page.select_option("#id_to_status", "fulfilled")
     page.fill("#transition-form textarea[name=note]", "Foreign Minister Kono visited Moscow.")
     _follow(page, "#transition-form input[type=submit]")
-    assert "is now Fulfilled" in page.locator(".messagelist").inner_text()
+    assert "is now Fulfilled" in page.locator(".messagelist li.success").inner_text()
     assert page.locator("#pb-status").inner_text() == "Fulfilled"
     history = page.locator("#status-history").inner_text()
     assert "Not started → Fulfilled" in history
     assert "Foreign Minister Kono visited Moscow." in history
     _shot(page, "commitment-page-after-transition")
 
-    commitment = Commitment.objects.get(
-        title="Send the Minister for Foreign Affairs to Russia within the year"
-    )
+    commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
     assert commitment.status == "fulfilled"
     _follow(page, "text=Every change to this commitment")
     assert "Change history" in page.content() or "history" in page.title().lower()
@@ -131,12 +125,8 @@ def test_viewer_finds_no_way_to_edit(browser: Any, live_server: Any, staff: dict
     _shot(page, "viewer-commitment-page")
 
 
-def test_two_tabs_editing_at_once_get_a_conflict(
-    browser: Any, live_server: Any, staff: dict[str, Any]
-) -> None:
-    commitment = Commitment.objects.get(
-        title="Send the Minister for Foreign Affairs to Russia within the year"
-    )
+def test_two_tabs_editing_at_once_get_a_conflict(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
+    commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
     url = f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/change/"
     first = _page(browser, live_server, "officer")
     second = _page(browser, live_server, "supervisor")
@@ -144,7 +134,7 @@ def test_two_tabs_editing_at_once_get_a_conflict(
     second.goto(url)
     first.fill("#id_description", "Visit planned for early December.")
     _follow(first, "input[name=_continue]")
-    assert "was changed successfully" in first.locator(".messagelist").inner_text()
+    assert "was changed successfully" in first.locator(".messagelist li.success").inner_text()
 
     second.fill("#id_description", "Visit postponed to January.")
     _follow(second, "input[name=_continue]")

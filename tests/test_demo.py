@@ -16,9 +16,7 @@ from summits.models import Participation, Summit
 
 pytestmark = pytest.mark.django_db
 
-SHARED_RECORD = (
-    Path(__file__).resolve().parents[2] / "shared" / "records" / "2000-11-15_japan-russia_summit_brunei.txt"
-)
+SHARED_RECORD = Path(__file__).resolve().parents[2] / "shared" / "records" / "2000-11-15_japan-russia_summit_brunei.txt"
 
 
 def _load(*args: str) -> str:
@@ -29,9 +27,7 @@ def _load(*args: str) -> str:
 
 def test_the_project_keeps_its_own_verbatim_copy_of_the_record() -> None:
     copy = (DATA_DIR / "2000-11-15_japan-russia_summit_brunei.txt").read_text(encoding="utf-8")
-    assert copy.startswith(
-        "Japan-Russian Federation Summit Meeting\non the occasion of the APEC Brunei Meeting"
-    )
+    assert copy.startswith("Japan-Russian Federation Summit Meeting\non the occasion of the APEC Brunei Meeting")
     if SHARED_RECORD.exists():  # beside a checkout, the copy must match the shared record byte for byte
         assert copy == SHARED_RECORD.read_text(encoding="utf-8")
 
@@ -94,10 +90,7 @@ def test_deadline_windows_follow_the_phrases(demo: Summit) -> None:
 
 def test_the_irkutsk_visit_is_conditional_and_prepared_by_the_foreign_ministers_visit(demo: Summit) -> None:
     irkutsk = Commitment.objects.get(summit=demo, source_ref="1.(3)")
-    assert (
-        irkutsk.condition_text
-        == "if specific developments are achieved towards the conclusion of a Peace Treaty"
-    )
+    assert irkutsk.condition_text == "if specific developments are achieved towards the conclusion of a Peace Treaty"
     assert irkutsk.condition_state == "pending"
     assert irkutsk.due_by == date(2000, 12, 31)
     send = Commitment.objects.get(summit=demo, source_ref="2.(4)", made_by__code="JPN")

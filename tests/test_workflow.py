@@ -93,18 +93,14 @@ def test_a_transition_to_the_same_status_is_refused(conditional: Commitment, off
 
 def test_an_unknown_status_is_refused(conditional: Commitment, officer: Any) -> None:
     with pytest.raises(WorkflowError, match="not a status"):
-        services.commitment_transition(
-            commitment_id=conditional.pk, to_status="done", by=officer, now=CHRISTMAS_2000
-        )
+        services.commitment_transition(commitment_id=conditional.pk, to_status="done", by=officer, now=CHRISTMAS_2000)
 
 
 @pytest.mark.parametrize("closed", sorted(CLOSED_STATUSES - {Status.LAPSED}))
 def test_closing_needs_a_note_or_evidence(rf_desk: Desk, officer: Any, closed: str) -> None:
     commitment = make_commitment(desk=rf_desk, due_by=date(2000, 12, 31))
     with pytest.raises(WorkflowError, match="needs a note or an evidence URL"):
-        services.commitment_transition(
-            commitment_id=commitment.pk, to_status=closed, by=officer, now=CHRISTMAS_2000
-        )
+        services.commitment_transition(commitment_id=commitment.pk, to_status=closed, by=officer, now=CHRISTMAS_2000)
     services.commitment_transition(
         commitment_id=commitment.pk,
         to_status=closed,
@@ -116,9 +112,7 @@ def test_closing_needs_a_note_or_evidence(rf_desk: Desk, officer: Any, closed: s
     assert commitment.status == closed
 
 
-def test_reopening_is_for_supervisors_with_a_reason(
-    conditional: Commitment, officer: Any, supervisor: Any
-) -> None:
+def test_reopening_is_for_supervisors_with_a_reason(conditional: Commitment, officer: Any, supervisor: Any) -> None:
     services.commitment_transition(
         commitment_id=conditional.pk,
         to_status=Status.WITHDRAWN,

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_redis_url, env_str, env_time_zone
+from config.env import (
+    email_from_url,
+    env_bool,
+    env_int,
+    env_int_list,
+    env_list,
+    env_redis_url,
+    env_str,
+    env_time_zone,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PLEDGEBOOK_VAR_DIR", str(BASE_DIR / "var")))
@@ -55,6 +66,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Unread notifications and sweep health in every admin page's header.
+                "commitments.context_processors.pledgebook",
             ],
         },
     },
@@ -117,6 +130,37 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 PLEDGEBOOK_STALE_DAYS = env_int("PLEDGEBOOK_STALE_DAYS", 90, minimum=1)
 PLEDGEBOOK_DEMO_PASSWORD = env_str("PLEDGEBOOK_DEMO_PASSWORD", "pledgebook")
 
+# Reminders (see commitments/sweep.py): due-soon offsets in days before due_by, then the due day,
+# overdue reminders every N days, escalation to the desk's supervisors after M days overdue,
+# condition checks every K days while a condition is pending.
+PLEDGEBOOK_REMINDER_OFFSETS = env_int_list("PLEDGEBOOK_REMINDER_OFFSETS", [30, 7, 1])
+PLEDGEBOOK_OVERDUE_REPEAT_DAYS = env_int("PLEDGEBOOK_OVERDUE_REPEAT_DAYS", 7, minimum=1)
+PLEDGEBOOK_ESCALATION_DAYS = env_int("PLEDGEBOOK_ESCALATION_DAYS", 14, minimum=1)
+PLEDGEBOOK_CONDITION_CHECK_DAYS = env_int("PLEDGEBOOK_CONDITION_CHECK_DAYS", 30, minimum=1)
+PLEDGEBOOK_SWEEP_MINUTES = env_int("PLEDGEBOOK_SWEEP_MINUTES", 15, minimum=1)
+# Sweep records older than this are deleted by the daily clean-up.
+PLEDGEBOOK_SWEEP_KEEP_DAYS = env_int("PLEDGEBOOK_SWEEP_KEEP_DAYS", 30, minimum=1)
+# Email delivery: tries before giving up on a transient error, and the first retry's delay.
+PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS = env_int("PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS", 8, minimum=1)
+PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS = env_int("PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS", 30, minimum=1)
+# Links in emails point here.
+PLEDGEBOOK_BASE_URL = env_str("PLEDGEBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Email --------------------------------------------------------------------------------------
+# EMAIL_URL (smtp://user:password@host:587/?tls=True, or console:// ) configures the backend; without
+# it, email is printed to the console. A timeout keeps a hung SMTP server from holding a worker.
+EMAIL_URL = env_str("EMAIL_URL", "console://")
+_email = email_from_url(EMAIL_URL)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email["EMAIL_USE_TLS"])
+EMAIL_USE_SSL = bool(_email["EMAIL_USE_SSL"])
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pledgebook <pledgebook@localhost>")
+
 # --- Celery -------------------------------------------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
@@ -141,8 +185,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Periodic work is added here as it is built (the sweep, digests); beat runs even while it is small.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
+# The periodic work. One beat process only (see README): two would send every wake-up twice.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "sweep": {
+        "task": "commitments.tasks.sweep",
+        "schedule": timedelta(minutes=PLEDGEBOOK_SWEEP_MINUTES),
+        # A sweep that waited longer than its interval in the queue is superseded by the next one.
+        "options": {"expires": PLEDGEBOOK_SWEEP_MINUTES * 60},
+    },
+    "digests": {
+        "task": "commitments.tasks.digests",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 3000},
+    },
+    "cleanup": {"task": "commitments.tasks.cleanup", "schedule": crontab(hour=3, minute=30)},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {

@@ -7,4 +7,3 @@ from .base import *  # noqa: F403
 DEBUG = env_bool("DJANGO_DEBUG", True)
 # A fixed key is acceptable only here: local settings never serve the public (production refuses it).
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "local-development-only-not-secret")
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

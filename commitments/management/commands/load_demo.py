@@ -13,9 +13,7 @@ class Command(BaseCommand):
     help = "Load the Brunei 2000 summit, its commitments and the demo users. Safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--force", action="store_true", help="Create the demo users even though DEBUG is off."
-        )
+        parser.add_argument("--force", action="store_true", help="Create the demo users even though DEBUG is off.")
         parser.add_argument("--no-users", action="store_true", help="Load the data only, no demo users.")
 
     def handle(self, *args: Any, force: bool, no_users: bool, verbosity: int, **options: Any) -> None:

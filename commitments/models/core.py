@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from summits.models import Party, Person, Summit
 from summits.validators import validate_time_zone
 
-from .workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
+from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
 
 def default_desk_time_zone() -> str:
@@ -35,9 +35,7 @@ class Desk(models.Model):
         validators=[validate_time_zone],
         help_text="Deadlines of this desk's commitments end at midnight in this zone.",
     )
-    parties = models.ManyToManyField(
-        Party, blank=True, related_name="desks", help_text="Parties this desk covers."
-    )
+    parties = models.ManyToManyField(Party, blank=True, related_name="desks", help_text="Parties this desk covers.")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="DeskMembership", related_name="desks")
 
     class Meta:
@@ -57,9 +55,7 @@ class DeskMembership(models.Model):
         SUPERVISOR = "supervisor", "Supervisor"
 
     desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
 
     class Meta:
@@ -104,9 +100,7 @@ class Commitment(models.Model):
 
     # Source
     summit = models.ForeignKey(Summit, on_delete=models.PROTECT, related_name="commitments")
-    quote = models.TextField(
-        help_text="The exact words of the record: a verbatim span of the summit's source text."
-    )
+    quote = models.TextField(help_text="The exact words of the record: a verbatim span of the summit's source text.")
     quote_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
     source_ref = models.CharField(
         max_length=40, blank=True, verbose_name="paragraph", help_text='Paragraph reference, e.g. "2.(2).3".'
@@ -116,9 +110,7 @@ class Commitment(models.Model):
     made_by = models.ManyToManyField(
         Party, related_name="commitments_made", help_text="One party, or several for a joint commitment."
     )
-    speaker = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments"
-    )
+    speaker = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments")
     counterparty = models.ForeignKey(
         Party, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments_owed"
     )
@@ -130,17 +122,13 @@ class Commitment(models.Model):
         blank=True,
         related_name="owned_commitments",
     )
-    watchers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="watched_commitments"
-    )
+    watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="watched_commitments")
 
     # What
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    level = models.CharField(
-        max_length=120, blank=True, help_text='e.g. "foreign-ministerial and expert level".'
-    )
+    level = models.CharField(max_length=120, blank=True, help_text='e.g. "foreign-ministerial and expert level".')
     modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.FIRM)
 
     # When: a window, because diplomatic deadlines are phrases, not dates.
@@ -163,8 +151,7 @@ class Commitment(models.Model):
         symmetrical=False,
         blank=True,
         related_name="prepares",
-        help_text="Commitments that must happen first "
-        "(the Foreign Minister's visit prepares the Prime Minister's).",
+        help_text="Commitments that must happen first (the Foreign Minister's visit prepares the Prime Minister's).",
     )
     reciprocal = models.ManyToManyField(
         "self",
@@ -177,9 +164,7 @@ class Commitment(models.Model):
     )
 
     # Workflow state; changed only by services.commitment_transition.
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False
-    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False)
     status_changed_at = models.DateTimeField(editable=False)
     fulfilled_on_time = models.BooleanField(null=True, editable=False)
     overdue_since = models.DateTimeField(null=True, blank=True, editable=False)
@@ -207,9 +192,7 @@ class Commitment(models.Model):
         ordering = ["due_by", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(due_from__isnull=True)
-                | Q(due_by__isnull=True)
-                | Q(due_from__lte=models.F("due_by")),
+                condition=Q(due_from__isnull=True) | Q(due_by__isnull=True) | Q(due_from__lte=models.F("due_by")),
                 name="commitment_window_ordered",
                 violation_error_message="The window cannot start after it ends: due from is after due by.",
             ),
@@ -296,9 +279,7 @@ class StatusChange(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField()
     occurred_on = models.DateField(help_text="When it happened, which may be before it was recorded.")
     note = models.TextField(blank=True)
@@ -317,9 +298,7 @@ class Update(models.Model):
     """A progress note, optionally with evidence and the later meeting that carries it."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField()
     note = models.TextField()
     evidence_url = models.URLField(max_length=500, blank=True)

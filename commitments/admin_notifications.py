@@ -1,0 +1,165 @@
+"""Admin pages for notifications: my notifications, my preferences, and the sweep's record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import policy
+from .admin_mixins import ReadOnlyAdminMixin
+from .models import Notification, NotificationKind, NotificationPreference, SweepRun
+from .notify import notifications_mark_read
+
+
+class UnreadFilter(admin.SimpleListFilter):
+    title = "read"
+    parameter_name = "unread"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("1", "Unread"), ("0", "Read")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+        if self.value() == "1":
+            return queryset.filter(read_at__isnull=True)
+        if self.value() == "0":
+            return queryset.filter(read_at__isnull=False)
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """My notifications: only the signed-in user's own, newest first."""
+
+    list_display = ["created_at", "kind", "message_link", "read_state"]
+    list_filter = [UnreadFilter, "kind"]
+    list_per_page = 50
+    actions = ["mark_read"]
+    change_list_template = "admin/commitments/notification/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
+        return super().get_queryset(request).filter(recipient_id=request.user.pk).select_related("commitment")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Marking one's own notifications read is the only change, through the actions below.
+        return policy.can_view(request.user) and (obj is None or obj.recipient_id == request.user.pk)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/open/",
+                self.admin_site.admin_view(self.open_view),
+                name="commitments_notification_open",
+            ),
+            path(
+                "read-all/",
+                self.admin_site.admin_view(self.read_all_view),
+                name="commitments_notification_read_all",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="notification")
+    def message_link(self, obj: Notification) -> str:
+        url = reverse("admin:commitments_notification_open", args=[obj.pk])
+        return format_html('<a href="{}" class="{}">{}</a>', url, "" if obj.read_at is None else "pb-read", obj.message)
+
+    @admin.display(description="read", boolean=True)
+    def read_state(self, obj: Notification) -> bool:
+        return obj.read_at is not None
+
+    @admin.action(description="Mark as read")
+    def mark_read(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = notifications_mark_read(
+            user=request.user, ids=list(queryset.values_list("pk", flat=True)), now=timezone.now()
+        )
+        self.message_user(request, f"{count} notification(s) marked as read.", messages.SUCCESS)
+
+    def open_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Mark one read and go to its commitment."""
+        notification = get_object_or_404(Notification, pk=pk, recipient_id=request.user.pk)
+        notifications_mark_read(user=request.user, ids=[notification.pk], now=timezone.now())
+        return HttpResponseRedirect(reverse("admin:commitments_commitment_change", args=[notification.commitment_id]))
+
+    def read_all_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            count = notifications_mark_read(user=request.user, ids=None, now=timezone.now())
+            self.message_user(request, f"All {count} unread notification(s) marked as read.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:commitments_notification_changelist"))
+
+
+class PreferenceForm(forms.ModelForm):
+    kinds = forms.MultipleChoiceField(
+        choices=NotificationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Notifications you want, in the admin and (if on) by email.",
+    )
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["kinds", "email_enabled", "mode", "digest_hour", "time_zone"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """Each user edits their own preferences; the list goes straight to them."""
+
+    form = PreferenceForm
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return False  # reached from the header link, not the index
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.can_view(request.user) and (obj is None or obj.user_id == request.user.pk)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        preference, _ = NotificationPreference.objects.get_or_create(user_id=int(request.user.pk or 0))
+        return HttpResponseRedirect(reverse("admin:commitments_notificationpreference_change", args=[preference.pk]))
+
+    def response_change(self, request: HttpRequest, obj: NotificationPreference) -> HttpResponse:
+        self.message_user(request, "Your notification preferences were saved.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:commitments_notification_changelist"))
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "as_of",
+        "trigger",
+        "duration",
+        "flagged_overdue",
+        "cleared",
+        "notifications",
+        "rewoken",
+        "outcome",
+    ]
+    list_filter = ["trigger", "dry_run"]
+    date_hierarchy = "started_at"
+
+    @admin.display(description="took")
+    def duration(self, obj: SweepRun) -> str:
+        return "—" if obj.duration_ms is None else f"{obj.duration_ms} ms"
+
+    @admin.display(description="outcome")
+    def outcome(self, obj: SweepRun) -> str:
+        if obj.error:
+            return format_html('<span class="pb-flag pb-overdue" title="{}">failed</span>', obj.error)
+        return "ok" if obj.finished_at else "running"

@@ -1,0 +1,271 @@
+"""Sending email for notifications and digests, exactly once.
+
+A unit of work is `delivery_send_one(now)`: claim one due delivery (row lock, SKIP LOCKED so parallel
+workers take different rows), check again that it should still go out, send, record the outcome. It
+returns whether it found work, so a task can loop until there is none.
+
+Exactly once: a delivery is claimed by moving it to SENDING with a lease; it is marked SENT in the
+same breath as the SMTP server accepts it. Only a claim whose lease has run out (its worker died) is
+taken again. Every try is a DeliveryAttempt row. Transient SMTP errors (4xx, timeouts, refused
+connections) retry with exponential backoff and jitter; permanent ones (5xx) are recorded and not
+retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import smtplib
+import socket
+import zoneinfo
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from . import policy
+from .models import REMINDER_KINDS, Delivery, DeliveryAttempt, Digest, Notification, NotificationPreference
+from .selectors import commitment_days_overdue
+from .workflow import OPEN_STATUSES
+
+logger = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+
+
+class PermanentDeliveryError(Exception):
+    """The server refused for good (5xx); trying again would not help."""
+
+
+def _classify(exc: Exception) -> str:
+    """'transient' or 'permanent' for an exception raised while sending."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return "permanent" if codes and all(code >= 500 for code in codes) else "transient"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return "permanent" if exc.smtp_code >= 500 else "transient"
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout, OSError)):
+        return "transient"
+    if isinstance(exc, PermanentDeliveryError):
+        return "permanent"
+    return "transient"
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … capped at an hour, with ±20 % jitter so retries do not march together."""
+    base = settings.PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS * (2 ** max(0, attempts - 1))
+    seconds = min(base, 3600) * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+    return timedelta(seconds=seconds)
+
+
+def _link(path: str) -> str:
+    return f"{settings.PLEDGEBOOK_BASE_URL}{path}"
+
+
+def _user_zone(user: Any) -> zoneinfo.ZoneInfo:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return zoneinfo.ZoneInfo(preference.time_zone if preference and preference.time_zone else settings.TIME_ZONE)
+
+
+def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
+    commitment = notification.commitment
+    return {
+        "notification": notification,
+        "commitment": commitment,
+        "summit": commitment.summit,
+        "days_overdue": commitment_days_overdue(commitment, now),
+        "commitment_url": _link(reverse("admin:commitments_commitment_change", args=[commitment.pk])),
+    }
+
+
+def render_notification(notification: Notification, now: datetime) -> EmailMultiAlternatives:
+    context = {
+        **_item_context(notification, now),
+        "recipient": notification.recipient,
+        "preferences_url": _link(reverse("admin:commitments_notificationpreference_changelist")),
+    }
+    subject = f"[Pledgebook] {notification.message}"[:200]
+    message = EmailMultiAlternatives(
+        subject=subject.replace("\n", " "),
+        body=render_to_string("email/notification.txt", context),
+        to=[notification.recipient.email],
+        # A stable id: a receiving server that sees the same message twice can tell.
+        headers={"Message-ID": f"<notification-{notification.pk}@pledgebook>"},
+    )
+    message.attach_alternative(render_to_string("email/notification.html", context), "text/html")
+    return message
+
+
+def still_relevant(notification: Notification) -> str:
+    """'' if the notification should still go out, or the reason it should not."""
+    user = notification.recipient
+    commitment = notification.commitment
+    if not user.is_active:
+        return "the recipient is no longer active"
+    policy.forget(user)
+    if not policy.can_view(user):
+        return "the recipient may no longer see this commitment"
+    if not user.email:
+        return "the recipient has no email address"
+    if notification.kind in REMINDER_KINDS and commitment.status not in OPEN_STATUSES:
+        return f"the commitment is closed ({commitment.get_status_display()})"
+    return ""
+
+
+def _claim(model: type[Delivery] | type[Digest], now: datetime, extra: Q | None = None) -> Any:
+    due = Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Delivery.Status.SENDING, lease_until__lt=now
+    )
+    with transaction.atomic():
+        queryset = model.objects.select_for_update(skip_locked=True).filter(due)
+        if extra is not None:
+            queryset = queryset.filter(extra)
+        row = queryset.order_by("next_attempt_at", "pk").first()
+        if row is None:
+            return None
+        row.status = Delivery.Status.SENDING
+        row.lease_until = now + LEASE
+        row.attempts += 1
+        row.save(update_fields=["status", "lease_until", "attempts"])
+        return row
+
+
+def _finish(row: Delivery | Digest, outcome: str, error: str, started: datetime, now: datetime) -> None:
+    if outcome == DeliveryAttempt.Outcome.SENT:
+        row.status, row.sent_at = Delivery.Status.SENT, now
+    elif outcome == DeliveryAttempt.Outcome.SKIPPED:
+        row.status = Delivery.Status.SKIPPED
+    elif outcome == DeliveryAttempt.Outcome.PERMANENT or row.attempts >= settings.PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS:
+        row.status = Delivery.Status.FAILED
+    else:
+        row.status, row.next_attempt_at = Delivery.Status.PENDING, now + backoff(row.attempts)
+    row.lease_until = None
+    row.last_error = error[:2000]
+    with transaction.atomic():
+        row.save(update_fields=["status", "sent_at", "next_attempt_at", "lease_until", "last_error"])
+        DeliveryAttempt.objects.create(
+            delivery=row if isinstance(row, Delivery) else None,
+            digest=row if isinstance(row, Digest) else None,
+            started_at=started,
+            finished_at=now,
+            outcome=outcome,
+            error=error[:2000],
+        )
+        if isinstance(row, Digest) and row.status != Delivery.Status.PENDING:
+            row.deliveries.update(status=row.status, sent_at=row.sent_at)
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    sent = connection.send_messages([message])
+    if not sent:
+        raise PermanentDeliveryError("the mail backend accepted nothing")
+
+
+def delivery_send_one(now: datetime) -> bool:
+    """Send one due email. Returns False when there was nothing to do."""
+    delivery = _claim(Delivery, now)
+    if delivery is None:
+        return False
+    notification = Notification.objects.select_related("recipient", "commitment__summit", "commitment__desk").get(
+        pk=delivery.notification_id
+    )
+    reason = still_relevant(notification)
+    if reason:
+        _finish(delivery, DeliveryAttempt.Outcome.SKIPPED, reason, now, now)
+        return True
+    try:
+        _send(render_notification(notification, now))
+    except Exception as exc:
+        outcome = (
+            DeliveryAttempt.Outcome.PERMANENT if _classify(exc) == "permanent" else DeliveryAttempt.Outcome.TRANSIENT
+        )
+        logger.warning("Email for notification %s failed (%s): %r", notification.pk, outcome, exc)
+        _finish(delivery, outcome, repr(exc), now, now)
+        return True
+    _finish(delivery, DeliveryAttempt.Outcome.SENT, "", now, now)
+    return True
+
+
+def next_delivery_due() -> datetime | None:
+    row = (
+        Delivery.objects.filter(status=Delivery.Status.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    return row
+
+
+# --- digests -------------------------------------------------------------------------------------
+
+
+def digests_plan(now: datetime) -> int:
+    """Open today's digest for each digest user whose local hour has come and who has held items."""
+    created = 0
+    preferences = NotificationPreference.objects.filter(mode=NotificationPreference.Mode.DIGEST, email_enabled=True)
+    held_users = set(Delivery.objects.filter(status=Delivery.Status.HELD).values_list("recipient_id", flat=True))
+    for preference in preferences.filter(user_id__in=held_users).select_related("user"):
+        zone = zoneinfo.ZoneInfo(preference.time_zone or settings.TIME_ZONE)
+        local = now.astimezone(zone)
+        if local.hour < preference.digest_hour:
+            continue
+        with transaction.atomic():
+            digest, made = Digest.objects.get_or_create(
+                recipient_id=preference.user_id, local_date=local.date(), defaults={"next_attempt_at": now}
+            )
+            if made:
+                Delivery.objects.filter(recipient_id=preference.user_id, status=Delivery.Status.HELD).update(
+                    digest=digest, status=Delivery.Status.SENDING
+                )
+                created += 1
+    return created
+
+
+def render_digest(digest: Digest, now: datetime) -> EmailMultiAlternatives:
+    notifications = [
+        d.notification
+        for d in digest.deliveries.select_related(
+            "notification__commitment__summit", "notification__commitment__desk", "notification__recipient"
+        ).order_by("notification__created_at")
+    ]
+    items = [_item_context(n, now) for n in notifications if not still_relevant(n)]
+    context = {
+        "recipient": digest.recipient,
+        "digest": digest,
+        "items": items,
+        "preferences_url": _link(reverse("admin:commitments_notificationpreference_changelist")),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[Pledgebook] Your digest for {digest.local_date:%d %b %Y}: {len(items)} item"
+        + ("s" if len(items) != 1 else ""),
+        body=render_to_string("email/digest.txt", context),
+        to=[digest.recipient.email],
+        headers={"Message-ID": f"<digest-{digest.pk}@pledgebook>"},
+    )
+    message.attach_alternative(render_to_string("email/digest.html", context), "text/html")
+    return message
+
+
+def digest_send_one(now: datetime) -> bool:
+    digest = _claim(Digest, now)
+    if digest is None:
+        return False
+    digest = Digest.objects.select_related("recipient").get(pk=digest.pk)
+    if not digest.recipient.is_active or not digest.recipient.email:
+        _finish(digest, DeliveryAttempt.Outcome.SKIPPED, "the recipient is inactive or has no email", now, now)
+        return True
+    try:
+        _send(render_digest(digest, now))
+    except Exception as exc:
+        outcome = (
+            DeliveryAttempt.Outcome.PERMANENT if _classify(exc) == "permanent" else DeliveryAttempt.Outcome.TRANSIENT
+        )
+        _finish(digest, outcome, repr(exc), now, now)
+        return True
+    _finish(digest, DeliveryAttempt.Outcome.SENT, "", now, now)
+    return True

@@ -1,0 +1,217 @@
+"""Reminders and notifications: what is owed to whom, how it was delivered, and each sweep run.
+
+Exactly-once rests on two unique constraints, not on locks:
+- Notification(commitment, recipient, kind, occasion): a second sweep, a parallel one or one after a
+  crash inserts nothing new for an occasion already recorded;
+- Delivery(notification, channel): one email per notification, written in the same transaction as
+  the notification (an outbox). Celery only wakes the sender; a lost wake-up is re-sent by the sweep.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from summits.validators import validate_time_zone
+
+from .core import Commitment
+
+
+class NotificationKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    DUE_TODAY = "due_today", "Due today"
+    OVERDUE = "overdue", "Overdue"
+    ESCALATION = "escalation", "Escalation to supervisors"
+    CONDITION_CHECK = "condition_check", "Has the condition been met?"
+    STALE = "stale", "No update for a long time"
+    STATUS_CHANGED = "status_changed", "Status changed by someone else"
+    UPDATE_ADDED = "update_added", "Update added by someone else"
+    DEADLINE_MOVED = "deadline_moved", "Deadline moved by someone else"
+
+
+# Reminders come from the sweep; activity notices from other people's changes.
+REMINDER_KINDS = frozenset(
+    {
+        NotificationKind.DUE_SOON,
+        NotificationKind.DUE_TODAY,
+        NotificationKind.OVERDUE,
+        NotificationKind.ESCALATION,
+        NotificationKind.CONDITION_CHECK,
+        NotificationKind.STALE,
+    }
+)
+
+
+class SweepRun(models.Model):
+    """One run of sweep_run: when, how long, what it did, or why it failed."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The moment the sweep judged (differs from started_at when an operator passes --now).
+    as_of = models.DateTimeField()
+    trigger = models.CharField(max_length=20, default="beat")
+    dry_run = models.BooleanField(default=False)
+    flagged_overdue = models.PositiveIntegerField(default=0)
+    cleared = models.PositiveIntegerField(default=0)
+    notifications = models.PositiveIntegerField(default=0)
+    by_kind = models.JSONField(default=dict, blank=True)
+    rewoken = models.PositiveIntegerField(default=0, help_text="Deliveries whose lost wake-up was sent again.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            # "When did a sweep last finish?" (health check, admin warning on every page).
+            models.Index(fields=["-finished_at"], name="sweeprun_finished", condition=Q(error="", dry_run=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sweep at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.finished_at is None:
+            return None
+        return int((self.finished_at - self.started_at).total_seconds() * 1000)
+
+
+class Notification(models.Model):
+    """Something one person should know about one commitment. Always visible in the admin."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    # What makes this occasion distinct from the next one of the same kind, e.g. "7:2000-12-31"
+    # (7 days before that due date) or "3" (the third overdue reminder) or a status change's id.
+    occasion = models.CharField(max_length=80)
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    sweep_run = models.ForeignKey(SweepRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "recipient", "kind", "occasion"], name="notification_once_per_occasion"
+            )
+        ]
+        indexes = [
+            # The unread count in every admin page's header.
+            models.Index(fields=["recipient"], name="notification_unread", condition=Q(read_at__isnull=True)),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_time"),
+            # Counting what one sweep created.
+            models.Index(fields=["sweep_run"], name="notification_sweep_run"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Delivery(models.Model):
+    """The email for one notification (the outbox row), or its place in a daily digest."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        HELD = "held", "Held for the daily digest"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (not retried)"
+        SKIPPED = "skipped", "Skipped (no longer relevant)"
+
+    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="delivery")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    # While SENDING: until when the claim holds; a claim past it belongs to a dead worker.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries")
+
+    class Meta:
+        indexes = [
+            # The sender's queue: what is due to be tried now.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_due",
+                condition=Q(status__in=["pending", "sending"]),
+            ),
+            # A recipient's held items for their digest.
+            models.Index(fields=["recipient"], name="delivery_held", condition=Q(status="held")),
+        ]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.notification} → {self.recipient} ({self.get_status_display()})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending: kept for every try, successful or not."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "Sent"
+        TRANSIENT = "transient", "Transient error (will retry)"
+        PERMANENT = "permanent", "Permanent error"
+        SKIPPED = "skipped", "Skipped"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="tries")
+    digest = models.ForeignKey("Digest", on_delete=models.CASCADE, null=True, blank=True, related_name="tries")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.finished_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Digest(models.Model):
+    """One daily email per user and local day, gathering their held notifications."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    local_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Delivery.Status.choices, default=Delivery.Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "local_date"], name="digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recipient}, {self.local_date}"
+
+
+def default_kinds() -> list[str]:
+    return list(NotificationKind.values)
+
+
+class NotificationPreference(models.Model):
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", "Each email as it happens"
+        DIGEST = "digest", "One daily digest"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    kinds = models.JSONField(default=default_kinds, help_text="The kinds of notification you want.")
+    email_enabled = models.BooleanField(default=True, verbose_name="email me")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IMMEDIATE)
+    digest_hour = models.PositiveSmallIntegerField(default=8, help_text="Local hour (0–23) of the daily digest.")
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(digest_hour__lte=23), name="preference_digest_hour_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user}"

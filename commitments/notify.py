@@ -1,0 +1,192 @@
+"""Creating notifications and their deliveries (the outbox), for the sweep and for activity.
+
+Who hears about a commitment: its owner and watchers; escalations go to its desk's supervisors.
+Only people who could open the commitment (active staff with a role), and who have not switched the
+kind off, are notified. Each notification that should be emailed gets its Delivery row in the same
+transaction; after commit Celery is woken to send it. If Redis is down the wake-up is lost but the row
+is not: the next sweep wakes the sender again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+
+from . import policy
+from .models import (
+    Commitment,
+    Delivery,
+    DeskMembership,
+    Notification,
+    NotificationPreference,
+    SweepRun,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    kinds: frozenset[str] | None  # None: every kind
+    email: str
+    email_enabled: bool
+    digest: bool
+
+
+def eligible_recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
+    """The users among `user_ids` who may be notified, with their preferences (two queries)."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    User = get_user_model()
+    role_groups = list(policy.ROLE_GROUPS)
+    users = (
+        User.objects.filter(pk__in=ids, is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=role_groups))
+        .values_list("pk", "email")
+        .distinct()
+    )
+    preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=ids)}
+    result: dict[int, Recipient] = {}
+    for user_id, email in users:
+        preference = preferences.get(user_id)
+        result[user_id] = Recipient(
+            user_id=user_id,
+            kinds=frozenset(preference.kinds) if preference else None,
+            email=email or "",
+            email_enabled=preference.email_enabled if preference else True,
+            digest=bool(preference and preference.mode == NotificationPreference.Mode.DIGEST),
+        )
+    return result
+
+
+def followers(commitment_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Owner and watchers of each commitment (two queries)."""
+    ids = list(commitment_ids)
+    result: dict[int, set[int]] = {pk: set() for pk in ids}
+    for pk, owner_id in Commitment.objects.filter(pk__in=ids, owner__isnull=False).values_list("pk", "owner_id"):
+        result[pk].add(owner_id)
+    through = Commitment.watchers.through
+    for pk, user_id in through.objects.filter(commitment_id__in=ids).values_list("commitment_id", "user_id"):
+        result[pk].add(user_id)
+    return result
+
+
+def desk_supervisors(desk_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Supervisors of each desk: a supervisor membership held by someone in the Supervisor group."""
+    result: dict[int, set[int]] = {}
+    rows = DeskMembership.objects.filter(
+        desk_id__in=set(desk_ids),
+        role=DeskMembership.Role.SUPERVISOR,
+        user__groups__name=policy.GROUP_SUPERVISOR,
+    ).values_list("desk_id", "user_id")
+    for desk_id, user_id in rows:
+        result.setdefault(desk_id, set()).add(user_id)
+    return result
+
+
+@dataclass(frozen=True)
+class Planned:
+    commitment_id: int
+    recipient_id: int
+    kind: str
+    occasion: str
+    message: str
+
+
+def notifications_create(
+    planned: list[Planned], *, now: datetime, sweep_run: SweepRun | None = None
+) -> list[Notification]:
+    """Insert what is not there yet (the unique occasion key drops repeats) and queue the emails.
+
+    Returns the notifications this call created. Must run inside the caller's transaction.
+    """
+    if not planned:
+        return []
+    recipients = eligible_recipients(p.recipient_id for p in planned)
+    rows = [
+        Notification(
+            commitment_id=p.commitment_id,
+            recipient_id=p.recipient_id,
+            kind=p.kind,
+            occasion=p.occasion[:80],
+            message=p.message[:300],
+            created_at=now,
+            sweep_run=sweep_run,
+        )
+        for p in planned
+        if p.recipient_id in recipients
+        and (recipients[p.recipient_id].kinds is None or p.kind in recipients[p.recipient_id].kinds)  # type: ignore[operator]
+    ]
+    if not rows:
+        return []
+    # ON CONFLICT DO NOTHING: a parallel or repeated run inserts nothing twice. Which rows this call
+    # inserted is read back by the marker it wrote (sweep run) or by the exact keys (activity).
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    if sweep_run is not None:
+        created = list(Notification.objects.filter(sweep_run=sweep_run, delivery__isnull=True))
+    else:
+        keys = Q(pk__in=[])
+        for row in rows:
+            keys |= Q(
+                commitment_id=row.commitment_id,
+                recipient_id=row.recipient_id,
+                kind=row.kind,
+                occasion=row.occasion,
+            )
+        created = list(Notification.objects.filter(keys, created_at=now, delivery__isnull=True))
+    deliveries = []
+    for notification in created:
+        recipient = recipients[notification.recipient_id]
+        if not (recipient.email_enabled and recipient.email):
+            continue
+        deliveries.append(
+            Delivery(
+                notification=notification,
+                recipient_id=recipient.user_id,
+                next_attempt_at=now,
+                status=Delivery.Status.HELD if recipient.digest else Delivery.Status.PENDING,
+            )
+        )
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
+    if any(d.status == Delivery.Status.PENDING for d in deliveries):
+        transaction.on_commit(wake_sender)
+    return created
+
+
+def notify_activity(
+    commitment: Commitment, *, kind: str, occasion: str, actor: Any, message: str, now: datetime
+) -> None:
+    """Tell the owner and watchers about someone else's change; the actor is not told of their own."""
+    actor_id = getattr(actor, "pk", None)
+    recipient_ids = followers([commitment.pk])[commitment.pk] - {actor_id}
+    notifications_create(
+        [Planned(commitment.pk, user_id, kind, occasion, message) for user_id in sorted(recipient_ids)],
+        now=now,
+    )
+
+
+def notifications_mark_read(*, user: Any, ids: list[int] | None, now: datetime) -> int:
+    """Mark the given (or, with None, all) unread notifications of `user` read; returns how many."""
+    queryset = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.update(read_at=now)
+
+
+def wake_sender() -> None:
+    """Ask a worker to send what is due. Never fails the caller: a lost wake-up is re-sent by the sweep."""
+    from .tasks import deliveries as deliveries_task
+
+    try:
+        deliveries_task.apply_async(retry=False)
+    except Exception as exc:  # Redis down or unreachable: the outbox row stays, the sweep retries.
+        logger.warning("Could not wake the email sender (%s); the next sweep will.", exc)

@@ -1,0 +1,254 @@
+"""The sweep: flag what slipped and create the reminders that are due, set-based.
+
+`sweep_run(now)` is used by the periodic task and by `manage.py sweep_commitments`. Its work is a
+fixed number of queries per desk time zone, whatever the table size: two UPDATEs for the overdue
+flag, one candidate query per reminder kind (each an indexed range on due_by, last_activity_at or
+created_at that the database answers, skipping occasions already recorded with NOT EXISTS), then bulk
+inserts that ignore conflicts. Correctness never depends on a lock: two sweeps at once insert each
+occasion once, because of Notification's unique key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from .models import Commitment, Delivery, Notification, NotificationKind, SweepRun
+from .notify import Planned, desk_supervisors, followers, notifications_create, wake_sender
+from .selectors import condition_pending_q, desk_time_zones, local_today, overdue_q, stale_q, tracked_q
+
+logger = logging.getLogger(__name__)
+
+# A claimed delivery whose worker has not reported back by then is assumed dead and tried again.
+DELIVERY_LEASE = timedelta(minutes=5)
+
+
+@dataclass
+class SweepResult:
+    flagged_overdue: int = 0
+    cleared: int = 0
+    notifications: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    rewoken: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "flagged_overdue": self.flagged_overdue,
+            "cleared": self.cleared,
+            "notifications": self.notifications,
+            "by_kind": dict(sorted(self.by_kind.items())),
+            "rewoken": self.rewoken,
+        }
+
+
+class _DryRun(Exception):
+    """Raised to roll a dry run back after it has computed everything."""
+
+
+def sweep_run(
+    *, now: datetime, dry_run: bool = False, trigger: str = "beat", started_at: datetime | None = None
+) -> SweepResult:
+    """Flag and remind as of `now`. Records a SweepRun (unless dry) whether it succeeds or fails."""
+    # started_at/finished_at are the wall clock (how long it took); as_of is the moment judged.
+    run = SweepRun(started_at=started_at or timezone.now(), as_of=now, trigger=trigger, dry_run=dry_run)
+    if not dry_run:
+        run.save()
+    result = SweepResult()
+    try:
+        with transaction.atomic():
+            if dry_run:
+                run.save()  # rolled back with the rest
+            _sweep(run, now, result)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        return result
+    except Exception as exc:
+        SweepRun.objects.filter(pk=run.pk).update(
+            error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+        logger.exception("Sweep as of %s failed", now.isoformat())
+        raise
+    SweepRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(),
+        flagged_overdue=result.flagged_overdue,
+        cleared=result.cleared,
+        notifications=result.notifications,
+        by_kind=result.by_kind,
+        rewoken=result.rewoken,
+    )
+    if result.rewoken or result.notifications:
+        wake_sender()
+    return result
+
+
+def _sweep(run: SweepRun, now: datetime, result: SweepResult) -> None:
+    overdue = overdue_q(now)
+    result.flagged_overdue = Commitment.objects.filter(overdue, overdue_since__isnull=True).update(overdue_since=now)
+    result.cleared = (
+        Commitment.objects.filter(overdue_since__isnull=False)
+        .exclude(pk__in=Commitment.objects.filter(overdue).values("pk"))
+        .update(overdue_since=None)
+    )
+
+    planned: list[Planned] = []
+    for zone in desk_time_zones():
+        today = local_today(zone, now)
+        in_zone = Commitment.objects.filter(desk__time_zone=zone)
+        planned += _due_soon(in_zone, today)
+        planned += _due_today(in_zone, today)
+        planned += _overdue(in_zone, today, now)
+        planned += _condition_checks(in_zone, today, now)
+    planned += _stale(Commitment.objects.filter(stale_q(now)))
+    notifications_create(planned, now=now, sweep_run=run)
+
+    counts = Counter(Notification.objects.filter(sweep_run=run).values_list("kind", flat=True))
+    result.by_kind = dict(counts)
+    result.notifications = sum(counts.values())
+    # Deliveries whose wake-up was lost (Redis down, worker killed): due now and not being sent.
+    result.rewoken = Delivery.objects.filter(
+        Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        | Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+    ).count()
+
+
+def _not_yet(queryset: QuerySet[Commitment], kind: str, occasion_filter: Q | None = None) -> QuerySet[Commitment]:
+    """Candidates that have no notification of this kind yet (for the occasion, if given)."""
+    existing = Notification.objects.filter(commitment=OuterRef("pk"), kind=kind)
+    if occasion_filter is not None:
+        existing = existing.filter(occasion_filter)
+    return queryset.filter(~Exists(existing))
+
+
+def _for_followers(rows: list[tuple[int, str, str]], kind: str) -> list[Planned]:
+    """(commitment id, occasion, message) for each row, to its owner and watchers."""
+    who = followers(pk for pk, _, _ in rows)
+    return [
+        Planned(pk, user_id, kind, occasion, message) for pk, occasion, message in rows for user_id in sorted(who[pk])
+    ]
+
+
+def _reminder_base(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    # Reminders about deadlines wait while a condition is pending; condition checks ask about it.
+    return queryset.filter(tracked_q(), due_by__isnull=False).exclude(condition_state=Commitment.ConditionState.PENDING)
+
+
+def _due_soon(in_zone: QuerySet[Commitment], today: date) -> list[Planned]:
+    """At each offset before due_by, once. Only the nearest offset that applies: a commitment
+    recorded five days before its deadline gets the 7-day reminder, not the 30-day one too."""
+    offsets = sorted(settings.PLEDGEBOOK_REMINDER_OFFSETS)
+    rows: list[tuple[int, str, str]] = []
+    previous = 0
+    for offset in offsets:
+        window = _reminder_base(in_zone).filter(
+            due_by__gte=today + timedelta(days=previous + 1), due_by__lte=today + timedelta(days=offset)
+        )
+        for pk, title, due_by, phrase in window.values_list("pk", "title", "due_by", "due_phrase").iterator():
+            days = (due_by - today).days  # type: ignore[operator]  # due_by is not null in this window
+            rows.append(
+                (
+                    pk,
+                    f"{offset}:{due_by}",
+                    f"Due in {days} day{'s' if days != 1 else ''}: {title} ({phrase or 'by'} {due_by:%d %b %Y})",
+                )
+            )
+        previous = offset
+    # An earlier offset's reminder must not block a later one: compare exact occasions.
+    done = set(
+        Notification.objects.filter(kind=NotificationKind.DUE_SOON, commitment_id__in=[r[0] for r in rows]).values_list(
+            "commitment_id", "occasion"
+        )
+    )
+    return _for_followers([r for r in rows if (r[0], r[1]) not in done], NotificationKind.DUE_SOON)
+
+
+def _due_today(in_zone: QuerySet[Commitment], today: date) -> list[Planned]:
+    window = _not_yet(_reminder_base(in_zone).filter(due_by=today), NotificationKind.DUE_TODAY, Q(occasion=str(today)))
+    rows = [(pk, str(today), f"Due today: {title}") for pk, title in window.values_list("pk", "title").iterator()]
+    return _for_followers(rows, NotificationKind.DUE_TODAY)
+
+
+def _overdue(in_zone: QuerySet[Commitment], today: date, now: datetime) -> list[Planned]:
+    """Every N days while overdue (the first on the day after due_by); escalation after M days."""
+    every = settings.PLEDGEBOOK_OVERDUE_REPEAT_DAYS
+    escalate_after = settings.PLEDGEBOOK_ESCALATION_DAYS
+    overdue_rows = in_zone.filter(overdue_q(now)).values_list("pk", "title", "due_by", "desk_id")
+    reminders: list[tuple[int, str, str]] = []
+    escalations: list[tuple[int, int, str, str]] = []
+    for pk, title, due_by, desk_id in overdue_rows.iterator():
+        days = (today - due_by).days  # type: ignore[operator]  # overdue implies a due_by
+        number = (days - 1) // every
+        reminders.append((pk, f"{due_by}:{number}", f"Overdue by {days} day{'s' if days != 1 else ''}: {title}"))
+        if days >= escalate_after:
+            escalations.append((pk, desk_id, f"{due_by}", f"Escalated, overdue by {days} days: {title}"))
+    done = set(
+        Notification.objects.filter(
+            kind__in=[NotificationKind.OVERDUE, NotificationKind.ESCALATION],
+            commitment_id__in=[r[0] for r in reminders],
+        ).values_list("commitment_id", "kind", "occasion")
+    )
+    planned = _for_followers(
+        [r for r in reminders if (r[0], NotificationKind.OVERDUE, r[1]) not in done], NotificationKind.OVERDUE
+    )
+    pending = [e for e in escalations if (e[0], NotificationKind.ESCALATION, e[2]) not in done]
+    supervisors = desk_supervisors(e[1] for e in pending)
+    planned += [
+        Planned(pk, user_id, NotificationKind.ESCALATION, occasion, message)
+        for pk, desk_id, occasion, message in pending
+        for user_id in sorted(supervisors.get(desk_id, set()))
+    ]
+    return planned
+
+
+def _condition_checks(in_zone: QuerySet[Commitment], today: date, now: datetime) -> list[Planned]:
+    every = settings.PLEDGEBOOK_CONDITION_CHECK_DAYS
+    candidates = in_zone.filter(condition_pending_q(), created_at__lte=now - timedelta(days=every))
+    rows = []
+    for pk, title, created_at in candidates.values_list("pk", "title", "created_at").iterator():
+        number = (now - created_at).days // every
+        rows.append((pk, str(number), f"Has the condition been met? {title}"))
+    done = set(
+        Notification.objects.filter(
+            kind=NotificationKind.CONDITION_CHECK, commitment_id__in=[r[0] for r in rows]
+        ).values_list("commitment_id", "occasion")
+    )
+    return _for_followers([r for r in rows if (r[0], r[1]) not in done], NotificationKind.CONDITION_CHECK)
+
+
+def _stale(stale: QuerySet[Commitment]) -> list[Planned]:
+    rows = [
+        (pk, f"{last:%Y-%m-%d}", f"No update for {settings.PLEDGEBOOK_STALE_DAYS}+ days: {title}")
+        for pk, title, last in stale.values_list("pk", "title", "last_activity_at").iterator()
+    ]
+    done = set(
+        Notification.objects.filter(kind=NotificationKind.STALE, commitment_id__in=[r[0] for r in rows]).values_list(
+            "commitment_id", "occasion"
+        )
+    )
+    return _for_followers([r for r in rows if (r[0], r[1]) not in done], NotificationKind.STALE)
+
+
+def sweep_last_finished() -> datetime | None:
+    last = SweepRun.objects.filter(error="", dry_run=False, finished_at__isnull=False).order_by("-finished_at").first()
+    return last.finished_at if last else None
+
+
+def sweep_is_late(now: datetime) -> bool:
+    """True when no sweep has finished for twice the interval (the admin warns, /healthz fails)."""
+    last = sweep_last_finished()
+    limit = timedelta(minutes=2 * settings.PLEDGEBOOK_SWEEP_MINUTES)
+    return last is None or now - last > limit
+
+
+def sweep_runs_delete_old(now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.PLEDGEBOOK_SWEEP_KEEP_DAYS)
+    deleted, _ = SweepRun.objects.filter(started_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,57 @@
+"""Plain views outside the admin: the health check."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .sweep import sweep_is_late, sweep_last_finished
+
+
+def _database_ok() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True, "ok"
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+def _redis_ok() -> tuple[bool, str]:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+        return True, "ok"
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, Redis and sweep age; 503 when any fails. Says nothing secret, needs no login."""
+    now = timezone.now()
+    database_ok, database_detail = _database_ok()
+    redis_ok, redis_detail = _redis_ok()
+    last = sweep_last_finished() if database_ok else None
+    sweep_ok = database_ok and not sweep_is_late(now)
+    body = {
+        "status": "ok" if database_ok and redis_ok and sweep_ok else "failing",
+        "checks": {
+            "database": {"ok": database_ok, "detail": database_detail},
+            "redis": {"ok": redis_ok, "detail": redis_detail},
+            "sweep": {
+                "ok": sweep_ok,
+                "last_finished": last.isoformat() if last else None,
+                "age_seconds": int((now - last).total_seconds()) if last else None,
+                "limit_seconds": 2 * settings.PLEDGEBOOK_SWEEP_MINUTES * 60,
+            },
+        },
+    }
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
