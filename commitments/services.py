@@ -130,6 +130,7 @@ def commitment_create(
         commitment.status = status
         commitment.status_changed_at = now
         commitment.last_activity_at = now
+        commitment.created_at = now
         commitment.original_due_by = commitment.due_by
         commitment.quote_start = commitment.locate_quote()
         commitment.created_by = by

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from summits.models import Party, Person, Summit
@@ -173,7 +174,8 @@ class Commitment(models.Model):
     # Optimistic locking: every write compares and increments it (services._version_claim).
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by commitment_create to the caller's `now` (condition checks count from it), not auto_now_add.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,0 +1,236 @@
+"""The sweep on the Brunei demo, frozen at named moments: flags, reminders, recipients, exactly once."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments import services
+from commitments.demo import demo_load
+from commitments.models import Commitment, Delivery, Desk, Notification, SweepRun
+from commitments.sweep import sweep_is_late, sweep_run
+from summits.models import Summit
+
+from .conftest import CHRISTMAS_2000, DAY_AFTER_MEETING, EARLY_2001, MARCH_2001
+from .factories import SummitFactory, UserFactory, make_commitment
+
+pytestmark = pytest.mark.django_db
+
+FM_VISIT = "Send the Minister for Foreign Affairs to Russia within the year"
+PROGRESS = "Substantial progress in Peace Treaty negotiations by the end of the year"
+IRKUTSK = "Prime Minister Mori visits Irkutsk within the year (if the Peace Treaty advances)"
+VISIT_READY = "Prime Minister Mori visits Russia within the year if the negotiations progress"
+
+
+@pytest.fixture
+def brunei(db: Any) -> Summit:
+    """The demo with its users: officer owns every commitment, supervisor watches and supervises."""
+    return demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused").summit
+
+
+def _sent(now: Any) -> set[tuple[str, str, str]]:
+    sweep_run(now=now)
+    return {
+        (n.kind, n.recipient.username, n.commitment.title)
+        for n in Notification.objects.select_related("recipient", "commitment")
+    }
+
+
+def _of_kind(rows: set[tuple[str, str, str]], kind: str) -> set[tuple[str, str]]:
+    return {(who, title) for k, who, title in rows if k == kind}
+
+
+def test_christmas_2000_due_soon_and_condition_checks(brunei: Summit) -> None:
+    rows = _sent(CHRISTMAS_2000)
+    both = {"officer", "supervisor"}
+    assert _of_kind(rows, "due_soon") == {(u, t) for u in both for t in (FM_VISIT, PROGRESS)}
+    assert _of_kind(rows, "condition_check") == {(u, t) for u in both for t in (IRKUTSK, VISIT_READY)}
+    assert _of_kind(rows, "overdue") == set()
+    assert _of_kind(rows, "escalation") == set()
+    assert not Commitment.objects.filter(overdue_since__isnull=False).exists()
+    message = Notification.objects.filter(kind="due_soon", commitment__title=FM_VISIT).first()
+    assert message is not None
+    assert message.message == f"Due in 6 days: {FM_VISIT} (within the year 31 Dec 2000)"
+    assert message.occasion == "7:2000-12-31"
+
+
+def test_early_2001_the_unconditional_ones_are_overdue_the_irkutsk_visit_is_not(brunei: Summit) -> None:
+    rows = _sent(EARLY_2001)
+    flagged = set(Commitment.objects.filter(overdue_since__isnull=False).values_list("title", flat=True))
+    assert flagged == {FM_VISIT, PROGRESS}
+    assert _of_kind(rows, "overdue") == {(u, t) for u in ("officer", "supervisor") for t in (FM_VISIT, PROGRESS)}
+    assert not any(t in (IRKUTSK, VISIT_READY) for _, t in _of_kind(rows, "overdue"))
+    assert _of_kind(rows, "escalation") == set()  # five days overdue: not yet
+    assert Commitment.objects.get(title=FM_VISIT).overdue_since == EARLY_2001
+
+
+def test_march_2001_escalations_reach_supervisors_only_and_stale_ones_are_reviewed(brunei: Summit) -> None:
+    rows = _sent(MARCH_2001)
+    assert _of_kind(rows, "escalation") == {("supervisor", FM_VISIT), ("supervisor", PROGRESS)}
+    assert not any(who == "officer" for who, _ in _of_kind(rows, "escalation"))
+    overdue = Notification.objects.filter(kind="overdue", commitment__title=FM_VISIT, recipient__username="officer").get()
+    assert overdue.occasion == "2000-12-31:8"  # 60 days overdue: the ninth weekly reminder
+    assert overdue.message == f"Overdue by 60 days: {FM_VISIT}"
+    stale = _of_kind(rows, "stale")
+    assert len(stale) == 14 * 2  # every open commitment, to owner and watcher: no update since 16 Nov
+    assert ("viewer", FM_VISIT) not in _of_kind(rows, "overdue")
+
+
+def test_a_missed_sweep_catches_up_with_one_reminder_per_kind_not_a_burst(brunei: Summit) -> None:
+    sweep_run(now=CHRISTMAS_2000)
+    before = Notification.objects.filter(kind="overdue").count()
+    sweep_run(now=MARCH_2001)  # nothing ran in between
+    assert Notification.objects.filter(kind="overdue").count() - before == 4  # one per person and commitment
+
+
+def test_sweeping_twice_creates_nothing_new(brunei: Summit) -> None:
+    first = sweep_run(now=MARCH_2001)
+    snapshot = sorted(Notification.objects.values_list("commitment_id", "recipient_id", "kind", "occasion"))
+    second = sweep_run(now=MARCH_2001)
+    assert first.notifications > 0
+    assert second.notifications == 0
+    assert second.flagged_overdue == 0
+    assert sorted(Notification.objects.values_list("commitment_id", "recipient_id", "kind", "occasion")) == snapshot
+    assert Delivery.objects.count() == len(snapshot)
+
+
+def test_closing_or_moving_the_deadline_clears_the_flag(brunei: Summit) -> None:
+    sweep_run(now=EARLY_2001)
+    progress = Commitment.objects.get(title=PROGRESS)
+    fm_visit = Commitment.objects.get(title=FM_VISIT)
+    # Moved by a direct update (as an import or a data fix would): the sweep notices.
+    Commitment.objects.filter(pk=progress.pk).update(due_by=date(2001, 3, 31))
+    services.commitment_transition(
+        commitment_id=fm_visit.pk, to_status="fulfilled", by=None, now=EARLY_2001, note="Kono visited."
+    )
+    result = sweep_run(now=EARLY_2001 + timedelta(hours=1))
+    assert result.cleared == 1
+    assert not Commitment.objects.filter(overdue_since__isnull=False).exists()
+
+
+def test_a_met_condition_makes_the_visit_overdue_and_reminded(brunei: Summit) -> None:
+    irkutsk = Commitment.objects.get(title=IRKUTSK)
+    services.condition_set_state(commitment_id=irkutsk.pk, state="met", by=None, now=CHRISTMAS_2000)
+    rows = _sent(EARLY_2001)
+    assert ("officer", IRKUTSK) in _of_kind(rows, "overdue")
+
+
+def test_reminders_stop_for_people_who_lose_access_or_switch_the_kind_off(brunei: Summit) -> None:
+    from commitments.models import NotificationPreference
+    from django.contrib.auth import get_user_model
+
+    supervisor = get_user_model().objects.get(username="supervisor")
+    NotificationPreference.objects.create(user=supervisor, kinds=["escalation"])
+    get_user_model().objects.filter(username="officer").update(is_active=False)
+    rows = _sent(MARCH_2001)
+    assert {who for _, who, _ in rows} == {"supervisor"}
+    assert {kind for kind, _, _ in rows} == {"escalation"}
+
+
+def test_the_run_is_recorded_and_the_command_prints_json(brunei: Summit, capsys: Any) -> None:
+    call_command("sweep_commitments", "--now", "2001-01-05T12:00+09:00")
+    last_line = capsys.readouterr().out.strip().splitlines()[-1]
+    import json
+
+    report = json.loads(last_line)
+    assert report["flagged_overdue"] == 2
+    assert report["by_kind"]["overdue"] == 4
+    assert report["notifications"] == sum(report["by_kind"].values())
+    run = SweepRun.objects.get()
+    assert (run.trigger, run.flagged_overdue, run.error) == ("command", 2, "")
+    assert run.finished_at is not None
+
+
+def test_a_dry_run_changes_nothing(brunei: Summit, capsys: Any) -> None:
+    call_command("sweep_commitments", "--now", "2001-03-01T12:00+09:00", "--dry-run")
+    import json
+
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["notifications"] > 0
+    assert not Notification.objects.exists()
+    assert not SweepRun.objects.exists()
+    assert not Commitment.objects.filter(overdue_since__isnull=False).exists()
+
+
+def test_the_command_refuses_a_naive_moment(brunei: Summit) -> None:
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="has no time zone"):
+        call_command("sweep_commitments", "--now", "2001-01-05T12:00")
+
+
+def test_sweep_is_late_without_a_recent_run(brunei: Summit) -> None:
+    assert sweep_is_late(EARLY_2001)
+    sweep_run(now=EARLY_2001, started_at=EARLY_2001)
+    run = SweepRun.objects.get()
+    SweepRun.objects.filter(pk=run.pk).update(finished_at=EARLY_2001)
+    assert not sweep_is_late(EARLY_2001 + timedelta(minutes=29))
+    assert sweep_is_late(EARLY_2001 + timedelta(minutes=31))
+
+
+def _population(count: int, owner: Any) -> None:
+    """`count` commitments of which exactly five owe a reminder today; the rest are far off."""
+    desk = Desk.objects.create(name=f"Desk {count}")
+    summit = SummitFactory()
+    for n in range(count):
+        due = date(2001, 1, 1) if n < 5 else date(2003, 1, 1) + timedelta(days=n % 300)
+        make_commitment(desk=desk, summit=summit, title=f"C{n}", due_by=due, owner=owner, now=EARLY_2001)
+
+
+@pytest.mark.parametrize("idle", [False, True])
+def test_the_sweep_costs_the_same_queries_for_10_and_1000_commitments(idle: bool) -> None:
+    owner = UserFactory(username="owner", is_superuser=True)
+    counts = []
+    for size in (10, 1000):
+        Commitment.objects.all().delete()
+        Notification.objects.all().delete()
+        _population(size, owner)
+        moment = EARLY_2001 + timedelta(days=2)
+        if idle:
+            sweep_run(now=moment)
+        with CaptureQueriesContext(connection) as captured:
+            result = sweep_run(now=moment)
+        assert result.notifications == (0 if idle else 5)
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_parallel_sweeps_on_postgres_make_what_one_makes(postgres: None) -> None:
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            barrier.wait(timeout=10)
+            sweep_run(now=MARCH_2001)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    parallel = Counter(Notification.objects.values_list("kind", flat=True))
+    keys = sorted(Notification.objects.values_list("commitment_id", "recipient_id", "kind", "occasion"))
+    assert len(keys) == len(set(keys))
+    assert Delivery.objects.count() == len(keys)
+    assert SweepRun.objects.count() == 4
+    assert sum(SweepRun.objects.values_list("notifications", flat=True)) == len(keys)
+    # The same as a single sweep over the same data.
+    Notification.objects.all().delete()
+    Commitment.objects.update(overdue_since=None)
+    sweep_run(now=MARCH_2001)
+    assert Counter(Notification.objects.values_list("kind", flat=True)) == parallel
