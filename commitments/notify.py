@@ -167,6 +167,7 @@ def notify_activity(
 ) -> None:
     """Tell the owner and watchers about someone else's change; the actor is not told of their own."""
     actor_id = getattr(actor, "pk", None)
+    message = message[:1].upper() + message[1:]
     recipient_ids = followers([commitment.pk])[commitment.pk] - {actor_id}
     notifications_create(
         [Planned(commitment.pk, user_id, kind, occasion, message) for user_id in sorted(recipient_ids)],
