@@ -34,7 +34,6 @@ from .selectors import commitment_days_overdue
 from .workflow import OPEN_STATUSES
 
 logger = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
 
 
 class PermanentDeliveryError(Exception):
@@ -128,7 +127,7 @@ def _claim(model: type[Delivery] | type[Digest], now: datetime, extra: Q | None 
         if row is None:
             return None
         row.status = Delivery.Status.SENDING
-        row.lease_until = now + LEASE
+        row.lease_until = now + timedelta(seconds=settings.PLEDGEBOOK_DELIVERY_LEASE_SECONDS)
         row.attempts += 1
         row.save(update_fields=["status", "lease_until", "attempts"])
         return row

@@ -27,9 +27,6 @@ from .selectors import condition_pending_q, desk_time_zones, local_today, overdu
 
 logger = logging.getLogger(__name__)
 
-# A claimed delivery whose worker has not reported back by then is assumed dead and tried again.
-DELIVERY_LEASE = timedelta(minutes=5)
-
 
 @dataclass
 class SweepResult:

@@ -27,9 +27,14 @@ FM_VISIT = "Send the Minister for Foreign Affairs to Russia within the year"
 @pytest.fixture
 def smtp(request: pytest.FixtureRequest) -> Iterator[ScriptedHandler]:
     script = getattr(request, "param", [])
-    with smtp_server(script) as (handler, port), override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port,
-        EMAIL_TIMEOUT=5,
+    with (
+        smtp_server(script) as (handler, port),
+        override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+            EMAIL_TIMEOUT=5,
+        ),
     ):
         yield handler
 
@@ -94,7 +99,9 @@ def test_transient_refusals_are_retried_with_backoff_then_sent_once(brunei: None
     assert len(smtp.accepted) == 1
     assert smtp.refused == 2
     assert list(delivery.tries.order_by("started_at", "pk").values_list("outcome", flat=True)) == [
-        "transient", "transient", "sent",
+        "transient",
+        "transient",
+        "sent",
     ]
 
 
@@ -115,7 +122,9 @@ def test_an_unreachable_server_is_transient(brunei: None) -> None:
 
     delivery = _only_officer_overdue()
     with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=free_port(),
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=free_port(),
         EMAIL_TIMEOUT=2,
     ):
         _drain(EARLY_2001)

@@ -74,14 +74,27 @@ def test_users_edit_their_own_preferences_only(client: Client, users: dict[str, 
     assert response.status_code == 302
     mine = NotificationPreference.objects.get(user=users["viewer"])
     assert response["Location"].endswith(f"/{mine.pk}/change/")
-    saved = client.post(response["Location"], {
-        "kinds": ["overdue", "escalation"], "email_enabled": "on", "mode": "digest", "digest_hour": 7,
-        "time_zone": "Europe/Moscow",
-    })
+    saved = client.post(
+        response["Location"],
+        {
+            "kinds": ["overdue", "escalation"],
+            "email_enabled": "on",
+            "mode": "digest",
+            "digest_hour": 7,
+            "time_zone": "Europe/Moscow",
+        },
+    )
     assert saved.status_code == 302
     mine.refresh_from_db()
-    assert (mine.kinds, mine.mode, mine.digest_hour, mine.time_zone) == (["overdue", "escalation"], "digest", 7, "Europe/Moscow")
-    bad = client.post(response["Location"], {"kinds": [], "mode": "digest", "digest_hour": 25, "time_zone": "Mars/Base"})
+    assert (mine.kinds, mine.mode, mine.digest_hour, mine.time_zone) == (
+        ["overdue", "escalation"],
+        "digest",
+        7,
+        "Europe/Moscow",
+    )
+    bad = client.post(
+        response["Location"], {"kinds": [], "mode": "digest", "digest_hour": 25, "time_zone": "Mars/Base"}
+    )
     assert bad.status_code == 200
     assert "not an IANA time zone" in bad.content.decode()
     others, _ = NotificationPreference.objects.get_or_create(user=users["officer"])

@@ -75,7 +75,9 @@ def test_march_2001_escalations_reach_supervisors_only_and_stale_ones_are_review
     rows = _sent(MARCH_2001)
     assert _of_kind(rows, "escalation") == {("supervisor", FM_VISIT), ("supervisor", PROGRESS)}
     assert not any(who == "officer" for who, _ in _of_kind(rows, "escalation"))
-    overdue = Notification.objects.filter(kind="overdue", commitment__title=FM_VISIT, recipient__username="officer").get()
+    overdue = Notification.objects.filter(
+        kind="overdue", commitment__title=FM_VISIT, recipient__username="officer"
+    ).get()
     assert overdue.occasion == "2000-12-31:8"  # 60 days overdue: the ninth weekly reminder
     assert overdue.message == f"Overdue by 60 days: {FM_VISIT}"
     stale = _of_kind(rows, "stale")
@@ -123,8 +125,9 @@ def test_a_met_condition_makes_the_visit_overdue_and_reminded(brunei: Summit) ->
 
 
 def test_reminders_stop_for_people_who_lose_access_or_switch_the_kind_off(brunei: Summit) -> None:
-    from commitments.models import NotificationPreference
     from django.contrib.auth import get_user_model
+
+    from commitments.models import NotificationPreference
 
     supervisor = get_user_model().objects.get(username="supervisor")
     NotificationPreference.objects.create(user=supervisor, kinds=["escalation"])
@@ -212,7 +215,7 @@ def test_four_parallel_sweeps_on_postgres_make_what_one_makes(postgres: None) ->
         try:
             barrier.wait(timeout=10)
             sweep_run(now=MARCH_2001)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -143,6 +143,8 @@ PLEDGEBOOK_SWEEP_KEEP_DAYS = env_int("PLEDGEBOOK_SWEEP_KEEP_DAYS", 30, minimum=1
 # Email delivery: tries before giving up on a transient error, and the first retry's delay.
 PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS = env_int("PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS", 8, minimum=1)
 PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS = env_int("PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS", 30, minimum=1)
+# How long a worker's claim on an email lasts; past it, the claim is taken to belong to a dead worker.
+PLEDGEBOOK_DELIVERY_LEASE_SECONDS = env_int("PLEDGEBOOK_DELIVERY_LEASE_SECONDS", 300, minimum=1)
 # Links in emails point here.
 PLEDGEBOOK_BASE_URL = env_str("PLEDGEBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

