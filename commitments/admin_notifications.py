@@ -39,6 +39,8 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """My notifications: only the signed-in user's own, newest first."""
 
     list_display = ["created_at", "kind", "message_link", "read_state"]
+    # The message links to its commitment (and marks it read); there is no separate detail page.
+    list_display_links = None
     list_filter = [UnreadFilter, "kind"]
     list_per_page = 50
     actions = ["mark_read"]
@@ -50,6 +52,9 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Marking one's own notifications read is the only change, through the actions below.
         return policy.can_view(request.user) and (obj is None or obj.recipient_id == request.user.pk)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        return super().changelist_view(request, {"title": "My notifications", **(extra_context or {})})
 
     def get_urls(self) -> list[URLPattern]:
         return [
@@ -113,6 +118,14 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     """Each user edits their own preferences; the list goes straight to them."""
 
     form = PreferenceForm
+    change_form_template = "admin/commitments/notificationpreference/change_form.html"
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return super().change_view(
+            request, object_id, form_url, {"title": "My notification preferences", **(extra_context or {})}
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return False  # reached from the header link, not the index
@@ -140,6 +153,8 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 @admin.register(SweepRun)
 class SweepRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Each sweep's record: when, as of when, how long, what it did, or why it failed."""
+
     list_display = [
         "started_at",
         "as_of",

@@ -206,7 +206,12 @@ class NotificationPreference(models.Model):
     email_enabled = models.BooleanField(default=True, verbose_name="email me")
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IMMEDIATE)
     digest_hour = models.PositiveSmallIntegerField(default=8, help_text="Local hour (0–23) of the daily digest.")
-    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Your IANA time zone for the digest hour, e.g. Europe/Moscow; empty means the ministry's.",
+    )
 
     class Meta:
         constraints = [
