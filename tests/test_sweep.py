@@ -237,3 +237,13 @@ def test_four_parallel_sweeps_on_postgres_make_what_one_makes(postgres: None) ->
     Commitment.objects.update(overdue_since=None)
     sweep_run(now=MARCH_2001)
     assert Counter(Notification.objects.values_list("kind", flat=True)) == parallel
+
+
+def test_old_sweep_records_are_cleaned_up(brunei: Summit, settings: Any) -> None:
+    from commitments.sweep import sweep_runs_delete_old
+
+    settings.PLEDGEBOOK_SWEEP_KEEP_DAYS = 30
+    sweep_run(now=EARLY_2001, started_at=EARLY_2001)
+    sweep_run(now=MARCH_2001, started_at=MARCH_2001)
+    assert sweep_runs_delete_old(MARCH_2001 + timedelta(days=1)) == 1
+    assert list(SweepRun.objects.values_list("as_of", flat=True)) == [MARCH_2001]

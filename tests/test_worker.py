@@ -21,11 +21,12 @@ from commitments import policy
 from commitments.demo import demo_load
 from commitments.models import Commitment, Delivery, Desk, DeskMembership
 from commitments.tasks import sweep_task
+from config.devstack import redis_binary
 
 from .admin_helpers import login
 from .conftest import DAY_AFTER_MEETING, require
 from .factories import UserFactory, make_commitment
-from .services import RedisServer, Worker, celery_publishing_to, redis_binary, wait_until
+from .services import RedisServer, Worker, celery_publishing_to, wait_until
 from .smtp import ScriptedHandler, smtp_server
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
