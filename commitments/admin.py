@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, F, Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -316,11 +316,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     # -- queries ------------------------------------------------------------------------------------
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
-        now = timezone.now()
-        return selectors.commitment_list().annotate(
-            is_overdue=ExpressionWrapper(selectors.overdue_q(now), output_field=BooleanField()),
-            is_stale=ExpressionWrapper(selectors.stale_q(now), output_field=BooleanField()),
-        )
+        return selectors.commitment_list_flagged(timezone.now())
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "desk":

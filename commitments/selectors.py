@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from .models import Commitment, Desk
 from .workflow import TRACKED_STATUSES
@@ -89,6 +89,14 @@ def commitment_is_stale(commitment: Commitment, now: datetime) -> bool:
 def commitment_list() -> QuerySet[Commitment]:
     """Commitments with what a list row shows, in a fixed number of queries whatever the page size."""
     return Commitment.objects.select_related("summit", "desk", "owner").prefetch_related("made_by")
+
+
+def commitment_list_flagged(now: datetime) -> QuerySet[Commitment]:
+    """commitment_list() with `is_overdue` and `is_stale` computed by the database as of `now`."""
+    return commitment_list().annotate(
+        is_overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
+        is_stale=ExpressionWrapper(stale_q(now), output_field=BooleanField()),
+    )
 
 
 def dependency_cycle(commitment_id: int, depends_on_ids: list[int]) -> list[str]:

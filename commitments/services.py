@@ -28,6 +28,11 @@ from .workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, allowed_next, is_r
 class WorkflowError(ValidationError):
     """A change the workflow refuses; the message says what would be accepted instead."""
 
+    def __init__(self, message: Any, code: str | None = None, params: Any = None) -> None:
+        super().__init__(message, code, params)
+        # Django drops `code` for a dict of field errors; the API reports it either way.
+        self.workflow_code = code or "invalid"
+
 
 class TransitionNotAllowed(WorkflowError):
     def __init__(self, from_status: str, to_status: str) -> None:

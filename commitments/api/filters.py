@@ -1,0 +1,106 @@
+"""Query parameters of the commitment list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+
+from .. import selectors
+from ..models import Commitment
+from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, help_text="Repeat for several.")
+    open = django_filters.BooleanFilter(method="filter_open", help_text="true: open; false: closed.")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    stale = django_filters.BooleanFilter(method="filter_stale")
+    due_before = django_filters.DateFilter(field_name="due_by", lookup_expr="lte", help_text="due_by on or before.")
+    due_after = django_filters.DateFilter(field_name="due_by", lookup_expr="gte", help_text="due_by on or after.")
+    desk = django_filters.NumberFilter(field_name="desk_id")
+    summit = django_filters.NumberFilter(field_name="summit_id")
+    party = django_filters.CharFilter(method="filter_party", help_text="A party code among those that made it.")
+    owner = django_filters.CharFilter(method="filter_owner", help_text='A username, or "me".')
+    q = django_filters.CharFilter(method="filter_q", help_text="Words in the title, quote or description.")
+
+    class Meta:
+        model = Commitment
+        fields: list[str] = []
+
+    def filter_open(self, queryset: QuerySet[Commitment], name: str, value: bool | None) -> QuerySet[Commitment]:
+        if value is None:
+            return queryset
+        return queryset.filter(status__in=OPEN_STATUSES if value else CLOSED_STATUSES)
+
+    def filter_overdue(self, queryset: QuerySet[Commitment], name: str, value: bool | None) -> QuerySet[Commitment]:
+        if value is None:
+            return queryset
+        condition = selectors.overdue_q(timezone.now())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_stale(self, queryset: QuerySet[Commitment], name: str, value: bool | None) -> QuerySet[Commitment]:
+        if value is None:
+            return queryset
+        condition = selectors.stale_q(timezone.now())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_party(self, queryset: QuerySet[Commitment], name: str, value: str) -> QuerySet[Commitment]:
+        # A subquery, not a join: a joint commitment must not appear twice.
+        return queryset.filter(
+            pk__in=Commitment.made_by.through.objects.filter(party__code=value).values("commitment_id")
+        )
+
+    def filter_owner(self, queryset: QuerySet[Commitment], name: str, value: str) -> QuerySet[Commitment]:
+        request: Request | None = self.request
+        if value == "me":
+            return queryset.filter(owner_id=getattr(getattr(request, "user", None), "pk", None))
+        return queryset.filter(owner__username=value)
+
+    def filter_q(self, queryset: QuerySet[Commitment], name: str, value: str) -> QuerySet[Commitment]:
+        condition = Q()
+        for word in value.split()[:10]:
+            condition &= Q(title__icontains=word) | Q(quote__icontains=word) | Q(description__icontains=word)
+        return queryset.filter(condition)
+
+
+# Public ordering names -> the expression behind them. due_by sorts open-ended commitments last.
+ORDERINGS = {
+    "id": "id",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "status_changed_at": "status_changed_at",
+    "due_by": "due_sort",
+    "title": "title",
+}
+FAR_FUTURE = date(9999, 12, 31)
+
+
+class CommitmentOrdering(OrderingFilter):
+    ordering_description = "One of: " + ", ".join(ORDERINGS) + " (prefix - for descending)."
+
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
+        raw = request.query_params.get(self.ordering_param, "")
+        result = []
+        for term in (t.strip() for t in raw.split(",") if t.strip()):
+            descending = term.startswith("-")
+            field = ORDERINGS.get(term.lstrip("-"))
+            if field:
+                result.append(f"-{field}" if descending else field)
+        return result or self.get_default_ordering(view) or []
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": self.ordering_description,
+                "schema": {"type": "string"},
+            }
+        ]

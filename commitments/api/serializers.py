@@ -1,0 +1,202 @@
+"""API serializers. Output and input are kept apart: what a client reads is not what it may write."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from summits.models import Party, Person, Summit
+
+from ..models import Commitment, DeadlineChange, Desk, Notification, StatusChange, Update
+from ..workflow import Status
+
+User = get_user_model()
+
+
+class ConditionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    state = serializers.ChoiceField(choices=["pending", "met", "failed"])
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:commitment-detail")
+    made_by = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    counterparty = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    watchers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    condition = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    stale = serializers.BooleanField(source="is_stale", read_only=True)
+    on_time = serializers.BooleanField(source="fulfilled_on_time", read_only=True, allow_null=True)
+    depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    reciprocal = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "url",
+            "summit",
+            "title",
+            "description",
+            "kind",
+            "level",
+            "modality",
+            "made_by",
+            "counterparty",
+            "speaker",
+            "desk",
+            "owner",
+            "watchers",
+            "quote",
+            "source_ref",
+            "status",
+            "status_changed_at",
+            "due_phrase",
+            "due_from",
+            "due_by",
+            "due_precision",
+            "due_rule",
+            "original_due_by",
+            "condition",
+            "depends_on",
+            "reciprocal",
+            "superseded_by",
+            "overdue",
+            "overdue_since",
+            "stale",
+            "on_time",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ConditionSerializer(allow_null=True))
+    def get_condition(self, obj: Commitment) -> dict[str, str] | None:
+        if not obj.condition_text:
+            return None
+        return {"text": obj.condition_text, "state": obj.condition_state}
+
+
+class ConditionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class CommitmentInputSerializer(serializers.Serializer):
+    """The editable fields. Status, deadline dates (after creation) and condition state have their own endpoints."""
+
+    summit = serializers.PrimaryKeyRelatedField(queryset=Summit.objects.all())
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, required=False, max_length=20000)
+    kind = serializers.ChoiceField(choices=Commitment.Kind.choices, required=False)
+    level = serializers.CharField(allow_blank=True, required=False, max_length=120)
+    modality = serializers.ChoiceField(choices=Commitment.Modality.choices, required=False)
+    made_by = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Party.objects.all())
+    counterparty = serializers.SlugRelatedField(
+        slug_field="code", queryset=Party.objects.all(), allow_null=True, required=False
+    )
+    speaker = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), allow_null=True, required=False)
+    desk = serializers.PrimaryKeyRelatedField(queryset=Desk.objects.all())
+    owner = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+    watchers = serializers.SlugRelatedField(
+        slug_field="username", many=True, queryset=User.objects.filter(is_active=True), required=False
+    )
+    quote = serializers.CharField(max_length=20000)
+    source_ref = serializers.CharField(allow_blank=True, required=False, max_length=40)
+    due_phrase = serializers.CharField(allow_blank=True, required=False, max_length=200)
+    due_from = serializers.DateField(allow_null=True, required=False)
+    due_by = serializers.DateField(allow_null=True, required=False)
+    due_precision = serializers.ChoiceField(choices=Commitment.Precision.choices, required=False)
+    due_rule = serializers.CharField(allow_blank=True, required=False, max_length=60)
+    condition = ConditionInputSerializer(allow_null=True, required=False)
+    depends_on = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False)
+    reciprocal = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False)
+    superseded_by = serializers.PrimaryKeyRelatedField(
+        queryset=Commitment.objects.all(), allow_null=True, required=False
+    )
+    version = serializers.IntegerField(required=False, min_value=1, help_text="The version you read (or If-Match).")
+
+    def validate_made_by(self, value: list[Party]) -> list[Party]:
+        if not value:
+            raise serializers.ValidationError("Name at least one party that made the commitment.")
+        return value
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id",
+            "from_status",
+            "to_status",
+            "by",
+            "recorded_at",
+            "occurred_on",
+            "note",
+            "evidence_url",
+            "on_time",
+        ]
+        read_only_fields = fields
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Status.choices)
+    note = serializers.CharField(allow_blank=True, required=False, max_length=20000)
+    evidence_url = serializers.URLField(allow_blank=True, required=False, max_length=500)
+    occurred_on = serializers.DateField(allow_null=True, required=False)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Update
+        fields = ["id", "author", "created_at", "note", "evidence_url", "evidence_summit"]
+        read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"note": {"max_length": 20000}}
+
+
+class DeadlineInputSerializer(serializers.Serializer):
+    due_by = serializers.DateField(allow_null=True)
+    due_from = serializers.DateField(allow_null=True, required=False)
+    due_phrase = serializers.CharField(allow_blank=True, required=False, max_length=200)
+    reason = serializers.CharField(max_length=5000)
+    change_class = serializers.ChoiceField(choices=DeadlineChange.ChangeClass.choices)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ConditionStateInputSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["pending", "met", "failed"])
+    note = serializers.CharField(allow_blank=True, required=False, max_length=5000)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class DeskSerializer(serializers.ModelSerializer):
+    parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Desk
+        fields = ["id", "name", "time_zone", "parties"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "commitment", "kind", "occasion", "message", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

@@ -1,0 +1,337 @@
+"""API views: thin. Each write parses input, asks a service, and returns what the service made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .. import policy, selectors, services
+from ..models import Commitment, Desk, Notification
+from ..notify import notifications_mark_read
+from .errors import PreconditionRequired, error_response
+from .filters import FAR_FUTURE, CommitmentFilter, CommitmentOrdering
+from .pagination import ByIdCursor
+from .serializers import (
+    CommitmentInputSerializer,
+    CommitmentSerializer,
+    ConditionStateInputSerializer,
+    DeadlineInputSerializer,
+    DeskSerializer,
+    NotificationSerializer,
+    StatusChangeSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    TransitionInputSerializer,
+    UpdateSerializer,
+)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The ETag you read, e.g. "3" (or send a "version" field instead).',
+)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (throttled per address)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
+        if user is None or not user.is_active:
+            return error_response(400, "invalid_credentials", "The username or password is wrong.")
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+def expected_version(request: Request) -> int:
+    """The version the client read: If-Match wins over a body "version"; neither is a 428."""
+    header = request.headers.get("If-Match", "").strip()
+    if header:
+        value = header.removeprefix("W/").strip().strip('"')
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+        raise ValidationError({"If-Match": ['Send the ETag you read, for example "3".']})
+    body = request.data.get("version") if hasattr(request.data, "get") else None
+    if isinstance(body, int) and not isinstance(body, bool) and body > 0:
+        return body
+    if isinstance(body, str) and body.isdigit() and int(body) > 0:
+        return int(body)
+    raise PreconditionRequired()
+
+
+def etag(commitment: Commitment) -> dict[str, str]:
+    return {"ETag": f'"{commitment.version}"'}
+
+
+class CommitmentCursor(ByIdCursor):
+    pass
+
+
+# Fields that only their own endpoint changes, and where to go instead.
+_ELSEWHERE = {
+    "status": "The status changes only through POST /api/v1/commitments/{id}/transitions/.",
+    "due_by": "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason).",
+    "due_from": "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason).",
+    "condition_state": "The condition's state changes through POST /api/v1/commitments/{id}/condition/.",
+}
+
+
+class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Commitment]):
+    serializer_class = CommitmentSerializer
+    pagination_class = CommitmentCursor
+    filterset_class = CommitmentFilter
+    filter_backends = [*viewsets.GenericViewSet.filter_backends, CommitmentOrdering]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_filter_backends(self) -> list[Any]:
+        from django_filters.rest_framework import DjangoFilterBackend
+
+        return [DjangoFilterBackend, CommitmentOrdering]
+
+    def filter_queryset(self, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        for backend in self.get_filter_backends():
+            if backend is CommitmentOrdering:
+                continue  # the cursor paginator applies the ordering itself
+            queryset = backend().filter_queryset(self.request, queryset, self)
+        return queryset
+
+    def get_queryset(self) -> QuerySet[Commitment]:
+        return (
+            selectors.commitment_list_flagged(timezone.now())
+            .select_related("counterparty")
+            .prefetch_related("watchers", "depends_on", "reciprocal")
+            .annotate(due_sort=Coalesce("due_by", Value(FAR_FUTURE)))
+        )
+
+    def _load(self, pk: Any) -> Commitment:
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _respond(self, commitment_id: int, code: int = status.HTTP_200_OK) -> Response:
+        commitment = self._load(commitment_id)
+        body = CommitmentSerializer(commitment, context=self.get_serializer_context()).data
+        return Response(body, status=code, headers=etag(commitment))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(self._load(kwargs["pk"]).pk)
+
+    @extend_schema(request=CommitmentInputSerializer, responses={201: CommitmentSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = CommitmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fields.pop("version", None)
+        now = timezone.now()
+        with transaction.atomic():
+            commitment = Commitment(**_scalars(fields))
+            services.commitment_create(commitment=commitment, by=request.user, now=now)
+            _set_links(commitment, fields)
+        response = self._respond(commitment.pk, status.HTTP_201_CREATED)
+        response["Location"] = response.data["url"]
+        return response
+
+    @extend_schema(
+        request=CommitmentInputSerializer(partial=True), responses={200: CommitmentSerializer}, parameters=[IF_MATCH]
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        commitment = self._load(kwargs["pk"])
+        if not policy.can_edit_commitment(request.user, commitment):
+            return error_response(403, "permission_denied", "You may edit only the commitments of your own desks.")
+        elsewhere = {k: [m] for k, m in _ELSEWHERE.items() if hasattr(request.data, "keys") and k in request.data}
+        if elsewhere:
+            message = " ".join(m[0] for m in elsewhere.values())
+            return error_response(400, "read_only_field", message, elsewhere)
+        version = expected_version(request)
+        data = CommitmentInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fields.pop("version", None)
+        with transaction.atomic():
+            current = Commitment.objects.get(pk=commitment.pk)
+            for name, value in _scalars(fields).items():
+                setattr(current, name, value)
+            services.commitment_save(commitment=current, expected_version=version, by=request.user, now=timezone.now())
+            _set_links(current, fields)
+        return self._respond(current.pk)
+
+    @extend_schema(methods=["GET"], responses={200: StatusChangeSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request=TransitionInputSerializer,
+        responses={201: StatusChangeSerializer},
+        parameters=[IF_MATCH],
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def transitions(self, request: Request, pk: Any = None) -> Response:
+        commitment = self._load(pk)
+        if request.method == "GET":
+            rows = commitment.status_changes.select_related("by")
+            return Response(StatusChangeSerializer(rows, many=True).data, headers=etag(commitment))
+        version = expected_version(request)
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        change = services.commitment_transition(
+            commitment_id=commitment.pk,
+            to_status=values["to"],
+            by=request.user,
+            now=timezone.now(),
+            note=values.get("note", ""),
+            evidence_url=values.get("evidence_url", ""),
+            occurred_on=values.get("occurred_on"),
+            expected_version=version,
+        )
+        commitment.refresh_from_db(fields=["version"])
+        return Response(StatusChangeSerializer(change).data, status=201, headers=etag(commitment))
+
+    @extend_schema(methods=["GET"], responses={200: UpdateSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=UpdateSerializer, responses={201: UpdateSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def updates(self, request: Request, pk: Any = None) -> Response:
+        commitment = self._load(pk)
+        if request.method == "GET":
+            return Response(UpdateSerializer(commitment.updates.select_related("author"), many=True).data)
+        data = UpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        update = services.update_add(
+            commitment_id=commitment.pk,
+            note=values["note"],
+            evidence_url=values.get("evidence_url", ""),
+            evidence_summit=values.get("evidence_summit"),
+            by=request.user,
+            now=timezone.now(),
+        )
+        return Response(UpdateSerializer(update).data, status=201)
+
+    @extend_schema(request=DeadlineInputSerializer, responses={200: CommitmentSerializer}, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def deadline(self, request: Request, pk: Any = None) -> Response:
+        commitment = self._load(pk)
+        version = expected_version(request)
+        data = DeadlineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        services.deadline_move(
+            commitment_id=commitment.pk,
+            new_due_by=values["due_by"],
+            new_due_from=values.get("due_from"),
+            new_due_phrase=values.get("due_phrase"),
+            reason=values["reason"],
+            change_class=values["change_class"],
+            by=request.user,
+            now=timezone.now(),
+            expected_version=version,
+        )
+        return self._respond(commitment.pk)
+
+    @extend_schema(request=ConditionStateInputSerializer, responses={200: CommitmentSerializer}, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def condition(self, request: Request, pk: Any = None) -> Response:
+        commitment = self._load(pk)
+        version = expected_version(request)
+        data = ConditionStateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.condition_set_state(
+            commitment_id=commitment.pk,
+            state=data.validated_data["state"],
+            by=request.user,
+            now=timezone.now(),
+            note=data.validated_data.get("note", ""),
+            expected_version=version,
+        )
+        return self._respond(commitment.pk)
+
+
+def _scalars(fields: dict[str, Any]) -> dict[str, Any]:
+    """Model field values from validated input (the condition object becomes condition_text)."""
+    links = {"made_by", "watchers", "depends_on", "reciprocal"}
+    values = {k: v for k, v in fields.items() if k not in links and k != "condition"}
+    if "condition" in fields:
+        values["condition_text"] = (fields["condition"] or {}).get("text", "")
+    return values
+
+
+def _set_links(commitment: Commitment, fields: dict[str, Any]) -> None:
+    if "depends_on" in fields:
+        cycle = selectors.dependency_cycle(commitment.pk, [c.pk for c in fields["depends_on"]])
+        if cycle:
+            raise ValidationError({"depends_on": [f"That would make a cycle: {' → '.join(cycle)}."]})
+        commitment.depends_on.set(fields["depends_on"])
+    if "reciprocal" in fields:
+        if any(c.pk == commitment.pk for c in fields["reciprocal"]):
+            raise ValidationError({"reciprocal": ["A commitment cannot be its own reciprocal."]})
+        commitment.reciprocal.set(fields["reciprocal"])
+    for name in ("made_by", "watchers"):
+        if name in fields:
+            getattr(commitment, name).set(fields[name])
+
+
+class DeskViewSet(viewsets.ReadOnlyModelViewSet[Desk]):
+    queryset = Desk.objects.prefetch_related("parties")
+    serializer_class = DeskSerializer
+    pagination_class = CommitmentCursor
+    filter_backends: list[Any] = []
+
+
+class UnreadParam(serializers.Serializer):
+    unread = serializers.BooleanField(required=False)
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notification]):
+    """The signed-in user's own notifications, newest first."""
+
+    serializer_class = NotificationSerializer
+    filter_backends: list[Any] = []
+
+    class Cursor(CursorPagination):
+        ordering = ("-created_at", "-id")
+        page_size = 50
+
+    pagination_class = Cursor
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        queryset = Notification.objects.filter(recipient_id=self.request.user.pk)
+        unread = self.request.query_params.get("unread", "").lower()
+        if unread in ("true", "1", "yes"):
+            queryset = queryset.filter(read_at__isnull=True)
+        elif unread in ("false", "0", "no"):
+            queryset = queryset.filter(read_at__isnull=False)
+        return queryset
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool, description="true: only unread; false: only read.")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: Any = None) -> Response:
+        notification = get_object_or_404(self.get_queryset(), pk=pk)
+        notifications_mark_read(user=request.user, ids=[notification.pk], now=timezone.now())
+        notification.refresh_from_db()
+        return Response(NotificationSerializer(notification).data)

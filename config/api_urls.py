@@ -1,0 +1,31 @@
+"""/api/v1/: the REST API, its OpenAPI schema and interactive documentation (served locally)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import DefaultRouter
+
+from commitments.api.views import CommitmentViewSet, DeskViewSet, NotificationViewSet, TokenView
+from summits.api.views import PartyViewSet, PersonViewSet, SummitViewSet
+
+router = DefaultRouter()
+router.register("parties", PartyViewSet, basename="party")
+router.register("people", PersonViewSet, basename="person")
+router.register("summits", SummitViewSet, basename="summit")
+router.register("desks", DeskViewSet, basename="desk")
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path(
+        "schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]), name="schema"
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[AllowAny], authentication_classes=[]),
+        name="docs",
+    ),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,38 @@
+"""Meetings, parties and people: read-only in the API (staff record them in the admin)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework import viewsets
+from rest_framework.serializers import BaseSerializer
+
+from commitments.api.pagination import ByIdCursor
+
+from ..models import Party, Person, Summit
+from .serializers import PartySerializer, PersonSerializer, SummitDetailSerializer, SummitSerializer
+
+
+class PartyViewSet(viewsets.ReadOnlyModelViewSet[Party]):
+    queryset = Party.objects.all()
+    serializer_class = PartySerializer
+    pagination_class = ByIdCursor
+    filterset_fields = ["code", "kind"]
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
+    queryset = Person.objects.select_related("party")
+    serializer_class = PersonSerializer
+    pagination_class = ByIdCursor
+    filterset_fields = ["party"]
+
+
+class SummitViewSet(viewsets.ReadOnlyModelViewSet[Summit]):
+    pagination_class = ByIdCursor
+    filterset_fields = ["kind", "follow_up_of"]
+
+    def get_queryset(self) -> QuerySet[Summit]:
+        queryset = Summit.objects.prefetch_related("parties", "participations__person", "participations__party")
+        return queryset if self.action == "retrieve" else queryset.defer("source_text")
+
+    def get_serializer_class(self) -> type[BaseSerializer[Summit]]:
+        return SummitDetailSerializer if self.action == "retrieve" else SummitSerializer
