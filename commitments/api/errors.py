@@ -23,7 +23,7 @@ class PreconditionRequired(exceptions.APIException):
 class ErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable, e.g. transition_not_allowed, version_conflict.")
     message = serializers.CharField(help_text="What went wrong and what to do, for a person.")
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # a field named fields, for the schema only
         child=serializers.ListField(child=serializers.CharField()), help_text="Messages per input field."
     )
     allowed = serializers.ListField(child=serializers.CharField(), required=False, help_text="Allowed next statuses.")
@@ -86,7 +86,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     fields = _flatten(exc.detail) if isinstance(exc.detail, dict) else {}
     if isinstance(exc, exceptions.ValidationError):
-        message = "The input is not valid: see fields." if fields else " ".join(str(d) for d in exc.detail)  # type: ignore[union-attr]
+        message = "The input is not valid: see fields." if fields else " ".join(str(d) for d in exc.detail)
         code = _first_code(exc.get_codes())
         code = "invalid" if code in ("", None) else code
     else:

@@ -92,7 +92,7 @@ class CommitmentOrdering(OrderingFilter):
             field = ORDERINGS.get(term.lstrip("-"))
             if field:
                 result.append(f"-{field}" if descending else field)
-        return result or self.get_default_ordering(view) or []
+        return result or list(self.get_default_ordering(view) or [])
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,16 +23,16 @@ class ConditionSerializer(serializers.Serializer):
 
 class CommitmentSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:commitment-detail")
-    made_by = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    counterparty = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    watchers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    made_by: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    counterparty: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    watchers: Any = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     condition = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     stale = serializers.BooleanField(source="is_stale", read_only=True)
     on_time = serializers.BooleanField(source="fulfilled_on_time", read_only=True, allow_null=True)
-    depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    reciprocal = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    depends_on: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    reciprocal: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Commitment
@@ -93,16 +95,16 @@ class CommitmentInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Commitment.Kind.choices, required=False)
     level = serializers.CharField(allow_blank=True, required=False, max_length=120)
     modality = serializers.ChoiceField(choices=Commitment.Modality.choices, required=False)
-    made_by = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Party.objects.all())
-    counterparty = serializers.SlugRelatedField(
+    made_by: Any = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Party.objects.all())
+    counterparty: Any = serializers.SlugRelatedField(
         slug_field="code", queryset=Party.objects.all(), allow_null=True, required=False
     )
     speaker = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), allow_null=True, required=False)
     desk = serializers.PrimaryKeyRelatedField(queryset=Desk.objects.all())
-    owner = serializers.SlugRelatedField(
+    owner: Any = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
-    watchers = serializers.SlugRelatedField(
+    watchers: Any = serializers.SlugRelatedField(
         slug_field="username", many=True, queryset=User.objects.filter(is_active=True), required=False
     )
     quote = serializers.CharField(max_length=20000)
@@ -113,8 +115,8 @@ class CommitmentInputSerializer(serializers.Serializer):
     due_precision = serializers.ChoiceField(choices=Commitment.Precision.choices, required=False)
     due_rule = serializers.CharField(allow_blank=True, required=False, max_length=60)
     condition = ConditionInputSerializer(allow_null=True, required=False)
-    depends_on = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False)
-    reciprocal = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False)
+    depends_on: Any = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False)
+    reciprocal: Any = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False)
     superseded_by = serializers.PrimaryKeyRelatedField(
         queryset=Commitment.objects.all(), allow_null=True, required=False
     )
@@ -127,7 +129,7 @@ class CommitmentInputSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = StatusChange
@@ -154,7 +156,7 @@ class TransitionInputSerializer(serializers.Serializer):
 
 
 class UpdateSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Update
@@ -179,7 +181,7 @@ class ConditionStateInputSerializer(serializers.Serializer):
 
 
 class DeskSerializer(serializers.ModelSerializer):
-    parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    parties: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = Desk

@@ -10,6 +10,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -106,20 +107,8 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = CommitmentSerializer
     pagination_class = CommitmentCursor
     filterset_class = CommitmentFilter
-    filter_backends = [*viewsets.GenericViewSet.filter_backends, CommitmentOrdering]
+    filter_backends = [DjangoFilterBackend, CommitmentOrdering]
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_filter_backends(self) -> list[Any]:
-        from django_filters.rest_framework import DjangoFilterBackend
-
-        return [DjangoFilterBackend, CommitmentOrdering]
-
-    def filter_queryset(self, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-        for backend in self.get_filter_backends():
-            if backend is CommitmentOrdering:
-                continue  # the cursor paginator applies the ordering itself
-            queryset = backend().filter_queryset(self.request, queryset, self)
-        return queryset
 
     def get_queryset(self) -> QuerySet[Commitment]:
         return (

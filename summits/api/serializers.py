@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from ..models import Participation, Party, Person, Summit
@@ -12,7 +14,7 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    party: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Person
@@ -20,9 +22,9 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    person = serializers.PrimaryKeyRelatedField(read_only=True)
+    person: Any = serializers.PrimaryKeyRelatedField(read_only=True)
     name = serializers.CharField(source="person.full_name", read_only=True)
-    party = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    party: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Participation
@@ -37,10 +39,10 @@ class SourceSerializer(serializers.Serializer):
 
 class SummitSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:summit-detail")
-    parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    parties: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     participants = ParticipantSerializer(source="participations", many=True, read_only=True)
     local_start = serializers.DateTimeField(read_only=True)
-    source = SourceSerializer(source="*", read_only=True)
+    source = SourceSerializer(source="*", read_only=True)  # type: ignore[assignment]  # the field is named "source"
 
     class Meta:
         model = Summit
