@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from .models import Commitment, Desk
 from .workflow import TRACKED_STATUSES
@@ -93,9 +93,10 @@ def commitment_list() -> QuerySet[Commitment]:
 
 def commitment_list_flagged(now: datetime) -> QuerySet[Commitment]:
     """commitment_list() with `is_overdue` and `is_stale` computed by the database as of `now`."""
+    # CASE WHEN, not the bare condition: a comparison with a NULL due_by is NULL, not false.
     return commitment_list().annotate(
-        is_overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
-        is_stale=ExpressionWrapper(stale_q(now), output_field=BooleanField()),
+        is_overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        is_stale=Case(When(stale_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
 
 

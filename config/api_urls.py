@@ -8,7 +8,14 @@ from rest_framework.routers import DefaultRouter
 from commitments.api.views import CommitmentViewSet, DeskViewSet, NotificationViewSet, TokenView
 from summits.api.views import PartyViewSet, PersonViewSet, SummitViewSet
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    # Ids are whole numbers that fit the database; anything else is a plain 404, not a query.
+    def get_lookup_regex(self, viewset: object, lookup_prefix: str = "") -> str:
+        return f"(?P<{lookup_prefix}pk>[0-9]{{1,18}})"
+
+
+router = Router()
 router.register("parties", PartyViewSet, basename="party")
 router.register("people", PersonViewSet, basename="person")
 router.register("summits", SummitViewSet, basename="summit")

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework.filters import OrderingFilter
@@ -16,6 +17,17 @@ from ..models import Commitment
 from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
 
+class IdFilter(django_filters.Filter):
+    """A database id: a whole number in range, so that nonsense is a 400, never a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class CommitmentFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, help_text="Repeat for several.")
     open = django_filters.BooleanFilter(method="filter_open", help_text="true: open; false: closed.")
@@ -23,8 +35,8 @@ class CommitmentFilter(django_filters.FilterSet):
     stale = django_filters.BooleanFilter(method="filter_stale")
     due_before = django_filters.DateFilter(field_name="due_by", lookup_expr="lte", help_text="due_by on or before.")
     due_after = django_filters.DateFilter(field_name="due_by", lookup_expr="gte", help_text="due_by on or after.")
-    desk = django_filters.NumberFilter(field_name="desk_id")
-    summit = django_filters.NumberFilter(field_name="summit_id")
+    desk = IdFilter(field_name="desk_id")
+    summit = IdFilter(field_name="summit_id")
     party = django_filters.CharFilter(method="filter_party", help_text="A party code among those that made it.")
     owner = django_filters.CharFilter(method="filter_owner", help_text='A username, or "me".')
     q = django_filters.CharFilter(method="filter_q", help_text="Words in the title, quote or description.")

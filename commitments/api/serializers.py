@@ -24,8 +24,8 @@ class ConditionSerializer(serializers.Serializer):
 class CommitmentSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:commitment-detail")
     made_by: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    counterparty: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    owner: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    counterparty: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    owner: Any = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     watchers: Any = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     condition = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
@@ -129,7 +129,10 @@ class CommitmentInputSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    # "" for the row that records the commitment's creation.
+    from_status = serializers.ChoiceField(choices=[("", "(created)"), *Status.choices], read_only=True)
+    evidence_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
         model = StatusChange
@@ -156,7 +159,7 @@ class TransitionInputSerializer(serializers.Serializer):
 
 
 class UpdateSerializer(serializers.ModelSerializer):
-    author: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: Any = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Update

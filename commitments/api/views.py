@@ -141,7 +141,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             services.commitment_create(commitment=commitment, by=request.user, now=now)
             _set_links(commitment, fields)
         response = self._respond(commitment.pk, status.HTTP_201_CREATED)
-        response["Location"] = response.data["url"]
+        response["Location"] = str(response.data["url"])
         return response
 
     @extend_schema(

@@ -14,7 +14,7 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    party: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    party: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Person
