@@ -1,0 +1,191 @@
+"""Reading diplomatic deadline phrases into windows, relative to the meeting's date.
+
+Table-driven: each rule is a pattern and a function from the meeting date (and the match) to a
+window. The first rule whose pattern matches wins, so longer phrases come before shorter ones
+("this year or next year" before "this year"). A phrase no rule knows keeps its words and gets no
+date: never a guess presented as fact.
+
+Conventions, written down because the phrases are vague:
+- "early / mid / late <month>": days 1-10 / 11-20 / 21-end of that month;
+- "early / mid / late <year>": January-April / May-August / September-December;
+- "first half / second half of <year>": January-June / July-December;
+- a month or season without a year is the next one on or after the meeting;
+- "this summer": 1 June to 31 August (northern hemisphere);
+- "within the fiscal year" (Japan): to 31 March after the meeting, the end of Japan's fiscal year;
+- "at an early date", "at the earliest possible date/occasion", "as soon as possible": no date,
+  flagged urgent;
+- "on the occasion of <event>": no date of its own; the caller may anchor it to a recorded meeting.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+
+
+@dataclass(frozen=True)
+class Window:
+    phrase: str
+    rule: str
+    due_from: date | None = None
+    due_by: date | None = None
+    precision: str = "none"
+    urgent: bool = False
+    occasion: str = ""  # the event named by "on the occasion of …"
+
+    @property
+    def dated(self) -> bool:
+        return self.due_by is not None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year_of_month(meeting: date, month: int, year: str | None) -> int:
+    if year:
+        return int(year)
+    return meeting.year if month >= meeting.month else meeting.year + 1
+
+
+def _year(meeting: date, word: str | None) -> int:
+    """'this year' / 'next year' / '2005' / None (this year)."""
+    if not word or word.lower() in ("this", "the", "the current", "this current"):
+        return meeting.year
+    if word.lower() == "next":
+        return meeting.year + 1
+    return int(word)
+
+
+Build = Callable[[date, re.Match[str]], tuple[date | None, date | None, str]]
+
+_PART = r"(?P<part>early|mid|middle of|late|the end of|the beginning of)"
+_MONTH = r"(?P<month>" + "|".join(name.capitalize() for name in MONTHS) + r")"
+_YEARNUM = r"(?P<year>(?:19|20)\d\d)"
+
+
+def _part_of_month(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    month = MONTHS[m["month"].lower()]
+    year = _year_of_month(meeting, month, m["year"])
+    part = m["part"].lower()
+    last = _month_end(year, month).day
+    days = {"early": (1, 10), "the beginning of": (1, 10), "mid": (11, 20), "middle of": (11, 20), "late": (21, last),
+            "the end of": (21, last)}[part]
+    return date(year, month, days[0]), date(year, month, days[1]), "day"
+
+
+def _part_of_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    year = _year(meeting, m["year"] or m.groupdict().get("rel"))
+    part = m["part"].lower()
+    months = {"early": (1, 4), "the beginning of": (1, 4), "mid": (5, 8), "middle of": (5, 8), "late": (9, 12),
+              "the end of": (9, 12)}[part]
+    return date(year, months[0], 1), _month_end(year, months[1]), "month"
+
+
+def _half(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    year = _year(meeting, m["year"] or m["rel"])
+    first = m["half"].lower() == "first"
+    return (date(year, 1, 1), date(year, 6, 30), "quarter") if first else (date(year, 7, 1), date(year, 12, 31), "quarter")
+
+
+def _month(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    month = MONTHS[m["month"].lower()]
+    year = _year_of_month(meeting, month, m["year"])
+    return date(year, month, 1), _month_end(year, month), "month"
+
+
+def _by_end_of_month(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    month = MONTHS[m["month"].lower()]
+    return None, _month_end(_year_of_month(meeting, month, m["year"]), month), "month"
+
+
+def _day_range(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    month = MONTHS[m["month"].lower()]
+    year = _year_of_month(meeting, month, m["year"])
+    return date(year, month, int(m["d1"])), date(year, month, int(m["d2"])), "day"
+
+
+def _fiscal_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    end_year = meeting.year + 1 if meeting.month >= 4 else meeting.year
+    return None, date(end_year, 3, 31), "fiscal_year"
+
+
+def _year_end(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    return None, date(_year(meeting, m.groupdict().get("rel") or m.groupdict().get("year")), 12, 31), "year"
+
+
+def _whole_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    year = _year(meeting, m.groupdict().get("rel") or m.groupdict().get("year"))
+    start = max(date(year, 1, 1), meeting)
+    return start, date(year, 12, 31), "year"
+
+
+def _next_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    return date(meeting.year + 1, 1, 1), date(meeting.year + 1, 12, 31), "year"
+
+
+def _this_or_next(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    return meeting, date(meeting.year + 1, 12, 31), "year"
+
+
+def _summer(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    year = meeting.year if meeting.month <= 8 else meeting.year + 1
+    return date(year, 6, 1), date(year, 8, 31), "month"
+
+
+def _none(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    return None, None, "none"
+
+
+_REL = r"(?P<rel>this|next|the current)"
+
+# (rule name, pattern, build, urgent). Order matters: the first match wins.
+RULES: list[tuple[str, str, Build, bool]] = [
+    ("this_or_next_year", r"this year or (?:the )?next(?: year)?", _this_or_next, False),
+    ("fiscal_year", r"within (?:the|this) fiscal year|by the end of (?:the|this) fiscal year", _fiscal_year, False),
+    ("day_range", rf"from (?P<d1>\d{{1,2}}) to (?P<d2>\d{{1,2}}) {_MONTH}(?: {_YEARNUM})?", _day_range, False),
+    ("part_of_month", rf"{_PART} {_MONTH}(?:,? {_YEARNUM})?", _part_of_month, False),
+    ("half_of_year", rf"(?:in )?the (?P<half>first|second) half of (?:(?P<rel>this|next) year|{_YEARNUM})", _half, False),
+    ("part_of_year", rf"{_PART} (?:(?:of )?{_YEARNUM}|(?P<rel>this|next) year)", _part_of_year, False),
+    ("end_of_month", rf"by the end of {_MONTH}(?: {_YEARNUM})?", _by_end_of_month, False),
+    ("end_of_year", rf"by the end of (?:the|this|(?P<rel>next)) year|by the end of {_YEARNUM}|by year-end", _year_end, False),
+    ("within_the_year", r"within (?:the|this) year|within the current year|before the end of (?:the|this) year", _year_end, False),
+    ("in_month", rf"in {_MONTH}(?: {_YEARNUM})?", _month, False),
+    ("next_year", r"next year", _next_year, False),
+    ("current_year", rf"in the current year|this year|during {_REL} year", _whole_year, False),
+    ("in_year", rf"in {_YEARNUM}", _whole_year, False),
+    ("this_summer", r"this summer", _summer, False),
+    ("urgent", r"at an early date|at the earliest possible (?:date|occasion|time|opportunity)|as soon as possible"
+     r"|at the earliest opportunity", _none, True),
+    ("on_the_occasion", r"on the occasion of (?P<occasion>[^,.;]+)", _none, False),
+    ("open_ended", r"in the future|continue to|continue(?:d)? (?:their|its|his|her) |from now on", _none, False),
+]
+_COMPILED = [(name, re.compile(rf"\b(?:{pattern})", re.IGNORECASE), build, urgent) for name, pattern, build, urgent in RULES]
+
+
+def deadline_find(text: str, meeting: date) -> Window | None:
+    """The first deadline phrase in `text` (earliest position; on a tie, the earlier rule), read."""
+    best: tuple[int, int, str, re.Match[str], Build, bool] | None = None
+    for order, (name, pattern, build, urgent) in enumerate(_COMPILED):
+        match = pattern.search(text)
+        if match and (best is None or (match.start(), order) < (best[0], best[1])):
+            best = (match.start(), order, name, match, build, urgent)
+    if best is None:
+        return None
+    _, _, name, match, build, urgent = best
+    due_from, due_by, precision = build(meeting, match)
+    occasion = (match.groupdict().get("occasion") or "").strip()
+    return Window(match.group(0).strip(), name, due_from, due_by, precision, urgent, occasion)
+
+
+def deadline_read(phrase: str, meeting: date) -> Window:
+    """Read a whole phrase; an unknown one keeps its words and no date."""
+    found = deadline_find(phrase, meeting)
+    if found is None:
+        return Window(phrase.strip(), "unknown")
+    return found
