@@ -16,6 +16,12 @@ from simple_history.models import HistoricalRecords
 from .validators import validate_time_zone
 
 
+def source_digest(text: str) -> str:
+    """A checksum of a record's words, blind to spacing and line ends: the same record pasted
+    or uploaded twice is recognised."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
 class Party(models.Model):
     class Kind(models.TextChoices):
         STATE = "state", "State"
@@ -117,7 +123,7 @@ class Summit(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         # A derived checksum, not a business rule: it must always match the text it describes.
-        self.source_sha256 = hashlib.sha256(self.source_text.encode()).hexdigest() if self.source_text else ""
+        self.source_sha256 = source_digest(self.source_text) if self.source_text else ""
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property

@@ -30,7 +30,14 @@ CASES = [
     ("from 12 to 14 October", date(2001, 9, 1), date(2001, 10, 12), date(2001, 10, 14), "day", "day_range"),
     ("by the end of March", BRUNEI, None, date(2001, 3, 31), "month", "end_of_month"),
     ("in January", BRUNEI, date(2001, 1, 1), date(2001, 1, 31), "month", "in_month"),
-    ("in the first half of next year", date(2003, 11, 4), date(2004, 1, 1), date(2004, 6, 30), "quarter", "half_of_year"),
+    (
+        "in the first half of next year",
+        date(2003, 11, 4),
+        date(2004, 1, 1),
+        date(2004, 6, 30),
+        "quarter",
+        "half_of_year",
+    ),
     ("this summer", date(2005, 5, 31), date(2005, 6, 1), date(2005, 8, 31), "month", "this_summer"),
     ("in 2005", SANTIAGO, date(2005, 1, 1), date(2005, 12, 31), "year", "in_year"),
     ("at an early date", BRUNEI, None, None, "none", "urgent"),
@@ -41,7 +48,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("phrase", "meeting", "due_from", "due_by", "precision", "rule"), CASES)
-def test_phrase(phrase: str, meeting: date, due_from: date | None, due_by: date | None, precision: str, rule: str | None) -> None:
+def test_phrase(
+    phrase: str, meeting: date, due_from: date | None, due_by: date | None, precision: str, rule: str | None
+) -> None:
     window = deadline_read(phrase, meeting)
     if rule is None:
         assert window.rule == "unknown"
@@ -59,7 +68,12 @@ def test_urgent_phrases_are_flagged_without_a_date() -> None:
 
 def test_an_unknown_phrase_keeps_its_words_and_no_date() -> None:
     window = deadline_read("when the time is ripe", BRUNEI)
-    assert (window.rule, window.phrase, window.due_from, window.due_by) == ("unknown", "when the time is ripe", None, None)
+    assert (window.rule, window.phrase, window.due_from, window.due_by) == (
+        "unknown",
+        "when the time is ripe",
+        None,
+        None,
+    )
 
 
 def test_on_the_occasion_of_keeps_the_event() -> None:

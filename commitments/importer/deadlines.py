@@ -74,23 +74,37 @@ def _part_of_month(meeting: date, m: re.Match[str]) -> tuple[date | None, date |
     year = _year_of_month(meeting, month, m["year"])
     part = m["part"].lower()
     last = _month_end(year, month).day
-    days = {"early": (1, 10), "the beginning of": (1, 10), "mid": (11, 20), "middle of": (11, 20), "late": (21, last),
-            "the end of": (21, last)}[part]
+    days = {
+        "early": (1, 10),
+        "the beginning of": (1, 10),
+        "mid": (11, 20),
+        "middle of": (11, 20),
+        "late": (21, last),
+        "the end of": (21, last),
+    }[part]
     return date(year, month, days[0]), date(year, month, days[1]), "day"
 
 
 def _part_of_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
     year = _year(meeting, m["year"] or m.groupdict().get("rel"))
     part = m["part"].lower()
-    months = {"early": (1, 4), "the beginning of": (1, 4), "mid": (5, 8), "middle of": (5, 8), "late": (9, 12),
-              "the end of": (9, 12)}[part]
+    months = {
+        "early": (1, 4),
+        "the beginning of": (1, 4),
+        "mid": (5, 8),
+        "middle of": (5, 8),
+        "late": (9, 12),
+        "the end of": (9, 12),
+    }[part]
     return date(year, months[0], 1), _month_end(year, months[1]), "month"
 
 
 def _half(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
     year = _year(meeting, m["year"] or m["rel"])
     first = m["half"].lower() == "first"
-    return (date(year, 1, 1), date(year, 6, 30), "quarter") if first else (date(year, 7, 1), date(year, 12, 31), "quarter")
+    return (
+        (date(year, 1, 1), date(year, 6, 30), "quarter") if first else (date(year, 7, 1), date(year, 12, 31), "quarter")
+    )
 
 
 def _month(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
@@ -150,22 +164,44 @@ RULES: list[tuple[str, str, Build, bool]] = [
     ("fiscal_year", r"within (?:the|this) fiscal year|by the end of (?:the|this) fiscal year", _fiscal_year, False),
     ("day_range", rf"from (?P<d1>\d{{1,2}}) to (?P<d2>\d{{1,2}}) {_MONTH}(?: {_YEARNUM})?", _day_range, False),
     ("part_of_month", rf"{_PART} {_MONTH}(?:,? {_YEARNUM})?", _part_of_month, False),
-    ("half_of_year", rf"(?:in )?the (?P<half>first|second) half of (?:(?P<rel>this|next) year|{_YEARNUM})", _half, False),
+    (
+        "half_of_year",
+        rf"(?:in )?the (?P<half>first|second) half of (?:(?P<rel>this|next) year|{_YEARNUM})",
+        _half,
+        False,
+    ),
     ("part_of_year", rf"{_PART} (?:(?:of )?{_YEARNUM}|(?P<rel>this|next) year)", _part_of_year, False),
     ("end_of_month", rf"by the end of {_MONTH}(?: {_YEARNUM})?", _by_end_of_month, False),
-    ("end_of_year", rf"by the end of (?:the|this|(?P<rel>next)) year|by the end of {_YEARNUM}|by year-end", _year_end, False),
-    ("within_the_year", r"within (?:the|this) year|within the current year|before the end of (?:the|this) year", _year_end, False),
+    (
+        "end_of_year",
+        rf"by the end of (?:the|this|(?P<rel>next)) year|by the end of {_YEARNUM}|by year-end",
+        _year_end,
+        False,
+    ),
+    (
+        "within_the_year",
+        r"within (?:the|this) year|within the current year|before the end of (?:the|this) year",
+        _year_end,
+        False,
+    ),
     ("in_month", rf"in {_MONTH}(?: {_YEARNUM})?", _month, False),
     ("next_year", r"next year", _next_year, False),
     ("current_year", rf"in the current year|this year|during {_REL} year", _whole_year, False),
     ("in_year", rf"in {_YEARNUM}", _whole_year, False),
     ("this_summer", r"this summer", _summer, False),
-    ("urgent", r"at an early date|at the earliest possible (?:date|occasion|time|opportunity)|as soon as possible"
-     r"|at the earliest opportunity", _none, True),
+    (
+        "urgent",
+        r"at an early date|at the earliest possible (?:date|occasion|time|opportunity)|as soon as possible"
+        r"|at the earliest opportunity",
+        _none,
+        True,
+    ),
     ("on_the_occasion", r"on the occasion of (?P<occasion>[^,.;]+)", _none, False),
     ("open_ended", r"in the future|continue to|continue(?:d)? (?:their|its|his|her) |from now on", _none, False),
 ]
-_COMPILED = [(name, re.compile(rf"\b(?:{pattern})", re.IGNORECASE), build, urgent) for name, pattern, build, urgent in RULES]
+_COMPILED = [
+    (name, re.compile(rf"\b(?:{pattern})", re.IGNORECASE), build, urgent) for name, pattern, build, urgent in RULES
+]
 
 
 def deadline_find(text: str, meeting: date) -> Window | None:

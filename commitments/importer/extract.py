@@ -1,0 +1,314 @@
+"""Proposing draft commitments from a parsed record: rules for the genre's language.
+
+A commitment is a clause with a trigger: firm ("agreed to", "will", "invited", "decided"), intent
+("intention to"), readiness ("ready to"), hope ("would like to", "desire to") or obligation
+("should"); negated triggers ("will not") are not commitments, nor are things done at the meeting
+(no trigger: "gave him the photograph"), nor opinions ("expressed hope that …", "stated his belief").
+Who commits is the clause's subject: a joint subject ("the two leaders", "both sides", "it was
+agreed") binds every party; a named official binds their state; a pronoun refers to the paragraph's
+speaker. Each draft's quote is a verbatim span of the record, located by its offsets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from .deadlines import Window, deadline_find
+from .record import KNOWN_OFFICIALS, OFFICIAL, PARTY_NAMES, Paragraph, Record
+
+# (pattern, modality, kind hint). Earlier entries win when several match a clause.
+TRIGGERS: list[tuple[str, str, str]] = [
+    (
+        r"\bagreed (?:that|to|on the need to)\b|\b(?i:it was (?:also )?agreed)\b"
+        r"|\breached an agreement on the need to\b"
+        r"|\b(?i:agreement was (?:also )?reached)\b|\bdecided (?:that|to)\b(?! not)"
+        r"|\bshared the view that\b[^.;]*?\bwould\b(?! not)",
+        "agreed",
+        "",
+    ),
+    (r"\b(?:directed|instructed) (?:their|its|his|her) [\w ]{2,40}? to\b", "firm", ""),
+    (r"\binvited\b|\bconfirmed the invitation\b|\bextended an invitation\b", "firm", "invitation"),
+    (r"\b(?:reaffirmed|confirmed|promised|pledged|assured) that\b[^.;]*?\b(?:will|would)\b(?! not)", "firm", ""),
+    (r"\bintention to\b|\bintends? to\b|\bintended to\b", "intends", ""),
+    (r"\bready to\b|\bprepared to\b", "ready", ""),
+    (
+        r"\bwould like(?:,[^,]{1,40},)? to\b|\bdesire to\b|\bwish(?:es|ed)? to\b|\bwants? to\b|\bhopes? to\b",
+        "hopes",
+        "",
+    ),
+    (r"\bwould be considered\b|\bwill (?:be )?consider(?:ed)?\b|\bagreed to consider\b", "will_consider", ""),
+    (r"\bshould (?!not\b)(?!be raised)", "should", ""),
+    (r"\bwill (?!not\b)(?!be able\b)", "firm", ""),
+]
+_TRIGGERS = [(re.compile(pattern), modality, kind) for pattern, modality, kind in TRIGGERS]
+_NEGATED = re.compile(r"\b(?:will|would|shall|should|could|can|did|does|do|is|are|was|were) not\b|\bnever\b|n't\b")
+_OPINION = re.compile(r"\bexpressed (?:his |her |their )?hope that\b|\bstated (?:his |her )?belief\b")
+_JOINT = re.compile(
+    r"(?i:\b(?:the two (?:leaders|sides|countries|ministers|foreign ministers|governments|parties|heads of state)"
+    r"|both (?:sides|countries|leaders|ministers|foreign ministers|governments|parties)|the ministers"
+    r"|it was (?:also )?(?:agreed|confirmed|decided|affirmed)|agreement was (?:also )?reached|each other)\b)"
+    r"|\b(?:Prime Minister|President|Foreign Minister|Minister for Foreign Affairs) [A-Z]\w+ and "
+    r"(?:Prime Minister|President|Foreign Minister|Minister for Foreign Affairs) [A-Z]\w+"
+)
+_PRONOUN = re.compile(r"\b(?:He|She|he|she|The Prime Minister|the Prime Minister|The President|the President)\b")
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:\w+, )?(?:He|She|The Prime Minister|The President)\b")
+_CONDITION = re.compile(r"\b(?:if|provided that|on condition that)\b [^,;.]+")
+_PREPARES = re.compile(r"\b(?:as (?:a )?part of (?:the )?preparations? for|in preparation for) (?P<target>[^,;.]+)")
+_RESPONSE = re.compile(r"\b(?:responded by|[Ii]n response|[Rr]esponding to this|[Tt]o this)\b")
+_LEVEL = re.compile(r"\bat the (?P<level>[\w\- ,]+?) levels?\b")
+_ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Mt", "No", "Jr", "Gen", "Lt", "Co", "U.S", "e.g", "i.e", "etc"}
+
+KIND_RULES: list[tuple[str, str]] = [
+    (
+        "meeting",
+        r"\bhold\b[^.;]*\b(?:summit|meeting|talks|consultations|session|dialogue)\b|\bmeet\b|\bmeeting\b"
+        r"|\bconsultations\b|\bdialogue\b",
+    ),
+    ("visit", r"\bvisit\b|\bvisits\b|\bsend\b[^.;]*\bto\b|\breceive\b|\bwelcome\b|\btrip\b"),
+    ("negotiation", r"negotiat|\bpeace treaty\b"),
+    ("agreement", r"\bsign\b|\bconclude\b|\bdeclaration\b|\bagreement on\b"),
+]
+
+
+@dataclass
+class Draft:
+    quote: str
+    start: int
+    end: int
+    source_ref: str
+    made_by: list[str]
+    speaker: str
+    counterparty: str
+    kind: str
+    modality: str
+    window: Window | None
+    condition: str
+    level: str
+    title: str
+    paragraph: int
+    prepares: list[int] = field(default_factory=list)  # indices of drafts this one prepares
+    reciprocal: list[int] = field(default_factory=list)
+
+
+def sentences(text: str, start: int) -> list[tuple[int, int]]:
+    """Sentence spans (absolute offsets) of a paragraph starting at `start`."""
+    spans = []
+    begin = 0
+    for match in re.finditer(r"[.!?][\"”’)]?(?=\s+[\"“(]?[A-Z0-9]|\s*$)", text):
+        before = text[begin : match.start()].split()
+        last_word = before[-1] if before else ""
+        if last_word.rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", last_word):
+            continue
+        spans.append((start + begin, start + match.end()))
+        begin = match.end()
+        while begin < len(text) and text[begin].isspace():
+            begin += 1
+    if begin < len(text.rstrip()):  # a record cut off mid-sentence keeps its last fragment
+        spans.append((start + begin, start + len(text.rstrip())))
+    return spans
+
+
+def _clauses(source: str, begin: int, end: int) -> list[tuple[int, int]]:
+    """Split a sentence where a new subject starts: ", and the …", "; and …"."""
+    text = source[begin:end]
+    cuts = [0]
+    new_subject = (
+        r"(?:the two (?:leaders|sides|countries|ministers)|both (?:sides|countries|leaders|governments)"
+        r"|it was|[Aa]greement)\b"
+    )
+    for match in re.finditer(rf",? and (?={new_subject})|, (?={new_subject})|;\s+(?:and\s+)?", text):
+        cuts.append(match.end())
+    cuts.append(len(text))
+    return [(begin + a, begin + b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+_PARTY_SUBJECTS = (
+    ("the Russian side", "RUS"),
+    ("Russia", "RUS"),
+    ("the Japanese side", "JPN"),
+    ("Japan", "JPN"),
+)
+
+
+def _who(region: str, record: Record, hint: str, last_named: str) -> tuple[list[str], str]:
+    """(parties, speaker name) for the subject nearest the trigger at the end of `region`."""
+    candidates: list[tuple[int, int, list[str], str]] = []  # (end, priority, parties, speaker)
+    for joint in _JOINT.finditer(region):
+        candidates.append((joint.end(), 2, list(record.parties[:2]), ""))
+    for official in OFFICIAL.finditer(region):
+        name = official["name"]
+        party = record.party_of_name(name) or KNOWN_OFFICIALS.get(name.split()[-1], "")
+        if party:
+            candidates.append((official.end(), 1, [party], f"{official['title']} {name}"))
+    for word, code in _PARTY_SUBJECTS:
+        for mention in re.finditer(rf"(?<![-\w]){re.escape(word)}\b(?!\s*-|-)", region):
+            if code in record.parties:
+                candidates.append((mention.end(), 0, [code], ""))
+    if candidates:
+        _, _, parties, speaker = max(candidates, key=lambda c: (c[0], c[1]))
+        return parties, speaker
+    speaker = hint or last_named
+    if speaker:
+        name = speaker.split()[-1]
+        party = record.party_of_name(name) or KNOWN_OFFICIALS.get(name, "")
+        if party:
+            return [party], speaker
+    titled = re.search(r"\b(?:The|the) (Prime Minister|President|Foreign Minister)\b", region)
+    if titled:
+        for participant in record.participants:
+            if participant.title == titled[1] and participant.capacity == "principal":
+                return [participant.party], f"{participant.title} {participant.name}"
+    return [], ""
+
+
+def _has_named_subject(region: str, record: Record) -> bool:
+    """Whether a party or official is named after the pronoun ("He then said that … Russia is ready")."""
+    after_pronoun = _PRONOUN_SUBJECT.sub("", region, count=1)
+    return bool(_who(after_pronoun, record, "", "")[0])
+
+
+def _kind(clause: str, hint: str) -> str:
+    if hint:
+        return hint
+    for kind, pattern in KIND_RULES:
+        if re.search(pattern, clause, re.IGNORECASE):
+            return kind
+    return "intent"
+
+
+def _title(clause: str, trigger_end: int, made_by: list[str], speaker: str) -> str:
+    predicate = clause[trigger_end:].strip(" ,.;:")
+    who = speaker or " and ".join(PARTY_NAMES.get(code, code) for code in made_by) or "Someone"
+    text = f"{who}: {predicate}" if predicate else who
+    return (text[:157] + "…") if len(text) > 160 else text
+
+
+def extract(record: Record) -> list[Draft]:
+    drafts: list[Draft] = []
+    source = record.text
+    meeting = record.meeting_date
+    for index, paragraph in enumerate(record.paragraphs):
+        last_named = ""
+        for s_begin, s_end in sentences(paragraph.text(source), paragraph.start):
+            for c_begin, c_end in _clauses(source, s_begin, s_end):
+                clause = source[c_begin:c_end]
+                draft = _draft(record, paragraph, index, clause, c_begin, last_named, meeting)
+                if draft is not None:
+                    drafts.extend(_split_each_other(draft, record))
+                names = list(OFFICIAL.finditer(clause))
+                if names:
+                    last_named = f"{names[-1]['title']} {names[-1]['name']}"
+    _link(drafts, source)
+    return drafts
+
+
+def _draft(
+    record: Record, paragraph: Paragraph, index: int, clause: str, offset: int, last_named: str, meeting: object
+) -> Draft | None:
+    found = None
+    for pattern, modality, kind_hint in _TRIGGERS:
+        match = pattern.search(clause)
+        if match and (found is None or match.start() < found[0].start() - 0):
+            found = (match, modality, kind_hint)
+            break
+    if found is None:
+        return None
+    match, modality, kind_hint = found
+    after = clause[match.start() : match.start() + 60]
+    if _NEGATED.search(after[: len(match.group(0)) + 12]) or _OPINION.search(clause[: match.end()]):
+        return None
+    # The quote: the clause, without a leading paragraph marker.
+    lead = re.match(r"\s*(?:\(\d+\)|\d+\.|[-•*])?\s*", clause)
+    skip = lead.end() if lead else 0
+    quote = clause[skip:].rstrip()
+    if len(quote) < 15:
+        return None
+    start = offset + skip
+    region = clause[: match.end()]
+    if _PRONOUN_SUBJECT.search(clause[: match.start()]) and not _has_named_subject(clause[: match.start()], record):
+        region = ""
+    made_by, speaker = _who(region, record, paragraph.speaker_hint, last_named)
+    if not made_by:
+        return None
+    # A single speaker's "both sides should …" is their side's proposal, not a joint undertaking.
+    if len(made_by) > 1 and modality in ("should", "hopes") and (paragraph.speaker_hint or last_named):
+        solo, who = _who("", record, paragraph.speaker_hint, last_named)
+        if solo:
+            made_by, speaker = solo, who
+    counterparty = ""
+    if len(made_by) == 1:
+        others = [code for code in record.parties if code not in made_by]
+        counterparty = others[0] if len(others) == 1 else ""
+    # The deadline belongs to what is promised: look after the trigger first.
+    trigger_in_quote = max(0, match.start() - skip)
+    window = None
+    if meeting:
+        window = deadline_find(quote[trigger_in_quote:], meeting) or deadline_find(quote, meeting)  # type: ignore[arg-type]
+    if modality == "agreed" and re.search(r"\bwould be considered\b|\bto consider\b", quote):
+        modality = "will_consider"
+    condition = _CONDITION.search(quote)
+    level = _LEVEL.search(quote)
+    return Draft(
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+        source_ref=paragraph.ref,
+        made_by=made_by,
+        speaker=speaker,
+        counterparty=counterparty,
+        kind=_kind(quote[match.end() - skip :], kind_hint),
+        modality=modality,
+        window=window,
+        condition=condition.group(0).strip() if condition else "",
+        level=level["level"].strip() + " level" if level else "",
+        title=_title(clause, match.end(), made_by, speaker),
+        paragraph=index,
+    )
+
+
+def _split_each_other(draft: Draft, record: Record) -> list[Draft]:
+    """ "The two ministers would visit each other's country": one draft per party, reciprocal."""
+    if "each other" not in draft.quote or len(draft.made_by) < 2:
+        return [draft]
+    return [
+        Draft(**{**draft.__dict__, "made_by": [code], "counterparty": other, "prepares": [], "reciprocal": []})
+        for code, other in ((draft.made_by[0], draft.made_by[1]), (draft.made_by[1], draft.made_by[0]))
+    ]
+
+
+def _link(drafts: list[Draft], source: str) -> None:
+    for index, draft in enumerate(drafts):
+        # The two halves of an "each other's" sentence.
+        if index > 0 and (drafts[index - 1].start, drafts[index - 1].end) == (draft.start, draft.end):
+            draft.reciprocal.append(index - 1)
+            drafts[index - 1].reciprocal.append(index)
+            continue
+        if _RESPONSE.search(draft.quote[:80]) and index > 0:
+            previous = drafts[index - 1]
+            close = draft.paragraph - previous.paragraph <= 1
+            if close and previous.made_by != draft.made_by and previous.kind in ("visit", "invitation", "meeting"):
+                draft.reciprocal.append(index - 1)
+                previous.reciprocal.append(index)
+    for index, draft in enumerate(drafts):
+        prepares = _PREPARES.search(draft.quote)
+        if not prepares:
+            continue
+        for official in OFFICIAL.finditer(prepares["target"]):
+            surname = official["name"].split()[-1]
+            party = KNOWN_OFFICIALS.get(surname, "")
+            for other_index, other in enumerate(drafts):
+                if other_index == index or other_index in draft.reciprocal or other.kind != "visit":
+                    continue
+                if surname in other.quote and (not party or party in other.made_by):
+                    draft.prepares.append(other_index)
+    # The partner of a preparatory visit shares the link: "send the Foreign Minister" ↔ "receive him".
+    for draft in drafts:
+        for partner in draft.reciprocal:
+            for target in drafts[partner].prepares:
+                if target not in draft.prepares and drafts[target] is not draft:
+                    draft.prepares.append(target)
+    for draft in drafts:
+        draft.prepares = sorted(set(draft.prepares))
+        draft.reciprocal = sorted(set(draft.reciprocal))

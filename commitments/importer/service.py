@@ -1,0 +1,243 @@
+"""Importing a record: validate the input, create the summit and its draft commitments, all or nothing."""
+
+from __future__ import annotations
+
+import html
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from summits.models import Participation, Party, Person, Summit, source_digest
+
+from .. import services
+from ..models import Commitment, Desk
+from ..workflow import Status
+from .extract import Draft, extract
+from .record import PARTY_NAMES, Record, parse
+
+MAX_BYTES = 1_000_000
+_ENGLISH = re.compile(r"\b(?:the|and|of|to|in|that|was|with|on|for|is|by)\b", re.IGNORECASE)
+
+
+class ImportRefused(Exception):
+    """The input cannot be imported; the message says why and what to do. Nothing was created."""
+
+    def __init__(self, message: str, existing: Summit | None = None) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+@dataclass
+class ImportResult:
+    summit: Summit
+    drafts: list[tuple[Draft, Commitment]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "summit": self.summit.pk,
+            "drafts": [
+                {
+                    "id": commitment.pk,
+                    "quote": draft.quote,
+                    "start": draft.start,
+                    "end": draft.end,
+                    "made_by": draft.made_by,
+                    "speaker": draft.speaker,
+                    "counterparty": draft.counterparty,
+                    "kind": draft.kind,
+                    "modality": draft.modality,
+                    "due_phrase": draft.window.phrase if draft.window else "",
+                    "due_from": draft.window.due_from.isoformat() if draft.window and draft.window.due_from else None,
+                    "due_by": draft.window.due_by.isoformat() if draft.window and draft.window.due_by else None,
+                    "condition": draft.condition,
+                    "source_ref": draft.source_ref,
+                }
+                for draft, commitment in self.drafts
+            ],
+            "notes": self.notes,
+        }
+
+
+def record_text(raw: bytes | str) -> str:
+    """The plain text of an upload or a paste, or ImportRefused saying what is wrong with it."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            raise ImportRefused(f"The file is {len(raw):,} bytes; records over {MAX_BYTES:,} bytes are not accepted.")
+        if b"\x00" in raw:
+            raise ImportRefused(
+                "This is not a text file (it contains binary data). Upload the record as .txt or .html."
+            )
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportRefused(
+                "The file is not UTF-8 text. Save it as UTF-8 (or paste the text) and try again."
+            ) from None
+    else:
+        text = raw
+    if len(text.encode()) > MAX_BYTES:
+        raise ImportRefused(f"The text is over {MAX_BYTES:,} bytes; records that long are not accepted.")
+    if re.search(r"<(?:html|body|p|div|br|script)\b", text, re.IGNORECASE):
+        text = _html_to_text(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ImportRefused("The record is empty: paste the published text or choose a file that has it.")
+    letters = re.findall(r"[A-Za-z]", text)
+    if len(letters) < 0.5 * len(re.findall(r"\w", text)) or len(_ENGLISH.findall(text)) < 5:
+        raise ImportRefused(
+            "This does not look like an English-language record. The importer reads the English versions "
+            "published by foreign ministries; paste one of those."
+        )
+    return text
+
+
+def _html_to_text(markup: str) -> str:
+    markup = re.sub(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>", "", markup)
+    markup = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|h\d|tr)>", "\n", markup)
+    markup = re.sub(r"(?s)<[^>]+>", "", markup)
+    text = html.unescape(markup)
+    return re.sub(r"\n[ \t]*\n+", "\n\n", text).strip()
+
+
+def _default_desk(record: Record) -> Desk | None:
+    foreign = [code for code in record.parties if code != "JPN"]
+    desk = Desk.objects.filter(parties__code__in=foreign).order_by("name").first() if foreign else None
+    return desk or Desk.objects.order_by("name").first()
+
+
+def record_import(
+    *,
+    raw: bytes | str,
+    by: Any,
+    now: datetime,
+    source_url: str = "",
+    publisher: str = "",
+    published_on: date | None = None,
+    desk: Desk | None = None,
+) -> ImportResult:
+    """Create the summit and its draft commitments from a record, in one transaction."""
+    text = record_text(raw)
+    digest = source_digest(text)
+    existing = Summit.objects.filter(source_sha256=digest).first() or (
+        Summit.objects.filter(source_url=source_url).first() if source_url else None
+    )
+    if existing is not None:
+        raise ImportRefused(f"This record was imported before, as “{existing.title}” (summit {existing.pk}).", existing)
+    record = parse(text, settings.PLEDGEBOOK_TIME_ZONE)
+    if record.meeting_date is None:
+        raise ImportRefused(
+            "No date was found in the record (such as “15 November 2000”); add the date line and try again."
+        )
+    drafts = extract(record)
+    if not drafts:
+        raise ImportRefused(
+            "No commitments were found in this record (nothing promised, agreed, intended or invited). "
+            "Nothing was imported; record the meeting by hand if it should be kept."
+        )
+    desk = desk or _default_desk(record)
+    if desk is None:
+        raise ImportRefused(
+            "There is no desk to follow these commitments up yet: an administrator must create one first."
+        )
+
+    with transaction.atomic():
+        parties = {
+            code: Party.objects.get_or_create(code=code, defaults={"name": PARTY_NAMES.get(code, code)})[0]
+            for code in {
+                *record.parties,
+                *(c for d in drafts for c in d.made_by),
+                *(d.counterparty for d in drafts if d.counterparty),
+            }
+        }
+        zone = zoneinfo.ZoneInfo(record.time_zone)
+        summit = Summit.objects.create(
+            title=record.title,
+            kind=_summit_kind(record),
+            occasion=record.occasion,
+            city=record.city,
+            country=record.country,
+            starts_at=datetime.combine(record.meeting_date, record.local_time or time(0), zone),
+            time_zone=record.time_zone,
+            duration_minutes=record.duration_minutes,
+            planned_duration_minutes=record.planned_minutes,
+            source_publisher=publisher[:200],
+            source_url=source_url[:500],
+            source_published_on=published_on,
+            source_text=text,
+        )
+        summit.parties.set([parties[code] for code in record.parties if code in parties])
+        people: dict[str, Person] = {}
+        for order, participant in enumerate(p for p in record.participants if p.party in parties):
+            person, _ = Person.objects.get_or_create(full_name=participant.name, party=parties[participant.party])
+            people[participant.name] = person
+            Participation.objects.get_or_create(
+                summit=summit,
+                person=person,
+                defaults={
+                    "party": parties[participant.party],
+                    "role": participant.title,
+                    "capacity": participant.capacity,
+                    "order": order,
+                },
+            )
+        result = ImportResult(summit=summit, notes=list(record.notes))
+        for draft in drafts:
+            speaker = next(
+                (person for name, person in people.items() if draft.speaker and name.split()[-1] in draft.speaker), None
+            )
+            commitment = Commitment(
+                summit=summit,
+                quote=draft.quote,
+                source_ref=draft.source_ref,
+                title=draft.title[:200],
+                kind=draft.kind,
+                level=draft.level[:120],
+                modality=draft.modality,
+                desk=desk,
+                speaker=speaker,
+                counterparty=parties.get(draft.counterparty),
+                condition_text=draft.condition,
+                due_phrase=(draft.window.phrase if draft.window else "")[:200],
+                due_from=draft.window.due_from if draft.window else None,
+                due_by=draft.window.due_by if draft.window else None,
+                due_precision=draft.window.precision if draft.window else "none",
+                due_rule=(draft.window.rule if draft.window else "")[:60],
+                description="Proposed by the importer; review before tracking."
+                + (
+                    " Urgent: the record asks for it at the earliest date."
+                    if draft.window and draft.window.urgent
+                    else ""
+                ),
+            )
+            services.commitment_create(commitment=commitment, by=by, now=now, status=Status.DRAFT)
+            commitment.made_by.set([parties[code] for code in draft.made_by])
+            result.drafts.append((draft, commitment))
+        for draft, commitment in result.drafts:
+            for target in draft.prepares:
+                result.drafts[target][1].depends_on.add(commitment)
+            for partner in draft.reciprocal:
+                commitment.reciprocal.add(result.drafts[partner][1])
+    return result
+
+
+def _summit_kind(record: Record) -> str:
+    title = record.title.lower()
+    if "telephone" in title:
+        return Summit.Kind.TELEPHONE
+    if "message" in title or "letter" in title:
+        return Summit.Kind.MESSAGE
+    if "vice-minister" in title or "vice minister" in title:
+        return Summit.Kind.VICE_MINISTERIAL
+    if "foreign minister" in title:
+        return Summit.Kind.FOREIGN_MINISTERS
+    if "summit" in title:
+        return Summit.Kind.SUMMIT
+    if "expert" in title or "consultation" in title:
+        return Summit.Kind.EXPERT_LEVEL
+    return Summit.Kind.OTHER
