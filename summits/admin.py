@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -124,6 +124,21 @@ class SummitAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
         ),
         ("Edit the source text", {"classes": ["collapse"], "fields": ["source_text", "source_sha256"]}),
     ]
+
+    change_list_template = "admin/summits/summit/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        from commitments.admin_import import import_view, review_view
+
+        return [
+            path("import/", self.admin_site.admin_view(lambda r: import_view(self, r)), name="summits_summit_import"),
+            path(
+                "<int:object_id>/review/",
+                self.admin_site.admin_view(lambda r, object_id: review_view(self, r, object_id)),
+                name="summits_summit_review",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Summit]:
         from django.db.models import Count

@@ -1,0 +1,176 @@
+"""Admin pages to import a meeting record and review its draft commitments beside the source text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from summits.models import Summit
+
+from . import policy, services
+from .importer.service import MAX_BYTES, ImportRefused, record_import
+from .models import Commitment, Desk
+from .workflow import Status
+
+
+class ImportForm(forms.Form):
+    text = forms.CharField(
+        label="Paste the record",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
+        help_text="The published text, as it stands (HTML is read as text; scripts are dropped).",
+    )
+    upload = forms.FileField(label="…or upload it", required=False, help_text="A .txt or .html file, up to 1 MB.")
+    source_url = forms.URLField(label="Published at", required=False, max_length=500, assume_scheme="https")
+    publisher = forms.CharField(required=False, max_length=200, initial="Ministry of Foreign Affairs of Japan")
+    published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    desk = forms.ModelChoiceField(
+        queryset=Desk.objects.none(), help_text="The desk that will follow the commitments up."
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        editable = policy.editable_desk_ids(user)
+        field = self.fields["desk"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Desk.objects.all() if editable is None else Desk.objects.filter(pk__in=editable)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("upload")
+        if not data.get("text", "").strip() and upload is None:
+            raise ValidationError("Paste the record's text or choose a file.")
+        if upload is not None:
+            if upload.size and upload.size > MAX_BYTES:
+                raise ValidationError(
+                    f"The file is {upload.size:,} bytes; records over {MAX_BYTES:,} bytes are not accepted."
+                )
+            if not upload.name.lower().endswith((".txt", ".html", ".htm")):
+                raise ValidationError("Upload a .txt or .html file.")
+        return data
+
+
+def import_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest) -> HttpResponse:
+    if not policy.can_add_commitment(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    existing: Summit | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        raw: bytes | str = data["upload"].read() if data.get("upload") else data["text"]
+        try:
+            result = record_import(
+                raw=raw,
+                by=request.user,
+                now=timezone.now(),
+                source_url=data.get("source_url") or "",
+                publisher=data.get("publisher") or "",
+                published_on=data.get("published_on"),
+                desk=data["desk"],
+            )
+        except ImportRefused as refused:
+            form.add_error(None, str(refused))
+            existing = refused.existing
+        except PermissionDenied as denied:
+            form.add_error("desk", str(denied))
+        else:
+            model_admin.message_user(
+                request,
+                f"Imported “{result.summit.title}” with {len(result.drafts)} draft commitment(s). "
+                "Review them: nothing is tracked until you accept it.",
+                messages.SUCCESS,
+            )
+            for note in result.notes:
+                model_admin.message_user(request, note, messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:summits_summit_review", args=[result.summit.pk]))
+    return TemplateResponse(
+        request,
+        "admin/summits/summit/import.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": "Import a meeting record",
+            "opts": model_admin.model._meta,
+            "form": form,
+            "existing": existing,
+        },
+    )
+
+
+def highlighted(text: str, commitments: list[Commitment]) -> SafeString:
+    """The source text with each commitment's quote marked, escaped everywhere else."""
+    spans = sorted((c.quote_start, c.quote_start + len(c.quote), c) for c in commitments if c.quote_start is not None)
+    parts: list[str] = []
+    position = 0
+    for start, end, commitment in spans:
+        if start < position:
+            continue  # overlapping quotes: the first one is marked
+        parts.append(escape(text[position:start]))
+        css = "pb-mark-draft" if commitment.status == Status.DRAFT else "pb-mark-tracked"
+        parts.append(
+            format_html(
+                '<mark class="{}" id="q{}" title="{}">{}</mark>', css, commitment.pk, commitment.title, text[start:end]
+            )
+        )
+        position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts).replace("\n", "<br>"))  # noqa: S308 - every piece above is escaped
+
+
+def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, object_id: int) -> HttpResponse:
+    summit = get_object_or_404(Summit, pk=object_id)
+    if not policy.can_view(request.user):
+        raise PermissionDenied
+    commitments = list(
+        summit.commitments.select_related("desk").prefetch_related("made_by").order_by("quote_start", "pk")
+    )
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        chosen = [c for c in commitments if str(c.pk) in request.POST.getlist("chosen") and c.status == Status.DRAFT]
+        if decision not in ("accept", "reject") or not chosen:
+            model_admin.message_user(
+                request, "Choose one or more drafts, then accept or reject them.", messages.WARNING
+            )
+        else:
+            done = 0
+            for commitment in chosen:
+                try:
+                    services.commitment_transition(
+                        commitment_id=commitment.pk,
+                        by=request.user,
+                        now=timezone.now(),
+                        to_status=Status.NOT_STARTED if decision == "accept" else Status.WITHDRAWN,
+                        note="Accepted at review." if decision == "accept" else "Rejected at review: not a commitment.",
+                    )
+                    done += 1
+                except (PermissionDenied, ValidationError) as error:
+                    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                    model_admin.message_user(request, f"“{commitment.title}”: {text}", messages.WARNING)
+            verb = "accepted for tracking" if decision == "accept" else "rejected"
+            if done:
+                model_admin.message_user(request, f"{done} draft(s) {verb}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:summits_summit_review", args=[summit.pk]))
+    drafts = [c for c in commitments if c.status == Status.DRAFT]
+    return TemplateResponse(
+        request,
+        "admin/summits/summit/review.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": f"Review drafts: {summit.title}",
+            "opts": model_admin.model._meta,
+            "summit": summit,
+            "commitments": commitments,
+            "drafts": drafts,
+            "source": highlighted(summit.source_text, commitments),
+            "can_decide": any(policy.can_edit_commitment(request.user, c) for c in drafts),
+        },
+    )
