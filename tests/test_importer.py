@@ -284,3 +284,51 @@ GENRE_PIECES = [
 def test_genre_like_noise_never_raises(text: str) -> None:
     for draft in _drafts(text):
         assert text[draft.start : draft.end] == draft.quote
+
+
+def test_on_the_occasion_is_anchored_to_a_recorded_meeting(desk: Desk) -> None:
+    shanghai = Summit.objects.create(
+        title="Japan-Russia Summit Meeting",
+        occasion="APEC Leaders' Meeting",
+        city="Shanghai",
+        starts_at=datetime(2001, 10, 21, 2, 0, tzinfo=UTC),
+        time_zone="Asia/Shanghai",
+    )
+    path = SHARED / "2001-10-09_japan-russia-vice-ministerial-tokyo.txt"
+    if not path.exists():
+        pytest.skip("the shared records are not beside this checkout")
+    result = _import(path.read_text(encoding="utf-8"))
+    coordinate = next(c for d, c in result.drafts if "coordinate their schedules" in d.quote)
+    assert coordinate.due_by == date(2001, 10, 21)
+    assert coordinate.due_rule == f"on_the_occasion:summit {shanghai.pk}"
+
+
+def test_without_a_recorded_meeting_the_occasion_keeps_its_phrase_only(desk: Desk) -> None:
+    text = (OWN / "summit-message-style.txt").read_text(encoding="utf-8")
+    result = _import(text)
+    meet = next(c for d, c in result.drafts if "ASEM" in d.quote)
+    assert (meet.due_by, meet.due_rule) == (None, "on_the_occasion")
+    assert meet.due_phrase.startswith("on the occasion of the ASEM Summit")
+
+
+@given(st.text(max_size=1500))
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+def test_arbitrary_input_to_the_import_is_refused_cleanly_or_imported_whole(text: str) -> None:
+    from django.db import transaction
+
+    class Rollback(Exception):
+        pass
+
+    Desk.objects.get_or_create(name="Any desk")
+    try:
+        with transaction.atomic():
+            try:
+                result = record_import(raw=text, by=None, now=NOW)
+            except ImportRefused:
+                assert not Summit.objects.exclude(title="").filter(source_text=text).exists()
+                raise Rollback from None
+            for draft, commitment in result.drafts:
+                assert result.summit.source_text[draft.start : draft.end] == commitment.quote
+            raise Rollback
+    except Rollback:
+        pass

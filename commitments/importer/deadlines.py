@@ -197,7 +197,7 @@ RULES: list[tuple[str, str, Build, bool]] = [
         True,
     ),
     ("on_the_occasion", r"on the occasion of (?P<occasion>[^,.;]+)", _none, False),
-    ("open_ended", r"in the future|continue to|continue(?:d)? (?:their|its|his|her) |from now on", _none, False),
+    ("open_ended", r"in the future|continue to|continue(?=\s+(?:their|its|his|her)\b)|from now on", _none, False),
 ]
 _COMPILED = [
     (name, re.compile(rf"\b(?:{pattern})", re.IGNORECASE), build, urgent) for name, pattern, build, urgent in RULES

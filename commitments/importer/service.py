@@ -10,14 +10,16 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.utils.module_loading import import_string
 
 from summits.models import Participation, Party, Person, Summit, source_digest
 
 from .. import services
 from ..models import Commitment, Desk
 from ..workflow import Status
-from .extract import Draft, extract
+from .deadlines import Window
+from .extract import Draft
 from .record import PARTY_NAMES, Record, parse
 
 MAX_BYTES = 1_000_000
@@ -134,7 +136,7 @@ def record_import(
         raise ImportRefused(
             "No date was found in the record (such as “15 November 2000”); add the date line and try again."
         )
-    drafts = extract(record)
+    drafts = import_string(settings.PLEDGEBOOK_EXTRACTOR)(record)
     if not drafts:
         raise ImportRefused(
             "No commitments were found in this record (nothing promised, agreed, intended or invited). "
@@ -188,6 +190,8 @@ def record_import(
             )
         result = ImportResult(summit=summit, notes=list(record.notes))
         for draft in drafts:
+            if draft.window and draft.window.rule == "on_the_occasion":
+                draft.window = _anchored(draft.window, summit)
             speaker = next(
                 (person for name, person in people.items() if draft.speaker and name.split()[-1] in draft.speaker), None
             )
@@ -241,3 +245,26 @@ def _summit_kind(record: Record) -> str:
     if "expert" in title or "consultation" in title:
         return Summit.Kind.EXPERT_LEVEL
     return Summit.Kind.OTHER
+
+
+def _anchored(window: Window, summit: Summit) -> Window:
+    """ "On the occasion of the APEC Leaders' Meeting to be held in Shanghai": if that meeting is
+    recorded, its day is the deadline; otherwise the phrase stays, without a date."""
+    event = window.occasion
+    tokens = re.findall(r"\(([A-Z]{2,})\)", event) + re.findall(r"held in ([A-Z][a-z]+)", event)
+    if not tokens:
+        tokens = [w for w in re.findall(r"\b[A-Z][A-Za-z0-9]{2,}\b", event) if w not in ("The", "Meeting", "Summit")][
+            :2
+        ]
+    if not tokens:
+        return window
+    candidates = Summit.objects.filter(starts_at__gt=summit.starts_at).exclude(pk=summit.pk).order_by("starts_at")
+    for token in tokens:
+        candidates = candidates.filter(
+            models.Q(title__icontains=token) | models.Q(occasion__icontains=token) | models.Q(city__icontains=token)
+        )
+    anchor = candidates.first()
+    if anchor is None:
+        return window
+    day = anchor.local_date
+    return Window(window.phrase, f"on_the_occasion:summit {anchor.pk}", None, day, "day", window.urgent, event)

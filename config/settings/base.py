@@ -149,6 +149,9 @@ PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS = env_int("PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS", 8
 PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS = env_int("PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS", 30, minimum=1)
 # How long a worker's claim on an email lasts; past it, the claim is taken to belong to a dead worker.
 PLEDGEBOOK_DELIVERY_LEASE_SECONDS = env_int("PLEDGEBOOK_DELIVERY_LEASE_SECONDS", 300, minimum=1)
+# The importer's extractor: a dotted path to a function(Record) -> list[Draft]. The default is rule-based
+# and offline; a stronger one can be plugged in here.
+PLEDGEBOOK_EXTRACTOR = env_str("PLEDGEBOOK_EXTRACTOR", "commitments.importer.extract.extract")
 # Links in emails point here.
 PLEDGEBOOK_BASE_URL = env_str("PLEDGEBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
