@@ -83,7 +83,9 @@ def record_text(raw: bytes | str) -> str:
             ) from None
     else:
         text = raw
-    if len(text.encode()) > MAX_BYTES:
+    if "\x00" in text:
+        raise ImportRefused("This is not a text record (it contains binary data). Paste or upload the record's text.")
+    if len(text.encode(errors="replace")) > MAX_BYTES:
         raise ImportRefused(f"The text is over {MAX_BYTES:,} bytes; records that long are not accepted.")
     if re.search(r"<(?:html|body|p|div|br|script)\b", text, re.IGNORECASE):
         text = _html_to_text(text)
