@@ -425,6 +425,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         own = [
+            path("report/", self.admin_site.admin_view(self.report_view), name="commitments_commitment_report"),
             path(
                 "<int:object_id>/transition/",
                 self.admin_site.admin_view(self.transition_view),
@@ -512,6 +513,11 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         self.message_user(request, "Nothing was changed: see the errors below.", messages.ERROR)
         request.method = "GET"  # draw the page without processing the main form
         return self.change_view(request, str(object_id), extra_context={form_name: form})
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        from .admin_reports import report_view
+
+        return report_view(self, request)
 
     def transition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         commitment = get_object_or_404(Commitment.objects.select_related("desk"), pk=object_id)
@@ -698,3 +704,6 @@ class PledgebookGroupAdmin(AdminOnlyWriteMixin, GroupAdmin):
 
 
 from . import admin_notifications  # noqa: E402,F401  (registers the notification pages)
+from .admin_dashboard import install as _install_dashboard  # noqa: E402
+
+_install_dashboard(admin.site)

@@ -267,6 +267,7 @@ def commitment_transition(
         commitment.status = to_status
         commitment.status_changed_at = now
         commitment.fulfilled_on_time = on_time
+        commitment.closed_on = occurred if to_status in CLOSED_STATUSES else None
         if to_status not in OPEN_STATUSES:
             commitment.overdue_since = None
         _save(

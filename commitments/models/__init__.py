@@ -17,9 +17,11 @@ from .notifications import (
     NotificationPreference,
     SweepRun,
 )
+from .reports import Assessment
 
 __all__ = [
     "REMINDER_KINDS",
+    "Assessment",
     "Commitment",
     "DeadlineChange",
     "Delivery",

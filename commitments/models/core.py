@@ -168,6 +168,8 @@ class Commitment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False)
     status_changed_at = models.DateTimeField(editable=False)
     fulfilled_on_time = models.BooleanField(null=True, editable=False)
+    # The day the outcome happened (the closing transition's occurred_on): delays are measured from it.
+    closed_on = models.DateField(null=True, blank=True, editable=False)
     overdue_since = models.DateTimeField(null=True, blank=True, editable=False)
     # The last transition, update or deadline move: what "stale" is measured from.
     last_activity_at = models.DateTimeField(editable=False)

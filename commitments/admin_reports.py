@@ -1,0 +1,79 @@
+"""The compliance report page: scores per summit, party and desk, charts, and frozen assessments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from summits.models import Summit
+
+from . import policy
+from .charts import status_bars, timeline
+from .compliance import assessment_compare, assessment_freeze, compliance, overall
+from .models import Assessment, Commitment
+
+
+class FreezeForm(forms.Form):
+    summit = forms.ModelChoiceField(queryset=Summit.objects.all())
+    kind = forms.ChoiceField(choices=Assessment.Kind.choices)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+
+
+def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest) -> HttpResponse:
+    if not policy.can_view(request.user):
+        raise PermissionDenied
+    form = FreezeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            assessment = assessment_freeze(
+                summit=form.cleaned_data["summit"],
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                now=timezone.now(),
+            )
+            model_admin.message_user(request, f"Kept: {assessment}.", messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}"
+            )
+    summit = (
+        Summit.objects.filter(pk=request.GET.get("summit") or 0).first()
+        if (request.GET.get("summit") or "").isdigit()
+        else None
+    )
+    parties = compliance("party")
+    context: dict[str, Any] = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Compliance report",
+        "opts": model_admin.model._meta,
+        "overall": overall(),
+        "by_summit": compliance("summit"),
+        "by_party": parties,
+        "by_desk": compliance("desk"),
+        "bars": status_bars(parties),
+        "summits": Summit.objects.only("pk", "title", "starts_at").order_by("-starts_at"),
+        "summit": summit,
+        "freeze_form": form,
+        "can_freeze": policy.can_edit_summits(request.user),
+    }
+    if summit is not None:
+        commitments = list(
+            Commitment.objects.filter(summit=summit)
+            .exclude(status="draft")
+            .select_related("desk")
+            .order_by("due_by", "pk")
+        )
+        context["timeline"] = timeline(commitments, summit.local_date, timezone.localdate())
+        assessments = list(summit.assessments.order_by("as_of", "created_at"))
+        context["assessments"] = assessments
+        if len(assessments) >= 2:
+            context["comparison"] = assessment_compare(assessments[-2], assessments[-1])
+            context["compared"] = (assessments[-2], assessments[-1])
+    return TemplateResponse(request, "admin/commitments/report.html", context)

@@ -1,0 +1,94 @@
+"""Compliance scores on a fixture whose expected numbers are worked out by hand below."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from commitments import services
+from commitments.compliance import compliance
+from commitments.models import Desk
+from summits.models import Party
+
+from .factories import PartyFactory, SummitFactory, make_commitment
+
+pytestmark = pytest.mark.django_db
+
+RECORDED = datetime(2000, 11, 16, tzinfo=UTC)
+LATER = datetime(2001, 6, 1, tzinfo=UTC)
+
+
+def _close(commitment: Any, status: str, on: date) -> None:
+    services.commitment_transition(
+        commitment_id=commitment.pk, to_status=status, by=None, now=LATER, note="Assessed.", occurred_on=on
+    )
+
+
+@pytest.fixture
+def fixture(db: Any) -> dict[str, Any]:
+    desk_a = Desk.objects.create(name="A Division")
+    desk_b = Desk.objects.create(name="B Division")
+    jpn, rus = PartyFactory(code="JPN", name="Japan"), PartyFactory(code="RUS", name="Russian Federation")
+    summit = SummitFactory(title="Brunei-like")
+    other = SummitFactory(title="Second meeting")
+
+    def item(title: str, made: list[Party], desk: Desk = desk_a, **fields: Any) -> Any:
+        return make_commitment(desk=desk, summit=summit, title=title, made_by=made, now=RECORDED, **fields)
+
+    on_time = item("J on time", [jpn], due_by=date(2000, 12, 31))
+    _close(on_time, "fulfilled", date(2000, 12, 20))  # JPN +1, on time, delay 0
+    late = item("J late", [jpn], due_by=date(2000, 12, 31))
+    _close(late, "fulfilled", date(2001, 1, 10))  # JPN +1, late, delay 10
+    partial = item("J partial", [jpn], due_by=date(2000, 12, 31))
+    _close(partial, "partially_fulfilled", date(2001, 1, 5))  # JPN 0
+    joint_fail = item("Joint failed", [jpn, rus], desk=desk_b)
+    _close(joint_fail, "not_fulfilled", date(2001, 2, 1))  # JPN -1, RUS -1
+    lapsed = item("R lapsed", [rus], condition_text="if talks advance")
+    services.condition_set_state(commitment_id=lapsed.pk, state="failed", by=None, now=LATER)  # excluded
+    superseded = item("R superseded", [rus])
+    _close(superseded, "superseded", date(2001, 3, 1))  # excluded
+    item("R open", [rus], due_by=date(2001, 12, 31))  # not yet assessable
+    rus_late = make_commitment(
+        desk=desk_b, summit=other, title="R late", made_by=[rus], now=RECORDED, due_by=date(2001, 1, 31)
+    )
+    _close(rus_late, "fulfilled", date(2001, 3, 2))  # RUS +1, late by 30 days
+    return {"summit": summit, "other": other}
+
+
+def _by(rows: list[Any]) -> dict[str, Any]:
+    return {row.label: row for row in rows}
+
+
+def test_per_party(fixture: dict[str, Any]) -> None:
+    rows = _by(compliance("party"))
+    japan, russia = rows["Japan"], rows["Russian Federation"]
+    # Japan: +1 +1 0 -1 → 1/4 = 0.25; two fulfilled with deadlines, one on time; delays 0 and 10 → 5.
+    assert (japan.score, japan.assessed, japan.open, japan.excluded) == (0.25, 4, 0, 0)
+    assert (japan.on_time_rate, japan.mean_delay_days) == (0.5, 5.0)
+    # Russia: -1 (joint) +1 (late) → 0; one open; lapsed and superseded excluded; delay 30.
+    assert (russia.score, russia.assessed, russia.open, russia.excluded) == (0.0, 2, 1, 2)
+    assert (russia.on_time_rate, russia.mean_delay_days) == (0.0, 30.0)
+
+
+def test_per_summit_counts_each_commitment_once(fixture: dict[str, Any]) -> None:
+    rows = _by(compliance("summit"))
+    first = rows["Brunei-like"]
+    # +1 +1 0 -1 (the joint one once) → 0.25; open 1; excluded 2.
+    assert (first.score, first.assessed, first.open, first.excluded) == (0.25, 4, 1, 2)
+    assert first.by_status == {
+        "fulfilled": 2,
+        "partially_fulfilled": 1,
+        "not_fulfilled": 1,
+        "lapsed": 1,
+        "superseded": 1,
+        "not_started": 1,
+    }
+    assert rows["Second meeting"].score == 1.0
+
+
+def test_per_desk(fixture: dict[str, Any]) -> None:
+    rows = _by(compliance("desk"))
+    assert rows["A Division"].score == round((1 + 1 + 0) / 3, 3)
+    assert rows["B Division"].score == 0.0  # -1 and +1
