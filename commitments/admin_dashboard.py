@@ -71,4 +71,4 @@ def install(site: admin.AdminSite) -> None:
     def index(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return original(request, {**dashboard_context(request), **(extra_context or {})})
 
-    site.index = index  # type: ignore[method-assign]
+    site.index = index  # type: ignore[method-assign,assignment]

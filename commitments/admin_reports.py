@@ -30,19 +30,16 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
     if not policy.can_view(request.user):
         raise PermissionDenied
     form = FreezeForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            assessment = assessment_freeze(
-                summit=form.cleaned_data["summit"],
-                kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-                now=timezone.now(),
-            )
-            model_admin.message_user(request, f"Kept: {assessment}.", messages.SUCCESS)
-            return HttpResponseRedirect(
-                reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}"
-            )
+    if request.method == "POST" and form.is_valid():
+        assessment = assessment_freeze(
+            summit=form.cleaned_data["summit"],
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+            now=timezone.now(),
+        )
+        model_admin.message_user(request, f"Kept: {assessment}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}")
     summit = (
         Summit.objects.filter(pk=request.GET.get("summit") or 0).first()
         if (request.GET.get("summit") or "").isdigit()
@@ -71,7 +68,7 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             .order_by("due_by", "pk")
         )
         context["timeline"] = timeline(commitments, summit.local_date, timezone.localdate())
-        assessments = list(summit.assessments.order_by("as_of", "created_at"))
+        assessments = list(Assessment.objects.filter(summit=summit).order_by("as_of", "created_at"))
         context["assessments"] = assessments
         if len(assessments) >= 2:
             context["comparison"] = assessment_compare(assessments[-2], assessments[-1])
