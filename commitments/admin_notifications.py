@@ -15,7 +15,8 @@ from django.utils.html import format_html
 
 from . import policy
 from .admin_mixins import ReadOnlyAdminMixin
-from .models import Notification, NotificationKind, NotificationPreference, SweepRun
+from .calendar import calendar_feed_issue, calendar_feed_revoke
+from .models import CalendarFeed, Notification, NotificationKind, NotificationPreference, SweepRun
 from .notify import notifications_mark_read
 
 
@@ -123,9 +124,29 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        return super().change_view(
-            request, object_id, form_url, {"title": "My notification preferences", **(extra_context or {})}
-        )
+        feed = CalendarFeed.objects.filter(user_id=request.user.pk, revoked_at__isnull=True).first()
+        feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.key])) if feed else ""
+        context = {"title": "My notification preferences", "pb_feed_url": feed_url, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("calendar/", self.admin_site.admin_view(self.calendar_view), name="commitments_calendar_feed"),
+            *super().get_urls(),
+        ]
+
+    def calendar_view(self, request: HttpRequest) -> HttpResponse:
+        """POST issue: a new secret URL (the old one stops working); POST revoke: none at all."""
+        if request.method == "POST" and policy.can_view(request.user):
+            if request.POST.get("action") == "revoke":
+                calendar_feed_revoke(user=request.user, now=timezone.now())
+                self.message_user(request, "Your calendar URL no longer works.", messages.SUCCESS)
+            else:
+                calendar_feed_issue(user=request.user, now=timezone.now())
+                self.message_user(
+                    request, "Your calendar has a new secret URL; the old one no longer works.", messages.SUCCESS
+                )
+        return HttpResponseRedirect(reverse("admin:commitments_notificationpreference_changelist"))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return False  # reached from the header link, not the index

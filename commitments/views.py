@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .calendar import calendar_feed_for_key, calendar_ics
 from .sweep import sweep_is_late, sweep_last_finished
 
 
@@ -55,3 +56,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
     }
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
+    """The secret ICS URL of one user; 404 for a wrong, revoked or deactivated one (no hint which)."""
+    feed = calendar_feed_for_key(key)
+    if feed is None:
+        raise Http404("No such calendar.")
+    response = HttpResponse(calendar_ics(feed.user, timezone.now()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="pledgebook.ics"'
+    return response

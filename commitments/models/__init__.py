@@ -17,11 +17,12 @@ from .notifications import (
     NotificationPreference,
     SweepRun,
 )
-from .reports import Assessment
+from .reports import Assessment, CalendarFeed
 
 __all__ = [
     "REMINDER_KINDS",
     "Assessment",
+    "CalendarFeed",
     "Commitment",
     "DeadlineChange",
     "Delivery",
