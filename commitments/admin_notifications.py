@@ -124,7 +124,7 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        feed = CalendarFeed.objects.filter(user_id=request.user.pk, revoked_at__isnull=True).first()
+        feed = CalendarFeed.objects.filter(user_id=int(request.user.pk or 0), revoked_at__isnull=True).first()
         feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.key])) if feed else ""
         context = {"title": "My notification preferences", "pb_feed_url": feed_url, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, context)
