@@ -237,7 +237,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         "reciprocal",
         "superseded_by",
     ]
-    actions = ["assign_to_me", "bulk_transition"]
+    actions = ["assign_to_me", "bulk_transition", "export_csv", "export_json"]
     inlines = [UpdateInline]
     readonly_fields = [
         "status_badge",
@@ -311,6 +311,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         if not policy.can_add_commitment(request.user):
             actions.pop("assign_to_me", None)
             actions.pop("bulk_transition", None)
+        # Exports are reading: every role may export what it can see.
         return actions
 
     # -- queries ------------------------------------------------------------------------------------
@@ -427,6 +428,11 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         own = [
             path("report/", self.admin_site.admin_view(self.report_view), name="commitments_commitment_report"),
             path(
+                "import-csv/",
+                self.admin_site.admin_view(self.csv_import_view),
+                name="commitments_commitment_csv_import",
+            ),
+            path(
                 "<int:object_id>/transition/",
                 self.admin_site.admin_view(self.transition_view),
                 name="commitments_commitment_transition",
@@ -514,6 +520,35 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         request.method = "GET"  # draw the page without processing the main form
         return self.change_view(request, str(object_id), extra_context={form_name: form})
 
+    def csv_import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a CSV (as exported); every bad row is listed with its line, and nothing is saved."""
+        from .exchange import CsvRejected, import_csv
+
+        if not policy.can_add_commitment(request.user):
+            raise PermissionDenied
+        errors: list[tuple[int, str]] = []
+        if request.method == "POST" and request.FILES.get("file"):
+            raw = request.FILES["file"].read()
+            try:
+                report = import_csv(text=raw.decode("utf-8-sig"), by=request.user, now=timezone.now())
+            except UnicodeDecodeError:
+                errors = [(0, "The file is not UTF-8 text: save the spreadsheet as CSV UTF-8.")]
+            except CsvRejected as rejected:
+                errors = rejected.errors
+            else:
+                self.message_user(request, f"Imported {len(report.created)} commitment(s).", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:commitments_commitment_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/commitments/commitment/csv_import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Import commitments from CSV",
+                "opts": self.model._meta,
+                "errors": errors,
+            },
+        )
+
     def report_view(self, request: HttpRequest) -> HttpResponse:
         from .admin_reports import report_view
 
@@ -575,6 +610,22 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         return self._panel_post(request, object_id, "deadline_form", form, act)
 
     # -- actions --------------------------------------------------------------------------------------
+
+    @admin.action(description="Export as CSV (the columns the CSV import reads)")
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> HttpResponse:
+        from .exchange import export_csv
+
+        response = HttpResponse(export_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="commitments.csv"'
+        return response
+
+    @admin.action(description="Export as JSON")
+    def export_json(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> HttpResponse:
+        from .exchange import export_json
+
+        response = HttpResponse(export_json(queryset), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="commitments.json"'
+        return response
 
     @admin.action(description="Assign to me")
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> None:

@@ -5,7 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from commitments.api.views import CommitmentViewSet, DeskViewSet, NotificationViewSet, TokenView
+from commitments.api.views import (
+    CommitmentViewSet,
+    ComplianceReportView,
+    DeskViewSet,
+    NotificationViewSet,
+    TokenView,
+)
 from summits.api.views import PartyViewSet, PersonViewSet, SummitViewSet
 
 
@@ -26,6 +32,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("reports/compliance/", ComplianceReportView.as_view(), name="compliance"),
     path(
         "schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]), name="schema"
     ),

@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -239,6 +240,22 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._respond(commitment.pk)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("as", str, enum=["csv", "json"], description="csv (default) or json.")],
+        responses={(200, "text/csv"): str, (200, "application/json"): dict},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def export(self, request: Request) -> HttpResponse:
+        """The filtered list (same filters as the list) in the columns the CSV import reads."""
+        from ..exchange import export_csv, export_json
+
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.query_params.get("as") == "json":
+            return HttpResponse(export_json(queryset), content_type="application/json; charset=utf-8")
+        response = HttpResponse(export_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="commitments.csv"'
+        return response
+
     @extend_schema(request=ConditionStateInputSerializer, responses={200: CommitmentSerializer}, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def condition(self, request: Request, pk: Any = None) -> Response:
@@ -324,3 +341,42 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notific
         notifications_mark_read(user=request.user, ids=[notification.pk], now=timezone.now())
         notification.refresh_from_db()
         return Response(NotificationSerializer(notification).data)
+
+
+class ComplianceRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    assessed = serializers.IntegerField()
+    open = serializers.IntegerField()
+    excluded = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    mean_delay_days = serializers.FloatField(allow_null=True)
+    by_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class ComplianceReportSerializer(serializers.Serializer):
+    overall = ComplianceRowSerializer()
+    by_summit = ComplianceRowSerializer(many=True)
+    by_party = ComplianceRowSerializer(many=True)
+    by_desk = ComplianceRowSerializer(many=True)
+
+
+class ComplianceReportView(APIView):
+    """G7-style compliance: mean score, on-time rate and mean delay per summit, party and desk."""
+
+    @extend_schema(responses={200: ComplianceReportSerializer})
+    def get(self, request: Request) -> Response:
+        from ..compliance import compliance, overall
+
+        def rows(by: str) -> list[dict[str, Any]]:
+            return [{**row.as_dict(), "key": str(row.key)} for row in compliance(by)]
+
+        return Response(
+            {
+                "overall": {**overall().as_dict(), "key": None},
+                "by_summit": rows("summit"),
+                "by_party": rows("party"),
+                "by_desk": rows("desk"),
+            }
+        )
