@@ -527,8 +527,9 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         if not policy.can_add_commitment(request.user):
             raise PermissionDenied
         errors: list[tuple[int, str]] = []
-        if request.method == "POST" and request.FILES.get("file"):
-            raw = request.FILES["file"].read()
+        upload = request.FILES.get("file") if request.method == "POST" else None
+        if upload is not None:
+            raw = upload.read()
             try:
                 report = import_csv(text=raw.decode("utf-8-sig"), by=request.user, now=timezone.now())
             except UnicodeDecodeError:
