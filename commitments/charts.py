@@ -67,6 +67,7 @@ class Lane:
     end: float
     width: float
     window_start: float | None
+    window_width: float
     closed: float | None
     overdue: bool
     conditional: bool
@@ -98,6 +99,7 @@ def timeline(commitments: list[Commitment], meeting: date, today: date) -> dict[
                 end=end,
                 width=max(end - x(meeting), 2),
                 window_start=x(commitment.due_from) if commitment.due_from else None,
+                window_width=max(end - x(commitment.due_from), 2) if commitment.due_from and due else 0,
                 closed=x(commitment.closed_on) if commitment.closed_on else None,
                 overdue=commitment_is_overdue(commitment, _as_moment(today)) if due else False,
                 conditional=commitment.condition_state == Commitment.ConditionState.PENDING,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +160,25 @@ def test_summit_page_shows_participants_commitments_and_the_record(
     assert page.locator(".pb-source p").count() > 10
     assert "Hold the next Japan-Russia Summit in Irkutsk" in content
     _shot(page, "summit-page")
+
+
+def test_dashboard_report_and_timeline(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
+    from django.utils import timezone
+
+    from commitments import services
+
+    fm = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
+    services.commitment_transition(commitment_id=fm.pk, to_status="fulfilled", by=None, now=timezone.now(),
+                                   note="Kono visited Moscow.", occurred_on=date(2000, 12, 26))
+    page = _page(browser, live_server, "supervisor")
+    assert page.locator(".pb-tile").count() == 7
+    overdue_tile = page.locator(".pb-tile", has_text="Overdue")
+    assert overdue_tile.locator(".pb-tile-count").inner_text() == "2"
+    _shot(page, "dashboard")
+    _follow(page, "text=Compliance report →")
+    assert page.locator("figure.pb-chart svg").count() == 1
+    summit = Commitment.objects.get(pk=fm.pk).summit_id
+    page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit}#summit")
+    assert page.locator("figure.pb-chart svg").count() == 2
+    assert "Japan" in page.locator(".pb-report").first.inner_text()
+    _shot(page, "compliance-report")
