@@ -87,15 +87,22 @@ def render_notification(notification: Notification, now: datetime) -> EmailMulti
         "recipient": notification.recipient,
         "preferences_url": _link(reverse("admin:commitments_notificationpreference_changelist")),
     }
-    subject = f"[Pledgebook] {notification.message}"[:200]
-    message = EmailMultiAlternatives(
-        subject=subject.replace("\n", " "),
-        body=render_to_string("email/notification.txt", context),
-        to=[notification.recipient.email],
-        # A stable id: a receiving server that sees the same message twice can tell.
-        headers={"Message-ID": f"<notification-{notification.pk}@pledgebook>"},
+    subject = f"[Pledgebook] {notification.message}"
+    return _email(
+        subject, "email/notification", context, notification.recipient.email, f"notification-{notification.pk}"
     )
-    message.attach_alternative(render_to_string("email/notification.html", context), "text/html")
+
+
+def _email(subject: str, template: str, context: dict[str, Any], to: str, message_id: str) -> EmailMultiAlternatives:
+    """Plain text and HTML from one pair of templates."""
+    message = EmailMultiAlternatives(
+        subject=subject.replace("\n", " ")[:200],
+        body=render_to_string(f"{template}.txt", context),
+        to=[to],
+        # A stable id: a receiving server that sees the same message twice can tell.
+        headers={"Message-ID": f"<{message_id}@pledgebook>"},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
 
 
@@ -244,15 +251,10 @@ def render_digest(digest: Digest, now: datetime) -> EmailMultiAlternatives:
         "items": items,
         "preferences_url": _link(reverse("admin:commitments_notificationpreference_changelist")),
     }
-    message = EmailMultiAlternatives(
-        subject=f"[Pledgebook] Your digest for {digest.local_date:%d %b %Y}: {len(items)} item"
-        + ("s" if len(items) != 1 else ""),
-        body=render_to_string("email/digest.txt", context),
-        to=[digest.recipient.email],
-        headers={"Message-ID": f"<digest-{digest.pk}@pledgebook>"},
+    subject = f"[Pledgebook] Your digest for {digest.local_date:%d %b %Y}: {len(items)} item" + (
+        "s" if len(items) != 1 else ""
     )
-    message.attach_alternative(render_to_string("email/digest.html", context), "text/html")
-    return message
+    return _email(subject, "email/digest", context, digest.recipient.email, f"digest-{digest.pk}")
 
 
 def digest_send_one(now: datetime) -> bool:

@@ -168,8 +168,14 @@ def test_dashboard_report_and_timeline(browser: Any, live_server: Any, staff: di
     from commitments import services
 
     fm = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
-    services.commitment_transition(commitment_id=fm.pk, to_status="fulfilled", by=None, now=timezone.now(),
-                                   note="Kono visited Moscow.", occurred_on=date(2000, 12, 26))
+    services.commitment_transition(
+        commitment_id=fm.pk,
+        to_status="fulfilled",
+        by=None,
+        now=timezone.now(),
+        note="Kono visited Moscow.",
+        occurred_on=date(2000, 12, 26),
+    )
     page = _page(browser, live_server, "supervisor")
     assert page.locator(".pb-tile").count() == 7
     overdue_tile = page.locator(".pb-tile", has_text="Overdue")
