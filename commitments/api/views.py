@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.plumbing import build_array_type, build_basic_type
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -242,7 +244,10 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         parameters=[OpenApiParameter("as", str, enum=["csv", "json"], description="csv (default) or json.")],
-        responses={(200, "text/csv"): str, (200, "application/json"): dict},
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): build_array_type(build_basic_type(OpenApiTypes.OBJECT)),
+        },
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request) -> HttpResponse:
