@@ -246,7 +246,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         parameters=[OpenApiParameter("as", str, enum=["csv", "json"], description="csv (default) or json.")],
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
-            (200, "application/json"): build_array_type(build_basic_type(OpenApiTypes.OBJECT)),
+            (200, "application/json"): build_array_type(build_basic_type(OpenApiTypes.OBJECT) or {}),
         },
     )
     @action(detail=False, methods=["get"], pagination_class=None)
