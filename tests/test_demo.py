@@ -146,9 +146,11 @@ def test_loading_twice_changes_nothing() -> None:
 def test_demo_users_have_their_roles_and_the_configured_password() -> None:
     output = _load()
     from django.contrib.auth import authenticate
+    from django.test import RequestFactory
 
     for username in ("admin", "supervisor", "officer", "viewer"):
-        assert authenticate(username=username, password="s3cret-demo") is not None, username
+        login = RequestFactory().post("/admin/login/")
+        assert authenticate(login, username=username, password="s3cret-demo") is not None, username
         assert username in output
     memberships = dict(DeskMembership.objects.values_list("user__username", "role"))
     assert memberships == {"supervisor": "supervisor", "officer": "officer"}

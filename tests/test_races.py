@@ -61,8 +61,10 @@ def test_twenty_transitions_of_one_version_one_wins(postgres: None) -> None:
     url = f"/api/v1/commitments/{commitment.pk}/transitions/"
     targets = ["in_progress", "stalled"]
     codes = _race(
-        20, lambda client, i: client.post(url, {"to": targets[i % 2], "note": f"client {i}"}, format="json",
-                                          HTTP_IF_MATCH='"1"'),
+        20,
+        lambda client, i: client.post(
+            url, {"to": targets[i % 2], "note": f"client {i}"}, format="json", HTTP_IF_MATCH='"1"'
+        ),
     )
     assert codes == Counter({201: 1, 412: 19})
     commitment.refresh_from_db()
@@ -78,7 +80,8 @@ def test_twenty_edits_of_one_version_one_wins_no_lost_update(postgres: None) -> 
     commitment = Commitment.objects.get(title=FM_VISIT)
     url = f"/api/v1/commitments/{commitment.pk}/"
     codes = _race(
-        20, lambda client, i: client.patch(url, {"description": f"edit {i}"}, format="json", HTTP_IF_MATCH='"1"'),
+        20,
+        lambda client, i: client.patch(url, {"description": f"edit {i}"}, format="json", HTTP_IF_MATCH='"1"'),
     )
     assert codes == Counter({200: 1, 412: 19})
     commitment.refresh_from_db()

@@ -110,12 +110,17 @@ def test_the_celery_app_uses_json_and_redis_with_timeouts() -> None:
 def test_the_deploy_checklist_passes_with_the_production_settings() -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLEDGEBOOK_", "DATABASE_URL"))}
     clean.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production", DJANGO_SECRET_KEY="k" * 20 + "-Zq9" * 10,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="k" * 20 + "-Zq9" * 10,
         DJANGO_ALLOWED_HOSTS="pledgebook.example.org",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -94,3 +94,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = _first_code(exc.get_codes())
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     return response
+
+
+def lockout_response(request: Any, original_response: Any, credentials: Any) -> Any:
+    """Too many failed logins: the API's error shape for /api/, a page for the admin (HTTP 429)."""
+    from django.conf import settings
+    from django.contrib import admin
+    from django.shortcuts import render
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = f"Too many failed logins for this account from this address. Try again in {minutes} minutes."
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"error": {"code": "locked_out", "message": message, "fields": {}}}, status=429)
+    context = {**admin.site.each_context(request), "message": message, "title": "Locked out"}
+    return render(request, "admin/lockout.html", context, status=429)

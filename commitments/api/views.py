@@ -66,7 +66,10 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
+        # The underlying HttpRequest: the lockout check and the login audit trail read its address.
+        user = authenticate(
+            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
         if user is None or not user.is_active:
             return error_response(400, "invalid_credentials", "The username or password is wrong.")
         token, _ = Token.objects.get_or_create(user=user)
