@@ -70,7 +70,7 @@ def test_twenty_transitions_of_one_version_one_wins(postgres: None) -> None:
     commitment.refresh_from_db()
     assert commitment.version == 2
     changes = list(StatusChange.objects.filter(commitment=commitment).order_by("recorded_at", "pk"))
-    assert [(c.from_status, c.to_status) for c in changes][0] == ("", "not_started")
+    assert (changes[0].from_status, changes[0].to_status) == ("", "not_started")
     assert len(changes) == 2
     assert changes[1].to_status == commitment.status  # the history agrees with the row
 
