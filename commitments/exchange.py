@@ -126,7 +126,16 @@ def _date(value: str, column: str) -> date | None:
 
 def import_csv(*, text: str, by: Any, now: datetime) -> CsvImportReport:
     """Create one commitment per row, or none at all: CsvRejected lists every bad row by line."""
-    reader = csv.DictReader(io.StringIO(text))
+    if "\x00" in text:
+        raise CsvRejected([(0, "This is not a CSV text file (it contains binary data).")])
+    try:
+        return _import_rows(text, by, now)
+    except csv.Error as error:
+        raise CsvRejected([(0, f"This is not valid CSV ({error}). Save the spreadsheet as CSV UTF-8.")]) from None
+
+
+def _import_rows(text: str, by: Any, now: datetime) -> CsvImportReport:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise CsvRejected([(1, f"the header lacks the columns {', '.join(missing)} (export a list to see the format)")])
