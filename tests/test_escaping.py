@@ -63,8 +63,7 @@ def test_arbitrary_bytes_to_the_csv_import_are_refused_cleanly(data: bytes) -> N
     Desk.objects.get_or_create(name="Any desk")
     before = Commitment.objects.count()
     text = data.decode("utf-8", errors="replace")
-    try:
+    with pytest.raises(CsvRejected) as rejected:
         import_csv(text=text, by=None, now=timezone.now())
-    except CsvRejected as rejected:
-        assert rejected.errors
+    assert rejected.value.errors
     assert Commitment.objects.count() == before
