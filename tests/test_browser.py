@@ -190,3 +190,39 @@ def test_dashboard_report_and_timeline(browser: Any, live_server: Any, staff: di
     assert page.locator("figure.pb-chart svg").count() == 2
     assert "Japan" in page.locator(".pb-report").first.inner_text()
     _shot(page, "compliance-report")
+
+
+def test_no_page_breaks_the_content_security_policy(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
+    """Every script and style the pages use is allowed by the policy: Chromium reports no violation."""
+    commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
+    page = _page(browser, live_server, "officer")
+    violations: list[str] = []
+    current = {"path": ""}
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{current['path']}: {message.text[:90]}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    for path in [
+        "/admin/",
+        "/admin/commitments/commitment/",
+        f"/admin/commitments/commitment/{commitment.pk}/change/",
+        f"/admin/summits/summit/{commitment.summit_id}/change/",
+        f"/admin/summits/summit/{commitment.summit_id}/review/",
+        "/admin/commitments/commitment/report/?summit=1",
+        "/admin/summits/summit/import/",
+        "/api/v1/docs/",
+        "/api/v1/commitments/",
+    ]:
+        current["path"] = path
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert "Content-Security-Policy" in response.headers or "content-security-policy" in response.headers
+        page.wait_for_load_state("networkidle")
+    assert violations == []
+    # The interactive documentation really ran (its script loaded under the policy).
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.wait_for_selector(".swagger-ui .info", timeout=15000)
