@@ -647,7 +647,10 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     def bulk_transition(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> HttpResponse | None:
         commitments = list(queryset.select_related("desk"))
         # Offer the statuses reachable from at least one selected commitment; each is checked again.
-        statuses = sorted({s for c in commitments for s in allowed_next(c.status)}, key=Status.values.index)
+        statuses = sorted(
+            {s for c in commitments for s in allowed_next(c.status, conditional=c.is_conditional)},
+            key=Status.values.index,
+        )
         form = BulkTransitionForm(request.POST if "apply" in request.POST else None, statuses=statuses)
         if form.is_valid():
             now = timezone.now()

@@ -67,7 +67,7 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             .select_related("desk")
             .order_by("due_by", "pk")
         )
-        context["timeline"] = timeline(commitments, summit.local_date, timezone.localdate())
+        context["timeline"] = timeline(commitments, summit.local_date, timezone.now())
         assessments = list(Assessment.objects.filter(summit=summit).order_by("as_of", "created_at"))
         context["assessments"] = assessments
         if len(assessments) >= 2:

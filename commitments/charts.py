@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -76,8 +76,9 @@ class Lane:
     due_text: str
 
 
-def timeline(commitments: list[Commitment], meeting: date, today: date) -> dict[str, object]:
+def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dict[str, object]:
     """One lane per commitment from the meeting day to due_by (window shaded from due_from)."""
+    today = timezone.localdate(now)
     dated = [c for c in commitments if c.due_by]
     ends = [c.due_by for c in dated if c.due_by] + [c.closed_on for c in commitments if c.closed_on]
     last = max([*ends, meeting + timedelta(days=30)])
@@ -101,7 +102,7 @@ def timeline(commitments: list[Commitment], meeting: date, today: date) -> dict[
                 window_start=x(commitment.due_from) if commitment.due_from else None,
                 window_width=max(end - x(commitment.due_from), 2) if commitment.due_from and due else 0,
                 closed=x(commitment.closed_on) if commitment.closed_on else None,
-                overdue=commitment_is_overdue(commitment, _as_moment(today)) if due else False,
+                overdue=commitment_is_overdue(commitment, now) if due else False,
                 conditional=commitment.condition_state == Commitment.ConditionState.PENDING,
                 dated=due is not None,
                 status=commitment.get_status_display(),
@@ -118,7 +119,3 @@ def timeline(commitments: list[Commitment], meeting: date, today: date) -> dict[
         "end_x": LABEL_WIDTH + width,
         "label_width": LABEL_WIDTH,
     }
-
-
-def _as_moment(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12)))

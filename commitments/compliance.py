@@ -30,11 +30,10 @@ from django.db.models import (
 )
 
 from .models import Commitment
-from .workflow import Status
+from .workflow import TRACKED_STATUSES, Status
 
 SCORED = (Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.NOT_FULFILLED)
 EXCLUDED = (Status.LAPSED, Status.WITHDRAWN, Status.SUPERSEDED)
-OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.STALLED)
 GROUPS = {
     "summit": ("summit_id", "summit__title"),
     "party": ("made_by__code", "made_by__name"),
@@ -94,7 +93,7 @@ def compliance(by: str, commitments: QuerySet[Commitment] | None = None) -> list
                 )
             ),
             assessed=Count("pk", filter=Q(status__in=SCORED), distinct=True),
-            open=Count("pk", filter=Q(status__in=OPEN), distinct=True),
+            open=Count("pk", filter=Q(status__in=TRACKED_STATUSES), distinct=True),
             excluded=Count("pk", filter=Q(status__in=EXCLUDED), distinct=True),
             fulfilled_dated=Count("pk", filter=Q(status=Status.FULFILLED, due_by__isnull=False), distinct=True),
             on_time=Count(

@@ -65,11 +65,6 @@ def _link(path: str) -> str:
     return f"{settings.PLEDGEBOOK_BASE_URL}{path}"
 
 
-def _user_zone(user: Any) -> zoneinfo.ZoneInfo:
-    preference = NotificationPreference.objects.filter(user=user).first()
-    return zoneinfo.ZoneInfo(preference.time_zone if preference and preference.time_zone else settings.TIME_ZONE)
-
-
 def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
     commitment = notification.commitment
     return {

@@ -139,15 +139,20 @@ def _import_rows(text: str, by: Any, now: datetime) -> CsvImportReport:
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise CsvRejected([(1, f"the header lacks the columns {', '.join(missing)} (export a list to see the format)")])
-    User = get_user_model()
-    summits = {str(s.pk): s for s in Summit.objects.all()}
-    desks = {d.name: d for d in Desk.objects.all()}
+    rows = [
+        (reader.line_num, {k: _uncell((v or "").strip()) for k, v in row.items() if k in COLUMNS}) for row in reader
+    ]
+    # Everything the rows refer to, in one query per kind, not one per row.
+    wanted = {column: {values[column] for _, values in rows if values.get(column)} for column in COLUMNS}
+    summit_ids = [int(s) for s in wanted["summit"] if s.isdigit() and len(s) < 19]
+    summits = {str(s.pk): s for s in Summit.objects.filter(pk__in=summit_ids)}
+    desks = {d.name: d for d in Desk.objects.filter(name__in=wanted["desk"])}
     parties = {p.code: p for p in Party.objects.all()}
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=wanted["owner"])}
+    people = {p.full_name: p for p in Person.objects.filter(full_name__in=wanted["speaker"]).order_by("-pk")}
     planned: list[tuple[int, Commitment, list[Party]]] = []
     errors: list[tuple[int, str]] = []
-    for row in reader:
-        line = reader.line_num
-        values = {k: _uncell((v or "").strip()) for k, v in row.items() if k in COLUMNS}
+    for line, values in rows:
         try:
             summit = summits.get(values["summit"])
             if summit is None:
@@ -161,10 +166,10 @@ def _import_rows(text: str, by: Any, now: datetime) -> CsvImportReport:
                 raise ValidationError(
                     f"made_by must list known party codes (unknown: {', '.join(unknown) or 'none given'})"
                 )
-            owner = User.objects.filter(username=values["owner"]).first() if values["owner"] else None
+            owner = users.get(values["owner"])
             if values["owner"] and owner is None:
                 raise ValidationError(f"there is no user {values['owner']!r}")
-            speaker = Person.objects.filter(full_name=values["speaker"]).first() if values["speaker"] else None
+            speaker = people.get(values["speaker"])
             if values["counterparty"] and values["counterparty"] not in parties:
                 raise ValidationError(f"there is no party {values['counterparty']!r}")
             commitment = Commitment(
@@ -187,8 +192,6 @@ def _import_rows(text: str, by: Any, now: datetime) -> CsvImportReport:
                 due_rule=values["due_rule"],
                 condition_text=values["condition"],
             )
-            if commitment.condition_text:
-                commitment.condition_state = Commitment.ConditionState.PENDING
             commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
             planned.append((line, commitment, [parties[c] for c in codes]))
         except ValidationError as error:

@@ -8,7 +8,7 @@ from django import forms
 
 from . import policy
 from .models import Commitment, DeadlineChange
-from .workflow import Status, allowed_next, is_reopening, label
+from .workflow import allowed_next, is_reopening, label
 
 
 class VersionedForm(forms.Form):
@@ -34,10 +34,8 @@ class TransitionForm(VersionedForm):
         super().__init__(*args, **kwargs)
         choices = [
             (status, label(status) + (" (reopen)" if is_reopening(commitment.status, status) else ""))
-            for status in allowed_next(commitment.status)
+            for status in allowed_next(commitment.status, conditional=commitment.is_conditional)
             if policy.can_transition(user, commitment, status)
-            # Only a conditional commitment can lapse (the service says so to any other caller).
-            and (status != Status.LAPSED or commitment.is_conditional)
         ]
         # The statuses this user may move this commitment to now; empty means no form to show.
         self.offered = choices

@@ -23,7 +23,6 @@ from . import policy
 from .models import (
     Commitment,
     Delivery,
-    DeskMembership,
     Notification,
     NotificationPreference,
     SweepRun,
@@ -46,14 +45,7 @@ def eligible_recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
     ids = set(user_ids)
     if not ids:
         return {}
-    User = get_user_model()
-    role_groups = list(policy.ROLE_GROUPS)
-    users = (
-        User.objects.filter(pk__in=ids, is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name__in=role_groups))
-        .values_list("pk", "email")
-        .distinct()
-    )
+    users = get_user_model().objects.filter(policy.viewers_q(), pk__in=ids).values_list("pk", "email").distinct()
     preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=ids)}
     result: dict[int, Recipient] = {}
     for user_id, email in users:
@@ -77,19 +69,6 @@ def followers(commitment_ids: Iterable[int]) -> dict[int, set[int]]:
     through = Commitment.watchers.through
     for pk, user_id in through.objects.filter(commitment_id__in=ids).values_list("commitment_id", "user_id"):
         result[pk].add(user_id)
-    return result
-
-
-def desk_supervisors(desk_ids: Iterable[int]) -> dict[int, set[int]]:
-    """Supervisors of each desk: a supervisor membership held by someone in the Supervisor group."""
-    result: dict[int, set[int]] = {}
-    rows = DeskMembership.objects.filter(
-        desk_id__in=set(desk_ids),
-        role=DeskMembership.Role.SUPERVISOR,
-        user__groups__name=policy.GROUP_SUPERVISOR,
-    ).values_list("desk_id", "user_id")
-    for desk_id, user_id in rows:
-        result.setdefault(desk_id, set()).add(user_id)
     return result
 
 

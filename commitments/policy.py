@@ -128,3 +128,31 @@ def can_edit_summits(user: Any) -> bool:
 def can_delete(user: Any) -> bool:
     """Deleting loses history; only administrators may, and only where nothing depends on the row."""
     return is_admin(user)
+
+
+# --- the same rules, set-based, for work over many users at once (the sweep, notifications) -------
+
+
+def viewers_q() -> Any:
+    """Users who may read Pledgebook at all, as a query condition: what can_view() says of one user."""
+    from django.db.models import Q
+
+    return Q(is_active=True, is_staff=True) & (Q(is_superuser=True) | Q(groups__name__in=ROLE_GROUPS))
+
+
+def desk_supervisor_ids(desk_ids: Any) -> dict[int, set[int]]:
+    """Each desk's supervisors: a supervisor membership held by someone whose group is Supervisor
+    (desk_role() of SUPERVISOR, for every member at once). Administrators are not desk members."""
+    from .models import DeskMembership
+
+    result: dict[int, set[int]] = {}
+    rows = DeskMembership.objects.filter(
+        desk_id__in=set(desk_ids),
+        role=DeskMembership.Role.SUPERVISOR,
+        user__groups__name=GROUP_SUPERVISOR,
+        user__is_active=True,
+        user__is_staff=True,
+    ).values_list("desk_id", "user_id")
+    for desk_id, user_id in rows:
+        result.setdefault(desk_id, set()).add(user_id)
+    return result

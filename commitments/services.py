@@ -35,13 +35,16 @@ class WorkflowError(ValidationError):
 
 
 class TransitionNotAllowed(WorkflowError):
-    def __init__(self, from_status: str, to_status: str) -> None:
+    def __init__(self, from_status: str, to_status: str, *, conditional: bool) -> None:
         self.from_status = from_status
         self.to_status = to_status
-        self.allowed = allowed_next(from_status)
+        self.allowed = allowed_next(from_status, conditional=conditional)
         allowed_text = ", ".join(label(s) for s in self.allowed) or "none"
+        why = (
+            " Only a conditional commitment can lapse, when its condition fails." if to_status == Status.LAPSED else ""
+        )
         super().__init__(
-            f"A commitment that is {label(from_status)} cannot become {label(to_status)}. "
+            f"A commitment that is {label(from_status)} cannot become {label(to_status)}.{why} "
             f"Allowed next: {allowed_text}.",
             code="transition_not_allowed",
         )
@@ -224,8 +227,9 @@ def commitment_transition(
                 policy.can_edit_commitment(by, commitment),
                 f"You may change only the commitments of your own desks; this one belongs to {commitment.desk}.",
             )
-        if to_status not in allowed_next(from_status):
-            raise TransitionNotAllowed(from_status, to_status)
+        conditional = commitment.is_conditional
+        if to_status not in allowed_next(from_status, conditional=conditional):
+            raise TransitionNotAllowed(from_status, to_status, conditional=conditional)
         reopening = is_reopening(from_status, to_status)
         if reopening:
             if by is not None:
@@ -243,11 +247,6 @@ def commitment_transition(
                 code="note_required",
             )
         if to_status == Status.LAPSED:
-            if not commitment.is_conditional:
-                raise WorkflowError(
-                    "Only a conditional commitment can lapse; it lapses when its condition fails.",
-                    code="lapse_without_condition",
-                )
             commitment.condition_state = Commitment.ConditionState.FAILED
 
         today = local_today(commitment.desk.time_zone, now)

@@ -3,9 +3,9 @@
 `sweep_run(now)` is used by the periodic task and by `manage.py sweep_commitments`. Its work is a
 fixed number of queries per desk time zone, whatever the table size: two UPDATEs for the overdue
 flag, one candidate query per reminder kind (each an indexed range on due_by, last_activity_at or
-created_at that the database answers, skipping occasions already recorded with NOT EXISTS), then bulk
-inserts that ignore conflicts. Correctness never depends on a lock: two sweeps at once insert each
-occasion once, because of Notification's unique key.
+created_at), one query for the occasions of that kind already recorded, then bulk inserts that ignore
+conflicts. Correctness never depends on a lock: two sweeps at once insert each occasion once, because
+of Notification's unique key.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from . import policy
 from .models import Commitment, Delivery, Notification, NotificationKind, SweepRun
-from .notify import Planned, desk_supervisors, followers, notifications_create, wake_sender
+from .notify import Planned, followers, notifications_create, wake_sender
 from .selectors import condition_pending_q, desk_time_zones, local_today, overdue_q, stale_q, tracked_q
 
 logger = logging.getLogger(__name__)
@@ -117,16 +118,23 @@ def _sweep(run: SweepRun, now: datetime, result: SweepResult) -> None:
     ).count()
 
 
-def _not_yet(queryset: QuerySet[Commitment], kind: str, occasion_filter: Q | None = None) -> QuerySet[Commitment]:
-    """Candidates that have no notification of this kind yet (for the occasion, if given)."""
-    existing = Notification.objects.filter(commitment=OuterRef("pk"), kind=kind)
-    if occasion_filter is not None:
-        existing = existing.filter(occasion_filter)
-    return queryset.filter(~Exists(existing))
+def _unrecorded(rows: list[tuple[int, str, str]], kind: str) -> list[tuple[int, str, str]]:
+    """The (commitment id, occasion, message) rows whose occasion of this kind is not recorded yet.
+
+    One query whatever the number of rows. Saves work only: the unique key still guarantees that
+    a row recorded meanwhile by a parallel sweep is not inserted twice.
+    """
+    done = set(
+        Notification.objects.filter(kind=kind, commitment_id__in=[pk for pk, _, _ in rows]).values_list(
+            "commitment_id", "occasion"
+        )
+    )
+    return [row for row in rows if (row[0], row[1]) not in done]
 
 
 def _for_followers(rows: list[tuple[int, str, str]], kind: str) -> list[Planned]:
-    """(commitment id, occasion, message) for each row, to its owner and watchers."""
+    """For each new (commitment id, occasion, message): one notification to each owner and watcher."""
+    rows = _unrecorded(rows, kind)
     who = followers(pk for pk, _, _ in rows)
     return [
         Planned(pk, user_id, kind, occasion, message) for pk, occasion, message in rows for user_id in sorted(who[pk])
@@ -158,17 +166,12 @@ def _due_soon(in_zone: QuerySet[Commitment], today: date) -> list[Planned]:
                 )
             )
         previous = offset
-    # An earlier offset's reminder must not block a later one: compare exact occasions.
-    done = set(
-        Notification.objects.filter(kind=NotificationKind.DUE_SOON, commitment_id__in=[r[0] for r in rows]).values_list(
-            "commitment_id", "occasion"
-        )
-    )
-    return _for_followers([r for r in rows if (r[0], r[1]) not in done], NotificationKind.DUE_SOON)
+    # Occasions name the offset, so an earlier offset's reminder never blocks a later one.
+    return _for_followers(rows, NotificationKind.DUE_SOON)
 
 
 def _due_today(in_zone: QuerySet[Commitment], today: date) -> list[Planned]:
-    window = _not_yet(_reminder_base(in_zone).filter(due_by=today), NotificationKind.DUE_TODAY, Q(occasion=str(today)))
+    window = _reminder_base(in_zone).filter(due_by=today)
     rows = [(pk, str(today), f"Due today: {title}") for pk, title in window.values_list("pk", "title").iterator()]
     return _for_followers(rows, NotificationKind.DUE_TODAY)
 
@@ -179,28 +182,23 @@ def _overdue(in_zone: QuerySet[Commitment], today: date, now: datetime) -> list[
     escalate_after = settings.PLEDGEBOOK_ESCALATION_DAYS
     overdue_rows = in_zone.filter(overdue_q(now)).values_list("pk", "title", "due_by", "desk_id")
     reminders: list[tuple[int, str, str]] = []
-    escalations: list[tuple[int, int, str, str]] = []
+    escalations: list[tuple[int, str, str]] = []
+    desk_of: dict[int, int] = {}
     for pk, title, due_by, desk_id in overdue_rows.iterator():
         days = (today - due_by).days  # type: ignore[operator]  # overdue implies a due_by
         number = (days - 1) // every
         reminders.append((pk, f"{due_by}:{number}", f"Overdue by {days} day{'s' if days != 1 else ''}: {title}"))
         if days >= escalate_after:
-            escalations.append((pk, desk_id, f"{due_by}", f"Escalated, overdue by {days} days: {title}"))
-    done = set(
-        Notification.objects.filter(
-            kind__in=[NotificationKind.OVERDUE, NotificationKind.ESCALATION],
-            commitment_id__in=[r[0] for r in reminders],
-        ).values_list("commitment_id", "kind", "occasion")
-    )
-    planned = _for_followers(
-        [r for r in reminders if (r[0], NotificationKind.OVERDUE, r[1]) not in done], NotificationKind.OVERDUE
-    )
-    pending = [e for e in escalations if (e[0], NotificationKind.ESCALATION, e[2]) not in done]
-    supervisors = desk_supervisors(e[1] for e in pending)
+            escalations.append((pk, f"{due_by}", f"Escalated, overdue by {days} days: {title}"))
+            desk_of[pk] = desk_id
+    planned = _for_followers(reminders, NotificationKind.OVERDUE)
+    # Escalations go to the desk's supervisors, not to owner and watchers.
+    pending = _unrecorded(escalations, NotificationKind.ESCALATION)
+    supervisors = policy.desk_supervisor_ids(desk_of[pk] for pk, _, _ in pending)
     planned += [
         Planned(pk, user_id, NotificationKind.ESCALATION, occasion, message)
-        for pk, desk_id, occasion, message in pending
-        for user_id in sorted(supervisors.get(desk_id, set()))
+        for pk, occasion, message in pending
+        for user_id in sorted(supervisors.get(desk_of[pk], set()))
     ]
     return planned
 
@@ -212,12 +210,7 @@ def _condition_checks(in_zone: QuerySet[Commitment], today: date, now: datetime)
     for pk, title, created_at in candidates.values_list("pk", "title", "created_at").iterator():
         number = (now - created_at).days // every
         rows.append((pk, str(number), f"Has the condition been met? {title}"))
-    done = set(
-        Notification.objects.filter(
-            kind=NotificationKind.CONDITION_CHECK, commitment_id__in=[r[0] for r in rows]
-        ).values_list("commitment_id", "occasion")
-    )
-    return _for_followers([r for r in rows if (r[0], r[1]) not in done], NotificationKind.CONDITION_CHECK)
+    return _for_followers(rows, NotificationKind.CONDITION_CHECK)
 
 
 def _stale(stale: QuerySet[Commitment]) -> list[Planned]:
@@ -225,12 +218,7 @@ def _stale(stale: QuerySet[Commitment]) -> list[Planned]:
         (pk, f"{last:%Y-%m-%d}", f"No update for {settings.PLEDGEBOOK_STALE_DAYS}+ days: {title}")
         for pk, title, last in stale.values_list("pk", "title", "last_activity_at").iterator()
     ]
-    done = set(
-        Notification.objects.filter(kind=NotificationKind.STALE, commitment_id__in=[r[0] for r in rows]).values_list(
-            "commitment_id", "occasion"
-        )
-    )
-    return _for_followers([r for r in rows if (r[0], r[1]) not in done], NotificationKind.STALE)
+    return _for_followers(rows, NotificationKind.STALE)
 
 
 def sweep_last_finished() -> datetime | None:

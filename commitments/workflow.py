@@ -76,10 +76,13 @@ def is_reopening(from_status: str, to_status: str) -> bool:
     return from_status in CLOSED_STATUSES and to_status in OPEN_STATUSES
 
 
-def allowed_next(status: str) -> list[str]:
-    """The statuses that may follow `status`, in the table's display order."""
+def allowed_next(status: str, *, conditional: bool) -> list[str]:
+    """The statuses that may follow `status`, in the table's display order.
+
+    Only a conditional commitment can lapse (its condition failed); for any other, lapsed is not next.
+    """
     allowed = TRANSITIONS.get(status, frozenset())
-    return [value for value in Status.values if value in allowed]
+    return [value for value in Status.values if value in allowed and (conditional or value != Status.LAPSED)]
 
 
 def label(status: str) -> str:

@@ -96,10 +96,6 @@ def etag(commitment: Commitment) -> dict[str, str]:
     return {"ETag": f'"{commitment.version}"'}
 
 
-class CommitmentCursor(ByIdCursor):
-    pass
-
-
 # Fields that only their own endpoint changes, and where to go instead.
 _ELSEWHERE = {
     "status": "The status changes only through POST /api/v1/commitments/{id}/transitions/.",
@@ -111,7 +107,7 @@ _ELSEWHERE = {
 
 class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Commitment]):
     serializer_class = CommitmentSerializer
-    pagination_class = CommitmentCursor
+    pagination_class = ByIdCursor
     filterset_class = CommitmentFilter
     filter_backends = [DjangoFilterBackend, CommitmentOrdering]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -311,12 +307,8 @@ def _set_links(commitment: Commitment, fields: dict[str, Any]) -> None:
 class DeskViewSet(viewsets.ReadOnlyModelViewSet[Desk]):
     queryset = Desk.objects.prefetch_related("parties")
     serializer_class = DeskSerializer
-    pagination_class = CommitmentCursor
+    pagination_class = ByIdCursor
     filter_backends: list[Any] = []
-
-
-class UnreadParam(serializers.Serializer):
-    unread = serializers.BooleanField(required=False)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notification]):

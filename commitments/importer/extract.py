@@ -207,12 +207,8 @@ def extract(record: Record) -> list[Draft]:
 def _draft(
     record: Record, paragraph: Paragraph, index: int, clause: str, offset: int, last_named: str, meeting: object
 ) -> Draft | None:
-    found = None
-    for pattern, modality, kind_hint in _TRIGGERS:
-        match = pattern.search(clause)
-        if match and (found is None or match.start() < found[0].start() - 0):
-            found = (match, modality, kind_hint)
-            break
+    # The first trigger in the table's order that the clause contains.
+    found = next(((m, modality, kind) for pattern, modality, kind in _TRIGGERS if (m := pattern.search(clause))), None)
     if found is None:
         return None
     match, modality, kind_hint = found

@@ -7,7 +7,6 @@ what can be checked from one row alone (clean).
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -271,10 +270,6 @@ class Commitment(models.Model):
         """Where the quote starts in the source text (first occurrence), or None."""
         index = self.summit.source_text.find(self.quote) if self.quote else -1
         return index if index >= 0 else None
-
-    def due_day_ended(self, today: date) -> bool:
-        """True once the whole due_by day has passed for a desk whose local date is `today`."""
-        return self.due_by is not None and today > self.due_by
 
 
 class StatusChange(models.Model):
