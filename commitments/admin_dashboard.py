@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from . import policy, selectors
 from .models import Commitment, StatusChange
-from .sweep import sweep_is_late, sweep_last_finished
 from .workflow import OPEN_STATUSES, TRACKED_STATUSES
 
 
@@ -53,14 +52,11 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     recent = list(
         StatusChange.objects.exclude(from_status="").select_related("commitment", "by").order_by("-recorded_at")[:10]
     )
-    last = sweep_last_finished()
     return {
         "pb_tiles": tiles,
         "pb_mine": mine,
         "pb_mine_link": link(mine="watched", state="open"),
         "pb_recent": recent,
-        "pb_sweep_last": last,
-        "pb_sweep_ok": not sweep_is_late(now),
     }
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from . import policy
 from .models import Notification
-from .sweep import sweep_is_late
+from .sweep import sweep_last_finished, sweep_late
 
 
 def pledgebook(request: HttpRequest) -> dict[str, Any]:
@@ -18,5 +18,6 @@ def pledgebook(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "pb_unread": Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count(),
-        "pb_sweep_late": sweep_is_late(timezone.now()),
+        "pb_sweep_last": (last := sweep_last_finished()),
+        "pb_sweep_late": sweep_late(last, timezone.now()),
     }

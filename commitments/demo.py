@@ -38,7 +38,7 @@ DEMO_USERS: dict[str, tuple[str | None, str | None, bool]] = {
 
 @dataclass
 class DemoResult:
-    summit: Summit
+    summit: Summit | None = None
     created: dict[str, int] = field(default_factory=dict)
     users: list[str] = field(default_factory=list)
 
@@ -65,7 +65,7 @@ def demo_load(
     progress: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
     data = demo_data()
-    result = DemoResult(summit=Summit())  # replaced below
+    result = DemoResult()
 
     parties: dict[str, Party] = {}
     for item in data["parties"]:

@@ -21,7 +21,7 @@ from summits.models import Summit
 from . import policy
 from .models import Commitment, DeadlineChange, NotificationKind, StatusChange, Update
 from .notify import notify_activity
-from .selectors import local_today
+from .selectors import dependency_cycle, local_today
 from .workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, allowed_next, is_reopening, label
 
 
@@ -131,8 +131,7 @@ def commitment_create(
             policy.desk_role(by, commitment.desk_id) >= policy.Role.OFFICER,
             "You may add commitments only for your own desks.",
         )
-    if commitment.condition_text.strip() and not commitment.condition_state:
-        commitment.condition_state = Commitment.ConditionState.PENDING
+    # full_clean() also makes a new condition pending (Commitment.clean).
     commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
     with transaction.atomic():
         commitment.status = status
@@ -455,3 +454,34 @@ def commitment_assign(*, commitment_id: int, owner: Any, by: Any, now: datetime)
             commitment.owner = owner
             _save(commitment, by, now)
     return commitment
+
+
+def commitment_links_set(
+    *,
+    commitment: Commitment,
+    made_by: list[Any] | None = None,
+    watchers: list[Any] | None = None,
+    depends_on: list[Commitment] | None = None,
+    reciprocal: list[Commitment] | None = None,
+) -> None:
+    """Replace the given relations of a commitment (None leaves one as it is), refusing a dependency
+    cycle or a commitment that is its own reciprocal. Call inside the transaction that saved it."""
+    errors: dict[str, list[str]] = {}
+    if depends_on is not None:
+        cycle = dependency_cycle(commitment.pk, [c.pk for c in depends_on])
+        if cycle:
+            errors["depends_on"] = [f"That would make a cycle: {' → '.join(cycle)}."]
+    if reciprocal is not None and any(c.pk == commitment.pk for c in reciprocal):
+        errors["reciprocal"] = ["A commitment cannot be its own reciprocal."]
+    if made_by is not None and not made_by:
+        errors["made_by"] = ["Name at least one party that made the commitment."]
+    if errors:
+        raise WorkflowError(errors, code="invalid_links")
+    for name, values in (
+        ("made_by", made_by),
+        ("watchers", watchers),
+        ("depends_on", depends_on),
+        ("reciprocal", reciprocal),
+    ):
+        if values is not None:
+            getattr(commitment, name).set(values)

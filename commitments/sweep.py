@@ -226,11 +226,10 @@ def sweep_last_finished() -> datetime | None:
     return last.finished_at if last else None
 
 
-def sweep_is_late(now: datetime) -> bool:
+def sweep_late(last_finished: datetime | None, now: datetime) -> bool:
     """True when no sweep has finished for twice the interval (the admin warns, /healthz fails)."""
-    last = sweep_last_finished()
     limit = timedelta(minutes=2 * settings.PLEDGEBOOK_SWEEP_MINUTES)
-    return last is None or now - last > limit
+    return last_finished is None or now - last_finished > limit
 
 
 def sweep_runs_delete_old(now: datetime) -> int:

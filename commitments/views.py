@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .calendar import calendar_feed_for_key, calendar_ics
-from .sweep import sweep_is_late, sweep_last_finished
+from .sweep import sweep_last_finished, sweep_late
 
 
 def _database_ok() -> tuple[bool, str]:
@@ -41,7 +41,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     database_ok, database_detail = _database_ok()
     redis_ok, redis_detail = _redis_ok()
     last = sweep_last_finished() if database_ok else None
-    sweep_ok = database_ok and not sweep_is_late(now)
+    sweep_ok = database_ok and not sweep_late(last, now)
     body = {
         "status": "ok" if database_ok and redis_ok and sweep_ok else "failing",
         "checks": {

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from commitments import services
 from commitments.demo import demo_load
 from commitments.models import Commitment, Delivery, Desk, Notification, SweepRun
-from commitments.sweep import sweep_is_late, sweep_run
+from commitments.sweep import sweep_last_finished, sweep_late, sweep_run
 from summits.models import Summit
 
 from .conftest import CHRISTMAS_2000, DAY_AFTER_MEETING, EARLY_2001, MARCH_2001
@@ -170,12 +170,12 @@ def test_the_command_refuses_a_naive_moment(brunei: Summit) -> None:
 
 
 def test_sweep_is_late_without_a_recent_run(brunei: Summit) -> None:
-    assert sweep_is_late(EARLY_2001)
+    assert sweep_late(sweep_last_finished(), EARLY_2001)
     sweep_run(now=EARLY_2001, started_at=EARLY_2001)
     run = SweepRun.objects.get()
     SweepRun.objects.filter(pk=run.pk).update(finished_at=EARLY_2001)
-    assert not sweep_is_late(EARLY_2001 + timedelta(minutes=29))
-    assert sweep_is_late(EARLY_2001 + timedelta(minutes=31))
+    assert not sweep_late(sweep_last_finished(), EARLY_2001 + timedelta(minutes=29))
+    assert sweep_late(sweep_last_finished(), EARLY_2001 + timedelta(minutes=31))
 
 
 def _population(count: int, owner: Any) -> None:

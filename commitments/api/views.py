@@ -143,7 +143,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         with transaction.atomic():
             commitment = Commitment(**_scalars(fields))
             services.commitment_create(commitment=commitment, by=request.user, now=now)
-            _set_links(commitment, fields)
+            services.commitment_links_set(commitment=commitment, **_links(fields))
         response = self._respond(commitment.pk, status.HTTP_201_CREATED)
         response["Location"] = str(response.data["url"])
         return response
@@ -169,7 +169,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             for name, value in _scalars(fields).items():
                 setattr(current, name, value)
             services.commitment_save(commitment=current, expected_version=version, by=request.user, now=timezone.now())
-            _set_links(current, fields)
+            services.commitment_links_set(commitment=current, **_links(fields))
         return self._respond(current.pk)
 
     @extend_schema(methods=["GET"], responses={200: StatusChangeSerializer(many=True)})
@@ -280,28 +280,19 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._respond(commitment.pk)
 
 
+_LINKS = ("made_by", "watchers", "depends_on", "reciprocal")
+
+
+def _links(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: fields[name] for name in _LINKS if name in fields}
+
+
 def _scalars(fields: dict[str, Any]) -> dict[str, Any]:
     """Model field values from validated input (the condition object becomes condition_text)."""
-    links = {"made_by", "watchers", "depends_on", "reciprocal"}
-    values = {k: v for k, v in fields.items() if k not in links and k != "condition"}
+    values = {k: v for k, v in fields.items() if k not in _LINKS and k != "condition"}
     if "condition" in fields:
         values["condition_text"] = (fields["condition"] or {}).get("text", "")
     return values
-
-
-def _set_links(commitment: Commitment, fields: dict[str, Any]) -> None:
-    if "depends_on" in fields:
-        cycle = selectors.dependency_cycle(commitment.pk, [c.pk for c in fields["depends_on"]])
-        if cycle:
-            raise ValidationError({"depends_on": [f"That would make a cycle: {' → '.join(cycle)}."]})
-        commitment.depends_on.set(fields["depends_on"])
-    if "reciprocal" in fields:
-        if any(c.pk == commitment.pk for c in fields["reciprocal"]):
-            raise ValidationError({"reciprocal": ["A commitment cannot be its own reciprocal."]})
-        commitment.reciprocal.set(fields["reciprocal"])
-    for name in ("made_by", "watchers"):
-        if name in fields:
-            getattr(commitment, name).set(fields[name])
 
 
 class DeskViewSet(viewsets.ReadOnlyModelViewSet[Desk]):
