@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -36,6 +36,7 @@ class SweepResult:
     notifications: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     rewoken: int = 0
+    skipped: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +45,7 @@ class SweepResult:
             "notifications": self.notifications,
             "by_kind": dict(sorted(self.by_kind.items())),
             "rewoken": self.rewoken,
+            "skipped": self.skipped,
         }
 
 
@@ -52,13 +54,31 @@ class _DryRun(Exception):
 
 
 def sweep_run(
-    *, now: datetime, dry_run: bool = False, trigger: str = "beat", started_at: datetime | None = None
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    trigger: str = "beat",
+    started_at: datetime | None = None,
+    beat_slot: int | None = None,
 ) -> SweepResult:
-    """Flag and remind as of `now`. Records a SweepRun (unless dry) whether it succeeds or fails."""
+    """Flag and remind as of `now`. Records a SweepRun (unless dry) whether it succeeds or fails.
+
+    With a `beat_slot`, does nothing (the result says `skipped`) when that interval was already
+    claimed: a second beat started by mistake sends each tick twice.
+    """
     # started_at/finished_at are the wall clock (how long it took); as_of is the moment judged.
-    run = SweepRun(started_at=started_at or timezone.now(), as_of=now, trigger=trigger, dry_run=dry_run)
+    run = SweepRun(
+        started_at=started_at or timezone.now(), as_of=now, trigger=trigger, dry_run=dry_run, beat_slot=beat_slot
+    )
     if not dry_run:
-        run.save()
+        try:
+            with transaction.atomic():
+                run.save()
+        except IntegrityError:
+            if beat_slot is None:
+                raise
+            logger.warning("Sweep interval %s already claimed: is a second beat running?", beat_slot)
+            return SweepResult(skipped=True)
     result = SweepResult()
     try:
         with transaction.atomic():
@@ -221,6 +241,11 @@ def _stale(stale: QuerySet[Commitment]) -> list[Planned]:
     return _for_followers(rows, NotificationKind.STALE)
 
 
+def sweep_beat_slot(now: datetime) -> int:
+    """The number of the sweep interval that `now` falls in, counted from the epoch."""
+    return int(now.timestamp()) // settings.PLEDGEBOOK_SWEEP_SECONDS
+
+
 def sweep_last_finished() -> datetime | None:
     last = SweepRun.objects.filter(error="", dry_run=False, finished_at__isnull=False).order_by("-finished_at").first()
     return last.finished_at if last else None
@@ -228,7 +253,7 @@ def sweep_last_finished() -> datetime | None:
 
 def sweep_late(last_finished: datetime | None, now: datetime) -> bool:
     """True when no sweep has finished for twice the interval (the admin warns, /healthz fails)."""
-    limit = timedelta(minutes=2 * settings.PLEDGEBOOK_SWEEP_MINUTES)
+    limit = timedelta(seconds=2 * settings.PLEDGEBOOK_SWEEP_SECONDS)
     return last_finished is None or now - last_finished > limit
 
 

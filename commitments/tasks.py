@@ -20,7 +20,7 @@ BATCH = 200
 @shared_task(name="commitments.tasks.sweep", ignore_result=True)
 def sweep_task() -> dict[str, object]:
     now = timezone.now()
-    return sweep.sweep_run(now=now, trigger="beat", started_at=now).as_dict()
+    return sweep.sweep_run(now=now, trigger="beat", started_at=now, beat_slot=sweep.sweep_beat_slot(now)).as_dict()
 
 
 @shared_task(name="commitments.tasks.deliveries", ignore_result=True)

@@ -51,7 +51,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
                 "ok": sweep_ok,
                 "last_finished": last.isoformat() if last else None,
                 "age_seconds": int((now - last).total_seconds()) if last else None,
-                "limit_seconds": 2 * settings.PLEDGEBOOK_SWEEP_MINUTES * 60,
+                "limit_seconds": 2 * settings.PLEDGEBOOK_SWEEP_SECONDS,
             },
         },
     }

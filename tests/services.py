@@ -89,32 +89,36 @@ class Worker:
             "EMAIL_TIMEOUT": "5",
             "PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS": "1",
             "PLEDGEBOOK_DELIVERY_LEASE_SECONDS": "3",
+            # Tests stand in for beat with sweep_task.delay(); a one-second interval lets each call
+            # claim its own interval (SweepRun.beat_slot) rather than being taken for a second beat.
+            "PLEDGEBOOK_SWEEP_SECONDS": "1",
             **extra_env,
         }
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
 
+    # What the process prints once it is up.
+    ready = b" ready."
+
+    def command(self) -> list[str]:
+        return [
+            "worker",
+            "--pool",
+            "threads",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"test-{os.getpid()}-{self.log.stem}@%h",
+        ]
+
     def start(self) -> None:
         handle = self.log.open("ab")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool",
-                "threads",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "INFO",
-                "--without-mingle",
-                "--without-gossip",
-                "--hostname",
-                f"test-{os.getpid()}@%h",
-            ],
+            [sys.executable, "-m", "celery", "-A", "config", *self.command()],
             cwd=ROOT,
             env=self.env,
             stdout=handle,
@@ -122,12 +126,12 @@ class Worker:
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if b" ready." in self.log.read_bytes():
+            if self.ready in self.log.read_bytes():
                 return
             if self.process.poll() is not None:
                 break
             time.sleep(0.1)
-        raise RuntimeError(f"the Celery worker did not start:\n{self.log.read_text()[-3000:]}")
+        raise RuntimeError(f"{self.command()[0]} did not start:\n{self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:
         """SIGKILL: no chance to finish or acknowledge anything."""
@@ -142,6 +146,16 @@ class Worker:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class Beat(Worker):
+    """`celery -A config beat` in a subprocess, with its own schedule file beside its log."""
+
+    ready = b"beat: Starting..."
+
+    def command(self) -> list[str]:
+        schedule = self.log.with_suffix(".schedule")
+        return ["beat", "--loglevel", "INFO", "--schedule", str(schedule), "--pidfile", ""]
 
 
 @contextmanager

@@ -188,3 +188,75 @@ def test_a_digest_user_gets_one_email_a_day_at_their_hour(brunei: None, smtp: Sc
     assert Digest.objects.get().status == Delivery.Status.SENT
     assert not Delivery.objects.filter(recipient=officer).exclude(status=Delivery.Status.SENT).exists()
     assert _drain(MARCH_2001) == 0  # the digested items are not also sent one by one
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A server that accepts TCP connections and never says a word (a hung SMTP daemon)."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        listener.close()
+
+
+def test_a_silent_smtp_server_times_out_as_transient_and_the_next_try_delivers(
+    brunei: None, silent_server: int
+) -> None:
+    import time
+
+    from .smtp import smtp_server
+
+    delivery = _only_officer_overdue()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=silent_server,
+        EMAIL_TIMEOUT=1,
+    ):
+        started = time.monotonic()
+        _drain(EARLY_2001)
+        # The worker is held for the timeout, not for as long as the server hangs.
+        assert time.monotonic() - started < 5
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.PENDING
+    (attempt,) = delivery.tries.all()
+    assert attempt.outcome == DeliveryAttempt.Outcome.TRANSIENT
+    assert "timed out" in attempt.error
+    # The server is healthy again: the retry, once due, sends it exactly once.
+    with (
+        smtp_server() as (handler, port),
+        override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+            EMAIL_TIMEOUT=5,
+        ),
+    ):
+        assert _drain(EARLY_2001) == 0  # not before its backoff
+        assert _drain(delivery.next_attempt_at) == 1
+        assert _drain(delivery.next_attempt_at + timedelta(days=1)) == 0
+        assert len(handler.wait_for(1)) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.tries.count() == 2
+
+
+@pytest.mark.parametrize("smtp", [["hang"]], indirect=True)
+def test_a_server_that_hangs_after_the_message_is_a_transient_failure(brunei: None, smtp: ScriptedHandler) -> None:
+    import time
+
+    smtp.hang_seconds = 20
+    delivery = _only_officer_overdue()
+    with override_settings(EMAIL_TIMEOUT=1):
+        started = time.monotonic()
+        _drain(EARLY_2001)
+        assert time.monotonic() - started < 5
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.PENDING
+    assert delivery.tries.get().outcome == DeliveryAttempt.Outcome.TRANSIENT
+    assert smtp.accepted == []

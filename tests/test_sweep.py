@@ -247,3 +247,73 @@ def test_old_sweep_records_are_cleaned_up(brunei: Summit, settings: Any) -> None
     sweep_run(now=MARCH_2001, started_at=MARCH_2001)
     assert sweep_runs_delete_old(MARCH_2001 + timedelta(days=1)) == 1
     assert list(SweepRun.objects.values_list("as_of", flat=True)) == [MARCH_2001]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_dropped_mid_sweep_is_recorded_as_failed_and_the_next_sweep_succeeds(postgres: None) -> None:
+    """The sweep's database session is killed by the server while it waits inside its transaction."""
+    import psycopg
+
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    dsn = connection.get_connection_params()
+    blocker = psycopg.connect(**dsn, autocommit=False)
+    # Hold the table so the sweep's first UPDATE waits, then kill the sweep's backend from outside.
+    blocker.execute("LOCK TABLE commitments_commitment IN ACCESS EXCLUSIVE MODE")
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            sweep_run(now=MARCH_2001)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=sweep)
+    thread.start()
+    with psycopg.connect(**dsn, autocommit=True) as admin:
+        for _ in range(100):
+            waiting = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%overdue_since%'"
+            ).fetchall()
+            if waiting:
+                break
+            threading.Event().wait(0.1)
+        assert len(waiting) == 1, "the sweep never reached its first UPDATE"
+        admin.execute("SELECT pg_terminate_backend(%s)", waiting[0])
+    thread.join(timeout=30)
+    blocker.rollback()
+    blocker.close()
+
+    assert len(errors) == 1
+    assert "terminat" in str(errors[0]).lower()
+    failed = SweepRun.objects.get()
+    assert failed.finished_at is not None
+    assert "terminat" in failed.error.lower()
+    # Nothing half-done: the flags and notifications were rolled back with the sweep's transaction.
+    assert not Commitment.objects.filter(overdue_since__isnull=False).exists()
+    assert not Notification.objects.exists()
+
+    result = sweep_run(now=MARCH_2001)
+    assert result.flagged_overdue > 0
+    assert result.notifications > 0
+    assert SweepRun.objects.count() == 2
+    assert SweepRun.objects.exclude(pk=failed.pk).get().error == ""
+    assert sweep_last_finished() is not None
+
+
+def test_a_beat_interval_is_swept_once_even_if_ticked_twice(brunei: Summit) -> None:
+    from commitments.sweep import sweep_beat_slot
+
+    slot = sweep_beat_slot(MARCH_2001)
+    assert sweep_beat_slot(MARCH_2001 + timedelta(minutes=14)) == slot  # the default interval is 15 minutes
+    assert sweep_beat_slot(MARCH_2001 + timedelta(minutes=15)) == slot + 1
+    first = sweep_run(now=MARCH_2001, beat_slot=slot)
+    second = sweep_run(now=MARCH_2001 + timedelta(minutes=1), beat_slot=slot)
+    assert not first.skipped
+    assert first.notifications > 0
+    assert second.skipped
+    assert second.notifications == 0
+    assert SweepRun.objects.count() == 1
+    # Operators' and tests' sweeps (no slot) are never refused.
+    assert not sweep_run(now=MARCH_2001 + timedelta(minutes=2)).skipped

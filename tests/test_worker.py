@@ -19,14 +19,14 @@ from django.utils import timezone
 
 from commitments import policy
 from commitments.demo import demo_load
-from commitments.models import Commitment, Delivery, Desk, DeskMembership
+from commitments.models import Commitment, Delivery, Desk, DeskMembership, SweepRun
 from commitments.tasks import sweep_task
 from config.devstack import redis_binary
 
 from .admin_helpers import login
 from .conftest import DAY_AFTER_MEETING, require
 from .factories import UserFactory, make_commitment
-from .services import RedisServer, Worker, celery_publishing_to, wait_until
+from .services import Beat, RedisServer, Worker, celery_publishing_to, wait_until
 from .smtp import ScriptedHandler, smtp_server
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -178,3 +178,33 @@ def test_with_redis_down_a_status_change_is_saved_and_its_email_goes_out_after(
     assert owed.status == Delivery.Status.SENT
     subjects = [str(m["Subject"]).strip() for m in handler.accepted]
     assert sum("Not started → In progress" in s for s in subjects) == 1
+
+
+def test_two_beats_by_mistake_sweep_each_interval_once_and_send_nothing_twice(
+    redis_server: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    interval = {"PLEDGEBOOK_SWEEP_SECONDS": "2"}
+    with smtp_server() as (handler, port):
+        worker = Worker(redis_server.url, port, tmp_path / "worker.log", **interval)
+        worker.start()
+        workers.append(worker)
+        for name in ("beat-a", "beat-b"):
+            beat = Beat(redis_server.url, port, tmp_path / f"{name}.log", **interval)
+            beat.start()
+            workers.append(beat)
+        # Long enough for each beat to tick several times.
+        assert wait_until(lambda: SweepRun.objects.filter(trigger="beat").count() >= 4, timeout=40), (
+            tmp_path / "worker.log"
+        ).read_text()[-3000:]
+        expected = Delivery.objects.count()
+        assert expected > 0
+        assert wait_until(lambda: _settled(expected, handler), timeout=60)
+        for process in workers[1:]:
+            process.stop()
+    runs = list(SweepRun.objects.filter(trigger="beat").values_list("beat_slot", "error"))
+    assert all(error == "" for _, error in runs)
+    assert len({slot for slot, _ in runs}) == len(runs)  # each interval swept once
+    assert "already claimed" in (tmp_path / "worker.log").read_text()  # the other beat's ticks did nothing
+    ids = _message_ids(handler)
+    assert len(ids) == expected == len(set(ids))

@@ -58,6 +58,9 @@ class SweepRun(models.Model):
     by_kind = models.JSONField(default=dict, blank=True)
     rewoken = models.PositiveIntegerField(default=0, help_text="Deliveries whose lost wake-up was sent again.")
     error = models.TextField(blank=True)
+    # For beat's runs: the number of the sweep interval since the epoch. Unique, so that when two
+    # beats run by mistake, the second tick of an interval finds it claimed and does nothing.
+    beat_slot = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -160,6 +160,8 @@ PLEDGEBOOK_OVERDUE_REPEAT_DAYS = env_int("PLEDGEBOOK_OVERDUE_REPEAT_DAYS", 7, mi
 PLEDGEBOOK_ESCALATION_DAYS = env_int("PLEDGEBOOK_ESCALATION_DAYS", 14, minimum=1)
 PLEDGEBOOK_CONDITION_CHECK_DAYS = env_int("PLEDGEBOOK_CONDITION_CHECK_DAYS", 30, minimum=1)
 PLEDGEBOOK_SWEEP_MINUTES = env_int("PLEDGEBOOK_SWEEP_MINUTES", 15, minimum=1)
+# The same interval in seconds; set directly only where minutes are too coarse (tests of beat itself).
+PLEDGEBOOK_SWEEP_SECONDS = env_int("PLEDGEBOOK_SWEEP_SECONDS", PLEDGEBOOK_SWEEP_MINUTES * 60, minimum=1)
 # Sweep records older than this are deleted by the daily clean-up.
 PLEDGEBOOK_SWEEP_KEEP_DAYS = env_int("PLEDGEBOOK_SWEEP_KEEP_DAYS", 30, minimum=1)
 # Email delivery: tries before giving up on a transient error, and the first retry's delay.
@@ -212,13 +214,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# The periodic work. One beat process only (see README): two would send every wake-up twice.
+# The periodic work. Run one beat process (see README). A second one by mistake does no harm: each
+# sweep interval is claimed once (SweepRun.beat_slot), and every other task is idempotent.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "sweep": {
         "task": "commitments.tasks.sweep",
-        "schedule": timedelta(minutes=PLEDGEBOOK_SWEEP_MINUTES),
+        "schedule": timedelta(seconds=PLEDGEBOOK_SWEEP_SECONDS),
         # A sweep that waited longer than its interval in the queue is superseded by the next one.
-        "options": {"expires": PLEDGEBOOK_SWEEP_MINUTES * 60},
+        "options": {"expires": PLEDGEBOOK_SWEEP_SECONDS},
     },
     "digests": {
         "task": "commitments.tasks.digests",
