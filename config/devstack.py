@@ -99,13 +99,38 @@ def start_embedded_redis(url: str, var_dir: Path) -> subprocess.Popen[bytes]:
 
 
 def manage(*args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
+    if subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT).returncode != 0:
+        sys.exit(f"[pledgebook] `manage.py {' '.join(args)}` failed; the message above says why. Nothing else started.")
+
+
+# Below this much free space the embedded SQLite file (and its write-ahead log) may not be able to grow.
+MIN_FREE_BYTES = 50 * 1024 * 1024
+
+
+def storage_problem(var_dir: Path) -> str | None:
+    """Why the embedded database could not be written in `var_dir`, or None if it can."""
+    try:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        probe = var_dir / ".write-test"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        return (
+            f"{var_dir} cannot be written ({exc.strerror}): make it writable, "
+            "or set PLEDGEBOOK_VAR_DIR to a folder that is."
+        )
+    free = shutil.disk_usage(var_dir).free
+    if free < MIN_FREE_BYTES:
+        return f"only {free // 1024} KB free where {var_dir} lives: free some space (at least 50 MB) and run again."
+    return None
 
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     var_dir = Path(os.environ.get("PLEDGEBOOK_VAR_DIR", ROOT / "var"))
-    var_dir.mkdir(parents=True, exist_ok=True)
+    problem = storage_problem(var_dir)
+    if problem:
+        sys.exit(f"[pledgebook] The embedded database cannot be kept here: {problem}")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     host = os.environ.get("PLEDGEBOOK_HOST", "127.0.0.1")
     port = os.environ.get("PLEDGEBOOK_PORT", "8000")
