@@ -19,10 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy, selectors, services
-from .admin_mixins import HTTPS_URL_FIELDS, AdminOnlyWriteMixin, ReadOnlyAdminMixin
+from .admin_mixins import HTTPS_URL_FIELDS, AdminOnlyWriteMixin, HistoryAdmin, ReadOnlyAdminMixin
 from .forms import BulkTransitionForm, ConditionForm, DeadlineMoveForm, TransitionForm
 from .models import Commitment, Desk, DeskMembership, StatusChange, Update
 from .workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUS_COLOURS, Status, allowed_next, label
@@ -191,7 +190,7 @@ class MembershipInline(AdminOnlyWriteMixin, admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(HistoryAdmin):
     form = CommitmentForm
     formfield_overrides = HTTPS_URL_FIELDS
     change_form_template = "admin/commitments/commitment/change_form.html"
@@ -715,11 +714,17 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Desk)
-class DeskAdmin(AdminOnlyWriteMixin, admin.ModelAdmin):
+class DeskAdmin(AdminOnlyWriteMixin, HistoryAdmin):
     list_display = ["name", "time_zone", "party_codes", "member_list"]
     search_fields = ["name"]
     autocomplete_fields = ["parties"]
     inlines = [MembershipInline]
+    object_history_template = "admin/commitments/desk/object_history.html"
+
+    def history_extra_context(self, object_id: str) -> dict[str, Any]:
+        # Memberships are edited inline on the desk, so the desk's history shows theirs too.
+        memberships = DeskMembership.history.filter(desk_id=object_id).select_related("user", "history_user")
+        return {"membership_history": memberships.order_by("-history_date")[:200]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Desk]:
         return super().get_queryset(request).prefetch_related("parties", "memberships__user")
@@ -740,7 +745,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class PledgebookUserAdmin(AdminOnlyWriteMixin, UserAdmin):
+class PledgebookUserAdmin(AdminOnlyWriteMixin, HistoryAdmin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -754,7 +759,7 @@ class PledgebookUserAdmin(AdminOnlyWriteMixin, UserAdmin):
 
 
 @admin.register(Group)
-class PledgebookGroupAdmin(AdminOnlyWriteMixin, GroupAdmin):
+class PledgebookGroupAdmin(AdminOnlyWriteMixin, HistoryAdmin, GroupAdmin):
     pass
 
 

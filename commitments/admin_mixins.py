@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy
 
@@ -56,3 +60,24 @@ class ReadOnlyAdminMixin(PolicyAdminMixin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, but a malformed id in a history URL is "not found", not a server error.
+
+    `/admin/…/2/change/history/` reaches history_view with "2/change", which django-simple-history
+    passes straight to a query (a ValueError, so a 500); Django's own views answer such ids with the
+    "doesn't exist" redirect, and so does this.
+    """
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))  # type: ignore[union-attr]
+        except ValidationError:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        context = {**(extra_context or {}), **self.history_extra_context(object_id)}
+        return super().history_view(request, object_id, extra_context=context)
+
+    def history_extra_context(self, object_id: str) -> dict[str, Any]:
+        """More for the history page of a valid id; none by default."""
+        return {}

@@ -1,10 +1,11 @@
 """/api/v1/: the REST API, its OpenAPI schema and interactive documentation (served locally)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from commitments.api.errors import api_not_found
 from commitments.api.views import (
     CommitmentViewSet,
     ComplianceReportView,
@@ -45,4 +46,6 @@ urlpatterns = [
         name="docs",
     ),
     path("", include(router.urls)),
+    # Last: every other address under /api/v1/ answers in the API's error shape.
+    re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]

@@ -8,9 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
-from commitments.admin_mixins import PolicyAdminMixin
+from commitments.admin_mixins import HistoryAdmin, PolicyAdminMixin
 from commitments.models import Commitment
 from commitments.workflow import STATUS_COLOURS
 
@@ -96,7 +95,7 @@ class SummitForm(forms.ModelForm):
 
 
 @admin.register(Summit)
-class SummitAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+class SummitAdmin(PolicyAdminMixin, HistoryAdmin):
     form = SummitForm
     list_display = ["title", "kind", "local_start_display", "place", "party_codes", "commitment_count"]
     list_filter = ["kind", "parties"]

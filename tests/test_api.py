@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -412,3 +413,17 @@ def test_schema_and_docs_are_served_without_a_cdn(client: Any) -> None:
     assert "swagger-ui" in docs
     assert "cdn" not in docs.lower()
     assert "https://" not in docs.split("<body")[0]
+
+
+@pytest.mark.parametrize(
+    "path", ["commitments/abc/", "commitments/%C2%BE/deadline/", "no-such-thing/", "commitments/1/nope/"]
+)
+def test_an_address_that_names_nothing_is_a_json_404(officer: Any, path: str) -> None:
+    response = client_for(officer).get(f"/api/v1/{path}")
+    posted = Client(enforce_csrf_checks=True).post(f"/api/v1/{path}", {"x": "1"})
+    assert posted.status_code == 404  # not the CSRF page
+    assert posted.json()["error"]["code"] == "not_found"
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
+    assert "/api/v1/docs/" in response.json()["error"]["message"]

@@ -67,3 +67,62 @@ def test_arbitrary_bytes_to_the_csv_import_are_refused_cleanly(data: bytes) -> N
         import_csv(text=text, by=None, now=timezone.now())
     assert rejected.value.errors
     assert Commitment.objects.count() == before
+
+
+SHORT_PAYLOAD = "<script>alert(1)</script>"
+
+
+def _text_fields(model: Any) -> list[str]:
+    """Every free-text column of a model: no choices, no validators (a time zone), room for the payload."""
+    from django.db import models as m
+
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, m.CharField | m.TextField)
+        and not f.choices
+        and not f.validators[: -1 if f.max_length else None]
+        and (f.max_length is None or f.max_length >= len(SHORT_PAYLOAD) + 8)
+        and not f.primary_key
+        and f.name not in ("password", "session_key", "key", "source_sha256", "occasion", "condition_text")
+    ]
+
+
+def test_script_in_every_text_field_of_every_admin_model_is_escaped_on_every_page(
+    client: Client, administrator: Any, officer: Any, demo: Summit
+) -> None:
+    from django.contrib import admin
+
+    sweep_run(now=EARLY_2001)  # notifications, deliveries and a sweep run to show
+    while delivery_send_one(EARLY_2001):
+        pass
+    touched: list[str] = []
+    for model in admin.site._registry:
+        fields = _text_fields(model)
+        for pk in model._default_manager.values_list("pk", flat=True):
+            # Distinct per row, for unique columns such as usernames and desk names.
+            model._default_manager.filter(pk=pk).update(**dict.fromkeys(fields, f"{SHORT_PAYLOAD}{pk}"))
+        if fields:
+            touched.append(f"{model._meta.label}: {', '.join(fields)}")
+    assert len(touched) >= 10, touched
+
+    login(client, administrator)
+    pages = ["/admin/"]
+    for model, model_admin in admin.site._registry.items():
+        info = f"/admin/{model._meta.app_label}/{model._meta.model_name}"
+        pages.append(f"{info}/")
+        for pk in model._default_manager.values_list("pk", flat=True)[:3]:
+            pages.append(f"{info}/{pk}/change/")
+            if hasattr(model_admin, "history_view") and hasattr(model, "history"):
+                pages.append(f"{info}/{pk}/history/")
+    shown = []
+    for url in pages:
+        response = client.get(url, follow=True)  # "preferences" leads to one's own
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "<script>alert" not in html, url
+        assert "doesn’t exist" not in html, url
+        if "&lt;script&gt;alert(1)&lt;/script&gt;" in html:
+            shown.append(url)
+    assert len(pages) > 40
+    assert shown == pages  # the text is there, as text

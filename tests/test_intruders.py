@@ -61,3 +61,112 @@ def test_a_success_before_the_limit_resets_the_count(officer: Any) -> None:
     for _ in range(4):
         _admin_login(client, "officer", "wrong")
     assert _admin_login(client, "officer", PASSWORD).status_code == 302
+
+
+def _user_form(user: Any, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+        "groups": [g.pk for g in user.groups.all()],
+        "user_permissions": [],
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        "initial-date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "initial-date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def test_changes_to_users_and_their_groups_are_kept_with_who_and_when(administrator: Any, officer: Any) -> None:
+    from django.contrib.auth.models import Group
+
+    from commitments import policy
+
+    client = Client()
+    client.force_login(administrator)
+    supervisors = Group.objects.get_or_create(name=policy.GROUP_SUPERVISOR)[0]
+    before = officer.history.count()
+    url = f"/admin/auth/user/{officer.pk}/change/"
+    groups = [g.pk for g in officer.groups.all()] + [supervisors.pk]
+    response = client.post(url, _user_form(officer, groups=groups, first_name="Kenji"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    latest = officer.history.latest()
+    assert officer.history.count() > before
+    assert latest.history_user == administrator
+    assert latest.first_name == "Kenji"
+    assert supervisors.pk in set(latest.groups.values_list("group_id", flat=True))
+    assert not hasattr(latest, "password")  # password hashes are never copied into history
+    # The user's history page shows the change and who made it.
+    page = client.get(f"/admin/auth/user/{officer.pk}/history/").content.decode()
+    assert administrator.username in page
+    assert "Kenji" in page
+
+    # A login is in the login audit trail, not in the account's history.
+    count = officer.history.count()
+    assert _admin_login(Client(), "officer", PASSWORD).status_code == 302
+    officer.refresh_from_db()
+    assert officer.last_login is not None
+    assert officer.history.count() == count
+
+
+def test_desk_membership_changes_are_kept_and_shown_on_the_desk_history(
+    administrator: Any, rf_desk: Any, viewer: Any
+) -> None:
+    from commitments.models import DeskMembership
+
+    client = Client()
+    client.force_login(administrator)
+    url = f"/admin/commitments/desk/{rf_desk.pk}/change/"
+    memberships = list(rf_desk.memberships.all())
+    form: dict[str, Any] = {
+        "name": rf_desk.name,
+        "time_zone": rf_desk.time_zone,
+        "parties": [p.pk for p in rf_desk.parties.all()],
+        "memberships-TOTAL_FORMS": len(memberships) + 1,
+        "memberships-INITIAL_FORMS": len(memberships),
+        "memberships-MIN_NUM_FORMS": 0,
+        "memberships-MAX_NUM_FORMS": 1000,
+    }
+    for i, membership in enumerate(memberships):
+        form |= {
+            f"memberships-{i}-id": membership.pk,
+            f"memberships-{i}-desk": rf_desk.pk,
+            f"memberships-{i}-user": membership.user_id,
+            f"memberships-{i}-role": membership.role,
+        }
+    new = len(memberships)
+    form |= {
+        f"memberships-{new}-desk": rf_desk.pk,
+        f"memberships-{new}-user": viewer.pk,
+        f"memberships-{new}-role": "officer",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    joined = DeskMembership.history.get(user=viewer, desk=rf_desk)
+    assert joined.history_type == "+"
+    assert joined.history_user == administrator
+    page = client.get(f"/admin/commitments/desk/{rf_desk.pk}/history/").content.decode()
+    assert "Members joining, leaving and changing role" in page
+    assert f"<td>joined</td>\n            <td>{viewer}</td>" in page
+
+
+@pytest.mark.parametrize(
+    "model", ["commitments/commitment", "summits/summit", "commitments/desk", "auth/user", "auth/group"]
+)
+@pytest.mark.parametrize("bad_id", ["1/change", "abc"])
+def test_a_malformed_or_unknown_id_in_a_history_url_is_not_found(administrator: Any, model: str, bad_id: str) -> None:
+    client = Client()
+    client.force_login(administrator)
+    response = client.get(f"/admin/{model}/{bad_id}/history/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0] == "/admin/"
+    assert "doesn’t exist" in response.content.decode()
+    # A well-formed id with no object and no history (a deleted object's history stays readable).
+    assert client.get(f"/admin/{model}/99999999/history/").status_code == 404

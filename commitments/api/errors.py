@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -110,3 +111,10 @@ def lockout_response(request: Any, original_response: Any, credentials: Any) -> 
         return JsonResponse({"error": {"code": "locked_out", "message": message, "fields": {}}}, status=429)
     context = {**admin.site.each_context(request), "message": message, "title": "Locked out"}
     return render(request, "admin/lockout.html", context, status=429)
+
+
+@csrf_exempt  # it changes nothing; a POST to a wrong address gets the API's 404, not a CSRF page
+def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
+    """Any /api/v1/ address that names no resource (e.g. a malformed id): the API's 404, not an HTML page."""
+    message = f"No such address in the API: {request.path}. The resources are listed at /api/v1/docs/."
+    return JsonResponse({"error": {"code": "not_found", "message": message, "fields": {}}}, status=404)

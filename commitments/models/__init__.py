@@ -1,3 +1,4 @@
+from . import audit  # noqa: F401  (history of users and groups)
 from .core import (
     Commitment,
     DeadlineChange,

@@ -37,6 +37,7 @@ class Desk(models.Model):
     )
     parties = models.ManyToManyField(Party, blank=True, related_name="desks", help_text="Parties this desk covers.")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="DeskMembership", related_name="desks")
+    history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
         ordering = ["name"]
@@ -57,6 +58,8 @@ class DeskMembership(models.Model):
     desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
+    # Who joined or left a desk, or changed role, when and by whom (the policy reads memberships).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["desk", "user"], name="deskmembership_unique_user")]
