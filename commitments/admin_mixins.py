@@ -9,7 +9,6 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
-
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy

@@ -185,3 +185,45 @@ def wait_until(predicate: Any, timeout: float = 30.0, interval: float = 0.2) -> 
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+class TableHold:
+    """Holds the commitments table (PostgreSQL) so that a sweep, wherever it runs, waits at its first UPDATE.
+
+    A test can then do something to the world (kill a process, stop Redis) while the sweep is
+    provably in the middle of its transaction, and let it go on with `release()`.
+    """
+
+    def __init__(self) -> None:
+        import psycopg
+
+        self.dsn = connection.get_connection_params()
+        self.blocker = psycopg.connect(**self.dsn, autocommit=False)
+        self.blocker.execute("LOCK TABLE commitments_commitment IN ACCESS EXCLUSIVE MODE")
+
+    def waiting_sweep(self, timeout: float = 30.0) -> int:
+        """The backend pid of the sweep waiting on the table."""
+        import psycopg
+
+        with psycopg.connect(**self.dsn, autocommit=True) as admin:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                rows = admin.execute(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%overdue_since%'"
+                ).fetchall()
+                if rows:
+                    return int(rows[0][0])
+                time.sleep(0.1)
+        raise AssertionError("no sweep reached its first UPDATE")
+
+    def terminate(self, pid: int) -> None:
+        import psycopg
+
+        with psycopg.connect(**self.dsn, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    def release(self) -> None:
+        if not self.blocker.closed:
+            self.blocker.rollback()
+            self.blocker.close()

@@ -427,3 +427,16 @@ def test_an_address_that_names_nothing_is_a_json_404(officer: Any, path: str) ->
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]["code"] == "not_found"
     assert "/api/v1/docs/" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("field", ["made_by", "counterparty", "owner", "watchers"])
+def test_a_nul_character_in_a_reference_is_refused_not_a_server_error(
+    officer: Any, fm_visit: Commitment, field: str
+) -> None:
+    value = "JP\x00N" if field in ("made_by", "counterparty") else "offi\x00cer"
+    payload = {field: [value] if field in ("made_by", "watchers") else value}
+    response = client_for(officer).patch(
+        f"/api/v1/commitments/{fm_visit.pk}/", payload, format="json", HTTP_IF_MATCH=f'"{fm_visit.version}"'
+    )
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]

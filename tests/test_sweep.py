@@ -252,13 +252,10 @@ def test_old_sweep_records_are_cleaned_up(brunei: Summit, settings: Any) -> None
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_dropped_mid_sweep_is_recorded_as_failed_and_the_next_sweep_succeeds(postgres: None) -> None:
     """The sweep's database session is killed by the server while it waits inside its transaction."""
-    import psycopg
+    from .services import TableHold
 
     demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
-    dsn = connection.get_connection_params()
-    blocker = psycopg.connect(**dsn, autocommit=False)
-    # Hold the table so the sweep's first UPDATE waits, then kill the sweep's backend from outside.
-    blocker.execute("LOCK TABLE commitments_commitment IN ACCESS EXCLUSIVE MODE")
+    hold = TableHold()
     errors: list[BaseException] = []
 
     def sweep() -> None:
@@ -271,19 +268,11 @@ def test_a_connection_dropped_mid_sweep_is_recorded_as_failed_and_the_next_sweep
 
     thread = threading.Thread(target=sweep)
     thread.start()
-    with psycopg.connect(**dsn, autocommit=True) as admin:
-        for _ in range(100):
-            waiting = admin.execute(
-                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%overdue_since%'"
-            ).fetchall()
-            if waiting:
-                break
-            threading.Event().wait(0.1)
-        assert len(waiting) == 1, "the sweep never reached its first UPDATE"
-        admin.execute("SELECT pg_terminate_backend(%s)", waiting[0])
-    thread.join(timeout=30)
-    blocker.rollback()
-    blocker.close()
+    try:
+        hold.terminate(hold.waiting_sweep())
+        thread.join(timeout=30)
+    finally:
+        hold.release()
 
     assert len(errors) == 1
     assert "terminat" in str(errors[0]).lower()

@@ -26,7 +26,7 @@ from config.devstack import redis_binary
 from .admin_helpers import login
 from .conftest import DAY_AFTER_MEETING, require
 from .factories import UserFactory, make_commitment
-from .services import Beat, RedisServer, Worker, celery_publishing_to, wait_until
+from .services import Beat, RedisServer, TableHold, Worker, celery_publishing_to, wait_until
 from .smtp import ScriptedHandler, smtp_server
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -206,5 +206,63 @@ def test_two_beats_by_mistake_sweep_each_interval_once_and_send_nothing_twice(
     assert all(error == "" for _, error in runs)
     assert len({slot for slot, _ in runs}) == len(runs)  # each interval swept once
     assert "already claimed" in (tmp_path / "worker.log").read_text()  # the other beat's ticks did nothing
+    ids = _message_ids(handler)
+    assert len(ids) == expected == len(set(ids))
+
+
+def test_a_worker_killed_mid_sweep_loses_nothing_the_next_sweep_does_it_all(
+    postgres: None, redis_server: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    with smtp_server() as (handler, port):
+        first = _start_worker(workers, redis_server, port, tmp_path)
+        hold = TableHold()
+        try:
+            sweep_task.delay()
+            hold.waiting_sweep()  # the worker is inside the sweep's transaction
+            first.kill()
+        finally:
+            hold.release()
+        interrupted = SweepRun.objects.get()
+        assert interrupted.finished_at is None  # it shows as never finished, not as a success
+        assert not Delivery.objects.exists()  # its work was rolled back with it
+
+        _start_worker(workers, redis_server, port, tmp_path)
+        time.sleep(1.1)  # the next interval
+        sweep_task.delay()
+        assert wait_until(lambda: SweepRun.objects.filter(finished_at__isnull=False).exists(), timeout=30)
+        expected = Delivery.objects.count()
+        assert expected > 0
+        assert wait_until(lambda: _settled(expected, handler), timeout=60)
+    ids = _message_ids(handler)
+    assert len(ids) == expected == len(set(ids))
+
+
+def test_redis_stopped_mid_sweep_the_sweep_finishes_and_the_emails_follow_once(
+    postgres: None, redis_server: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    with smtp_server() as (handler, port):
+        _start_worker(workers, redis_server, port, tmp_path)
+        hold = TableHold()
+        try:
+            sweep_task.delay()
+            hold.waiting_sweep()
+            redis_server.stop()  # the sweep cannot wake the sender when it ends
+        finally:
+            hold.release()
+        assert wait_until(lambda: SweepRun.objects.filter(finished_at__isnull=False).exists(), timeout=30)
+        run = SweepRun.objects.get()
+        assert run.error == ""
+        expected = Delivery.objects.count()
+        assert expected == run.notifications > 0
+        assert handler.accepted == []
+
+        redis_server.start()  # the worker reconnects by itself
+        time.sleep(1.1)
+        sweep_task.delay()  # the next sweep wakes the sender for what is owed
+        assert wait_until(lambda: _settled(expected, handler), timeout=90), (tmp_path / "worker-0.log").read_text()[
+            -3000:
+        ]
     ids = _message_ids(handler)
     assert len(ids) == expected == len(set(ids))

@@ -16,6 +16,15 @@ from ..workflow import Status
 User = get_user_model()
 
 
+class LookupField(serializers.SlugRelatedField):
+    """A reference by code or username. Text the database cannot hold (NUL) is "no such object", not a 500."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
 class ConditionSerializer(serializers.Serializer):
     text = serializers.CharField()
     state = serializers.ChoiceField(choices=["pending", "met", "failed"])
@@ -95,16 +104,14 @@ class CommitmentInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Commitment.Kind.choices, required=False)
     level = serializers.CharField(allow_blank=True, required=False, max_length=120)
     modality = serializers.ChoiceField(choices=Commitment.Modality.choices, required=False)
-    made_by: Any = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Party.objects.all())
-    counterparty: Any = serializers.SlugRelatedField(
-        slug_field="code", queryset=Party.objects.all(), allow_null=True, required=False
-    )
+    made_by: Any = LookupField(slug_field="code", many=True, queryset=Party.objects.all())
+    counterparty: Any = LookupField(slug_field="code", queryset=Party.objects.all(), allow_null=True, required=False)
     speaker = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), allow_null=True, required=False)
     desk = serializers.PrimaryKeyRelatedField(queryset=Desk.objects.all())
-    owner: Any = serializers.SlugRelatedField(
+    owner: Any = LookupField(
         slug_field="username", queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
-    watchers: Any = serializers.SlugRelatedField(
+    watchers: Any = LookupField(
         slug_field="username", many=True, queryset=User.objects.filter(is_active=True), required=False
     )
     quote = serializers.CharField(max_length=20000)

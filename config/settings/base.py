@@ -214,7 +214,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
-CELERY_TASK_ACKS_LATE = True
+# Acknowledged when a task starts, not when it ends. Nothing depends on redelivery: the outbox rows in
+# the database are the truth (a delivery whose worker died is taken over when its lease runs out and the
+# next sweep wakes the sender), and a lost sweep is the next tick's work. Late acks would add nothing but
+# a crash: with a task running when Redis goes away, Celery 5.7 / kombu 5.7 fail to restore the unacked
+# message and the worker exits ("Unrecoverable error: AttributeError … 'hostname'"); see
+# tests/test_worker.py::test_redis_stopped_mid_sweep_….
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The periodic work. Run one beat process (see README). A second one by mistake does no harm: each
 # sweep interval is claimed once (SweepRun.beat_slot), and every other task is idempotent.
