@@ -71,7 +71,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
         try:
-            self.model._meta.pk.to_python(unquote(object_id))  # type: ignore[union-attr]
+            self.model._meta.pk.to_python(unquote(object_id))
         except ValidationError:
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
         context = {**(extra_context or {}), **self.history_extra_context(object_id)}
