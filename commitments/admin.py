@@ -20,10 +20,13 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from summits.models import Summit
+
 from . import policy, selectors, services
 from .admin_mixins import HTTPS_URL_FIELDS, AdminOnlyWriteMixin, HistoryAdmin, ReadOnlyAdminMixin
 from .forms import BulkTransitionForm, ConditionForm, DeadlineMoveForm, TransitionForm
 from .models import Commitment, Desk, DeskMembership, StatusChange, Update
+from .paginators import EstimatedCountPaginator
 from .workflow import CLOSED_STATUSES, OPEN_STATUSES, STATUS_COLOURS, Status, allowed_next, label
 
 User = get_user_model()
@@ -102,10 +105,36 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PartyFilter(admin.RelatedOnlyFieldListFilter):
-    """Parties that made at least one commitment; every commitment has a maker, so no "none" choice."""
+class PartyFilter(admin.RelatedFieldListFilter):
+    """Every party (a short list). Not "only parties in use": that is a DISTINCT over every commitment's
+    makers on each page load. Every commitment has a maker, so no "none" choice."""
 
     include_empty_choice = False
+
+
+class SummitFilter(admin.SimpleListFilter):
+    """The latest meetings, and whichever one is chosen. Listing every meeting since 1990 in the sidebar
+    would cost more than the page; older ones are reached from their summit page ("its commitments")."""
+
+    title = "meeting"
+    # The parameter Django's own related filter used, so links from summit pages keep working.
+    parameter_name = "summit__id__exact"
+    LATEST = 12
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        summits = list(
+            Summit.objects.order_by("-starts_at", "-id").values_list("pk", "title", "starts_at")[: self.LATEST]
+        )
+        chosen = self.value()
+        if chosen and chosen.isdigit() and int(chosen) not in {pk for pk, _, _ in summits}:
+            summits += list(Summit.objects.filter(pk=int(chosen)).values_list("pk", "title", "starts_at"))
+        return [(str(pk), f"{title} ({starts_at:%d %b %Y})") for pk, title, starts_at in summits]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(summit_id=int(value))
+        return queryset
 
 
 # --- the commitment form ----------------------------------------------------------------------------
@@ -213,17 +242,20 @@ class CommitmentAdmin(HistoryAdmin):
         MineFilter,
         "desk",
         ("made_by", PartyFilter),
-        "summit",
+        SummitFilter,
         "kind",
     ]
     search_fields = ["title", "quote", "description"]
-    date_hierarchy = "due_by"
+    # No date_hierarchy: its year and month links are a DISTINCT over the whole filtered table on
+    # every page; the deadline filter answers the same questions from an index.
     list_per_page = 50
-    # Dated commitments first, soonest deadline first; open-ended ones after them.
+    # Dated commitments first, soonest deadline first; open-ended ones after them (index
+    # commitment_list_order serves the first page without sorting the table).
     ordering = [F("due_by").asc(nulls_last=True), "id"]
-    # An exact COUNT(*) of a million rows costs more than the page itself; the paginator still counts
-    # the filtered result, which is what staff navigate.
+    # An exact COUNT(*) of a million rows costs more than the page itself: the total is not shown,
+    # and the filtered result is counted exactly only when the planner expects it to be small.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     autocomplete_fields = [
         "summit",
         "speaker",

@@ -12,7 +12,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+
+from summits.models import Party
 
 from .models import Commitment, Desk
 from .workflow import TRACKED_STATUSES
@@ -65,13 +69,29 @@ def mine_q(user: Any) -> Q:
     return Q(owner=user) | Q(watchers=user)
 
 
+def row_is_overdue(*, status: str, condition_state: str, due_by: date | None, time_zone: str, now: datetime) -> bool:
+    """The same rule as overdue_q, for one row's values."""
+    if status not in TRACKED_STATUSES or due_by is None:
+        return False
+    if condition_state not in ("", Commitment.ConditionState.MET):
+        return False
+    return local_today(time_zone, now) > due_by
+
+
+def row_is_stale(*, status: str, last_activity_at: datetime, now: datetime) -> bool:
+    """The same rule as stale_q, for one row's values."""
+    return status in TRACKED_STATUSES and last_activity_at < now - timedelta(days=settings.PLEDGEBOOK_STALE_DAYS)
+
+
 def commitment_is_overdue(commitment: Commitment, now: datetime) -> bool:
     """The same rule as overdue_q, for one loaded row (its desk must be loaded)."""
-    if commitment.status not in TRACKED_STATUSES or commitment.due_by is None:
-        return False
-    if commitment.condition_state not in ("", Commitment.ConditionState.MET):
-        return False
-    return local_today(commitment.desk.time_zone, now) > commitment.due_by
+    return row_is_overdue(
+        status=commitment.status,
+        condition_state=commitment.condition_state,
+        due_by=commitment.due_by,
+        time_zone=commitment.desk.time_zone,
+        now=now,
+    )
 
 
 def commitment_days_overdue(commitment: Commitment, now: datetime) -> int:
@@ -81,9 +101,41 @@ def commitment_days_overdue(commitment: Commitment, now: datetime) -> int:
 
 
 def commitment_is_stale(commitment: Commitment, now: datetime) -> bool:
-    return commitment.status in TRACKED_STATUSES and commitment.last_activity_at < now - timedelta(
-        days=settings.PLEDGEBOOK_STALE_DAYS
+    return row_is_stale(status=commitment.status, last_activity_at=commitment.last_activity_at, now=now)
+
+
+def commitment_relations(ids: list[int]) -> dict[str, dict[int, list[Any]]]:
+    """For each commitment id: its makers' codes, watchers' usernames, and the ids it depends on and
+    is reciprocal with — one query for a page of any size (the API list's relations)."""
+    result: dict[str, dict[int, list[Any]]] = {"made_by": {}, "watchers": {}, "depends_on": {}, "reciprocal": {}}
+    if not ids:
+        return result
+    made_by = Commitment.made_by.through._meta.db_table
+    watchers = Commitment.watchers.through._meta.db_table
+    depends_on = Commitment.depends_on.through._meta.db_table
+    reciprocal = Commitment.reciprocal.through._meta.db_table
+    party, user = Party._meta.db_table, get_user_model()._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    # Ordered as the serializer orders them: makers by party name, watchers by username, links by id.
+    # (Table names come from the models; the ids are parameters. One column type for every branch.)
+    sql = (
+        f"SELECT 'made_by', m.commitment_id, p.code, p.name, p.id FROM {made_by} m "  # noqa: S608
+        f"JOIN {party} p ON p.id = m.party_id WHERE m.commitment_id IN ({marks}) "
+        f"UNION ALL SELECT 'watchers', w.commitment_id, u.username, u.username, 0 FROM {watchers} w "
+        f"JOIN {user} u ON u.id = w.user_id WHERE w.commitment_id IN ({marks}) "
+        f"UNION ALL SELECT 'depends_on', d.from_commitment_id, CAST(d.to_commitment_id AS VARCHAR(20)), '', "
+        "d.to_commitment_id "
+        f"FROM {depends_on} d WHERE d.from_commitment_id IN ({marks}) "
+        f"UNION ALL SELECT 'reciprocal', r.from_commitment_id, CAST(r.to_commitment_id AS VARCHAR(20)), '', "
+        "r.to_commitment_id "
+        f"FROM {reciprocal} r WHERE r.from_commitment_id IN ({marks}) "
+        "ORDER BY 1, 2, 4, 5"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids * 4)
+        for name, pk, value, _, _ in cursor.fetchall():
+            result[name].setdefault(pk, []).append(int(value) if name in ("depends_on", "reciprocal") else value)
+    return result
 
 
 def commitment_list() -> QuerySet[Commitment]:
@@ -91,13 +143,18 @@ def commitment_list() -> QuerySet[Commitment]:
     return Commitment.objects.select_related("summit", "desk", "owner").prefetch_related("made_by")
 
 
-def commitment_list_flagged(now: datetime) -> QuerySet[Commitment]:
-    """commitment_list() with `is_overdue` and `is_stale` computed by the database as of `now`."""
+def commitment_flags(queryset: QuerySet[Commitment], now: datetime) -> QuerySet[Commitment]:
+    """`queryset` with `is_overdue` and `is_stale` computed by the database as of `now`."""
     # CASE WHEN, not the bare condition: a comparison with a NULL due_by is NULL, not false.
-    return commitment_list().annotate(
+    return queryset.annotate(
         is_overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
         is_stale=Case(When(stale_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
+
+
+def commitment_list_flagged(now: datetime) -> QuerySet[Commitment]:
+    """commitment_list() with `is_overdue` and `is_stale` computed by the database as of `now`."""
+    return commitment_flags(commitment_list(), now)
 
 
 def dependency_cycle(commitment_id: int, depends_on_ids: list[int]) -> list[str]:

@@ -106,6 +106,8 @@ def _save(commitment: Commitment, by: Any, now: datetime, *, activity: bool = Tr
     commitment.version += 1
     if activity:
         commitment.last_activity_at = now
+    # Any change may bring a reminder forward or clear the overdue flag: the next sweep looks again.
+    commitment.next_check_at = now
     commitment._history_user = by  # type: ignore[attr-defined]
     # Shown as the "change reason" of the history row.
     commitment._change_reason = reason[:100]  # type: ignore[attr-defined]
@@ -138,6 +140,7 @@ def commitment_create(
         commitment.status_changed_at = now
         commitment.last_activity_at = now
         commitment.created_at = now
+        commitment.next_check_at = now
         commitment.original_due_by = commitment.due_by
         commitment.quote_start = commitment.locate_quote()
         commitment.created_by = by
@@ -427,7 +430,7 @@ def update_add(
             evidence_url=evidence_url.strip(),
             evidence_summit=evidence_summit,
         )
-        Commitment.objects.filter(pk=commitment_id).update(last_activity_at=now)
+        Commitment.objects.filter(pk=commitment_id).update(last_activity_at=now, next_check_at=now)
         notify_activity(
             commitment,
             kind=NotificationKind.UPDATE_ADDED,

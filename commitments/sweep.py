@@ -1,11 +1,12 @@
 """The sweep: flag what slipped and create the reminders that are due, set-based.
 
-`sweep_run(now)` is used by the periodic task and by `manage.py sweep_commitments`. Its work is a
-fixed number of queries per desk time zone, whatever the table size: two UPDATEs for the overdue
-flag, one candidate query per reminder kind (each an indexed range on due_by, last_activity_at or
-created_at), one query for the occasions of that kind already recorded, then bulk inserts that ignore
-conflicts. Correctness never depends on a lock: two sweeps at once insert each occasion once, because
-of Notification's unique key.
+`sweep_run(now)` is used by the periodic task and by `manage.py sweep_commitments`. It reads only the
+commitments whose stored `next_check_at` has passed (one partial-index lookup; an idle sweep stops
+there), then, for those rows, a fixed number of queries per desk time zone: two UPDATEs for the
+overdue flag, one candidate query per reminder kind, one query for the occasions of that kind already
+recorded, bulk inserts that ignore conflicts, and one UPDATE storing each row's next check. Its cost
+follows the rows that change, not the table size. Correctness never depends on a lock: two sweeps at
+once insert each occasion once, because of Notification's unique key.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from django.utils import timezone
 from . import policy
 from .models import Commitment, Delivery, Notification, NotificationKind, SweepRun
 from .notify import Planned, followers, notifications_create, wake_sender
-from .selectors import condition_pending_q, desk_time_zones, local_today, overdue_q, stale_q, tracked_q
+from .schedule import schedule_store
+from .selectors import condition_pending_q, local_today, overdue_q, stale_q, tracked_q
 
 logger = logging.getLogger(__name__)
 
@@ -109,24 +111,31 @@ def sweep_run(
 
 
 def _sweep(run: SweepRun, now: datetime, result: SweepResult) -> None:
-    overdue = overdue_q(now)
-    result.flagged_overdue = Commitment.objects.filter(overdue, overdue_since__isnull=True).update(overdue_since=now)
-    result.cleared = (
-        Commitment.objects.filter(overdue_since__isnull=False)
-        .exclude(pk__in=Commitment.objects.filter(overdue).values("pk"))
-        .update(overdue_since=None)
-    )
+    # Only rows whose scheduled check has come (commitments/schedule.py); nothing else can owe anything.
+    # (A condition on the indexed column rather than a list of ids: the set cannot change before the
+    # schedule is stored at the end, and a long IN list in every query below would cost more.)
+    due = Commitment.objects.filter(next_check_at__lte=now)
+    due_ids = list(due.values_list("pk", flat=True))
+    if due_ids:
+        overdue = overdue_q(now)
+        result.flagged_overdue = due.filter(overdue, overdue_since__isnull=True).update(overdue_since=now)
+        result.cleared = (
+            due.filter(overdue_since__isnull=False)
+            .exclude(pk__in=Commitment.objects.filter(overdue).values("pk"))
+            .update(overdue_since=None)
+        )
 
-    planned: list[Planned] = []
-    for zone in desk_time_zones():
-        today = local_today(zone, now)
-        in_zone = Commitment.objects.filter(desk__time_zone=zone)
-        planned += _due_soon(in_zone, today)
-        planned += _due_today(in_zone, today)
-        planned += _overdue(in_zone, today, now)
-        planned += _condition_checks(in_zone, today, now)
-    planned += _stale(Commitment.objects.filter(stale_q(now)))
-    notifications_create(planned, now=now, sweep_run=run)
+        planned: list[Planned] = []
+        for zone in sorted(set(due.values_list("desk__time_zone", flat=True))):
+            today = local_today(zone, now)
+            in_zone = due.filter(desk__time_zone=zone)
+            planned += _due_soon(in_zone, today)
+            planned += _due_today(in_zone, today)
+            planned += _overdue(in_zone, today, now)
+            planned += _condition_checks(in_zone, today, now)
+        planned += _stale(due.filter(stale_q(now)))
+        notifications_create(planned, now=now, sweep_run=run)
+        schedule_store(due_ids, now)
 
     counts = Counter(Notification.objects.filter(sweep_run=run).values_list("kind", flat=True))
     result.by_kind = dict(counts)

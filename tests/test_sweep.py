@@ -107,8 +107,8 @@ def test_closing_or_moving_the_deadline_clears_the_flag(brunei: Summit) -> None:
     sweep_run(now=EARLY_2001)
     progress = Commitment.objects.get(title=PROGRESS)
     fm_visit = Commitment.objects.get(title=FM_VISIT)
-    # Moved by a direct update (as an import or a data fix would): the sweep notices.
-    Commitment.objects.filter(pk=progress.pk).update(due_by=date(2001, 3, 31))
+    # Moved by a direct update (a data fix), which marks the row for the next check as the README asks.
+    Commitment.objects.filter(pk=progress.pk).update(due_by=date(2001, 3, 31), next_check_at=EARLY_2001)
     services.commitment_transition(
         commitment_id=fm_visit.pk, to_status="fulfilled", by=None, now=EARLY_2001, note="Kono visited."
     )
@@ -306,3 +306,95 @@ def test_a_beat_interval_is_swept_once_even_if_ticked_twice(brunei: Summit) -> N
     assert SweepRun.objects.count() == 1
     # Operators' and tests' sweeps (no slot) are never refused.
     assert not sweep_run(now=MARCH_2001 + timedelta(minutes=2)).skipped
+
+
+def _world_for_the_schedule() -> list[Commitment]:
+    """The demo plus commitments in three more time zones, with every kind of deadline and condition."""
+    import random
+
+    from commitments.models import DeskMembership
+
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    officer = Desk.objects.get().memberships.get(role="officer").user
+    rng = random.Random(7)
+    made: list[Commitment] = []
+    for zone in ("Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata"):
+        desk = Desk.objects.create(name=f"Desk in {zone}", time_zone=zone)
+        DeskMembership.objects.create(desk=desk, user=officer, role="officer")
+        for n in range(12):
+            due = date(2000, 11, 20) + timedelta(days=rng.randint(0, 70)) if n % 4 else None
+            made.append(
+                make_commitment(
+                    desk=desk,
+                    owner=officer,
+                    title=f"{zone} {n}",
+                    due_by=due,
+                    due_precision="day" if due else "none",
+                    condition_text="if the talks advance" if n % 5 == 0 else "",
+                    now=DAY_AFTER_MEETING,
+                )
+            )
+    return made
+
+
+def _run_days(made: list[Commitment], *, everything: bool) -> list[tuple[Any, ...]]:
+    """Sweep every 7 hours for 100 days, with people acting on the way; return what was recorded."""
+    moment = DAY_AFTER_MEETING
+    step = 0
+    while moment < DAY_AFTER_MEETING + timedelta(days=100):
+        moment += timedelta(hours=7)
+        step += 1
+        if step == 40:
+            services.commitment_transition(
+                commitment_id=made[1].pk, to_status="in_progress", by=None, now=moment, note="Talks began."
+            )
+        if step == 60:
+            services.deadline_move(
+                commitment_id=made[2].pk,
+                new_due_by=date(2001, 2, 10),
+                new_due_from=None,
+                reason="Postponed by both sides.",
+                change_class="postponed",
+                by=None,
+                now=moment,
+            )
+        if step == 80:
+            services.condition_set_state(commitment_id=made[0].pk, state="met", by=None, now=moment)
+        if step == 120:
+            services.update_add(commitment_id=made[3].pk, note="Officials met.", by=None, now=moment)
+        if everything:
+            Commitment.objects.update(next_check_at=moment)  # look at every row, as before the schedule
+        sweep_run(now=moment)
+    notifications = Notification.objects.exclude(kind__in=["status_changed", "deadline_moved", "update_added"])
+    return sorted(notifications.values_list("commitment_id", "recipient_id", "kind", "occasion", "created_at"))
+
+
+def test_the_schedule_never_misses_what_a_sweep_over_every_row_finds(db: Any) -> None:
+    """Scheduled sweeps (only rows whose next_check_at has passed) record exactly what sweeps over every
+    row record, at the same moments, across due-soon offsets, due days, overdue repeats, escalations,
+    condition checks, staleness, four time zones and people changing things on the way."""
+    made = _world_for_the_schedule()
+    start = {
+        c.pk: (c.status, c.due_by, c.condition_state, c.version, c.last_activity_at) for c in Commitment.objects.all()
+    }
+    scheduled = _run_days(made, everything=False)
+
+    # Back to the start, and the same 100 days with every row read by every sweep.
+    Notification.objects.all().delete()
+    SweepRun.objects.all().delete()
+    from commitments.models import DeadlineChange, StatusChange, Update
+
+    for pk, (status, due_by, condition_state, version, last_activity_at) in start.items():
+        Commitment.objects.filter(pk=pk).update(
+            status=status, due_by=due_by, condition_state=condition_state, version=version, overdue_since=None,
+            last_activity_at=last_activity_at, closed_on=None,
+        )  # fmt: skip
+    StatusChange.objects.filter(recorded_at__gt=DAY_AFTER_MEETING + timedelta(hours=12)).delete()
+    DeadlineChange.objects.all().delete()
+    Update.objects.all().delete()
+    everything = _run_days(made, everything=True)
+
+    assert len(scheduled) > 100
+    assert {kind for _, _, kind, _, _ in scheduled} >= {"due_soon", "due_today", "overdue", "escalation",
+                                                         "condition_check", "stale"}  # fmt: skip
+    assert scheduled == everything

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.db import transaction
-from django.db.models import QuerySet, Value
+from django.db.models import Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -26,6 +26,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from summits.models import Party
+
 from .. import policy, selectors, services
 from ..models import Commitment, Desk, Notification
 from ..notify import notifications_mark_read
@@ -33,6 +35,7 @@ from .errors import PreconditionRequired, error_response
 from .filters import FAR_FUTURE, CommitmentFilter, CommitmentOrdering
 from .pagination import ByIdCursor
 from .serializers import (
+    ROW_COLUMNS,
     CommitmentInputSerializer,
     CommitmentSerializer,
     ConditionStateInputSerializer,
@@ -44,6 +47,7 @@ from .serializers import (
     TokenSerializer,
     TransitionInputSerializer,
     UpdateSerializer,
+    commitment_representations,
 )
 
 IF_MATCH = OpenApiParameter(
@@ -97,6 +101,8 @@ def etag(commitment: Commitment) -> dict[str, str]:
 
 
 # Fields that only their own endpoint changes, and where to go instead.
+User = get_user_model()
+
 _ELSEWHERE = {
     "status": "The status changes only through POST /api/v1/commitments/{id}/transitions/.",
     "due_by": "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason).",
@@ -115,11 +121,23 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self) -> QuerySet[Commitment]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database reads
             return Commitment.objects.none()
-        return (
-            selectors.commitment_list_flagged(timezone.now())
-            .select_related("counterparty")
-            .prefetch_related("watchers", "depends_on", "reciprocal")
-            .annotate(due_sort=Coalesce("due_by", Value(FAR_FUTURE)))
+        # Only what the representation shows: the owner's and counterparty's rows for their names, and the
+        # relations as plain lists of the one column each shows (to_attr: no related manager per row, no
+        # full rows of linked commitments or users). The meeting and desk are shown as ids.
+        related = Commitment.objects.select_related("owner", "counterparty").prefetch_related(
+            Prefetch(
+                "made_by",
+                queryset=Party.objects.only("id", "code", "name").order_by("name", "id"),
+                to_attr="made_by_list",
+            ),
+            Prefetch(
+                "watchers", queryset=User.objects.only("id", "username").order_by("username"), to_attr="watchers_list"
+            ),
+            Prefetch("depends_on", queryset=Commitment.objects.only("id").order_by("id"), to_attr="depends_on_list"),
+            Prefetch("reciprocal", queryset=Commitment.objects.only("id").order_by("id"), to_attr="reciprocal_list"),
+        )
+        return selectors.commitment_flags(related, timezone.now()).annotate(
+            due_sort=Coalesce("due_by", Value(FAR_FUTURE))
         )
 
     def _load(self, pk: Any) -> Commitment:
@@ -130,8 +148,21 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         body = CommitmentSerializer(commitment, context=self.get_serializer_context()).data
         return Response(body, status=code, headers=etag(commitment))
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Plain rows, not model instances: the same representation, several times faster (see
+        # commitment_representations). Filters, ordering and the cursor work on the queryset as usual.
+        plain = Commitment.objects.annotate(due_sort=Coalesce("due_by", Value(FAR_FUTURE)))
+        rows = self.filter_queryset(plain).values(*ROW_COLUMNS, "due_sort")  # the cursor reads its sort key
+        page = self.paginate_queryset(rows)
+        assert page is not None  # the cursor always paginates
+        return self.get_paginated_response(commitment_representations(list(page), request, timezone.now()))
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._respond(self._load(kwargs["pk"]).pk)
+        rows = list(Commitment.objects.filter(pk=kwargs["pk"]).values(*ROW_COLUMNS))
+        if not rows:
+            raise Http404("No such commitment.")
+        (body,) = commitment_representations(rows, request, timezone.now())
+        return Response(body, headers={"ETag": f'"{body["version"]}"'})
 
     @extend_schema(request=CommitmentInputSerializer, responses={201: CommitmentSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -173,6 +173,8 @@ class Commitment(models.Model):
     # The day the outcome happened (the closing transition's occurred_on): delays are measured from it.
     closed_on = models.DateField(null=True, blank=True, editable=False)
     overdue_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the sweep must next look at this row (commitments/schedule.py); None: not until it changes.
+    next_check_at = models.DateTimeField(null=True, blank=True, editable=False, default=timezone.now)
     # The last transition, update or deadline move: what "stale" is measured from.
     last_activity_at = models.DateTimeField(editable=False)
     # Optimistic locking: every write compares and increments it (services._version_claim).
@@ -191,7 +193,8 @@ class Commitment(models.Model):
     )
 
     history = HistoricalRecords(
-        m2m_fields=[made_by, watchers], excluded_fields=["updated_at", "last_activity_at", "quote_start"]
+        m2m_fields=[made_by, watchers],
+        excluded_fields=["updated_at", "last_activity_at", "quote_start", "next_check_at"],
     )
 
     class Meta:
@@ -221,6 +224,13 @@ class Commitment(models.Model):
             ),
             # "Stale": open commitments ordered by last activity.
             models.Index(fields=["status", "last_activity_at"], name="commitment_status_activity"),
+            # The sweep's only scan: "which commitments may owe something now?" (sweep._sweep).
+            models.Index(
+                fields=["next_check_at"], name="commitment_next_check", condition=Q(next_check_at__isnull=False)
+            ),
+            # The admin list's order (CommitmentAdmin.ordering): its first page without sorting the table.
+            # (An ascending btree keeps NULLs last, as that ordering asks; SQLite rejects NULLS LAST here.)
+            models.Index(fields=["due_by", "id"], name="commitment_list_order"),
         ]
 
     def __str__(self) -> str:

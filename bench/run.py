@@ -1,0 +1,510 @@
+"""`make bench`: grow the data set, measure, compare with the database's own limit, write BENCHMARKS.md.
+
+    python -m bench.run [--scales 1k,10k,100k,1M] [--runs 5] [--only sweep,admin,api,delivery] [--fresh]
+
+Against PostgreSQL (BENCH_DATABASE_URL, default the local `pledgebook_bench`, created if missing) and
+Redis (REDIS_URL). Each figure is the median of `--runs` timed runs after one untimed warm-up, with the
+minimum and maximum. Results accumulate in bench/results.json (one entry per scale and measure, the
+latest run wins) and BENCHMARKS.md is rewritten from it, so scales can be measured one at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results.json"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/pledgebook_bench"
+SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def _database_ready(url: str) -> None:
+    """Create the benchmark database if it is missing (it is never the service's own)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    try:
+        with psycopg.connect(server, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                say(f"creating database {name}")
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        sys.exit(f"[bench] PostgreSQL is needed for the benchmarks ({exc}). Start it, or set BENCH_DATABASE_URL.")
+
+
+def _fresh(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def timed(function: Callable[[], Any], runs: int) -> dict[str, float]:
+    """Median, min and max in milliseconds of `runs` calls after one warm-up call."""
+    function()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"median_ms": statistics.median(samples), "min_ms": min(samples), "max_ms": max(samples)}
+
+
+class Rollback(Exception):
+    pass
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Run the body in a transaction and undo it, so every run starts from the same state."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            yield
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def queries(function: Callable[[], Any]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured)
+
+
+# --- preparing a scale ---------------------------------------------------------------------------
+
+
+def prepare(total: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.generate import WORLD_NOW, generate
+    from commitments.sweep import sweep_run
+
+    call_command("migrate", verbosity=0)
+    generate(total)
+    # As a running service leaves the world: swept as of its present (flags set, past occasions recorded,
+    # each row's next check stored). Nothing to do when it already is.
+    say("baseline sweep as of the generated world's present")
+    started = time.monotonic()
+    result = sweep_run(now=WORLD_NOW, trigger="baseline")
+    say(f"  {result.notifications:,} notifications in {time.monotonic() - started:.1f}s")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def bench_user() -> Any:
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True, "email": "bench@ministry.invalid"}
+    )
+    return user
+
+
+# --- 1, 2: the sweep against hand-written SQL ------------------------------------------------------
+
+
+def measure_sweep(total: int, runs: int) -> dict[str, Any]:
+    from bench.generate import WORLD_NOW
+    from bench.sqlsweep import sql_sweep
+    from commitments.models import Commitment, Delivery, Notification, SweepRun
+    from commitments.sweep import sweep_run
+
+    next_day = WORLD_NOW + timedelta(days=1)
+
+    def keys(run_id: int) -> set[tuple[int, int, str, str]]:
+        return set(
+            Notification.objects.filter(sweep_run_id=run_id).values_list(
+                "commitment_id", "recipient_id", "kind", "occasion"
+            )
+        )
+
+    # The same work, checked before it is timed.
+    with rolled_back():
+        ours = sweep_run(now=next_day, trigger="bench")
+        run = SweepRun.objects.filter(trigger="bench").latest("id")
+        ours_keys, ours_flagged = (
+            keys(run.pk),
+            set(Commitment.objects.filter(overdue_since=next_day).values_list("pk", flat=True)),
+        )
+        ours_deliveries = Delivery.objects.filter(notification__sweep_run=run).count()
+    with rolled_back():
+        theirs = sql_sweep(next_day)
+        run = SweepRun.objects.filter(trigger="sql").latest("id")
+        sql_keys, sql_flagged = (
+            keys(run.pk),
+            set(Commitment.objects.filter(overdue_since=next_day).values_list("pk", flat=True)),
+        )
+    if ours_keys != sql_keys or ours_flagged != sql_flagged or ours_deliveries != theirs["deliveries"]:
+        sys.exit(
+            f"[bench] the SQL sweep does not do the same work: {len(ours_keys ^ sql_keys)} notifications and "
+            f"{len(ours_flagged ^ sql_flagged)} flags differ; fix bench/sqlsweep.py before timing anything."
+        )
+    say(f"  same work: {ours.flagged_overdue:,} newly overdue, {ours.notifications:,} notifications")
+
+    def ours_run() -> None:
+        with rolled_back():
+            sweep_run(now=next_day, trigger="bench")
+
+    def sql_run() -> None:
+        with rolled_back():
+            sql_sweep(next_day)
+
+    def sql_every_row_run() -> None:
+        with rolled_back():
+            sql_sweep(next_day, scheduled=False)
+
+    def idle_run() -> None:
+        with rolled_back():
+            sweep_run(now=next_day, trigger="bench")
+            started = time.perf_counter()
+            sweep_run(now=next_day + timedelta(minutes=15), trigger="bench")
+            idle_samples.append((time.perf_counter() - started) * 1000)
+
+    idle_samples: list[float] = []
+    ours_time = timed(ours_run, runs)
+    sql_time = timed(sql_run, runs)
+    sql_every_row_time = timed(sql_every_row_run, runs)
+    timed(idle_run, runs)
+    idle_samples = idle_samples[1:]  # drop the warm-up
+    idle_queries: list[int] = []
+    with rolled_back():
+        sweep_run(now=next_day, trigger="bench")
+        idle_queries.append(queries(lambda: sweep_run(now=next_day + timedelta(minutes=15), trigger="bench")))
+    full_queries = 0
+    with rolled_back():
+        full_queries = queries(lambda: sweep_run(now=next_day, trigger="bench"))
+    commitments = Commitment.objects.count()
+    return {
+        "commitments": commitments,
+        "newly_overdue": ours.flagged_overdue,
+        "newly_overdue_pct": 100 * ours.flagged_overdue / commitments,
+        "notifications": ours.notifications,
+        "reminded_commitments_pct": 100 * len({k[0] for k in ours_keys}) / commitments,
+        "sweep": ours_time,
+        "sql": sql_time,
+        "sql_every_row": sql_every_row_time,
+        "ratio": ours_time["median_ms"] / sql_time["median_ms"],
+        "sweep_queries": full_queries,
+        "idle": {
+            "median_ms": statistics.median(idle_samples),
+            "min_ms": min(idle_samples),
+            "max_ms": max(idle_samples),
+        },
+        "idle_queries": idle_queries[0],
+        "idle_share": statistics.median(idle_samples) / ours_time["median_ms"],
+    }
+
+
+# --- 3: the admin list ---------------------------------------------------------------------------
+
+
+def measure_admin(total: int, runs: int) -> dict[str, Any]:
+    import time_machine
+    from django.test import Client
+
+    from bench.generate import WORLD_NOW
+
+    result: dict[str, Any] = {}
+    with time_machine.travel(WORLD_NOW + timedelta(days=1), tick=True):
+        client = Client()
+        client.force_login(bench_user())  # inside the travelled time, or the session would have expired
+        for name, url in (
+            ("unfiltered", "/admin/commitments/commitment/"),
+            ("overdue", "/admin/commitments/commitment/?deadline=overdue"),
+        ):
+
+            def page(url: str = url) -> None:
+                response = client.get(url)
+                assert response.status_code == 200, response.status_code
+
+            result[name] = {**timed(page, runs), "queries": queries(page)}
+    return result
+
+
+# --- 4: the API under gunicorn against a minimal view -----------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wrk(url: str, token: str | None, seconds: int) -> float:
+    command = ["wrk", "-t", "2", "-c", "8", "-d", f"{seconds}s", url]
+    if token:
+        command[1:1] = ["-H", f"Authorization: Token {token}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        sys.exit(f"[bench] {url} answered {non_2xx.group(1)} errors under load:\n{out}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert match, out
+    return float(match.group(1))
+
+
+def measure_api(total: int, runs: int) -> dict[str, Any]:
+    from rest_framework.authtoken.models import Token
+
+    from commitments.models import Commitment
+
+    if not shutil.which("wrk"):
+        sys.exit("[bench] the API benchmark needs wrk: apt-get install wrk")
+    token = Token.objects.get_or_create(user=bench_user())[0].key
+    pk = Commitment.objects.order_by("id").values_list("pk", flat=True)[total // 2]
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    workers = str(2 * (os.cpu_count() or 1) + 1)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", workers,
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        pairs = {
+            "list": (f"{base}/api/v1/commitments/", f"{base}/bench/minimal/commitments/"),
+            "detail": (f"{base}/api/v1/commitments/{pk}/", f"{base}/bench/minimal/commitments/{pk}/"),
+        }
+        result: dict[str, Any] = {"workers": int(workers), "clients": 8}
+        for name, (api_url, minimal_url) in pairs.items():
+            _wrk(api_url, token, 2)  # warm-up
+            _wrk(minimal_url, None, 2)
+            api_rates, minimal_rates = [], []
+            for _ in range(runs):  # interleaved, so drift hits both alike
+                api_rates.append(_wrk(api_url, token, 5))
+                minimal_rates.append(_wrk(minimal_url, None, 5))
+            result[name] = {
+                "api_rps": statistics.median(api_rates),
+                "api_min": min(api_rates),
+                "api_max": max(api_rates),
+                "minimal_rps": statistics.median(minimal_rates),
+                "minimal_min": min(minimal_rates),
+                "minimal_max": max(minimal_rates),
+                "ratio": statistics.median(api_rates) / statistics.median(minimal_rates),
+            }
+        return result
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+# --- 5: reminder delivery through Celery and Redis to an SMTP sink -------------------------------------
+
+
+def measure_delivery(total: int, runs: int, batch: int = 2000) -> dict[str, Any]:
+    import redis
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench.tasks import noop
+    from commitments.models import Commitment, Delivery, Notification
+    from commitments.notify import wake_sender
+
+    smtp_port, log = _free_port(), ROOT / "var" / "bench-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+    }
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}", "-c", "aiosmtpd.handlers.Sink"],
+        cwd=ROOT,
+        env=env,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "threads", "--concurrency", "4",
+         "--without-mingle", "--without-gossip", "--loglevel", "WARNING", "--include", "bench.tasks",
+         "--hostname", f"bench-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    user = bench_user()
+    commitment_ids = list(Commitment.objects.order_by("id").values_list("pk", flat=True)[:batch])
+    try:
+        time.sleep(3)  # the worker connects
+
+        def deliver() -> None:
+            now = timezone.now()
+            stamp = f"bench:{time.time_ns()}"
+            notifications = Notification.objects.bulk_create(
+                Notification(commitment_id=pk, recipient=user, kind="status_changed", occasion=stamp,
+                             message="Benchmark delivery", created_at=now)
+                for pk in commitment_ids
+            )  # fmt: skip
+            Delivery.objects.bulk_create(
+                Delivery(notification=n, recipient=user, next_attempt_at=now) for n in notifications
+            )
+            wake_sender()
+            ids = [n.pk for n in notifications]
+            deadline = time.monotonic() + 600
+            while Delivery.objects.filter(notification_id__in=ids, status__in=["pending", "sending"]).exists():
+                if time.monotonic() > deadline:
+                    sys.exit(f"[bench] deliveries did not finish in 10 minutes; see {log}")
+                time.sleep(0.05)
+            sent = Delivery.objects.filter(notification_id__in=ids, status="sent").count()
+            if sent != len(ids):
+                sys.exit(f"[bench] only {sent} of {len(ids)} emails were sent; see {log}")
+
+        def noops() -> None:
+            key = f"bench:noop:{time.time_ns()}"
+            for _ in range(batch):
+                noop.delay(key)
+            while int(client.get(key) or 0) < batch:
+                time.sleep(0.02)
+
+        connection.close()
+        delivered = timed(deliver, runs)
+        plain = timed(noops, runs)
+        Notification.objects.filter(occasion__startswith="bench:").delete()
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        sink.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        sink.wait(timeout=10)
+    return {
+        "emails": batch,
+        "delivery_per_s": batch / (delivered["median_ms"] / 1000),
+        "delivery_min_per_s": batch / (delivered["max_ms"] / 1000),
+        "delivery_max_per_s": batch / (delivered["min_ms"] / 1000),
+        "noop_per_s": batch / (plain["median_ms"] / 1000),
+        "noop_min_per_s": batch / (plain["max_ms"] / 1000),
+        "noop_max_per_s": batch / (plain["min_ms"] / 1000),
+        "ratio": plain["median_ms"] / delivered["median_ms"],
+    }
+
+
+MEASURES: dict[str, Callable[[int, int], dict[str, Any]]] = {
+    "sweep": measure_sweep,
+    "admin": measure_admin,
+    "api": measure_api,
+    "delivery": measure_delivery,
+}
+
+
+def machine() -> dict[str, str]:
+    from django.db import connection
+
+    cpu = "unknown"
+    with suppress(OSError, StopIteration):
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    memory = ""
+    try:
+        kb = int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cpu": f"{cpu}, {os.cpu_count()} cores",
+        "memory": memory,
+        "python": platform.python_version(),
+        "postgres": postgres,
+        "os": platform.platform(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="1k,10k,100k,1M")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default=",".join(MEASURES))
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark database first")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    _database_ready(url)
+    if args.fresh:
+        _fresh(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from bench.report import write
+    from commitments.models import Commitment
+
+    labels = args.scales.split(",")
+    unknown = [label for label in labels if label not in SCALES]
+    if unknown:
+        sys.exit(f"[bench] unknown scale {', '.join(unknown)}: choose from {', '.join(SCALES)}")
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    have = Commitment.objects.count()
+    if have > SCALES[labels[0]]:
+        # The data only grows: a smaller scale needs a new database.
+        say(f"the benchmark database holds {have:,} commitments, more than {labels[0]}: starting afresh")
+        from django.db import connections
+
+        connections.close_all()
+        _fresh(url)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["machine"] = machine()
+    results["date"] = time.strftime("%Y-%m-%d")
+    results["runs"] = args.runs
+    for label in labels:
+        total = SCALES[label]
+        say(f"scale {label}: preparing {total:,} commitments")
+        prepare(total)
+        for name in args.only.split(","):
+            say(f"scale {label}: {name}")
+            results.setdefault(label, {})[name] = MEASURES[name](total, args.runs)
+            say(f"  {json.dumps(results[label][name])[:300]}")
+            RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True))
+            write(results)
+
+
+if __name__ == "__main__":
+    main()
