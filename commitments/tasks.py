@@ -27,10 +27,14 @@ def sweep_task() -> dict[str, object]:
 def deliveries() -> int:
     """Send what is due; if a retry falls due soon, look again then (a short countdown, never a far ETA)."""
     sent = 0
-    while sent < BATCH and delivery.delivery_send_one(timezone.now()):
-        sent += 1
-    while sent < BATCH and delivery.digest_send_one(timezone.now()):
-        sent += 1
+    mailer = delivery.Mailer()  # one connection to the mail server for the whole batch
+    try:
+        while sent < BATCH and delivery.delivery_send_one(timezone.now(), mailer):
+            sent += 1
+        while sent < BATCH and delivery.digest_send_one(timezone.now(), mailer):
+            sent += 1
+    finally:
+        mailer.close()
     if sent >= BATCH:
         deliveries.apply_async()
         return sent

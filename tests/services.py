@@ -188,7 +188,7 @@ def wait_until(predicate: Any, timeout: float = 30.0, interval: float = 0.2) -> 
 
 
 class TableHold:
-    """Holds the commitments table (PostgreSQL) so that a sweep, wherever it runs, waits at its first UPDATE.
+    """Holds the commitments table (PostgreSQL) so that a sweep, wherever it runs, waits at its first query.
 
     A test can then do something to the world (kill a process, stop Redis) while the sweep is
     provably in the middle of its transaction, and let it go on with `release()`.
@@ -202,7 +202,7 @@ class TableHold:
         self.blocker.execute("LOCK TABLE commitments_commitment IN ACCESS EXCLUSIVE MODE")
 
     def waiting_sweep(self, timeout: float = 30.0) -> int:
-        """The backend pid of the sweep waiting on the table."""
+        """The backend pid of the sweep waiting on the table (its first query reads the schedule)."""
         import psycopg
 
         with psycopg.connect(**self.dsn, autocommit=True) as admin:
@@ -210,12 +210,12 @@ class TableHold:
             while time.monotonic() < deadline:
                 rows = admin.execute(
                     "SELECT pid FROM pg_stat_activity "
-                    "WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%overdue_since%'"
+                    "WHERE wait_event_type = 'Lock' AND query LIKE '%commitments_commitment%next_check_at%'"
                 ).fetchall()
                 if rows:
                     return int(rows[0][0])
                 time.sleep(0.1)
-        raise AssertionError("no sweep reached its first UPDATE")
+        raise AssertionError("no sweep reached its first query")
 
     def terminate(self, pid: int) -> None:
         import psycopg

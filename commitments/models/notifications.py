@@ -128,7 +128,8 @@ class Delivery(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
-    # While SENDING: until when the claim holds; a claim past it belongs to a dead worker.
+    # While SENDING: until when the claim holds; a claim past it belongs to a dead worker. The claim also
+    # sets next_attempt_at to it, so the sender's one indexed range finds abandoned claims too.
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -136,7 +137,7 @@ class Delivery(models.Model):
 
     class Meta:
         indexes = [
-            # The sender's queue: what is due to be tried now.
+            # The sender's queue: what is due to be tried now (delivery._claim, the sweep's re-wake count).
             models.Index(
                 fields=["next_attempt_at"],
                 name="delivery_due",

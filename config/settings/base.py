@@ -171,6 +171,9 @@ PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS = env_int("PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS", 8
 PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS = env_int("PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS", 30, minimum=1)
 # How long a worker's claim on an email lasts; past it, the claim is taken to belong to a dead worker.
 PLEDGEBOOK_DELIVERY_LEASE_SECONDS = env_int("PLEDGEBOOK_DELIVERY_LEASE_SECONDS", 300, minimum=1)
+# How many senders one wake-up starts; each claims emails one at a time (SKIP LOCKED), so they never
+# send the same one. Match it to the worker's concurrency.
+PLEDGEBOOK_DELIVERY_SENDERS = env_int("PLEDGEBOOK_DELIVERY_SENDERS", 4, minimum=1)
 # The importer's extractor: a dotted path to a function(Record) -> list[Draft]. The default is rule-based
 # and offline; a stronger one can be plugged in here.
 PLEDGEBOOK_EXTRACTOR = env_str("PLEDGEBOOK_EXTRACTOR", "commitments.importer.extract.extract")
