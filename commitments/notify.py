@@ -10,6 +10,7 @@ is not: the next sweep wakes the sender again.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,13 +83,13 @@ class Planned:
     message: str
 
 
-def notifications_create(planned: list[Planned], *, now: datetime, sweep_run: SweepRun | None = None) -> int:
+def notifications_create(planned: list[Planned], *, now: datetime, sweep_run: SweepRun | None = None) -> Counter[str]:
     """Insert what is not there yet (the unique occasion key drops repeats) and queue the emails.
 
-    Returns how many notifications this call created. Must run inside the caller's transaction.
+    Returns how many notifications of each kind this call created. Must run inside the caller's transaction.
     """
     if not planned:
-        return 0
+        return Counter()
     recipients = eligible_recipients(p.recipient_id for p in planned)
     wanted = [
         p
@@ -97,11 +98,11 @@ def notifications_create(planned: list[Planned], *, now: datetime, sweep_run: Sw
         and (recipients[p.recipient_id].kinds is None or p.kind in recipients[p.recipient_id].kinds)  # type: ignore[operator]
     ]
     if not wanted:
-        return 0
+        return Counter()
     # ON CONFLICT DO NOTHING: a parallel or repeated run inserts nothing twice.
     created = _insert_notifications(wanted, now, sweep_run)
     deliveries: list[tuple[int, int, str]] = []
-    for notification_id, recipient_id in created:
+    for notification_id, recipient_id, _ in created:
         recipient = recipients[recipient_id]
         if recipient.email_enabled and recipient.email:
             status = str(Delivery.Status.HELD if recipient.digest else Delivery.Status.PENDING)
@@ -109,11 +110,13 @@ def notifications_create(planned: list[Planned], *, now: datetime, sweep_run: Sw
     _insert_deliveries(deliveries, now)
     if any(status == Delivery.Status.PENDING for _, _, status in deliveries):
         transaction.on_commit(wake_sender)
-    return len(created)
+    return Counter(kind for _, _, kind in created)
 
 
-def _insert_notifications(wanted: list[Planned], now: datetime, sweep_run: SweepRun | None) -> list[tuple[int, int]]:
-    """Insert, skipping occasions already recorded; the (id, recipient) of each row inserted."""
+def _insert_notifications(
+    wanted: list[Planned], now: datetime, sweep_run: SweepRun | None
+) -> list[tuple[int, int, str]]:
+    """Insert, skipping occasions already recorded; the (id, recipient, kind) of each row inserted."""
     if connection.vendor == "postgresql":
         # One statement from arrays, RETURNING what was inserted: tens of thousands of reminders
         # without a model instance each (Django's bulk_create costs more in Python than the insert).
@@ -122,7 +125,7 @@ def _insert_notifications(wanted: list[Planned], now: datetime, sweep_run: Sweep
                 f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608 (the model's own table)
                 "(commitment_id, recipient_id, kind, occasion, message, created_at, sweep_run_id) "
                 "SELECT c, r, k, o, m, %s, %s FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], "
-                "%s::text[]) AS t(c, r, k, o, m) ON CONFLICT DO NOTHING RETURNING id, recipient_id",
+                "%s::text[]) AS t(c, r, k, o, m) ON CONFLICT DO NOTHING RETURNING id, recipient_id, kind",
                 [
                     now,
                     sweep_run.pk if sweep_run else None,
@@ -133,7 +136,7 @@ def _insert_notifications(wanted: list[Planned], now: datetime, sweep_run: Sweep
                     [p.message[:300] for p in wanted],
                 ],
             )
-            return [(int(pk), int(user)) for pk, user in cursor.fetchall()]
+            return [(int(pk), int(user), str(kind)) for pk, user, kind in cursor.fetchall()]
     rows = [
         Notification(
             commitment_id=p.commitment_id,
@@ -157,7 +160,7 @@ def _insert_notifications(wanted: list[Planned], now: datetime, sweep_run: Sweep
                 commitment_id=row.commitment_id, recipient_id=row.recipient_id, kind=row.kind, occasion=row.occasion
             )
         inserted = Notification.objects.filter(keys, created_at=now, delivery__isnull=True)
-    return list(inserted.values_list("pk", "recipient_id"))
+    return list(inserted.values_list("pk", "recipient_id", "kind"))
 
 
 def _insert_deliveries(deliveries: list[tuple[int, int, str]], now: datetime) -> None:

@@ -15,7 +15,6 @@ sweeps with sweeps over every row, day after day.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -23,6 +22,7 @@ from django.conf import settings
 from django.db import connection
 
 from .models import Commitment
+from .selectors import row_is_overdue
 from .workflow import TRACKED_STATUSES
 
 # Strictly after: "stale" means the last activity is *more* than N days old.
@@ -71,48 +71,62 @@ def next_check(
     return min(moments) if moments else None
 
 
-_FIELDS = ("pk", "status", "due_by", "condition_state", "created_at", "last_activity_at", "desk__time_zone")
+# What the sweep reads of each due row (sweep._sweep): enough for the schedule and the overdue flag.
+SCHEDULE_FIELDS = (
+    "pk",
+    "status",
+    "due_by",
+    "condition_state",
+    "created_at",
+    "last_activity_at",
+    "overdue_since",
+    "desk__time_zone",
+)
 
 
-def schedule_store(commitment_ids: Iterable[int], now: datetime) -> int:
-    """Compute and store `next_check_at` for these commitments (one read, one write); returns how many."""
-    ids = list(commitment_ids)
-    if not ids:
-        return 0
-    rows: list[tuple[int, datetime | None]] = []
-    for pk, status, due_by, condition_state, created_at, last_activity_at, zone in (
-        Commitment.objects.filter(pk__in=ids).values_list(*_FIELDS).iterator(chunk_size=5000)
-    ):
-        rows.append(
-            (
-                pk,
-                next_check(
-                    status=status,
-                    due_by=due_by,
-                    condition_state=condition_state,
-                    created_at=created_at,
-                    last_activity_at=last_activity_at,
-                    time_zone=zone,
-                    now=now,
-                ),
-            )
+def schedule_store(rows: list[tuple[Any, ...]], now: datetime) -> tuple[int, int]:
+    """For rows read with SCHEDULE_FIELDS first: store each one's overdue flag and next check, in one write.
+
+    Returns (newly flagged overdue, flags cleared). The flag follows the same rule as overdue_q.
+    """
+    writes: list[tuple[int, datetime | None, datetime | None]] = []
+    flagged = cleared = 0
+    for row in rows:
+        pk, status, due_by, condition_state, created_at, last_activity_at, overdue_since, zone = row[:8]
+        overdue = row_is_overdue(status=status, condition_state=condition_state, due_by=due_by, time_zone=zone, now=now)
+        if overdue and overdue_since is None:
+            flagged += 1
+            overdue_since = now
+        elif not overdue and overdue_since is not None:
+            cleared += 1
+            overdue_since = None
+        check = next_check(
+            status=status,
+            due_by=due_by,
+            condition_state=condition_state,
+            created_at=created_at,
+            last_activity_at=last_activity_at,
+            time_zone=zone,
+            now=now,
         )
-    _write(rows)
-    return len(rows)
+        writes.append((pk, overdue_since, check))
+    _write(writes)
+    return flagged, cleared
 
 
-def _write(rows: list[tuple[int, datetime | None]]) -> None:
+def _write(rows: list[tuple[int, datetime | None, datetime | None]]) -> None:
     if connection.vendor == "postgresql":
         # One statement for any number of rows (bulk_update would build a CASE with a branch per row).
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE commitments_commitment c SET next_check_at = s.at "
-                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS s(id, at) WHERE c.id = s.id",
-                [[pk for pk, _ in rows], [at for _, at in rows]],
+                "UPDATE commitments_commitment c SET overdue_since = s.overdue, next_check_at = s.at "
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS s(id, overdue, at) "
+                "WHERE c.id = s.id",
+                [[pk for pk, _, _ in rows], [o for _, o, _ in rows], [at for _, _, at in rows]],
             )
         return
-    by_moment: dict[Any, list[int]] = {}
-    for pk, at in rows:
-        by_moment.setdefault(at, []).append(pk)
-    for at, pks in by_moment.items():
-        Commitment.objects.filter(pk__in=pks).update(next_check_at=at)
+    by_value: dict[Any, list[int]] = {}
+    for pk, overdue_since, at in rows:
+        by_value.setdefault((overdue_since, at), []).append(pk)
+    for (overdue_since, at), pks in by_value.items():
+        Commitment.objects.filter(pk__in=pks).update(overdue_since=overdue_since, next_check_at=at)

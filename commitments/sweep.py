@@ -12,23 +12,25 @@ once insert each occasion once, because of Notification's unique key.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import policy
 from .models import Commitment, Delivery, Notification, NotificationKind, SweepRun
-from .notify import Planned, followers, notifications_create, wake_sender
-from .schedule import schedule_store
-from .selectors import condition_pending_q, local_today, overdue_q, stale_q, tracked_q
+from .notify import Planned, notifications_create, wake_sender
+from .schedule import SCHEDULE_FIELDS, schedule_store
+from .selectors import local_today, row_is_overdue, row_is_stale
+from .workflow import TRACKED_STATUSES
 
 logger = logging.getLogger(__name__)
+
+# The sweep's record says how many owed deliveries it found, counting no further than this.
+REWAKE_COUNT_LIMIT = 10_000
 
 
 @dataclass
@@ -112,142 +114,120 @@ def sweep_run(
 
 def _sweep(run: SweepRun, now: datetime, result: SweepResult) -> None:
     # Only rows whose scheduled check has come (commitments/schedule.py); nothing else can owe anything.
-    # (A condition on the indexed column rather than a list of ids: the set cannot change before the
-    # schedule is stored at the end, and a long IN list in every query below would cost more.)
-    due = Commitment.objects.filter(next_check_at__lte=now)
-    due_ids = list(due.values_list("pk", flat=True))
-    if due_ids:
-        overdue = overdue_q(now)
-        result.flagged_overdue = due.filter(overdue, overdue_since__isnull=True).update(overdue_since=now)
-        result.cleared = (
-            due.filter(overdue_since__isnull=False)
-            .exclude(pk__in=Commitment.objects.filter(overdue).values("pk"))
-            .update(overdue_since=None)
-        )
-
-        planned: list[Planned] = []
-        for zone in sorted(set(due.values_list("desk__time_zone", flat=True))):
-            today = local_today(zone, now)
-            in_zone = due.filter(desk__time_zone=zone)
-            planned += _due_soon(in_zone, today)
-            planned += _due_today(in_zone, today)
-            planned += _overdue(in_zone, today, now)
-            planned += _condition_checks(in_zone, today, now)
-        planned += _stale(due.filter(stale_q(now)))
-        notifications_create(planned, now=now, sweep_run=run)
-        schedule_store(due_ids, now)
-
-    counts = Counter(Notification.objects.filter(sweep_run=run).values_list("kind", flat=True))
-    result.by_kind = dict(counts)
-    result.notifications = sum(counts.values())
-    # Deliveries whose wake-up was lost (Redis down, worker killed): due now and not being sent.
-    # (While sending, next_attempt_at is the lease's end: one range on the index delivery_due.)
-    result.rewoken = Delivery.objects.filter(
+    # One read of those rows; each one's occasions by the reminder rules; one query for the occasions
+    # already recorded, one for watchers, one for supervisors; the inserts; one write per row (its
+    # overdue flag and next check). The due rows are a small share of the table: a few percent a day.
+    rows = list(Commitment.objects.filter(next_check_at__lte=now).order_by().values_list(*SWEEP_FIELDS))
+    if rows:
+        todays = {zone: local_today(zone, now) for zone in {row[7] for row in rows}}
+        occasions = [occasion for row in rows for occasion in _occasions(row, todays[row[7]], now)]
+        fresh = _unrecorded(occasions)
+        owners = {row[0]: row[11] for row in rows}
+        desks = {row[0]: row[10] for row in rows}
+        planned = _recipients(fresh, owners, desks)
+        counts = notifications_create(planned, now=now, sweep_run=run)
+        result.by_kind = dict(counts)
+        result.notifications = sum(counts.values())
+        result.flagged_overdue, result.cleared = schedule_store(rows, now)
+    # Deliveries whose wake-up was lost (Redis down, worker killed): due now and not being sent. Counted
+    # up to a bound: any is enough to wake the sender. (While sending, next_attempt_at is the lease's
+    # end: one range on the index delivery_due.)
+    owed = Delivery.objects.filter(
         status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING], next_attempt_at__lte=now
-    ).count()
+    ).order_by()
+    result.rewoken = owed[:REWAKE_COUNT_LIMIT].count()
 
 
-def _unrecorded(rows: list[tuple[int, str, str]], kind: str) -> list[tuple[int, str, str]]:
-    """The (commitment id, occasion, message) rows whose occasion of this kind is not recorded yet.
+# What the sweep reads of a due row: the schedule's fields, then what the reminders say and who gets them.
+SWEEP_FIELDS = (*SCHEDULE_FIELDS, "title", "due_phrase", "desk_id", "owner_id")
 
-    One query whatever the number of rows. Saves work only: the unique key still guarantees that
-    a row recorded meanwhile by a parallel sweep is not inserted twice.
+Occasion = tuple[int, str, str, str]  # commitment id, kind, occasion, message
+
+
+def _occasions(row: tuple[Any, ...], today: date, now: datetime) -> list[Occasion]:
+    """The reminders one commitment is owed at `now` (whether recorded already or not).
+
+    The rules: due soon at the nearest offset before due_by that applies (a commitment recorded five
+    days before its deadline gets the 7-day reminder, not the 30-day one too), due today, overdue every
+    N days from the day after due_by and an escalation after M days (the same rule as overdue_q), a
+    condition check every K days while a condition is pending (deadline reminders wait meanwhile), and a
+    review once a commitment has had no update for S days (stale_q).
     """
-    done = set(
-        Notification.objects.filter(kind=kind, commitment_id__in=[pk for pk, _, _ in rows]).values_list(
-            "commitment_id", "occasion"
-        )
-    )
-    return [row for row in rows if (row[0], row[1]) not in done]
-
-
-def _for_followers(rows: list[tuple[int, str, str]], kind: str) -> list[Planned]:
-    """For each new (commitment id, occasion, message): one notification to each owner and watcher."""
-    rows = _unrecorded(rows, kind)
-    who = followers(pk for pk, _, _ in rows)
-    return [
-        Planned(pk, user_id, kind, occasion, message) for pk, occasion, message in rows for user_id in sorted(who[pk])
-    ]
-
-
-def _reminder_base(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-    # Reminders about deadlines wait while a condition is pending; condition checks ask about it.
-    return queryset.filter(tracked_q(), due_by__isnull=False).exclude(condition_state=Commitment.ConditionState.PENDING)
-
-
-def _due_soon(in_zone: QuerySet[Commitment], today: date) -> list[Planned]:
-    """At each offset before due_by, once. Only the nearest offset that applies: a commitment
-    recorded five days before its deadline gets the 7-day reminder, not the 30-day one too."""
-    offsets = sorted(settings.PLEDGEBOOK_REMINDER_OFFSETS)
-    rows: list[tuple[int, str, str]] = []
-    previous = 0
-    for offset in offsets:
-        window = _reminder_base(in_zone).filter(
-            due_by__gte=today + timedelta(days=previous + 1), due_by__lte=today + timedelta(days=offset)
-        )
-        for pk, title, due_by, phrase in window.values_list("pk", "title", "due_by", "due_phrase").iterator():
-            days = (due_by - today).days  # type: ignore[operator]  # due_by is not null in this window
-            rows.append(
-                (
-                    pk,
-                    f"{offset}:{due_by}",
-                    f"Due in {days} day{'s' if days != 1 else ''}: {title} ({phrase or 'by'} {due_by:%d %b %Y})",
-                )
+    pk, status, due_by, condition_state, created_at, last_activity_at, _, zone, title, phrase = row[:10]
+    if status not in TRACKED_STATUSES:
+        return []
+    found: list[Occasion] = []
+    pending = condition_state == Commitment.ConditionState.PENDING
+    if due_by is not None and not pending:
+        days = (due_by - today).days
+        offsets = sorted(settings.PLEDGEBOOK_REMINDER_OFFSETS)
+        if 1 <= days <= offsets[-1]:
+            # Occasions name the offset, so an earlier offset's reminder never blocks a later one.
+            offset = next(o for o in offsets if o >= days)
+            message = f"Due in {days} day{'s' if days != 1 else ''}: {title} ({phrase or 'by'} {due_by:%d %b %Y})"
+            found.append((pk, NotificationKind.DUE_SOON, f"{offset}:{due_by}", message))
+        elif days == 0:
+            found.append((pk, NotificationKind.DUE_TODAY, str(today), f"Due today: {title}"))
+    if row_is_overdue(status=status, condition_state=condition_state, due_by=due_by, time_zone=zone, now=now):
+        days = (today - due_by).days
+        number = (days - 1) // settings.PLEDGEBOOK_OVERDUE_REPEAT_DAYS
+        found.append(
+            (
+                pk,
+                NotificationKind.OVERDUE,
+                f"{due_by}:{number}",
+                f"Overdue by {days} day{'s' if days != 1 else ''}: {title}",
             )
-        previous = offset
-    # Occasions name the offset, so an earlier offset's reminder never blocks a later one.
-    return _for_followers(rows, NotificationKind.DUE_SOON)
-
-
-def _due_today(in_zone: QuerySet[Commitment], today: date) -> list[Planned]:
-    window = _reminder_base(in_zone).filter(due_by=today)
-    rows = [(pk, str(today), f"Due today: {title}") for pk, title in window.values_list("pk", "title").iterator()]
-    return _for_followers(rows, NotificationKind.DUE_TODAY)
-
-
-def _overdue(in_zone: QuerySet[Commitment], today: date, now: datetime) -> list[Planned]:
-    """Every N days while overdue (the first on the day after due_by); escalation after M days."""
-    every = settings.PLEDGEBOOK_OVERDUE_REPEAT_DAYS
-    escalate_after = settings.PLEDGEBOOK_ESCALATION_DAYS
-    overdue_rows = in_zone.filter(overdue_q(now)).values_list("pk", "title", "due_by", "desk_id")
-    reminders: list[tuple[int, str, str]] = []
-    escalations: list[tuple[int, str, str]] = []
-    desk_of: dict[int, int] = {}
-    for pk, title, due_by, desk_id in overdue_rows.iterator():
-        days = (today - due_by).days  # type: ignore[operator]  # overdue implies a due_by
-        number = (days - 1) // every
-        reminders.append((pk, f"{due_by}:{number}", f"Overdue by {days} day{'s' if days != 1 else ''}: {title}"))
-        if days >= escalate_after:
-            escalations.append((pk, f"{due_by}", f"Escalated, overdue by {days} days: {title}"))
-            desk_of[pk] = desk_id
-    planned = _for_followers(reminders, NotificationKind.OVERDUE)
-    # Escalations go to the desk's supervisors, not to owner and watchers.
-    pending = _unrecorded(escalations, NotificationKind.ESCALATION)
-    supervisors = policy.desk_supervisor_ids(desk_of[pk] for pk, _, _ in pending)
-    planned += [
-        Planned(pk, user_id, NotificationKind.ESCALATION, occasion, message)
-        for pk, occasion, message in pending
-        for user_id in sorted(supervisors.get(desk_of[pk], set()))
-    ]
-    return planned
-
-
-def _condition_checks(in_zone: QuerySet[Commitment], today: date, now: datetime) -> list[Planned]:
+        )
+        if days >= settings.PLEDGEBOOK_ESCALATION_DAYS:
+            found.append((pk, NotificationKind.ESCALATION, f"{due_by}", f"Escalated, overdue by {days} days: {title}"))
     every = settings.PLEDGEBOOK_CONDITION_CHECK_DAYS
-    candidates = in_zone.filter(condition_pending_q(), created_at__lte=now - timedelta(days=every))
-    rows = []
-    for pk, title, created_at in candidates.values_list("pk", "title", "created_at").iterator():
+    if pending and created_at <= now - timedelta(days=every):
         number = (now - created_at).days // every
-        rows.append((pk, str(number), f"Has the condition been met? {title}"))
-    return _for_followers(rows, NotificationKind.CONDITION_CHECK)
+        found.append((pk, NotificationKind.CONDITION_CHECK, str(number), f"Has the condition been met? {title}"))
+    if row_is_stale(status=status, last_activity_at=last_activity_at, now=now):
+        message = f"No update for {settings.PLEDGEBOOK_STALE_DAYS}+ days: {title}"
+        found.append((pk, NotificationKind.STALE, f"{last_activity_at:%Y-%m-%d}", message))
+    return found
 
 
-def _stale(stale: QuerySet[Commitment]) -> list[Planned]:
-    rows = [
-        (pk, f"{last:%Y-%m-%d}", f"No update for {settings.PLEDGEBOOK_STALE_DAYS}+ days: {title}")
-        for pk, title, last in stale.values_list("pk", "title", "last_activity_at").iterator()
-    ]
-    return _for_followers(rows, NotificationKind.STALE)
+def _unrecorded(occasions: list[Occasion]) -> list[Occasion]:
+    """The occasions not recorded yet for their commitment, in one query whatever their number.
+
+    Saves work only: the unique key still guarantees that an occasion recorded meanwhile by a parallel
+    sweep is not inserted twice.
+    """
+    if not occasions:
+        return []
+    done = set(
+        Notification.objects.filter(
+            commitment_id__in={pk for pk, _, _, _ in occasions},
+            occasion__in={occasion for _, _, occasion, _ in occasions},
+            kind__in={kind for _, kind, _, _ in occasions},
+        ).values_list("commitment_id", "kind", "occasion")
+    )
+    return [o for o in occasions if (o[0], o[1], o[2]) not in done]
+
+
+def _recipients(occasions: list[Occasion], owners: dict[int, int | None], desks: dict[int, int]) -> list[Planned]:
+    """Each occasion for the commitment's owner and watchers; escalations for its desk's supervisors."""
+    ids = {pk for pk, kind, _, _ in occasions if kind != NotificationKind.ESCALATION}
+    who: dict[int, set[int]] = {pk: set() for pk in ids}
+    for pk in ids:
+        owner = owners[pk]
+        if owner is not None:
+            who[pk].add(owner)
+    through = Commitment.watchers.through
+    for pk, user_id in through.objects.filter(commitment_id__in=ids).values_list("commitment_id", "user_id"):
+        who[pk].add(user_id)
+    supervisors = policy.desk_supervisor_ids(
+        desks[pk] for pk, kind, _, _ in occasions if kind == NotificationKind.ESCALATION
+    )
+    planned = []
+    for pk, kind, occasion, message in occasions:
+        audience = supervisors.get(desks[pk], set()) if kind == NotificationKind.ESCALATION else who[pk]
+        planned += [Planned(pk, user_id, kind, occasion, message) for user_id in sorted(audience)]
+    return planned
 
 
 def sweep_beat_slot(now: datetime) -> int:
