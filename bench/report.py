@@ -119,7 +119,7 @@ def write(results: dict[str, Any]) -> None:
         lines += [
             "## API under gunicorn, 8 concurrent clients (growth)",
             "",
-            "`wrk -t2 -c8 -d5s` against gunicorn (sync workers, 2 × cores + 1) on the same machine; the API with a",
+            "`wrk -t2 -c8 -d4s` against gunicorn (sync workers, 2 × cores + 1) on the same machine; the API with a",
             "token against `bench/views.py`, which returns the same rows from `.values()` as JSON with no",
             "authentication, permissions, serializers or pagination. Requests per second.",
             "",

@@ -311,8 +311,8 @@ def measure_api(total: int, runs: int) -> dict[str, Any]:
             _wrk(minimal_url, None, 2)
             api_rates, minimal_rates = [], []
             for _ in range(runs):  # interleaved, so drift hits both alike
-                api_rates.append(_wrk(api_url, token, 5))
-                minimal_rates.append(_wrk(minimal_url, None, 5))
+                api_rates.append(_wrk(api_url, token, 4))
+                minimal_rates.append(_wrk(minimal_url, None, 4))
             result[name] = {
                 "api_rps": statistics.median(api_rates),
                 "api_min": min(api_rates),
@@ -331,7 +331,7 @@ def measure_api(total: int, runs: int) -> dict[str, Any]:
 # --- 5: reminder delivery through Celery and Redis to an SMTP sink -------------------------------------
 
 
-def measure_delivery(total: int, runs: int, batch: int = 2000) -> dict[str, Any]:
+def measure_delivery(total: int, runs: int, batch: int = 1000) -> dict[str, Any]:
     import redis
     from django.conf import settings
     from django.db import connection
