@@ -64,33 +64,35 @@ def test_a_stale_transition_form_is_refused_and_the_note_kept(
     assert commitment.status == "in_progress"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_saves_on_postgres_one_wins(postgres: None, officer: Any, supervisor: Any) -> None:
-    """Real concurrency: two requests in two threads with their own connections, released together."""
+# serialized_rollback: the role groups (a data migration) are back for the second parameter.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("clients", [2, 20])
+def test_concurrent_saves_on_postgres_one_wins(postgres: None, officer: Any, supervisor: Any, clients: int) -> None:
+    """Real concurrency: requests in threads with their own connections, released together."""
     commitment = Commitment.objects.get(source_ref="2.(4)", made_by__code="JPN")
     history_before = commitment.history.count()
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(clients)
     results: dict[str, int] = {}
 
     def save(user: Any, text: str) -> None:
         try:
             client = login(Client(), user)
             data = commitment_form_data(commitment, description=text)
-            barrier.wait(timeout=10)
+            barrier.wait(timeout=30)
             results[text] = client.post(change_url(commitment), data).status_code
         finally:
             connection.close()
 
     threads = [
-        threading.Thread(target=save, args=(officer, "from the officer")),
-        threading.Thread(target=save, args=(supervisor, "from the supervisor")),
+        threading.Thread(target=save, args=(officer if n % 2 else supervisor, f"edit number {n}"))
+        for n in range(clients)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=60)
 
-    assert sorted(results.values()) == [200, 302]
+    assert sorted(results.values()) == [200] * (clients - 1) + [302]  # the others see the conflict page
     winner = next(text for text, code in results.items() if code == 302)
     commitment.refresh_from_db()
     assert commitment.description == winner
