@@ -98,5 +98,5 @@ def test_sequences_of_calls_chained_by_real_ids_never_fail(live_server: Any, api
         )
     )
     # Chained by real ids, the calls reach the resources rather than ending in 404s.
-    assert "GET /api/v1/commitments/{id}/" in succeeded
+    assert any(op.startswith("GET") and "{id}" in op for op in succeeded), succeeded
     assert len(succeeded) >= 6, succeeded

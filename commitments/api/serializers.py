@@ -36,19 +36,16 @@ class ConditionSerializer(serializers.Serializer):
 
 class CommitmentSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:commitment-detail")
-    # The relations come as plain lists prefetched by the view (Prefetch to_attr="…_list").
-    made_by: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True, source="made_by_list")
+    made_by: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     counterparty: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     owner: Any = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    watchers: Any = serializers.SlugRelatedField(
-        slug_field="username", many=True, read_only=True, source="watchers_list"
-    )
+    watchers: Any = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     condition = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     stale = serializers.BooleanField(source="is_stale", read_only=True)
     on_time = serializers.BooleanField(source="fulfilled_on_time", read_only=True, allow_null=True)
-    depends_on: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True, source="depends_on_list")
-    reciprocal: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True, source="reciprocal_list")
+    depends_on: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    reciprocal: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Commitment

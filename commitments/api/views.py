@@ -121,20 +121,14 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self) -> QuerySet[Commitment]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database reads
             return Commitment.objects.none()
-        # Only what the representation shows: the owner's and counterparty's rows for their names, and the
-        # relations as plain lists of the one column each shows (to_attr: no related manager per row, no
-        # full rows of linked commitments or users). The meeting and desk are shown as ids.
+        # For the write endpoints' responses (list and detail read plain rows): only what the
+        # representation shows — the owner's and counterparty's rows for their names, and of each relation
+        # the one column it shows, in the order the list shows it (no full rows of linked commitments).
         related = Commitment.objects.select_related("owner", "counterparty").prefetch_related(
-            Prefetch(
-                "made_by",
-                queryset=Party.objects.only("id", "code", "name").order_by("name", "id"),
-                to_attr="made_by_list",
-            ),
-            Prefetch(
-                "watchers", queryset=User.objects.only("id", "username").order_by("username"), to_attr="watchers_list"
-            ),
-            Prefetch("depends_on", queryset=Commitment.objects.only("id").order_by("id"), to_attr="depends_on_list"),
-            Prefetch("reciprocal", queryset=Commitment.objects.only("id").order_by("id"), to_attr="reciprocal_list"),
+            Prefetch("made_by", queryset=Party.objects.only("id", "code", "name").order_by("name", "id")),
+            Prefetch("watchers", queryset=User.objects.only("id", "username").order_by("username")),
+            Prefetch("depends_on", queryset=Commitment.objects.only("id").order_by("id")),
+            Prefetch("reciprocal", queryset=Commitment.objects.only("id").order_by("id")),
         )
         return selectors.commitment_flags(related, timezone.now()).annotate(
             due_sort=Coalesce("due_by", Value(FAR_FUTURE))
