@@ -495,7 +495,7 @@ def main() -> None:
         _fresh(url)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["machine"] = machine()
-    results["date"] = time.strftime("%Y-%m-%d")
+    results["date"] = time.strftime("%Y-%m-%d (UTC)", time.gmtime())
     results["runs"] = args.runs
     for label in labels:
         total = SCALES[label]
