@@ -194,8 +194,11 @@ def delivery_send_one(now: datetime, mailer: Mailer | None = None) -> bool:
     delivery = _claim(Delivery, now)
     if delivery is None:
         return False
-    notification = Notification.objects.select_related("recipient", "commitment__summit", "commitment__desk").get(
-        pk=delivery.notification_id
+    # Not the meeting's record text: an email names the meeting, and the text can be tens of kilobytes.
+    notification = (
+        Notification.objects.select_related("recipient", "commitment__summit", "commitment__desk")
+        .defer("commitment__summit__source_text")
+        .get(pk=delivery.notification_id)
     )
     reason = still_relevant(notification)
     if reason:
