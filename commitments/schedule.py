@@ -119,7 +119,7 @@ def _write(rows: list[tuple[int, datetime | None, datetime | None]]) -> None:
         # One statement for any number of rows (bulk_update would build a CASE with a branch per row).
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE commitments_commitment c SET overdue_since = s.overdue, next_check_at = s.at "
+                f"UPDATE {Commitment._meta.db_table} c SET overdue_since = s.overdue, next_check_at = s.at "  # noqa: S608
                 "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS s(id, overdue, at) "
                 "WHERE c.id = s.id",
                 [[pk for pk, _, _ in rows], [o for _, o, _ in rows], [at for _, _, at in rows]],

@@ -443,22 +443,21 @@ def test_a_nul_character_in_a_reference_is_refused_not_a_server_error(
 
 
 def test_the_list_shows_what_the_serializer_shows(officer: Any, demo: Summit) -> None:
-    """The list builds its rows from plain values; each must equal CommitmentSerializer's representation."""
+    """Responses are built from plain rows; each must equal what CommitmentSerializer (the schema's
+    declaration) shows for the same commitment."""
+    from django.utils import timezone
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from commitments import services
+    from commitments import selectors, services
     from commitments.api.serializers import CommitmentSerializer
-    from commitments.api.views import CommitmentViewSet
 
     fm, visit = Commitment.objects.filter(summit=demo).order_by("id")[:2]
     services.commitment_links_set(commitment=fm, watchers=[officer], depends_on=[visit], reciprocal=[visit])
     listed = client_for(officer).get(f"{API}/commitments/?page_size=200").json()["results"]
-    view = CommitmentViewSet()
-    view.request = Request(APIRequestFactory().get(f"{API}/commitments/"))
-    expected = [
-        CommitmentSerializer(c, context={"request": view.request}).data for c in view.get_queryset().order_by("id")
-    ]
+    request = Request(APIRequestFactory().get(f"{API}/commitments/"))
+    flagged = selectors.commitment_flags(Commitment.objects.order_by("id"), timezone.now())
+    expected = [CommitmentSerializer(c, context={"request": request}).data for c in flagged]
     assert len(listed) == Commitment.objects.count() == len(expected)
     assert listed == [dict(row) for row in expected]
     assert any(row["watchers"] and row["depends_on"] and row["reciprocal"] for row in listed)

@@ -250,8 +250,9 @@ def commitment_representations(rows: list[dict[str, Any]], request: Any, now: da
     """What CommitmentSerializer shows, for rows from `.values(*ROW_COLUMNS)`: the same keys, values and
     formats (each value goes through the serializer's own field), without a model instance per row.
 
-    The list endpoint uses it: building fifty model instances with their related managers costs several
-    times the query. `test_api.py::test_the_list_shows_what_the_serializer_shows` holds the two equal.
+    Every response that shows a commitment uses it (list, detail, and the answers to writes): building
+    model instances with their related managers costs several times the query.
+    `test_api.py::test_the_list_shows_what_the_serializer_shows` holds the two equal.
     """
     from rest_framework.reverse import reverse
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet, Value
+from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -26,9 +26,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from summits.models import Party
-
-from .. import policy, selectors, services
+from .. import policy, services
 from ..models import Commitment, Desk, Notification
 from ..notify import notifications_mark_read
 from .errors import PreconditionRequired, error_response
@@ -101,8 +99,6 @@ def etag(commitment: Commitment) -> dict[str, str]:
 
 
 # Fields that only their own endpoint changes, and where to go instead.
-User = get_user_model()
-
 _ELSEWHERE = {
     "status": "The status changes only through POST /api/v1/commitments/{id}/transitions/.",
     "due_by": "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason).",
@@ -121,47 +117,29 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self) -> QuerySet[Commitment]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database reads
             return Commitment.objects.none()
-        # For the write endpoints' responses (list and detail read plain rows): only what the
-        # representation shows — the owner's and counterparty's rows for their names, and of each relation
-        # the one column it shows, in the order the list shows it (no full rows of linked commitments).
-        related = Commitment.objects.select_related("owner", "counterparty").prefetch_related(
-            Prefetch("made_by", queryset=Party.objects.only("id", "code", "name").order_by("name", "id")),
-            Prefetch("watchers", queryset=User.objects.only("id", "username").order_by("username")),
-            Prefetch("depends_on", queryset=Commitment.objects.only("id").order_by("id")),
-            Prefetch("reciprocal", queryset=Commitment.objects.only("id").order_by("id")),
-        )
-        return selectors.commitment_flags(related, timezone.now()).annotate(
-            due_sort=Coalesce("due_by", Value(FAR_FUTURE))
-        )
+        return Commitment.objects.annotate(due_sort=Coalesce("due_by", Value(FAR_FUTURE)))
 
     def _load(self, pk: Any) -> Commitment:
         return get_object_or_404(self.get_queryset(), pk=pk)
 
     def _respond(self, commitment_id: int, code: int = status.HTTP_200_OK) -> Response:
-        commitment = self._load(commitment_id)
-        body = CommitmentSerializer(commitment, context=self.get_serializer_context()).data
-        return Response(body, status=code, headers=etag(commitment))
+        # Every response showing a commitment is built from a plain row (commitment_representations),
+        # as CommitmentSerializer declares it; a model instance per row costs several times the query.
+        rows = list(Commitment.objects.filter(pk=commitment_id).values(*ROW_COLUMNS))
+        if not rows:
+            raise Http404("No such commitment.")
+        (body,) = commitment_representations(rows, self.request, timezone.now())
+        return Response(body, status=code, headers={"ETag": f'"{body["version"]}"'})
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # Plain rows, not model instances: the same representation, several times faster (see
-        # commitment_representations). Filters, ordering and the cursor work on the queryset as usual.
-        plain = Commitment.objects.annotate(due_sort=Coalesce("due_by", Value(FAR_FUTURE)))
-        filtered = self.filter_queryset(plain) if request.query_params else self._ordered(plain)
-        rows = filtered.values(*ROW_COLUMNS, "due_sort")  # the cursor reads its sort key
+        # Filters, ordering and the cursor work on the queryset as usual; the page is read as plain rows.
+        rows = self.filter_queryset(self.get_queryset()).values(*ROW_COLUMNS, "due_sort")  # the cursor's sort key
         page = self.paginate_queryset(rows)
         assert page is not None  # the cursor always paginates
         return self.get_paginated_response(commitment_representations(list(page), request, timezone.now()))
 
-    def _ordered(self, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-        # Without query parameters no filter applies; skip building the filter form (a third of a page).
-        return CommitmentOrdering().filter_queryset(self.request, queryset, self)
-
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = list(Commitment.objects.filter(pk=kwargs["pk"]).values(*ROW_COLUMNS))
-        if not rows:
-            raise Http404("No such commitment.")
-        (body,) = commitment_representations(rows, request, timezone.now())
-        return Response(body, headers={"ETag": f'"{body["version"]}"'})
+        return self._respond(kwargs["pk"])
 
     @extend_schema(request=CommitmentInputSerializer, responses={201: CommitmentSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
