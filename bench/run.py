@@ -354,7 +354,7 @@ def measure_delivery(total: int, runs: int, batch: int = 1000) -> dict[str, Any]
         env=env,
     )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "threads", "--concurrency", "4",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "4",
          "--without-mingle", "--without-gossip", "--loglevel", "WARNING", "--include", "bench.tasks",
          "--hostname", f"bench-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,

@@ -1,30 +1,32 @@
 """Sending email for notifications and digests, exactly once.
 
-A unit of work is `delivery_send_one(now)`: claim one due delivery (row lock, SKIP LOCKED so parallel
-workers take different rows), check again that it should still go out, send, record the outcome. It
-returns whether it found work, so a task can loop until there is none.
+A unit of work is `delivery_send_due(now)`: claim a few due deliveries (row locks, SKIP LOCKED so
+parallel workers take different rows), check again that each should still go out, send, record each
+outcome as it comes. It returns how many it handled, so a task can loop until there are none.
 
-Exactly once: a delivery is claimed by moving it to SENDING with a lease; it is marked SENT in the
-same breath as the SMTP server accepts it. Only a claim whose lease has run out (its worker died) is
-taken again. Every try is a DeliveryAttempt row. Transient SMTP errors (4xx, timeouts, refused
-connections) retry with exponential backoff and jitter; permanent ones (5xx) are recorded and not
-retried.
+Exactly once: a delivery is claimed by moving it to SENDING with a lease; it is marked SENT (and
+committed) in the same breath as the SMTP server accepts it, before the next email is sent. Only a
+claim whose lease has run out (its worker died) is taken again. Every try is a DeliveryAttempt row.
+Transient SMTP errors (4xx, timeouts, refused connections) retry with exponential backoff and jitter;
+permanent ones (5xx) are recorded and not retried.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import smtplib
 import socket
+import time
 import zoneinfo
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -34,6 +36,10 @@ from .selectors import commitment_days_overdue
 from .workflow import OPEN_STATUSES
 
 logger = logging.getLogger(__name__)
+
+# Emails claimed in one transaction. Each commit costs a flush of the database's log, so one claim per
+# email was a third of the sender's time; a small batch keeps what a dead worker strands small too.
+CLAIM = 20
 
 
 class PermanentDeliveryError(Exception):
@@ -65,6 +71,27 @@ def _link(path: str) -> str:
     return f"{settings.PLEDGEBOOK_BASE_URL}{path}"
 
 
+_PK_SLOT = 999_999_999_999
+
+
+@functools.cache
+def _change_url_pattern(urlconf: str) -> str:
+    # Reversing a URL costs about as much as rendering an email's text; an email needs the same address
+    # with a different id each time, so it is reversed once with a stand-in id and filled in after.
+    return reverse("admin:commitments_commitment_change", args=[_PK_SLOT], urlconf=urlconf).replace(
+        str(_PK_SLOT), "{pk}"
+    )
+
+
+def _commitment_url(pk: int) -> str:
+    return _link(_change_url_pattern(settings.ROOT_URLCONF).format(pk=pk))
+
+
+@functools.cache
+def _preferences_path(urlconf: str) -> str:
+    return reverse("admin:commitments_notificationpreference_changelist", urlconf=urlconf)
+
+
 def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
     commitment = notification.commitment
     return {
@@ -72,7 +99,7 @@ def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
         "commitment": commitment,
         "summit": commitment.summit,
         "days_overdue": commitment_days_overdue(commitment, now),
-        "commitment_url": _link(reverse("admin:commitments_commitment_change", args=[commitment.pk])),
+        "commitment_url": _commitment_url(commitment.pk),
     }
 
 
@@ -80,7 +107,7 @@ def render_notification(notification: Notification, now: datetime) -> EmailMulti
     context = {
         **_item_context(notification, now),
         "recipient": notification.recipient,
-        "preferences_url": _link(reverse("admin:commitments_notificationpreference_changelist")),
+        "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
     }
     subject = f"[Pledgebook] {notification.message}"
     return _email(
@@ -101,13 +128,17 @@ def _email(subject: str, template: str, context: dict[str, Any], to: str, messag
     return message
 
 
-def still_relevant(notification: Notification) -> str:
-    """'' if the notification should still go out, or the reason it should not."""
+def still_relevant(notification: Notification, fresh: bool = True) -> str:
+    """'' if the notification should still go out, or the reason it should not.
+
+    `fresh`: read the recipient's rights anew; a batch whose user objects were just loaded passes False,
+    so that each recipient's rights are read once per batch rather than once per email."""
     user = notification.recipient
     commitment = notification.commitment
     if not user.is_active:
         return "the recipient is no longer active"
-    policy.forget(user)
+    if fresh:
+        policy.forget(user)
     if not policy.can_view(user):
         return "the recipient may no longer see this commitment"
     if not user.email:
@@ -117,16 +148,11 @@ def still_relevant(notification: Notification) -> str:
     return ""
 
 
-def _claim(model: type[Delivery] | type[Digest], now: datetime, extra: Q | None = None) -> Any:
-    # One range on the partial index delivery_due: a claimed row's next_attempt_at is its lease's end, so
-    # abandoned claims come due with the pending rows. (An OR of two conditions here made PostgreSQL scan
-    # the whole table for every email: 19 ms each at 180,000 deliveries; see BENCHMARKS.md.)
+def _claim_digest(now: datetime) -> Digest | None:
+    """Claim one due digest (a few a day per user: no batching needed)."""
     due = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING], next_attempt_at__lte=now)
     with transaction.atomic():
-        queryset = model.objects.select_for_update(skip_locked=True).filter(due)
-        if extra is not None:
-            queryset = queryset.filter(extra)
-        row = queryset.order_by("next_attempt_at", "pk").first()
+        row = Digest.objects.select_for_update(skip_locked=True).filter(due).order_by("next_attempt_at", "pk").first()
         if row is None:
             return None
         row.status = Delivery.Status.SENDING
@@ -148,6 +174,9 @@ def _finish(row: Delivery | Digest, outcome: str, error: str, started: datetime,
         row.status, row.next_attempt_at = Delivery.Status.PENDING, now + backoff(row.attempts)
     row.lease_until = None
     row.last_error = error[:2000]
+    if isinstance(row, Delivery) and connection.vendor == "postgresql":
+        _finish_in_one_statement(row, outcome, started, now)
+        return
     with transaction.atomic():
         row.save(update_fields=["status", "sent_at", "next_attempt_at", "lease_until", "last_error"])
         DeliveryAttempt.objects.create(
@@ -160,6 +189,23 @@ def _finish(row: Delivery | Digest, outcome: str, error: str, started: datetime,
         )
         if isinstance(row, Digest) and row.status != Delivery.Status.PENDING:
             row.deliveries.update(status=row.status, sent_at=row.sent_at)
+
+
+def _finish_in_one_statement(row: Delivery, outcome: str, started: datetime, now: datetime) -> None:
+    """What _finish's transaction does, as one statement: one round trip and one commit per email."""
+    deliveries, attempts = Delivery._meta.db_table, DeliveryAttempt._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH finished AS (
+                    UPDATE {deliveries}
+                    SET status = %s, sent_at = %s, next_attempt_at = %s, lease_until = NULL, last_error = %s
+                    WHERE id = %s RETURNING id
+                )
+                INSERT INTO {attempts} (delivery_id, started_at, finished_at, outcome, error)
+                SELECT id, %s, %s, %s, %s FROM finished""",  # noqa: S608 - table names from the models
+            [row.status, row.sent_at, row.next_attempt_at, row.last_error, row.pk,
+             started, now, outcome, row.last_error],
+        )  # fmt: skip
 
 
 class Mailer:
@@ -189,27 +235,86 @@ class Mailer:
             self._connection = None
 
 
-def delivery_send_one(now: datetime, mailer: Mailer | None = None) -> bool:
-    """Send one due email (through `mailer`'s connection, if given). Returns False when there was nothing to do."""
-    delivery = _claim(Delivery, now)
-    if delivery is None:
-        return False
+def _claim_deliveries(now: datetime, limit: int) -> list[int]:
+    """Claim up to `limit` due deliveries in one transaction (one commit for the lot, not one per email)."""
+    lease_until = now + timedelta(seconds=settings.PLEDGEBOOK_DELIVERY_LEASE_SECONDS)
+    due = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING], next_attempt_at__lte=now)
+    with transaction.atomic():
+        # One range on the partial index delivery_due: a claimed row's next_attempt_at is its lease's end,
+        # so abandoned claims come due with the pending rows. (An OR of two conditions here made PostgreSQL
+        # scan the whole table for every email: 19 ms each at 180,000 deliveries; see BENCHMARKS.md.) The
+        # row locks (SKIP LOCKED) keep parallel senders apart.
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(
+                status=Delivery.Status.SENDING,
+                lease_until=lease_until,
+                next_attempt_at=lease_until,  # if this worker dies, the rows are due again then
+                attempts=F("attempts") + 1,
+            )
+    return ids
+
+
+def _release(ids: list[int], now: datetime) -> None:
+    """Hand back claimed rows that were not tried: due at once, the claim not counted as a try."""
+    if ids:
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.PENDING, lease_until=None, next_attempt_at=now, attempts=F("attempts") - 1
+        )
+
+
+def delivery_send_due(now: datetime, mailer: Mailer | None = None, limit: int = CLAIM) -> int:
+    """Send up to `limit` due emails through one mail connection. Returns how many were handled (0: none due).
+
+    The batch is claimed at once, but each outcome is recorded (and committed) as soon as the server has
+    answered for that email, so a crash later in the batch never causes an accepted email to be sent again:
+    at worst the unsent rest comes due when the lease ends. A batch never outlives half its lease (a slow
+    server), and a transient failure hands the rest back untried rather than waiting on a broken server
+    once per email; either way the task's loop claims again.
+    """
+    ids = _claim_deliveries(now, limit)
+    if not ids:
+        return 0
     # Not the meeting's record text: an email names the meeting, and the text can be tens of kilobytes.
-    notification = (
-        Notification.objects.select_related("recipient", "commitment__summit", "commitment__desk")
-        .defer("commitment__summit__source_text")
-        .get(pk=delivery.notification_id)
+    rows = list(
+        Delivery.objects.filter(pk__in=ids)
+        .select_related("notification__recipient", "notification__commitment__summit", "notification__commitment__desk")
+        .defer("notification__commitment__summit__source_text")
+        .order_by("next_attempt_at", "pk")
     )
-    reason = still_relevant(notification)
-    if reason:
-        _finish(delivery, DeliveryAttempt.Outcome.SKIPPED, reason, now, now)
-        return True
-    _attempt(delivery, lambda: render_notification(notification, now), now, mailer)
-    return True
+    # One user object per recipient, so that their rights are read once for the whole batch.
+    users: dict[int, Any] = {}
+    for row in rows:
+        row.notification.recipient = users.setdefault(row.notification.recipient_id, row.notification.recipient)
+    own = mailer is None
+    sender = Mailer() if mailer is None else mailer
+    stop_at = time.monotonic() + settings.PLEDGEBOOK_DELIVERY_LEASE_SECONDS / 2
+    handled = 0
+    try:
+        for row in rows:
+            if time.monotonic() > stop_at:
+                break
+            handled += 1
+            notification = row.notification
+            reason = still_relevant(notification, fresh=False)
+            if reason:
+                _finish(row, DeliveryAttempt.Outcome.SKIPPED, reason, now, now)
+            elif not _attempt(row, lambda n=notification: render_notification(n, now), now, sender):
+                break
+    finally:
+        if own:
+            sender.close()
+        _release([row.pk for row in rows[handled:]], now)
+    return handled
 
 
-def _attempt(row: Delivery | Digest, build: Any, now: datetime, mailer: Mailer | None = None) -> None:
-    """Build and send one email for a claimed row, and record how it went."""
+def _attempt(row: Delivery | Digest, build: Any, now: datetime, mailer: Mailer | None = None) -> bool:
+    """Build and send one email for a claimed row, and record how it went. False after a transient failure."""
     own = mailer is None
     sender = Mailer() if mailer is None else mailer
     try:
@@ -220,11 +325,12 @@ def _attempt(row: Delivery | Digest, build: Any, now: datetime, mailer: Mailer |
         )
         logger.warning("Email for %s failed (%s): %r", row, outcome, exc)
         _finish(row, outcome, repr(exc), now, now)
-        return
+        return outcome != DeliveryAttempt.Outcome.TRANSIENT
     finally:
         if own:
             sender.close()
     _finish(row, DeliveryAttempt.Outcome.SENT, "", now, now)
+    return True
 
 
 def next_delivery_due() -> datetime | None:
@@ -274,7 +380,7 @@ def render_digest(digest: Digest, now: datetime) -> EmailMultiAlternatives:
         "recipient": digest.recipient,
         "digest": digest,
         "items": items,
-        "preferences_url": _link(reverse("admin:commitments_notificationpreference_changelist")),
+        "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
     }
     subject = f"[Pledgebook] Your digest for {digest.local_date:%d %b %Y}: {len(items)} item" + (
         "s" if len(items) != 1 else ""
@@ -283,7 +389,7 @@ def render_digest(digest: Digest, now: datetime) -> EmailMultiAlternatives:
 
 
 def digest_send_one(now: datetime, mailer: Mailer | None = None) -> bool:
-    digest = _claim(Digest, now)
+    digest = _claim_digest(now)
     if digest is None:
         return False
     digest = Digest.objects.select_related("recipient").get(pk=digest.pk)

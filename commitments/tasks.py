@@ -29,8 +29,8 @@ def deliveries() -> int:
     sent = 0
     mailer = delivery.Mailer()  # one connection to the mail server for the whole batch
     try:
-        while sent < BATCH and delivery.delivery_send_one(timezone.now(), mailer):
-            sent += 1
+        while sent < BATCH and (handled := delivery.delivery_send_due(timezone.now(), mailer)):
+            sent += handled
         while sent < BATCH and delivery.digest_send_one(timezone.now(), mailer):
             sent += 1
     finally:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from commitments import services
-from commitments.delivery import delivery_send_one, digest_send_one, digests_plan
+from commitments.delivery import Mailer, delivery_send_due, digest_send_one, digests_plan
 from commitments.demo import demo_load
 from commitments.models import Commitment, Delivery, DeliveryAttempt, Digest, Notification, NotificationPreference
 from commitments.sweep import sweep_run
@@ -56,8 +60,8 @@ def _only_officer_overdue() -> Delivery:
 
 def _drain(now: Any) -> int:
     count = 0
-    while delivery_send_one(now):
-        count += 1
+    while handled := delivery_send_due(now):
+        count += handled
     return count
 
 
@@ -260,3 +264,91 @@ def test_a_server_that_hangs_after_the_message_is_a_transient_failure(brunei: No
     assert delivery.status == Delivery.Status.PENDING
     assert delivery.tries.get().outcome == DeliveryAttempt.Outcome.TRANSIENT
     assert smtp.accepted == []
+
+
+# --- batches: claimed together, recorded one by one ------------------------------------------------
+
+
+def _pending_after_sweep() -> list[int]:
+    sweep_run(now=EARLY_2001)
+    pending = Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("next_attempt_at", "pk")
+    ids = list(pending.values_list("pk", flat=True))
+    assert len(ids) >= 4, "the scenario needs a few emails due at once"
+    return ids
+
+
+def _statuses(ids: list[int]) -> Counter[str]:
+    return Counter(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True))
+
+
+def test_a_batch_records_each_email_as_sent_before_the_next_goes_out(
+    brunei: None, smtp: ScriptedHandler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _pending_after_sweep()
+    seen: list[Counter[str]] = []
+    real_send = Mailer.send
+
+    def watching(self: Mailer, message: Any) -> None:
+        seen.append(_statuses(ids))
+        real_send(self, message)
+
+    monkeypatch.setattr(Mailer, "send", watching)
+    with CaptureQueriesContext(connection) as captured:
+        assert delivery_send_due(EARLY_2001, limit=len(ids)) == len(ids)
+    # The k-th email leaves when exactly k-1 are recorded as sent and the rest are still claimed.
+    assert seen == [Counter({"sent": k, "sending": len(ids) - k}) - Counter() for k in range(len(ids))]
+    assert _statuses(ids) == Counter({"sent": len(ids)})
+    assert len(smtp.wait_for(len(ids))) == len(ids)
+    assert sorted(DeliveryAttempt.objects.filter(delivery_id__in=ids).values_list("outcome", flat=True)) == [
+        "sent"
+    ] * len(ids)
+    watching_own = 'SELECT "commitments_delivery"."status"'
+    statements = [query["sql"] for query in captured if not query["sql"].startswith(watching_own)]
+    # Claimed in one go, loaded in one go, and each recipient's rights read once, not once per email.
+    claims = [sql for sql in statements if sql.startswith("SELECT") and "LIMIT" in sql and "delivery" in sql]
+    assert len(claims) == 1
+    assert connection.vendor == "sqlite" or "SKIP LOCKED" in claims[0]
+    recipients = Delivery.objects.filter(pk__in=ids).values("recipient").distinct().count()
+    assert sum('"auth_user_groups"' in sql for sql in statements) <= recipients
+    if connection.vendor == "postgresql":
+        # Recording an outcome is one statement (and one commit) per email; around them, a claim of four
+        # statements (the test's transaction makes its BEGIN and COMMIT a savepoint), one load, and two
+        # reads of each recipient's rights.
+        assert sum(sql.lstrip().startswith("WITH finished") for sql in statements) == len(ids)
+        assert len(statements) == 5 + recipients * 2 + len(ids), "\n".join(statements)
+
+
+@pytest.mark.parametrize("smtp", [["250", "451 4.3.2 System busy"]], indirect=True)
+def test_a_transient_failure_hands_the_rest_of_the_batch_back_untried(brunei: None, smtp: ScriptedHandler) -> None:
+    ids = _pending_after_sweep()
+    assert delivery_send_due(EARLY_2001, limit=len(ids)) == 2
+    rows = Delivery.objects.in_bulk(ids)
+    first, second, *rest = (rows[pk] for pk in ids)  # in the order they were claimed
+    assert (first.status, first.attempts) == (Delivery.Status.SENT, 1)
+    assert (second.status, second.attempts) == (Delivery.Status.PENDING, 1)
+    assert second.next_attempt_at > EARLY_2001  # its backoff
+    for row in rest:  # not tried, so not counted, and due again at once
+        assert (row.status, row.attempts, row.lease_until) == (Delivery.Status.PENDING, 0, None)
+        assert row.next_attempt_at <= EARLY_2001
+        assert not row.tries.exists()
+    assert _drain(EARLY_2001) == len(rest)
+    assert _statuses(ids) == Counter({"sent": len(ids) - 1, "pending": 1})
+
+
+def test_a_slow_server_never_holds_a_batch_past_half_its_lease(brunei: None, smtp: ScriptedHandler) -> None:
+    ids = _pending_after_sweep()
+
+    class SlowMailer(Mailer):
+        def send(self, message: Any) -> None:
+            time.sleep(0.3)
+            super().send(message)
+
+    mailer = SlowMailer()
+    with override_settings(PLEDGEBOOK_DELIVERY_LEASE_SECONDS=1):
+        try:
+            handled = delivery_send_due(EARLY_2001, mailer, limit=len(ids))
+        finally:
+            mailer.close()
+    assert handled == 2  # 0.6 s gone after two: past half of the one-second lease
+    assert _statuses(ids) == Counter({"sent": 2, "pending": len(ids) - 2})
+    assert set(Delivery.objects.filter(pk__in=ids, status="pending").values_list("attempts", flat=True)) == {0}

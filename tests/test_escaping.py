@@ -11,7 +11,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commitments.delivery import delivery_send_one
+from commitments.delivery import delivery_send_due
 from commitments.exchange import CsvRejected, import_csv
 from commitments.models import Commitment, Desk
 from commitments.sweep import sweep_run
@@ -46,7 +46,7 @@ def test_script_in_text_fields_is_escaped_everywhere(client: Client, officer: An
         assert "<script>alert" not in html, url
         assert "<img src=x" not in html, url
     sweep_run(now=EARLY_2001)
-    while delivery_send_one(EARLY_2001):
+    while delivery_send_due(EARLY_2001):
         pass
     bodies = [m.alternatives[0][0] for m in mail.outbox if commitment.title[:5] in m.subject or "Visit" in m.subject]
     assert bodies
@@ -94,7 +94,7 @@ def test_script_in_every_text_field_of_every_admin_model_is_escaped_on_every_pag
     from django.contrib import admin
 
     sweep_run(now=EARLY_2001)  # notifications, deliveries and a sweep run to show
-    while delivery_send_one(EARLY_2001):
+    while delivery_send_due(EARLY_2001):
         pass
     touched: list[str] = []
     for model in admin.site._registry:

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from commitments.delivery import delivery_send_one, digest_send_one, digests_plan
+from commitments.delivery import delivery_send_due, digest_send_one, digests_plan
 
 
 class Command(BaseCommand):
@@ -14,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         opened = digests_plan(timezone.now())
         sent = 0
-        while delivery_send_one(timezone.now()) or digest_send_one(timezone.now()):
+        while handled := delivery_send_due(timezone.now()):
+            sent += handled
+        while digest_send_one(timezone.now()):
             sent += 1
         self.stdout.write(f"Opened {opened} digest(s); processed {sent} email(s).")
