@@ -1,21 +1,22 @@
-"""The floor for the API: the same rows straight from `.values()` as JSON, no framework, no checks."""
+"""The floor for the API: the same rows straight from `.values()` as JSON, no framework, no checks.
+
+The same rows means the same columns the API reads for each commitment (`ROW_COLUMNS`: what it shows,
+plus what it needs to work out the overdue and stale flags). The relations (makers, watchers, links) are
+not columns of the row, so the floor does not read them; the API does.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 
+from commitments.api.serializers import ROW_COLUMNS
 from commitments.models import Commitment
-
-FIELDS = [
-    "id", "title", "status", "due_by", "due_phrase", "due_precision", "overdue_since", "summit_id", "desk_id",
-    "owner__username", "kind", "modality", "level", "source_ref", "quote", "version", "last_activity_at",
-]  # fmt: skip
 
 
 def minimal_list(request: HttpRequest) -> JsonResponse:
-    rows = list(Commitment.objects.order_by("id").values(*FIELDS)[:50])
+    rows = list(Commitment.objects.order_by("id").values(*ROW_COLUMNS)[:50])
     return JsonResponse({"results": rows})
 
 
 def minimal_detail(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(Commitment.objects.values(*FIELDS).get(pk=pk))
+    return JsonResponse(Commitment.objects.values(*ROW_COLUMNS).get(pk=pk))

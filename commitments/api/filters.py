@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
@@ -79,6 +80,17 @@ class CommitmentFilter(django_filters.FilterSet):
         for word in value.split()[:10]:
             condition &= Q(title__icontains=word) | Q(quote__icontains=word) | Q(description__icontains=word)
         return queryset.filter(condition)
+
+
+class CommitmentFilterBackend(DjangoFilterBackend):
+    """django-filter, without building and validating its form for a request that names none of its
+    parameters (most requests: a third of the list's time went to an empty form)."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and request.query_params.keys().isdisjoint(filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 # Public ordering names -> the expression behind them. due_by sorts open-ended commitments last.

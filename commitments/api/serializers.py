@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from summits.models import Party, Person, Summit
 
@@ -237,13 +239,29 @@ _AS_IS = {"id", "summit_id", "counterparty__code", "speaker_id", "desk_id", "own
           "fulfilled_on_time", "version"}  # fmt: skip
 
 
-_DATETIMES = {"status_changed_at", "overdue_since", "created_at", "updated_at"}
+_AS_SHOWN, _DATE_TIME = "as shown", "date-time"
 
 
 @cache
-def _fields() -> Any:
-    # Built once: the fields' formatting does not depend on a request.
-    return CommitmentSerializer().fields
+def _formats() -> tuple[tuple[str, str, Callable[[Any], Any] | str], ...]:
+    """(column, field name, how to show a value that is not None) for each scalar column, worked out once
+    from the serializer's own fields: strings and choices as they are, dates in ISO 8601, date-times as
+    DRF shows them, anything else through the field itself."""
+    fields = CommitmentSerializer().fields
+    plan: list[tuple[str, str, Callable[[Any], Any] | str]] = []
+    for column, name in _SCALARS.items():
+        field = fields[name]
+        if column in _AS_IS or isinstance(field, (serializers.CharField, serializers.ChoiceField)):
+            plan.append((column, name, _AS_SHOWN))
+        elif isinstance(field, serializers.DateTimeField):
+            plan.append((column, name, _DATE_TIME))
+        elif (
+            isinstance(field, serializers.DateField) and getattr(field, "format", api_settings.DATE_FORMAT) == ISO_8601
+        ):
+            plan.append((column, name, date.isoformat))
+        else:
+            plan.append((column, name, field.to_representation))
+    return tuple(plan)
 
 
 def commitment_representations(rows: list[dict[str, Any]], request: Any, now: datetime) -> list[dict[str, Any]]:
@@ -257,7 +275,7 @@ def commitment_representations(rows: list[dict[str, Any]], request: Any, now: da
     from rest_framework.reverse import reverse
 
     relations = commitment_relations([row["id"] for row in rows])
-    fields = _fields()
+    formats = _formats()
     zone = timezone.get_current_timezone()
     url = reverse("api:commitment-detail", kwargs={"pk": 0}, request=request)
     url_prefix = url[: url.rindex("/0/") + 1]
@@ -265,16 +283,16 @@ def commitment_representations(rows: list[dict[str, Any]], request: Any, now: da
     for row in rows:
         pk = row["id"]
         shown: dict[str, Any] = {}
-        for column, name in _SCALARS.items():
+        for column, name, show in formats:
             value = row[column]
-            if column in _AS_IS or value is None:
+            if value is None or show is _AS_SHOWN:
                 shown[name] = value
-            elif column in _DATETIMES:
+            elif show is _DATE_TIME:
                 # As DRF's DateTimeField shows it: in the current time zone, "Z" for UTC.
                 text = value.astimezone(zone).isoformat()
                 shown[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
             else:
-                shown[name] = fields[name].to_representation(value)
+                shown[name] = show(value)  # type: ignore[operator]
         shown["url"] = f"{url_prefix}{pk}/"
         for name in ("made_by", "watchers", "depends_on", "reciprocal"):
             shown[name] = relations[name].get(pk, [])

@@ -11,7 +11,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -30,7 +29,7 @@ from .. import policy, services
 from ..models import Commitment, Desk, Notification
 from ..notify import notifications_mark_read
 from .errors import PreconditionRequired, error_response
-from .filters import FAR_FUTURE, CommitmentFilter, CommitmentOrdering
+from .filters import FAR_FUTURE, CommitmentFilter, CommitmentFilterBackend, CommitmentOrdering
 from .pagination import ByIdCursor
 from .serializers import (
     ROW_COLUMNS,
@@ -111,7 +110,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = CommitmentSerializer
     pagination_class = ByIdCursor
     filterset_class = CommitmentFilter
-    filter_backends = [DjangoFilterBackend, CommitmentOrdering]
+    filter_backends = [CommitmentFilterBackend, CommitmentOrdering]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Commitment]:
