@@ -151,27 +151,29 @@ def measure_sweep(total: int, runs: int) -> dict[str, Any]:
             )
         )
 
-    # The same work, checked before it is timed.
+    # The same work, checked before it is timed: notifications, flags, and each due row's next check.
+    due = list(Commitment.objects.filter(next_check_at__lte=next_day).values_list("pk", flat=True))
+
+    def schedule() -> set[tuple[int, Any, Any]]:
+        return set(Commitment.objects.filter(pk__in=due).values_list("pk", "overdue_since", "next_check_at"))
+
     with rolled_back():
         ours = sweep_run(now=next_day, trigger="bench")
         run = SweepRun.objects.filter(trigger="bench").latest("id")
-        ours_keys, ours_flagged = (
-            keys(run.pk),
-            set(Commitment.objects.filter(overdue_since=next_day).values_list("pk", flat=True)),
-        )
+        ours_keys, ours_schedule = keys(run.pk), schedule()
         ours_deliveries = Delivery.objects.filter(notification__sweep_run=run).count()
     with rolled_back():
         theirs = sql_sweep(next_day)
         run = SweepRun.objects.filter(trigger="sql").latest("id")
-        sql_keys, sql_flagged = (
-            keys(run.pk),
-            set(Commitment.objects.filter(overdue_since=next_day).values_list("pk", flat=True)),
-        )
-    if ours_keys != sql_keys or ours_flagged != sql_flagged or ours_deliveries != theirs["deliveries"]:
+        sql_keys, sql_schedule = keys(run.pk), schedule()
+    if ours_keys != sql_keys or ours_schedule != sql_schedule or ours_deliveries != theirs["deliveries"]:
         sys.exit(
             f"[bench] the SQL sweep does not do the same work: {len(ours_keys ^ sql_keys)} notifications and "
-            f"{len(ours_flagged ^ sql_flagged)} flags differ; fix bench/sqlsweep.py before timing anything."
+            f"{len(ours_schedule ^ sql_schedule) // 2} rows' flag or next check differ; fix bench/sqlsweep.py "
+            "before timing anything."
         )
+    if (theirs["flagged_overdue"], theirs["cleared"]) != (ours.flagged_overdue, ours.cleared):
+        sys.exit("[bench] the SQL sweep counts flags differently from sweep_run; fix bench/sqlsweep.py.")
     say(f"  same work: {ours.flagged_overdue:,} newly overdue, {ours.notifications:,} notifications")
 
     def ours_run() -> None:

@@ -3,10 +3,11 @@
 The same rules as commitments/sweep.py — the overdue flag per desk time zone, due-soon reminders at
 the nearest offset, due today, overdue every N days, escalation to supervisors after M days,
 condition checks, stale reviews; only to people who may read Pledgebook and want that kind; an
-occasion already recorded for a commitment is not recorded again — as three statements that never
-leave the database: flag, clear, and one INSERT … SELECT that also writes the deliveries. Like the
-sweep, it reads only the commitments whose stored next check has come (or, for comparison, all). The
-benchmark checks that both produce the same notifications before it times them.
+occasion already recorded for a commitment is not recorded again — as statements that never leave
+the database: one INSERT … SELECT that also writes the deliveries, and one UPDATE that stores each
+row's overdue flag and next check (the schedule). Like the sweep, it reads only the commitments whose
+stored next check has come (or, for comparison, all, flagging and clearing without a schedule). The
+benchmark checks that both produce the same notifications, flags and next checks before it times them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,44 @@ FROM commitments_desk d
 WHERE d.id = c.desk_id AND {scheduled} AND c.overdue_since IS NOT NULL
   AND NOT (c.status = ANY(%(tracked)s) AND c.condition_state IN ('', 'met') AND c.due_by IS NOT NULL
            AND c.due_by < (%(now)s AT TIME ZONE d.time_zone)::date)
+"""
+
+# What sweep_run stores for each row it read (commitments/schedule.py): the overdue flag and the next
+# moment the row may owe something: the earliest of the next reminder day's local midnight, the next
+# condition check and the moment it goes stale. Run last: the reminders read the rows it reschedules.
+SCHEDULE = """
+WITH due AS (
+  SELECT c.id, c.overdue_since AS was,
+         CASE WHEN o.overdue THEN coalesce(c.overdue_since, %(now)s) END AS overdue_since,
+         CASE WHEN c.status = ANY(%(tracked)s) THEN LEAST(
+           (SELECT min(day) FROM unnest(
+              ARRAY(SELECT c.due_by - n FROM unnest(%(offsets)s::int[]) n) || ARRAY[
+                c.due_by, c.due_by + 1,
+                CASE WHEN t.today - c.due_by >= 1
+                     THEN c.due_by + 1 + %(every)s * ((t.today - c.due_by - 1) / %(every)s + 1) END,
+                CASE WHEN t.today - c.due_by >= 1 THEN c.due_by + %(escalate)s END]) day
+            WHERE day > t.today AND c.due_by IS NOT NULL AND c.condition_state <> 'pending'
+           )::timestamp AT TIME ZONE d.time_zone,
+           CASE WHEN c.condition_state = 'pending' THEN c.created_at + make_interval(days => %(check_days)s
+             * ((floor(extract(epoch FROM %(now)s - c.created_at) / 86400))::int / %(check_days)s + 1)) END,
+           CASE WHEN c.last_activity_at + make_interval(days => %(stale_days)s) + interval '1 microsecond' > %(now)s
+             THEN c.last_activity_at + make_interval(days => %(stale_days)s) + interval '1 microsecond' END
+         ) END AS at
+  FROM commitments_commitment c JOIN commitments_desk d ON d.id = c.desk_id
+  CROSS JOIN LATERAL (SELECT (%(now)s AT TIME ZONE d.time_zone)::date AS today) t
+  CROSS JOIN LATERAL (SELECT c.status = ANY(%(tracked)s) AND c.condition_state IN ('', 'met')
+                             AND c.due_by IS NOT NULL AND c.due_by < t.today AS overdue) o
+  WHERE c.next_check_at <= %(now)s
+),
+stored AS (
+  UPDATE commitments_commitment c SET overdue_since = due.overdue_since, next_check_at = due.at
+  FROM due WHERE c.id = due.id
+  RETURNING c.id
+)
+SELECT count(*) FILTER (WHERE was IS NULL AND overdue_since IS NOT NULL),
+       count(*) FILTER (WHERE was IS NOT NULL AND overdue_since IS NULL),
+       (SELECT count(*) FROM stored)
+FROM due
 """
 
 REMIND = """
@@ -125,8 +164,8 @@ SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM queued)
 def sql_sweep(now: datetime, *, scheduled: bool = True) -> dict[str, Any]:
     """Do the sweep's work as of `now` in plain SQL, inside the caller's transaction.
 
-    `scheduled`: read only the rows whose next check has come, as `sweep_run` does (it does not store the
-    next checks: a lower bound for that work). Otherwise every open row, as a schedule-less sweep must.
+    `scheduled`: read only the rows whose next check has come and store each one's next check, as
+    `sweep_run` does. Otherwise every open row and no schedule, as a schedule-less sweep must.
     """
     where = "c.next_check_at <= %(now)s" if scheduled else "true"
     params: dict[str, Any] = {
@@ -150,12 +189,18 @@ def sql_sweep(now: datetime, *, scheduled: bool = True) -> dict[str, Any]:
             params,
         )
         params["run"] = cursor.fetchone()[0]
-        cursor.execute(FLAG.replace("{scheduled}", where), params)
-        flagged = cursor.rowcount
-        cursor.execute(CLEAR.replace("{scheduled}", where), params)
-        cleared = cursor.rowcount
-        cursor.execute(REMIND.replace("{scheduled}", where), params)
-        notifications, deliveries = cursor.fetchone()
+        if scheduled:
+            cursor.execute(REMIND.replace("{scheduled}", where), params)
+            notifications, deliveries = cursor.fetchone()
+            cursor.execute(SCHEDULE, params)
+            flagged, cleared, _ = cursor.fetchone()
+        else:
+            cursor.execute(FLAG.replace("{scheduled}", where), params)
+            flagged = cursor.rowcount
+            cursor.execute(CLEAR.replace("{scheduled}", where), params)
+            cleared = cursor.rowcount
+            cursor.execute(REMIND.replace("{scheduled}", where), params)
+            notifications, deliveries = cursor.fetchone()
         cursor.execute(
             "UPDATE commitments_sweeprun SET finished_at = now(), flagged_overdue = %s, cleared = %s, "
             "notifications = %s WHERE id = %s",

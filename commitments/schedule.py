@@ -14,6 +14,7 @@ sweeps with sweeps over every row, day after day.
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -22,13 +23,15 @@ from django.conf import settings
 from django.db import connection
 
 from .models import Commitment
-from .selectors import row_is_overdue
+from .pgarray import array_literal
+from .selectors import local_today, row_is_overdue
 from .workflow import TRACKED_STATUSES
 
 # Strictly after: "stale" means the last activity is *more* than N days old.
 _JUST_AFTER = timedelta(microseconds=1)
 
 
+@functools.lru_cache(maxsize=4096)  # a sweep asks for the same few days in the same few zones
 def _local_midnight(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
     # A midnight that does not exist (a DST jump) resolves to the first instant of that day.
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
@@ -48,7 +51,7 @@ def next_check(
     if status not in TRACKED_STATUSES:
         return None  # closed or draft: nothing is owed until someone changes it
     zone = zoneinfo.ZoneInfo(time_zone)
-    today = now.astimezone(zone).date()
+    today = local_today(time_zone, now)
     moments: list[datetime] = []
     pending = condition_state == Commitment.ConditionState.PENDING
     if due_by is not None and not pending:
@@ -122,7 +125,11 @@ def _write(rows: list[tuple[int, datetime | None, datetime | None]]) -> None:
                 f"UPDATE {Commitment._meta.db_table} c SET overdue_since = s.overdue, next_check_at = s.at "  # noqa: S608
                 "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS s(id, overdue, at) "
                 "WHERE c.id = s.id",
-                [[pk for pk, _, _ in rows], [o for _, o, _ in rows], [at for _, _, at in rows]],
+                [
+                    array_literal(pk for pk, _, _ in rows),
+                    array_literal(o for _, o, _ in rows),
+                    array_literal(at for _, _, at in rows),
+                ],
             )
         return
     by_value: dict[Any, list[int]] = {}

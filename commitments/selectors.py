@@ -7,6 +7,7 @@ condition per distinct zone — an indexable range on `due_by` — not a per-row
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,9 +20,11 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from summits.models import Party
 
 from .models import Commitment, Desk
+from .pgarray import array_literal
 from .workflow import TRACKED_STATUSES
 
 
+@functools.lru_cache(maxsize=256)
 def local_today(time_zone: str, now: datetime) -> date:
     """The calendar day it is at `now` on the clock of `time_zone`."""
     return now.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
@@ -119,7 +122,7 @@ def commitment_relations(ids: list[int]) -> dict[str, dict[int, list[Any]]]:
     if connection.vendor == "postgresql":
         # One array parameter per branch, not one parameter per id: binding 200 values cost more than
         # the query itself.
-        marks, params = "SELECT unnest(%s::bigint[])", [ids] * 4
+        marks, params = "SELECT unnest(%s::bigint[])", [array_literal(ids)] * 4
     else:
         marks, params = ", ".join(["%s"] * len(ids)), ids * 4
     # Ordered as the serializer orders them: makers by party name, watchers by username, links by id.

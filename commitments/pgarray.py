@@ -1,0 +1,37 @@
+"""PostgreSQL array literals for the set-based writes (the sweep's inserts and updates).
+
+psycopg turns a Python list into an array literal in pure Python, element by element; for the tens of
+thousands of values one sweep binds (ids, recipients, occasions, messages, times) that cost more than
+the statements themselves. The text form is simple and documented ("Array Value Input" in the
+PostgreSQL manual): elements in braces, separated by commas, each one double-quoted with backslash
+escapes for quotes and backslashes, NULL unquoted. The statement casts the one text parameter to the
+array type it needs (`%s::bigint[]`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+
+def _element(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("Aware datetimes only: a naive one would be read in the session's time zone.")
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    raise TypeError(f"No array literal for {type(value).__name__}")
+
+
+def array_literal(values: Iterable[object]) -> str:
+    """The PostgreSQL text form of a one-dimensional array of ints, strings, dates or aware datetimes."""
+    return "{" + ",".join(map(_element, values)) + "}"
