@@ -192,6 +192,24 @@ def test_a_deactivated_users_token_stops_working(officer: Any, demo: Summit) -> 
     assert client.get(f"{API}/commitments/").status_code == 401
 
 
+def test_a_deleted_or_unknown_token_is_refused_at_once(officer: Any, demo: Summit) -> None:
+    client = client_for(officer)
+    owned = Commitment.objects.filter(summit=demo).order_by("pk").first()
+    assert owned is not None
+    Commitment.objects.filter(pk=owned.pk).update(owner=officer)
+    mine = client.get(f"{API}/commitments/", {"owner": "me"})
+    assert mine.status_code == 200  # the token's user is the request's user
+    assert [(row["id"], row["owner"]) for row in mine.json()["results"]] == [(owned.pk, "officer")]
+    Token.objects.filter(user=officer).delete()
+    refused = client.get(f"{API}/commitments/")
+    assert refused.status_code == 401
+    assert refused["WWW-Authenticate"] == "Token"
+    assert refused.json()["error"]["message"] == "Invalid token."
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert stranger.get(f"{API}/commitments/").status_code == 401
+
+
 # --- the commitment contract --------------------------------------------------------------------------
 
 

@@ -7,7 +7,10 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import get_script_prefix
+from django.urls import reverse as django_reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
@@ -264,6 +267,18 @@ def _formats() -> tuple[tuple[str, str, Callable[[Any], Any] | str], ...]:
     return tuple(plan)
 
 
+@cache
+def _detail_path_prefix(urlconf: str, script_prefix: str) -> str:
+    path = django_reverse("api:commitment-detail", kwargs={"pk": 0}, urlconf=urlconf)
+    return path[: path.rindex("/0/") + 1]
+
+
+def _detail_url_prefix(request: Any) -> str:
+    """The commitment detail URL without its id, absolute as DRF's hyperlinks are (reversed once)."""
+    path = _detail_path_prefix(settings.ROOT_URLCONF, get_script_prefix())
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 def commitment_representations(rows: list[dict[str, Any]], request: Any, now: datetime) -> list[dict[str, Any]]:
     """What CommitmentSerializer shows, for rows from `.values(*ROW_COLUMNS)`: the same keys, values and
     formats (each value goes through the serializer's own field), without a model instance per row.
@@ -272,13 +287,10 @@ def commitment_representations(rows: list[dict[str, Any]], request: Any, now: da
     model instances with their related managers costs several times the query.
     `test_api.py::test_the_list_shows_what_the_serializer_shows` holds the two equal.
     """
-    from rest_framework.reverse import reverse
-
     relations = commitment_relations([row["id"] for row in rows])
     formats = _formats()
     zone = timezone.get_current_timezone()
-    url = reverse("api:commitment-detail", kwargs={"pk": 0}, request=request)
-    url_prefix = url[: url.rindex("/0/") + 1]
+    url_prefix = _detail_url_prefix(request)
     result = []
     for row in rows:
         pk = row["id"]

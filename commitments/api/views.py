@@ -124,7 +124,8 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def _respond(self, commitment_id: int, code: int = status.HTTP_200_OK) -> Response:
         # Every response showing a commitment is built from a plain row (commitment_representations),
         # as CommitmentSerializer declares it; a model instance per row costs several times the query.
-        rows = list(Commitment.objects.filter(pk=commitment_id).values(*ROW_COLUMNS))
+        # order_by(): one row needs no ORDER BY (the model's default ordering cost a tenth of the request).
+        rows = list(Commitment.objects.filter(pk=commitment_id).order_by().values(*ROW_COLUMNS))
         if not rows:
             raise Http404("No such commitment.")
         (body,) = commitment_representations(rows, self.request, timezone.now())
