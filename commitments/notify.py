@@ -29,7 +29,7 @@ from .models import (
     NotificationPreference,
     SweepRun,
 )
-from .pgarray import array_literal
+from .pgarray import column_literals
 
 logger = logging.getLogger(__name__)
 
@@ -130,11 +130,9 @@ def _insert_notifications(
                 [
                     now,
                     sweep_run.pk if sweep_run else None,
-                    array_literal(p.commitment_id for p in wanted),
-                    array_literal(p.recipient_id for p in wanted),
-                    array_literal(p.kind for p in wanted),
-                    array_literal(p.occasion[:80] for p in wanted),
-                    array_literal(p.message[:300] for p in wanted),
+                    *column_literals(
+                        [(p.commitment_id, p.recipient_id, p.kind, p.occasion[:80], p.message[:300]) for p in wanted], 5
+                    ),
                 ],
             )
             return [(int(pk), int(user), str(kind)) for pk, user, kind in cursor.fetchall()]
@@ -174,12 +172,7 @@ def _insert_deliveries(deliveries: list[tuple[int, int, str]], now: datetime) ->
                 "(notification_id, recipient_id, status, attempts, next_attempt_at, last_error) "
                 "SELECT n, r, s, 0, %s, '' FROM unnest(%s::bigint[], %s::int[], %s::text[]) AS t(n, r, s) "
                 "ON CONFLICT DO NOTHING",
-                [
-                    now,
-                    array_literal(d[0] for d in deliveries),
-                    array_literal(d[1] for d in deliveries),
-                    array_literal(d[2] for d in deliveries),
-                ],
+                [now, *column_literals(deliveries, 3)],
             )
         return
     Delivery.objects.bulk_create(

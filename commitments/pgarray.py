@@ -10,7 +10,7 @@ array type it needs (`%s::bigint[]`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 
@@ -35,3 +35,8 @@ def _element(value: object) -> str:
 def array_literal(values: Iterable[object]) -> str:
     """The PostgreSQL text form of a one-dimensional array of ints, strings, dates or aware datetimes."""
     return "{" + ",".join(map(_element, values)) + "}"
+
+
+def column_literals(rows: Sequence[Sequence[object]], width: int) -> list[str]:
+    """One array literal per column of `rows` (each `width` wide), for `unnest(%s::…[], %s::…[], …)`."""
+    return [array_literal(row[column] for row in rows) for column in range(width)]

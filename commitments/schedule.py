@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection
 
 from .models import Commitment
-from .pgarray import array_literal
+from .pgarray import column_literals
 from .selectors import local_today, row_is_overdue
 from .workflow import TRACKED_STATUSES
 
@@ -125,11 +125,7 @@ def _write(rows: list[tuple[int, datetime | None, datetime | None]]) -> None:
                 f"UPDATE {Commitment._meta.db_table} c SET overdue_since = s.overdue, next_check_at = s.at "  # noqa: S608
                 "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS s(id, overdue, at) "
                 "WHERE c.id = s.id",
-                [
-                    array_literal(pk for pk, _, _ in rows),
-                    array_literal(o for _, o, _ in rows),
-                    array_literal(at for _, _, at in rows),
-                ],
+                column_literals(rows, 3),
             )
         return
     by_value: dict[Any, list[int]] = {}

@@ -23,7 +23,7 @@ from django.utils import timezone
 from . import policy
 from .models import Commitment, Delivery, Notification, NotificationKind, SweepRun
 from .notify import Planned, notifications_create, wake_sender
-from .pgarray import array_literal
+from .pgarray import array_literal, column_literals
 from .schedule import SCHEDULE_FIELDS, schedule_store
 from .selectors import local_today, row_is_overdue, row_is_stale
 from .workflow import TRACKED_STATUSES
@@ -208,11 +208,7 @@ def _unrecorded(occasions: list[Occasion]) -> list[Occasion]:
                 f"SELECT n.commitment_id, n.kind, n.occasion FROM {Notification._meta.db_table} n "  # noqa: S608
                 "JOIN unnest(%s::bigint[], %s::text[], %s::text[]) AS o(c, k, v) "
                 "ON n.commitment_id = o.c AND n.kind = o.k AND n.occasion = o.v",
-                [
-                    array_literal(pk for pk, _, _, _ in occasions),
-                    array_literal(kind for _, kind, _, _ in occasions),
-                    array_literal(occasion[:80] for _, _, occasion, _ in occasions),
-                ],
+                column_literals([(pk, kind, occasion[:80]) for pk, kind, occasion, _ in occasions], 3),
             )
             done = set(cursor.fetchall())
     else:

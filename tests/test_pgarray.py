@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from django.db import connection
 
-from commitments.pgarray import array_literal
+from commitments.pgarray import array_literal, column_literals
 
 # Whatever a title, occasion or message may hold: quotes, backslashes, braces, commas, the word NULL,
 # spaces at either end, an empty string, letters from outside ASCII.
@@ -31,6 +31,11 @@ def test_a_literal_is_braces_around_quoted_escaped_elements() -> None:
     assert array_literal([1, 22, None]) == "{1,22,NULL}"
     assert array_literal(['a "b"', "c\\d"]) == '{"a \\"b\\"","c\\\\d"}'
     assert array_literal([]) == "{}"
+
+
+def test_rows_become_one_literal_per_column() -> None:
+    assert column_literals([(1, "a"), (2, None)], 2) == ["{1,2}", '{"a",NULL}']
+    assert column_literals([], 3) == ["{}", "{}", "{}"]
 
 
 def test_naive_datetimes_and_unknown_types_are_refused() -> None:
