@@ -235,8 +235,10 @@ class Mailer:
             self._connection = None
 
 
-def _claim_deliveries(now: datetime, limit: int) -> list[int]:
-    """Claim up to `limit` due deliveries in one transaction (one commit for the lot, not one per email)."""
+def _claim_deliveries(now: datetime, limit: int) -> tuple[list[int], datetime]:
+    """Claim up to `limit` due deliveries in one transaction (one commit for the lot, not one per email).
+
+    Returns their ids and the end of the lease, which also marks the claim as this batch's own."""
     lease_until = now + timedelta(seconds=settings.PLEDGEBOOK_DELIVERY_LEASE_SECONDS)
     due = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING], next_attempt_at__lte=now)
     with transaction.atomic():
@@ -257,13 +259,15 @@ def _claim_deliveries(now: datetime, limit: int) -> list[int]:
                 next_attempt_at=lease_until,  # if this worker dies, the rows are due again then
                 attempts=F("attempts") + 1,
             )
-    return ids
+    return ids, lease_until
 
 
-def _release(ids: list[int], now: datetime) -> None:
-    """Hand back claimed rows that were not tried: due at once, the claim not counted as a try."""
+def _release(ids: list[int], lease_until: datetime, now: datetime) -> None:
+    """Hand back claimed rows that were not tried: due at once, the claim not counted as a try.
+
+    Only rows still under this batch's own lease: a row whose lease ran out may be another sender's now."""
     if ids:
-        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING, lease_until=lease_until).update(
             status=Delivery.Status.PENDING, lease_until=None, next_attempt_at=now, attempts=F("attempts") - 1
         )
 
@@ -277,7 +281,7 @@ def delivery_send_due(now: datetime, mailer: Mailer | None = None, limit: int = 
     server), and a transient failure hands the rest back untried rather than waiting on a broken server
     once per email; either way the task's loop claims again.
     """
-    ids = _claim_deliveries(now, limit)
+    ids, lease_until = _claim_deliveries(now, limit)
     if not ids:
         return 0
     # Not the meeting's record text: an email names the meeting, and the text can be tens of kilobytes.
@@ -309,7 +313,7 @@ def delivery_send_due(now: datetime, mailer: Mailer | None = None, limit: int = 
     finally:
         if own:
             sender.close()
-        _release([row.pk for row in rows[handled:]], now)
+        _release([row.pk for row in rows[handled:]], lease_until, now)
     return handled
 
 

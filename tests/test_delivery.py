@@ -352,3 +352,18 @@ def test_a_slow_server_never_holds_a_batch_past_half_its_lease(brunei: None, smt
     assert handled == 2  # 0.6 s gone after two: past half of the one-second lease
     assert _statuses(ids) == Counter({"sent": 2, "pending": len(ids) - 2})
     assert set(Delivery.objects.filter(pk__in=ids, status="pending").values_list("attempts", flat=True)) == {0}
+
+
+def test_handing_back_never_touches_a_row_another_sender_has_claimed_since(brunei: None) -> None:
+    from commitments.delivery import _claim_deliveries, _release
+
+    ids = _pending_after_sweep()
+    claimed, lease_until = _claim_deliveries(EARLY_2001, limit=len(ids))
+    assert sorted(claimed) == sorted(ids)
+    # Our lease ran out (a stalled batch) and another sender claimed the first row with its own lease.
+    theirs = lease_until + timedelta(minutes=7)
+    Delivery.objects.filter(pk=claimed[0]).update(lease_until=theirs, next_attempt_at=theirs, attempts=2)
+    _release(claimed, lease_until, EARLY_2001)
+    taken = Delivery.objects.get(pk=claimed[0])
+    assert (taken.status, taken.lease_until, taken.attempts) == (Delivery.Status.SENDING, theirs, 2)
+    assert _statuses(claimed[1:]) == Counter({"pending": len(claimed) - 1})
