@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,27 @@ ORDER = ["1k", "10k", "100k", "1M"]
 def _ms(value: dict[str, float], key: str = "") -> str:
     median, low, high = value[f"{key}median_ms"], value[f"{key}min_ms"], value[f"{key}max_ms"]
     return f"{median:,.1f} ms ({low:,.1f}–{high:,.1f})"
+
+
+def _rate(median: float, low: float, high: float) -> str:
+    return f"{median:,.0f} ({low:,.0f}–{high:,.0f})"
+
+
+def _section(
+    results: dict[str, Any],
+    measure: str,
+    title: str,
+    intro: list[str],
+    columns: list[str],
+    row: Callable[[str, dict[str, Any]], list[str]],
+) -> list[str]:
+    """A measure's growth table: heading, what was measured, then one row per scale that has it."""
+    scales = _scales(results, measure)
+    if not scales:
+        return []
+    lines = [f"## {title}", "", *intro, "", "| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    lines += ["| " + " | ".join(row(scale, results[scale][measure])) + " |" for scale in scales]
+    return [*lines, ""]
 
 
 def _verdict(ok: bool) -> str:
@@ -71,10 +93,11 @@ def write(results: dict[str, Any]) -> None:
         lines += [f"| {name} | {goal} | {value} | {_verdict(ok)} |" for name, goal, value, ok in goals]
         lines.append("")
 
-    if _scales(results, "sweep"):
-        lines += [
-            "## Sweep against hand-written SQL (growth)",
-            "",
+    lines += _section(
+        results,
+        "sweep",
+        "Sweep against hand-written SQL (growth)",
+        [
             "The clock moves one day past the world's present (1 January 2027, 06:00 UTC): everything due on",
             "31 December becomes overdue. Both sides run in a transaction that is rolled back, so every run starts",
             "from the same state; before timing, the benchmark checks that both create the same notifications",
@@ -82,82 +105,72 @@ def write(results: dict[str, Any]) -> None:
             "(`bench/sqlsweep.py`). The ratio is against SQL that, like the sweep, reads only the rows whose",
             "stored next check has come and stores each one's next check; \"SQL, every row\" reads every open",
             "commitment and keeps no schedule, as a sweep without one must.",
-            "",
-            "| commitments | newly overdue | reminded | notifications | `sweep_run` | SQL | ratio | SQL, every row "
-            "| queries | idle sweep | idle queries | idle / full |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]  # fmt: skip
-        for scale in _scales(results, "sweep"):
-            r = results[scale]["sweep"]
-            lines.append(
-                f"| {r['commitments']:,} | {r['newly_overdue']:,} ({r['newly_overdue_pct']:.1f}%) | "
-                f"{r['reminded_commitments_pct']:.1f}% | {r['notifications']:,} | "
-                f"{_ms(r['sweep'])} | {_ms(r['sql'])} | "
-                f"{r['ratio']:.2f} | {_ms(r['sql_every_row']) if 'sql_every_row' in r else '—'} | "
-                f"{r['sweep_queries']} | {_ms(r['idle'])} | {r['idle_queries']} | "
-                f"{100 * r['idle_share']:.1f}% |"
-            )
-        lines.append("")
-    if _scales(results, "admin"):
-        lines += [
-            "## Admin commitment list (growth)",
-            "",
+        ],
+        ["commitments", "newly overdue", "reminded", "notifications", "`sweep_run`", "SQL", "ratio", "SQL, every row",
+         "queries", "idle sweep", "idle queries", "idle / full"],
+        lambda scale, r: [
+            f"{r['commitments']:,}", f"{r['newly_overdue']:,} ({r['newly_overdue_pct']:.1f}%)",
+            f"{r['reminded_commitments_pct']:.1f}%", f"{r['notifications']:,}", _ms(r["sweep"]), _ms(r["sql"]),
+            f"{r['ratio']:.2f}", _ms(r["sql_every_row"]) if "sql_every_row" in r else "—", str(r["sweep_queries"]),
+            _ms(r["idle"]), str(r["idle_queries"]), f"{100 * r['idle_share']:.1f}%",
+        ],
+    )  # fmt: skip
+    lines += _section(
+        results,
+        "admin",
+        "Admin commitment list (growth)",
+        [
             "One page (50 rows) as a superuser, in-process (Django's test client, no network), as of the",
             "measured day.",
-            "",
-            "| rows | unfiltered | queries | overdue only | queries |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for scale in _scales(results, "admin"):
-            r = results[scale]["admin"]
-            lines.append(
-                f"| {scale} | {_ms(r['unfiltered'])} | {r['unfiltered']['queries']} | {_ms(r['overdue'])} | "
-                f"{r['overdue']['queries']} |"
-            )
-        lines.append("")
-    if _scales(results, "api"):
-        lines += [
-            "## API under gunicorn, 8 concurrent clients (growth)",
-            "",
+        ],
+        ["rows", "unfiltered", "queries", "overdue only", "queries"],
+        lambda scale, r: [
+            scale, _ms(r["unfiltered"]), str(r["unfiltered"]["queries"]),
+            _ms(r["overdue"]), str(r["overdue"]["queries"]),
+        ],
+    )  # fmt: skip
+    lines += _section(
+        results,
+        "api",
+        "API under gunicorn, 8 concurrent clients (growth)",
+        [
             "`wrk -t2 -c8 -d4s` against gunicorn (sync workers, 2 × cores + 1) on the same machine; the API with a",
             "token against `bench/views.py`, which returns the same rows (the columns the API reads, `ROW_COLUMNS`)",
             "from `.values()` as JSON with no authentication, permissions, relations, serializers or pagination.",
             "Requests per second.",
-            "",
-            "| commitments | list: API | list: minimal | ratio | one commitment: API | minimal | ratio |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        for scale in _scales(results, "api"):
-            r = results[scale]["api"]
-            row = [scale]
-            for name in ("list", "detail"):
-                x = r[name]
-                row += [
-                    f"{x['api_rps']:,.0f} ({x['api_min']:,.0f}–{x['api_max']:,.0f})",
-                    f"{x['minimal_rps']:,.0f} ({x['minimal_min']:,.0f}–{x['minimal_max']:,.0f})",
+        ],
+        ["commitments", "list: API", "list: minimal", "ratio", "one commitment: API", "minimal", "ratio"],
+        lambda scale, r: [
+            scale,
+            *(
+                cell
+                for x in (r["list"], r["detail"])
+                for cell in (
+                    _rate(x["api_rps"], x["api_min"], x["api_max"]),
+                    _rate(x["minimal_rps"], x["minimal_min"], x["minimal_max"]),
                     f"{x['ratio']:.2f}",
-                ]
-            lines.append("| " + " | ".join(row) + " |")
-        lines.append("")
-    if _scales(results, "delivery"):
-        lines += [
-            "## Reminder delivery through Celery and Redis (growth)",
-            "",
+                )
+            ),
+        ],
+    )
+    lines += _section(
+        results,
+        "delivery",
+        "Reminder delivery through Celery and Redis (growth)",
+        [
             "A batch of emails queued as the sweep queues them, sent by one worker (prefork pool of 4, as",
             "docker-compose deploys it) to a local SMTP sink (aiosmtpd), against the same number of no-op tasks on",
             "the same worker. Per second.",
-            "",
-            "| commitments | emails a batch | delivered | no-op tasks | ratio |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for scale in _scales(results, "delivery"):
-            r = results[scale]["delivery"]
-            lines.append(
-                f"| {scale} | {r['emails']:,} | {r['delivery_per_s']:,.0f} ({r['delivery_min_per_s']:,.0f}–"
-                f"{r['delivery_max_per_s']:,.0f}) | {r['noop_per_s']:,.0f} ({r['noop_min_per_s']:,.0f}–"
-                f"{r['noop_max_per_s']:,.0f}) | {r['ratio']:.2f} |"
-            )
-        lines.append("")
+        ],
+        ["commitments", "emails a batch", "delivered", "no-op tasks", "ratio"],
+        lambda scale, r: [
+            scale,
+            f"{r['emails']:,}",
+            _rate(r["delivery_per_s"], r["delivery_min_per_s"], r["delivery_max_per_s"]),
+            _rate(r["noop_per_s"], r["noop_min_per_s"], r["noop_max_per_s"]),
+            f"{r['ratio']:.2f}",
+        ],
+    )
     findings = ROOT / "bench" / "findings.md"
     if findings.exists():
         lines += [findings.read_text().rstrip(), ""]

@@ -148,21 +148,6 @@ def still_relevant(notification: Notification, fresh: bool = True) -> str:
     return ""
 
 
-def _claim_digest(now: datetime) -> Digest | None:
-    """Claim one due digest (a few a day per user: no batching needed)."""
-    due = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING], next_attempt_at__lte=now)
-    with transaction.atomic():
-        row = Digest.objects.select_for_update(skip_locked=True).filter(due).order_by("next_attempt_at", "pk").first()
-        if row is None:
-            return None
-        row.status = Delivery.Status.SENDING
-        row.lease_until = now + timedelta(seconds=settings.PLEDGEBOOK_DELIVERY_LEASE_SECONDS)
-        row.next_attempt_at = row.lease_until  # if this worker dies, the row is due again then
-        row.attempts += 1
-        row.save(update_fields=["status", "lease_until", "next_attempt_at", "attempts"])
-        return row
-
-
 def _finish(row: Delivery | Digest, outcome: str, error: str, started: datetime, now: datetime) -> None:
     if outcome == DeliveryAttempt.Outcome.SENT:
         row.status, row.sent_at = Delivery.Status.SENT, now
@@ -235,25 +220,25 @@ class Mailer:
             self._connection = None
 
 
-def _claim_deliveries(now: datetime, limit: int) -> tuple[list[int], datetime]:
-    """Claim up to `limit` due deliveries in one transaction (one commit for the lot, not one per email).
+def _claim(model: type[Delivery] | type[Digest], now: datetime, limit: int) -> tuple[list[int], datetime]:
+    """Claim up to `limit` due deliveries (or digests) in one transaction: one commit for the lot.
 
     Returns their ids and the end of the lease, which also marks the claim as this batch's own."""
     lease_until = now + timedelta(seconds=settings.PLEDGEBOOK_DELIVERY_LEASE_SECONDS)
     due = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING], next_attempt_at__lte=now)
     with transaction.atomic():
-        # One range on the partial index delivery_due: a claimed row's next_attempt_at is its lease's end,
-        # so abandoned claims come due with the pending rows. (An OR of two conditions here made PostgreSQL
-        # scan the whole table for every email: 19 ms each at 180,000 deliveries; see BENCHMARKS.md.) The
-        # row locks (SKIP LOCKED) keep parallel senders apart.
+        # For deliveries, one range on the partial index delivery_due: a claimed row's next_attempt_at is
+        # its lease's end, so abandoned claims come due with the pending rows. (An OR of two conditions here
+        # made PostgreSQL scan the whole table for every email: 19 ms each at 180,000 deliveries; see
+        # BENCHMARKS.md.) The row locks (SKIP LOCKED) keep parallel senders apart.
         ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
+            model.objects.select_for_update(skip_locked=True)
             .filter(due)
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:limit]
         )
         if ids:
-            Delivery.objects.filter(pk__in=ids).update(
+            model.objects.filter(pk__in=ids).update(
                 status=Delivery.Status.SENDING,
                 lease_until=lease_until,
                 next_attempt_at=lease_until,  # if this worker dies, the rows are due again then
@@ -281,7 +266,7 @@ def delivery_send_due(now: datetime, mailer: Mailer | None = None, limit: int = 
     server), and a transient failure hands the rest back untried rather than waiting on a broken server
     once per email; either way the task's loop claims again.
     """
-    ids, lease_until = _claim_deliveries(now, limit)
+    ids, lease_until = _claim(Delivery, now, limit)
     if not ids:
         return 0
     # Not the meeting's record text: an email names the meeting, and the text can be tens of kilobytes.
@@ -393,10 +378,10 @@ def render_digest(digest: Digest, now: datetime) -> EmailMultiAlternatives:
 
 
 def digest_send_one(now: datetime, mailer: Mailer | None = None) -> bool:
-    digest = _claim_digest(now)
-    if digest is None:
+    ids, _ = _claim(Digest, now, 1)  # a few a day per user: one at a time
+    if not ids:
         return False
-    digest = Digest.objects.select_related("recipient").get(pk=digest.pk)
+    digest = Digest.objects.select_related("recipient").get(pk=ids[0])
     if not digest.recipient.is_active or not digest.recipient.email:
         _finish(digest, DeliveryAttempt.Outcome.SKIPPED, "the recipient is inactive or has no email", now, now)
         return True

@@ -355,10 +355,10 @@ def test_a_slow_server_never_holds_a_batch_past_half_its_lease(brunei: None, smt
 
 
 def test_handing_back_never_touches_a_row_another_sender_has_claimed_since(brunei: None) -> None:
-    from commitments.delivery import _claim_deliveries, _release
+    from commitments.delivery import _claim, _release
 
     ids = _pending_after_sweep()
-    claimed, lease_until = _claim_deliveries(EARLY_2001, limit=len(ids))
+    claimed, lease_until = _claim(Delivery, EARLY_2001, limit=len(ids))
     assert sorted(claimed) == sorted(ids)
     # Our lease ran out (a stalled batch) and another sender claimed the first row with its own lease.
     theirs = lease_until + timedelta(minutes=7)
