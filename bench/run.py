@@ -341,7 +341,7 @@ def measure_delivery(total: int, runs: int, batch: int = 1000) -> dict[str, Any]
 
     from bench.tasks import noop
     from commitments.models import Commitment, Delivery, Notification
-    from commitments.notify import wake_sender
+    from commitments.notifications.create import wake_sender
 
     smtp_port, log = _free_port(), ROOT / "var" / "bench-worker.log"
     log.parent.mkdir(exist_ok=True)

@@ -7,27 +7,22 @@ condition per distinct zone — an indexable range on `due_by` — not a per-row
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils import timezone
 
+from common.pgarray import array_literal
 from summits.models import Party
 
+from . import rules
 from .models import Commitment, Desk
-from .pgarray import array_literal
+from .rules import local_today
 from .workflow import TRACKED_STATUSES
-
-
-@functools.lru_cache(maxsize=256)
-def local_today(time_zone: str, now: datetime) -> date:
-    """The calendar day it is at `now` on the clock of `time_zone`."""
-    return now.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
 
 
 def desk_time_zones() -> list[str]:
@@ -72,23 +67,9 @@ def mine_q(user: Any) -> Q:
     return Q(owner=user) | Q(watchers=user)
 
 
-def row_is_overdue(*, status: str, condition_state: str, due_by: date | None, time_zone: str, now: datetime) -> bool:
-    """The same rule as overdue_q, for one row's values."""
-    if status not in TRACKED_STATUSES or due_by is None:
-        return False
-    if condition_state not in ("", Commitment.ConditionState.MET):
-        return False
-    return local_today(time_zone, now) > due_by
-
-
-def row_is_stale(*, status: str, last_activity_at: datetime, now: datetime) -> bool:
-    """The same rule as stale_q, for one row's values."""
-    return status in TRACKED_STATUSES and last_activity_at < now - timedelta(days=settings.PLEDGEBOOK_STALE_DAYS)
-
-
 def commitment_is_overdue(commitment: Commitment, now: datetime) -> bool:
     """The same rule as overdue_q, for one loaded row (its desk must be loaded)."""
-    return row_is_overdue(
+    return rules.is_overdue(
         status=commitment.status,
         condition_state=commitment.condition_state,
         due_by=commitment.due_by,
@@ -104,7 +85,7 @@ def commitment_days_overdue(commitment: Commitment, now: datetime) -> int:
 
 
 def commitment_is_stale(commitment: Commitment, now: datetime) -> bool:
-    return row_is_stale(status=commitment.status, last_activity_at=commitment.last_activity_at, now=now)
+    return rules.is_stale(status=commitment.status, last_activity_at=commitment.last_activity_at, now=now)
 
 
 def commitment_relations(ids: list[int]) -> dict[str, dict[int, list[Any]]]:
@@ -199,3 +180,18 @@ def dependency_cycle(commitment_id: int, depends_on_ids: list[int]) -> list[str]
     path_ids = [commitment_id, *reversed(chain), commitment_id]
     titles = dict(Commitment.objects.filter(pk__in=path_ids).values_list("pk", "title"))
     return [titles[pk] for pk in path_ids]
+
+
+def display_name(user: Any) -> str:
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
+def last_change(commitment: Commitment) -> dict[str, Any]:
+    """Who made the latest recorded change, and when (in the ministry's time zone)."""
+    last = commitment.history.select_related("history_user").order_by("-history_date").first()
+    return {
+        "changed_by": display_name(last.history_user) if last else "someone",
+        "changed_at": timezone.localtime(last.history_date) if last else None,
+    }

@@ -8,80 +8,21 @@ it, in one transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from summits.models import Summit
 
-from . import policy
+from . import policy, rules
+from .errors import TransitionNotAllowed, VersionConflict, WorkflowError
 from .models import Commitment, DeadlineChange, NotificationKind, StatusChange, Update
-from .notify import notify_activity
-from .selectors import dependency_cycle, local_today
-from .workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, allowed_next, is_reopening, label
-
-
-class WorkflowError(ValidationError):
-    """A change the workflow refuses; the message says what would be accepted instead."""
-
-    def __init__(self, message: Any, code: str | None = None, params: Any = None) -> None:
-        super().__init__(message, code, params)
-        # Django drops `code` for a dict of field errors; the API reports it either way.
-        self.workflow_code = code or "invalid"
-
-
-class TransitionNotAllowed(WorkflowError):
-    def __init__(self, from_status: str, to_status: str, *, conditional: bool) -> None:
-        self.from_status = from_status
-        self.to_status = to_status
-        self.allowed = allowed_next(from_status, conditional=conditional)
-        allowed_text = ", ".join(label(s) for s in self.allowed) or "none"
-        why = (
-            " Only a conditional commitment can lapse, when its condition fails." if to_status == Status.LAPSED else ""
-        )
-        super().__init__(
-            f"A commitment that is {label(from_status)} cannot become {label(to_status)}.{why} "
-            f"Allowed next: {allowed_text}.",
-            code="transition_not_allowed",
-        )
-
-
-@dataclass
-class VersionConflict(Exception):
-    """Someone saved the commitment after the caller loaded it."""
-
-    commitment_id: int
-    expected_version: int
-    current_version: int
-    changed_by: str
-    changed_at: datetime | None
-
-    def __str__(self) -> str:
-        when = f" at {self.changed_at:%d %b %Y %H:%M %Z}" if self.changed_at else ""
-        return (
-            f"This commitment was changed by {self.changed_by}{when} after you opened it "
-            f"(you had version {self.expected_version}, it is now version {self.current_version}). "
-            "Nothing of yours was saved. Reload it to see their change, then apply yours again."
-        )
-
-
-def _display_name(user: Any) -> str:
-    if user is None:
-        return "the system"
-    return user.get_full_name() or user.get_username()
-
-
-def last_change(commitment: Commitment) -> dict[str, Any]:
-    """Who made the latest recorded change, and when (in the ministry's time zone)."""
-    last = commitment.history.select_related("history_user").order_by("-history_date").first()
-    return {
-        "changed_by": _display_name(last.history_user) if last else "someone",
-        "changed_at": timezone.localtime(last.history_date) if last else None,
-    }
+from .notifications.create import notify_activity
+from .rules import local_today
+from .selectors import dependency_cycle, display_name, last_change
+from .workflow import CLOSED_STATUSES, Status, allowed_next, condition_state_for, is_reopening, label
 
 
 def _lock(commitment_id: int, expected_version: int | None) -> Commitment:
@@ -106,12 +47,25 @@ def _save(commitment: Commitment, by: Any, now: datetime, *, activity: bool = Tr
     commitment.version += 1
     if activity:
         commitment.last_activity_at = now
-    # Any change may bring a reminder forward or clear the overdue flag: the next sweep looks again.
-    commitment.next_check_at = now
+    _flag_and_reschedule(commitment, now)
     commitment._history_user = by  # type: ignore[attr-defined]
     # Shown as the "change reason" of the history row.
     commitment._change_reason = reason[:100]  # type: ignore[attr-defined]
     commitment.save()
+
+
+def _flag_and_reschedule(commitment: Commitment, now: datetime) -> None:
+    """The overdue flag by the one rule the sweep uses too; and any change may bring a reminder forward,
+    so the next sweep looks at the row again."""
+    commitment.overdue_since = rules.overdue_since(
+        commitment.overdue_since,
+        status=commitment.status,
+        condition_state=commitment.condition_state,
+        due_by=commitment.due_by,
+        time_zone=commitment.desk.time_zone,
+        now=now,
+    )
+    commitment.next_check_at = now
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -133,14 +87,14 @@ def commitment_create(
             policy.desk_role(by, commitment.desk_id) >= policy.Role.OFFICER,
             "You may add commitments only for your own desks.",
         )
-    # full_clean() also makes a new condition pending (Commitment.clean).
+    # full_clean() also makes a new condition pending (Commitment.clean, workflow.condition_state_for).
     commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
     with transaction.atomic():
         commitment.status = status
         commitment.status_changed_at = now
         commitment.last_activity_at = now
         commitment.created_at = now
-        commitment.next_check_at = now
+        _flag_and_reschedule(commitment, now)
         commitment.original_due_by = commitment.due_by
         commitment.quote_start = commitment.locate_quote()
         commitment.created_by = by
@@ -159,12 +113,18 @@ def commitment_create(
     return commitment
 
 
-# Fields that change only through their own service, never through an edit.
-_GUARDED_FIELDS = {
-    "status": "Change the status with a transition.",
-    "due_by": "Move the deadline with the deadline form; a supervisor records why.",
-    "due_from": "Move the deadline with the deadline form; a supervisor records why.",
-    "condition_state": "Set the condition's state with the condition form.",
+# Fields that change only through their own service, never through an edit: each names that service.
+# (The API words its refusal with its own endpoints: api/views.py.)
+GUARDED_FIELDS = {
+    "status": "transition",
+    "due_by": "deadline",
+    "due_from": "deadline",
+    "condition_state": "condition",
+}
+_GUARDED_MESSAGES = {
+    "transition": "Change the status with a transition.",
+    "deadline": "Move the deadline with the deadline form; a supervisor records why.",
+    "condition": "Set the condition's state with the condition form.",
 }
 
 
@@ -178,15 +138,12 @@ def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, n
     with transaction.atomic():
         current = _lock(commitment.pk, expected_version)
         _require(policy.can_edit_commitment(by, current), "You may edit only the commitments of your own desks.")
-        # Adding a condition makes it pending; removing it clears its state. Anything else about the
-        # state is decided by condition_set_state.
-        if not commitment.condition_text.strip():
-            commitment.condition_state = Commitment.ConditionState.NONE
-        elif not current.condition_text.strip():
-            commitment.condition_state = Commitment.ConditionState.PENDING
+        commitment.condition_state = condition_state_for(
+            text=commitment.condition_text, state=commitment.condition_state, previous_text=current.condition_text
+        )
         guarded = {
-            field: message
-            for field, message in _GUARDED_FIELDS.items()
+            field: _GUARDED_MESSAGES[via]
+            for field, via in GUARDED_FIELDS.items()
             if getattr(current, field) != getattr(commitment, field)
         }
         if guarded:
@@ -269,8 +226,6 @@ def commitment_transition(
         commitment.status_changed_at = now
         commitment.fulfilled_on_time = on_time
         commitment.closed_on = occurred if to_status in CLOSED_STATUSES else None
-        if to_status not in OPEN_STATUSES:
-            commitment.overdue_since = None
         _save(
             commitment,
             by,
@@ -294,7 +249,7 @@ def commitment_transition(
             occasion=f"status:{change.pk}",
             actor=by,
             now=now,
-            message=f"{_display_name(by)} changed “{commitment.title}”: {label(from_status)} → {label(to_status)}",
+            message=f"{display_name(by)} changed “{commitment.title}”: {label(from_status)} → {label(to_status)}",
         )
         return change
 
@@ -390,8 +345,6 @@ def deadline_move(
         commitment.due_phrase = phrase
         if new_due_by is None:
             commitment.due_precision = Commitment.Precision.NONE
-        if new_due_by is None or new_due_by >= local_today(commitment.desk.time_zone, now):
-            commitment.overdue_since = None
         _save(commitment, by, now, reason=f"Deadline {change.get_change_class_display().lower()}: {reason}")
         notify_activity(
             commitment,
@@ -399,7 +352,7 @@ def deadline_move(
             occasion=f"deadline:{change.pk}",
             actor=by,
             now=now,
-            message=f"{_display_name(by)} moved the deadline of “{commitment.title}” to "
+            message=f"{display_name(by)} moved the deadline of “{commitment.title}” to "
             + (f"{new_due_by:%d %b %Y}" if new_due_by else "none"),
         )
         return change
@@ -437,7 +390,7 @@ def update_add(
             occasion=f"update:{update.pk}",
             actor=by,
             now=now,
-            message=f"{_display_name(by)} added an update to “{commitment.title}”: {note[:120]}",
+            message=f"{display_name(by)} added an update to “{commitment.title}”: {note[:120]}",
         )
     return update
 
@@ -450,7 +403,7 @@ def commitment_assign(*, commitment_id: int, owner: Any, by: Any, now: datetime)
             _require(policy.can_edit_commitment(by, commitment), "You may assign only your own desks' commitments.")
         if owner is not None and not policy.can_edit_commitment(owner, commitment):
             raise WorkflowError(
-                f"{_display_name(owner)} is not an officer of {commitment.desk} and could not act on it.",
+                f"{display_name(owner)} is not an officer of {commitment.desk} and could not act on it.",
                 code="owner_not_on_desk",
             )
         if commitment.owner_id != getattr(owner, "pk", None):

@@ -2,31 +2,32 @@
 
 `sweep_run(now)` is used by the periodic task and by `manage.py sweep_commitments`. It reads only the
 commitments whose stored `next_check_at` has passed (one partial-index lookup; an idle sweep stops
-there), then, for those rows, a fixed number of queries per desk time zone: two UPDATEs for the
-overdue flag, one candidate query per reminder kind, one query for the occasions of that kind already
-recorded, bulk inserts that ignore conflicts, and one UPDATE storing each row's next check. Its cost
-follows the rows that change, not the table size. Correctness never depends on a lock: two sweeps at
-once insert each occasion once, because of Notification's unique key.
+there) and puts each through the rules (`rules.py`: the occasions owed, the overdue flag, the next
+check); then a fixed number of queries whatever the number of rows: one for the occasions already
+recorded, one for watchers, one for supervisors, the inserts (conflicts ignored), and one write of
+every row's flag and next check. Its cost follows the rows that are due, not the table size.
+Correctness never depends on a lock: two sweeps at once insert each occasion once, because of
+Notification's unique key. A row whose rules raise is logged with its id and looked at again an hour
+later; the sweep goes on with the rest.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import policy
+from common.pgarray import array_literal, column_literals
+
+from . import policy, rules
 from .models import Commitment, Delivery, Notification, NotificationKind, SweepRun
-from .notify import Planned, notifications_create, wake_sender
-from .pgarray import array_literal, column_literals
-from .schedule import SCHEDULE_FIELDS, schedule_store
-from .selectors import local_today, row_is_overdue, row_is_stale
-from .workflow import TRACKED_STATUSES
+from .notifications.create import Planned, notifications_create, wake_sender
+from .rules import Occasion
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class SweepResult:
     by_kind: dict[str, int] = field(default_factory=dict)
     rewoken: int = 0
     skipped: bool = False
+    failed_rows: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +53,7 @@ class SweepResult:
             "by_kind": dict(sorted(self.by_kind.items())),
             "rewoken": self.rewoken,
             "skipped": self.skipped,
+            "failed_rows": self.failed_rows,
         }
 
 
@@ -113,83 +116,108 @@ def sweep_run(
     return result
 
 
+# What the sweep reads of each due row, by name: what the rules need, what a reminder says, who gets it.
+SWEEP_FIELDS = (
+    "pk",
+    "status",
+    "due_by",
+    "condition_state",
+    "created_at",
+    "last_activity_at",
+    "overdue_since",
+    "desk__time_zone",
+    "title",
+    "due_phrase",
+    "desk_id",
+    "owner_id",
+)
+
+# A row whose rules raise is looked at again this much later; the rest of the sweep goes on.
+RETRY_BAD_ROW = timedelta(hours=1)
+
+
 def _sweep(run: SweepRun, now: datetime, result: SweepResult) -> None:
-    # Only rows whose scheduled check has come (commitments/schedule.py); nothing else can owe anything.
+    # Only rows whose scheduled check has come (commitments/rules.py); nothing else can owe anything.
     # One read of those rows; each one's occasions by the reminder rules; one query for the occasions
     # already recorded, one for watchers, one for supervisors; the inserts; one write per row (its
     # overdue flag and next check). The due rows are a small share of the table: a few percent a day.
-    rows = list(Commitment.objects.filter(next_check_at__lte=now).order_by().values_list(*SWEEP_FIELDS))
+    rows = list(Commitment.objects.filter(next_check_at__lte=now).order_by().values_list(*SWEEP_FIELDS, named=True))
     if rows:
-        todays = {zone: local_today(zone, now) for zone in {row[7] for row in rows}}
-        occasions = [occasion for row in rows for occasion in _occasions(row, todays[row[7]], now)]
-        fresh = _unrecorded(occasions)
-        owners = {row[0]: row[11] for row in rows}
-        desks = {row[0]: row[10] for row in rows}
+        owed: list[Occasion] = []
+        writes: list[tuple[int, datetime | None, datetime | None]] = []
+        for row in rows:
+            try:
+                found, write = _row_owes(row, now, result)
+            except Exception:
+                # One bad row (a desk with a time zone this machine does not know, say) must not stop
+                # every reminder of every other commitment: log it and look at it again later.
+                logger.exception("Sweep: commitment %s could not be processed; retrying in an hour", row.pk)
+                found, write = [], (row.pk, row.overdue_since, now + RETRY_BAD_ROW)
+                result.failed_rows += 1
+            owed += found
+            writes.append(write)
+        fresh = _unrecorded(owed)
+        owners = {row.pk: row.owner_id for row in rows}
+        desks = {row.pk: row.desk_id for row in rows}
         planned = _recipients(fresh, owners, desks)
         counts = notifications_create(planned, now=now, sweep_run=run)
         result.by_kind = dict(counts)
         result.notifications = sum(counts.values())
-        result.flagged_overdue, result.cleared = schedule_store(rows, now)
+        _schedule_store(writes)
     # Deliveries whose wake-up was lost (Redis down, worker killed): due now and not being sent. Counted
     # up to a bound: any is enough to wake the sender. (While sending, next_attempt_at is the lease's
     # end: one range on the index delivery_due.)
-    owed = Delivery.objects.filter(
+    owed_deliveries = Delivery.objects.filter(
         status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING], next_attempt_at__lte=now
     ).order_by()
-    result.rewoken = owed[:REWAKE_COUNT_LIMIT].count()
+    result.rewoken = owed_deliveries[:REWAKE_COUNT_LIMIT].count()
 
 
-# What the sweep reads of a due row: the schedule's fields, then what the reminders say and who gets them.
-SWEEP_FIELDS = (*SCHEDULE_FIELDS, "title", "due_phrase", "desk_id", "owner_id")
+def _row_owes(
+    row: Any, now: datetime, result: SweepResult
+) -> tuple[list[Occasion], tuple[int, datetime | None, datetime | None]]:
+    """One due row through the rules: the reminders it is owed, and its overdue flag and next check."""
+    values = {
+        "status": row.status,
+        "due_by": row.due_by,
+        "condition_state": row.condition_state,
+        "time_zone": row.desk__time_zone,
+        "now": now,
+    }
+    found = rules.occasions(
+        pk=row.pk,
+        created_at=row.created_at,
+        last_activity_at=row.last_activity_at,
+        title=row.title,
+        due_phrase=row.due_phrase,
+        **values,
+    )
+    flag = rules.overdue_since(row.overdue_since, **values)
+    check = rules.next_check(created_at=row.created_at, last_activity_at=row.last_activity_at, **values)
+    if flag is not None and row.overdue_since is None:
+        result.flagged_overdue += 1
+    elif flag is None and row.overdue_since is not None:
+        result.cleared += 1
+    return found, (row.pk, flag, check)
 
-Occasion = tuple[int, str, str, str]  # commitment id, kind, occasion, message
 
-
-def _occasions(row: tuple[Any, ...], today: date, now: datetime) -> list[Occasion]:
-    """The reminders one commitment is owed at `now` (whether recorded already or not).
-
-    The rules: due soon at the nearest offset before due_by that applies (a commitment recorded five
-    days before its deadline gets the 7-day reminder, not the 30-day one too), due today, overdue every
-    N days from the day after due_by and an escalation after M days (the same rule as overdue_q), a
-    condition check every K days while a condition is pending (deadline reminders wait meanwhile), and a
-    review once a commitment has had no update for S days (stale_q).
-    """
-    pk, status, due_by, condition_state, created_at, last_activity_at, _, zone, title, phrase = row[:10]
-    if status not in TRACKED_STATUSES:
-        return []
-    found: list[Occasion] = []
-    pending = condition_state == Commitment.ConditionState.PENDING
-    if due_by is not None and not pending:
-        days = (due_by - today).days
-        offsets = sorted(settings.PLEDGEBOOK_REMINDER_OFFSETS)
-        if 1 <= days <= offsets[-1]:
-            # Occasions name the offset, so an earlier offset's reminder never blocks a later one.
-            offset = next(o for o in offsets if o >= days)
-            message = f"Due in {days} day{'s' if days != 1 else ''}: {title} ({phrase or 'by'} {due_by:%d %b %Y})"
-            found.append((pk, NotificationKind.DUE_SOON, f"{offset}:{due_by}", message))
-        elif days == 0:
-            found.append((pk, NotificationKind.DUE_TODAY, str(today), f"Due today: {title}"))
-    if row_is_overdue(status=status, condition_state=condition_state, due_by=due_by, time_zone=zone, now=now):
-        days = (today - due_by).days
-        number = (days - 1) // settings.PLEDGEBOOK_OVERDUE_REPEAT_DAYS
-        found.append(
-            (
-                pk,
-                NotificationKind.OVERDUE,
-                f"{due_by}:{number}",
-                f"Overdue by {days} day{'s' if days != 1 else ''}: {title}",
+def _schedule_store(rows: list[tuple[int, datetime | None, datetime | None]]) -> None:
+    """Store each row's overdue flag and next check: one statement on PostgreSQL, one per value on SQLite."""
+    if connection.vendor == "postgresql":
+        # One statement for any number of rows (bulk_update would build a CASE with a branch per row).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Commitment._meta.db_table} c SET overdue_since = s.overdue, next_check_at = s.at "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS s(id, overdue, at) "
+                "WHERE c.id = s.id",
+                column_literals(rows, 3),
             )
-        )
-        if days >= settings.PLEDGEBOOK_ESCALATION_DAYS:
-            found.append((pk, NotificationKind.ESCALATION, f"{due_by}", f"Escalated, overdue by {days} days: {title}"))
-    every = settings.PLEDGEBOOK_CONDITION_CHECK_DAYS
-    if pending and created_at <= now - timedelta(days=every):
-        number = (now - created_at).days // every
-        found.append((pk, NotificationKind.CONDITION_CHECK, str(number), f"Has the condition been met? {title}"))
-    if row_is_stale(status=status, last_activity_at=last_activity_at, now=now):
-        message = f"No update for {settings.PLEDGEBOOK_STALE_DAYS}+ days: {title}"
-        found.append((pk, NotificationKind.STALE, f"{last_activity_at:%Y-%m-%d}", message))
-    return found
+        return
+    by_value: dict[Any, list[int]] = {}
+    for pk, overdue_since, at in rows:
+        by_value.setdefault((overdue_since, at), []).append(pk)
+    for (overdue_since, at), pks in by_value.items():
+        Commitment.objects.filter(pk__in=pks).update(overdue_since=overdue_since, next_check_at=at)
 
 
 def _unrecorded(occasions: list[Occasion]) -> list[Occasion]:
@@ -219,7 +247,7 @@ def _unrecorded(occasions: list[Occasion]) -> list[Occasion]:
                 kind__in={kind for _, kind, _, _ in occasions},
             ).values_list("commitment_id", "kind", "occasion")
         )
-    return [o for o in occasions if (o[0], o[1], o[2]) not in done]
+    return [o for o in occasions if (o.commitment_id, o.kind, o.occasion) not in done]
 
 
 def _recipients(occasions: list[Occasion], owners: dict[int, int | None], desks: dict[int, int]) -> list[Planned]:
@@ -251,6 +279,11 @@ def _recipients(occasions: list[Occasion], owners: dict[int, int | None], desks:
         audience = supervisors.get(desks[pk], set()) if kind == NotificationKind.ESCALATION else who[pk]
         planned += [Planned(pk, user_id, kind, occasion, message) for user_id in sorted(audience)]
     return planned
+
+
+def sweep_beat(now: datetime) -> SweepResult:
+    """The periodic sweep: as of `now`, once per beat interval (a second beat's tick finds it claimed)."""
+    return sweep_run(now=now, trigger="beat", started_at=now, beat_slot=sweep_beat_slot(now))
 
 
 def sweep_beat_slot(now: datetime) -> int:

@@ -1,58 +1,32 @@
-"""Celery tasks: thin, idempotent, JSON arguments only. Each reads the clock once and calls a service."""
+"""Celery tasks: thin, idempotent, JSON arguments only. Each is one call into a service.
+
+Nothing imports this module (make lint checks it): work is asked for by task name. Every task has the
+soft and hard time limits of CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT (settings).
+"""
 
 from __future__ import annotations
-
-import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import delivery, sweep
-
-logger = logging.getLogger(__name__)
-
-# One task run sends at most this many emails, then hands over to a fresh run, so that a long
-# backlog never holds one worker slot (or one broker message) for long.
-BATCH = 200
+from . import sweep
+from .notifications import digests as digest_service
+from .notifications import sender
 
 
 @shared_task(name="commitments.tasks.sweep", ignore_result=True)
 def sweep_task() -> dict[str, object]:
-    now = timezone.now()
-    return sweep.sweep_run(now=now, trigger="beat", started_at=now, beat_slot=sweep.sweep_beat_slot(now)).as_dict()
+    return sweep.sweep_beat(timezone.now()).as_dict()
 
 
 @shared_task(name="commitments.tasks.deliveries", ignore_result=True)
 def deliveries() -> int:
-    """Send what is due; if a retry falls due soon, look again then (a short countdown, never a far ETA)."""
-    sent = 0
-    mailer = delivery.Mailer()  # one connection to the mail server for the whole batch
-    try:
-        while sent < BATCH and (handled := delivery.delivery_send_due(timezone.now(), mailer)):
-            sent += handled
-        while sent < BATCH and delivery.digest_send_one(timezone.now(), mailer):
-            sent += 1
-    finally:
-        mailer.close()
-    if sent >= BATCH:
-        deliveries.apply_async()
-        return sent
-    upcoming = delivery.next_delivery_due()
-    if upcoming is not None:
-        wait = (upcoming - timezone.now()).total_seconds()
-        # Longer waits are left to the sweep, which wakes the sender every few minutes.
-        if 0 < wait <= timedelta(minutes=10).total_seconds():
-            deliveries.apply_async(countdown=wait)
-    return sent
+    return sender.deliveries_drain()
 
 
 @shared_task(name="commitments.tasks.digests", ignore_result=True)
 def digests() -> int:
-    opened = delivery.digests_plan(timezone.now())
-    if opened:
-        deliveries.apply_async()
-    return opened
+    return digest_service.digests_open(timezone.now())
 
 
 @shared_task(name="commitments.tasks.cleanup", ignore_result=True)

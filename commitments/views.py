@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .calendar import calendar_feed_for_key, calendar_ics
+from .reports.calendar import calendar_feed_for_key, calendar_ics
 from .sweep import sweep_last_finished, sweep_late
 
 

@@ -24,6 +24,27 @@ class Status(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+class ConditionState(models.TextChoices):
+    NONE = "", "—"
+    PENDING = "pending", "Pending"
+    MET = "met", "Met"
+    FAILED = "failed", "Failed"
+
+
+def condition_state_for(*, text: str, state: str, previous_text: str | None = None) -> str:
+    """A condition's state once its text is written; `previous_text` is the stored text of an edited one.
+
+    A new condition is pending; an edit that removes the condition removes its state; otherwise the
+    state stays as it was — met, failed and pending again are recorded by services.condition_set_state.
+    (Without a previous text — a new commitment, or a form's own validation — a state with no condition
+    is kept, for the validation to refuse.)"""
+    if not text.strip():
+        return state if previous_text is None else ConditionState.NONE
+    if previous_text is not None and not previous_text.strip():
+        return ConditionState.PENDING
+    return state or ConditionState.PENDING
+
+
 OPEN_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.NOT_STARTED, Status.IN_PROGRESS, Status.STALLED})
 CLOSED_STATUSES: frozenset[str] = frozenset(Status.values) - OPEN_STATUSES
 # Open statuses whose deadline is being followed (a draft is not yet accepted for tracking).

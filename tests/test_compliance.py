@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from commitments import services
-from commitments.compliance import compliance
 from commitments.models import Desk
+from commitments.reports.compliance import compliance
 from summits.models import Party
 
 from .factories import PartyFactory, SummitFactory, make_commitment

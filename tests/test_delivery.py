@@ -15,9 +15,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from commitments import services
-from commitments.delivery import Mailer, delivery_send_due, digest_send_one, digests_plan
 from commitments.demo import demo_load
 from commitments.models import Commitment, Delivery, DeliveryAttempt, Digest, Notification, NotificationPreference
+from commitments.notifications.digests import digest_send_one, digests_plan
+from commitments.notifications.outbox import Mailer, delivery_send_due
 from commitments.sweep import sweep_run
 
 from .conftest import DAY_AFTER_MEETING, EARLY_2001, MARCH_2001
@@ -355,15 +356,49 @@ def test_a_slow_server_never_holds_a_batch_past_half_its_lease(brunei: None, smt
 
 
 def test_handing_back_never_touches_a_row_another_sender_has_claimed_since(brunei: None) -> None:
-    from commitments.delivery import _claim, _release
+    from commitments.notifications.outbox import claim, release
 
     ids = _pending_after_sweep()
-    claimed, lease_until = _claim(Delivery, EARLY_2001, limit=len(ids))
+    claimed, lease_until = claim(Delivery, EARLY_2001, limit=len(ids))
     assert sorted(claimed) == sorted(ids)
     # Our lease ran out (a stalled batch) and another sender claimed the first row with its own lease.
     theirs = lease_until + timedelta(minutes=7)
     Delivery.objects.filter(pk=claimed[0]).update(lease_until=theirs, next_attempt_at=theirs, attempts=2)
-    _release(claimed, lease_until, EARLY_2001)
+    release(claimed, lease_until, EARLY_2001)
     taken = Delivery.objects.get(pk=claimed[0])
     assert (taken.status, taken.lease_until, taken.attempts) == (Delivery.Status.SENDING, theirs, 2)
     assert _statuses(claimed[1:]) == Counter({"pending": len(claimed) - 1})
+
+
+def test_send_digests_opens_the_days_digests_and_sends_every_email_due_through_one_loop(
+    brunei: None, smtp: ScriptedHandler
+) -> None:
+    """The operator's command and the sender task share one loop (notifications.sender.deliveries_drain)."""
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+
+    officer = get_user_model().objects.get(username="officer")
+    NotificationPreference.objects.create(user=officer, mode="digest", digest_hour=9, time_zone="Asia/Tokyo")
+    sweep_run(now=MARCH_2001)
+    immediate = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
+    assert immediate == 20  # the supervisor's: one whole claim, so the loop must go round again to see none is left
+    out = StringIO()
+    with time_machine.travel(MARCH_2001, tick=False):
+        call_command("send_digests", stdout=out)
+    assert out.getvalue().strip() == f"Opened 1 digest(s); processed {immediate + 1} email(s)."
+    assert len(smtp.wait_for(immediate + 1)) == immediate + 1
+    assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
+    assert Digest.objects.get().status == Delivery.Status.SENT
+
+
+def test_the_senders_loop_stops_at_its_limit_and_leaves_the_rest_due(brunei: None, smtp: ScriptedHandler) -> None:
+    from commitments.notifications.sender import deliveries_drain
+
+    sweep_run(now=MARCH_2001)
+    due = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
+    handled = deliveries_drain(limit=1, clock=lambda: MARCH_2001)
+    assert 1 <= handled < due  # one claim's batch, then it stops: a fresh task run takes the rest
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == handled
+    assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == due - handled

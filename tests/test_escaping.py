@@ -11,9 +11,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commitments.delivery import delivery_send_due
-from commitments.exchange import CsvRejected, import_csv
 from commitments.models import Commitment, Desk
+from commitments.notifications.outbox import delivery_send_due
+from commitments.reports.exchange import CsvRejected, import_csv
 from commitments.sweep import sweep_run
 from summits.models import Summit
 

@@ -15,8 +15,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from commitments import services
-from commitments.exchange import CsvRejected, export_csv, import_csv
 from commitments.models import Assessment, Commitment, Desk
+from commitments.reports.exchange import CsvRejected, export_csv, import_csv
 from summits.models import Summit
 
 from .admin_helpers import login

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments import paginators
 from commitments.models import Commitment
-from commitments.paginators import EstimatedCountPaginator
+from common import paginators
+from common.paginators import EstimatedCountPaginator
 
 pytestmark = pytest.mark.django_db
 

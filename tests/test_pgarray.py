@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from django.db import connection
 
-from commitments.pgarray import array_literal, column_literals
+from common.pgarray import array_literal, column_literals
 
 # Whatever a title, occasion or message may hold: quotes, backslashes, braces, commas, the word NULL,
 # spaces at either end, an empty string, letters from outside ASCII.

@@ -126,3 +126,40 @@ def test_the_deploy_checklist_passes_with_the_production_settings(tmp_path: Path
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_every_task_has_soft_and_hard_time_limits_from_the_environment() -> None:
+    """The worker reads its limits from the settings; a task's own options could only narrow them."""
+    from config.celery_app import app
+
+    app.loader.import_default_modules()  # what a worker does at start: finds commitments.tasks
+    assert (app.conf.task_soft_time_limit, app.conf.task_time_limit) == (300, 360)
+    tasks = [name for name in app.tasks if name.startswith("commitments.tasks.")]
+    assert sorted(tasks) == [
+        "commitments.tasks.cleanup",
+        "commitments.tasks.deliveries",
+        "commitments.tasks.digests",
+        "commitments.tasks.sweep",
+    ]
+    for name in tasks:  # none sets limits of its own
+        assert (app.tasks[name].soft_time_limit, app.tasks[name].time_limit) == (300, 360)
+
+    script = (
+        "import django; django.setup(); from config.celery_app import app; "
+        "print(app.conf.task_soft_time_limit, app.conf.task_time_limit)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEBOOK_TASK_")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", PLEDGEBOOK_TASK_SOFT_SECONDS="20")
+    shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert shown.stdout.split() == ["20", "80"], shown.stderr
+    env.update(PLEDGEBOOK_TASK_HARD_SECONDS="30")
+    shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert shown.stdout.split() == ["20", "30"], shown.stderr
+
+
+def test_a_hard_time_limit_not_above_the_soft_one_stops_the_process() -> None:
+    result = _django_check(
+        "config.settings.local", PLEDGEBOOK_TASK_SOFT_SECONDS="300", PLEDGEBOOK_TASK_HARD_SECONDS="300"
+    )
+    assert result.returncode != 0
+    assert "PLEDGEBOOK_TASK_HARD_SECONDS=300 must be more than PLEDGEBOOK_TASK_SOFT_SECONDS=300" in result.stderr

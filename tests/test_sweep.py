@@ -398,3 +398,35 @@ def test_the_schedule_never_misses_what_a_sweep_over_every_row_finds(db: Any) ->
     assert {kind for _, _, kind, _, _ in scheduled} >= {"due_soon", "due_today", "overdue", "escalation",
                                                          "condition_check", "stale"}  # fmt: skip
     assert scheduled == everything
+
+
+def test_a_row_that_fails_is_logged_and_looked_at_an_hour_later_while_the_sweep_goes_on(
+    brunei: Summit, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A desk whose time zone this machine does not know (written past the form's validation) breaks
+    its commitments' rules; every other commitment is still flagged and reminded."""
+    odd_desk = Desk.objects.create(name="Odd Division", time_zone="Asia/Tokyo")
+    bad = make_commitment(desk=odd_desk, title="Bad row", due_by=date(2000, 12, 31))
+    Desk.objects.filter(pk=odd_desk.pk).update(time_zone="Mars/Olympus_Mons")
+
+    with caplog.at_level("ERROR", logger="commitments.sweep"):
+        result = sweep_run(now=EARLY_2001)
+
+    assert result.failed_rows == 1
+    assert result.as_dict()["failed_rows"] == 1
+    flagged = set(Commitment.objects.filter(overdue_since__isnull=False).values_list("title", flat=True))
+    assert flagged == {FM_VISIT, PROGRESS}
+    assert result.notifications > 0
+    assert f"commitment {bad.pk} could not be processed" in caplog.text
+    bad.refresh_from_db()
+    assert bad.next_check_at == EARLY_2001 + timedelta(hours=1)
+    assert bad.overdue_since is None
+    assert SweepRun.objects.get().error == ""
+
+    # Within the hour it is left alone; once the desk is mended, the next look flags it.
+    assert sweep_run(now=EARLY_2001 + timedelta(minutes=30)).failed_rows == 0
+    Desk.objects.filter(pk=odd_desk.pk).update(time_zone="Asia/Tokyo")
+    later = sweep_run(now=EARLY_2001 + timedelta(hours=1))
+    assert (later.failed_rows, later.flagged_overdue) == (0, 1)
+    bad.refresh_from_db()
+    assert bad.overdue_since == EARLY_2001 + timedelta(hours=1)

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from commitments import services
+from commitments.errors import TransitionNotAllowed, VersionConflict, WorkflowError
 from commitments.models import Commitment, Desk, StatusChange
-from commitments.services import TransitionNotAllowed, VersionConflict, WorkflowError
 from commitments.workflow import CLOSED_STATUSES, OPEN_STATUSES, TRANSITIONS, Status, allowed_next
 
 from .conftest import CHRISTMAS_2000, DAY_AFTER_MEETING, EARLY_2001

@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..services import TransitionNotAllowed, VersionConflict
+from ..errors import TransitionNotAllowed, VersionConflict
 
 
 class PreconditionRequired(exceptions.APIException):

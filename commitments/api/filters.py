@@ -6,27 +6,17 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
+from common.api import IdFilter
+
 from .. import selectors
 from ..models import Commitment
 from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
-
-
-class IdFilter(django_filters.Filter):
-    """A database id: a whole number in range, so that nonsense is a 400, never a database error."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
 
 
 class CommitmentFilter(django_filters.FilterSet):

@@ -19,7 +19,8 @@ from rest_framework.settings import api_settings
 from summits.models import Party, Person, Summit
 
 from ..models import Commitment, DeadlineChange, Desk, Notification, StatusChange, Update
-from ..selectors import commitment_relations, row_is_overdue, row_is_stale
+from ..rules import is_overdue, is_stale
+from ..selectors import commitment_relations
 from ..workflow import Status
 
 User = get_user_model()
@@ -311,13 +312,13 @@ def commitment_representations(rows: list[dict[str, Any]], request: Any, now: da
         condition = {"text": row["condition_text"], "state": row["condition_state"]} if row["condition_text"] else None
         shown["condition"] = condition
         # The flags by the selectors' row rules (the same as the SQL the detail view annotates).
-        shown["overdue"] = row_is_overdue(
+        shown["overdue"] = is_overdue(
             status=row["status"],
             condition_state=row["condition_state"],
             due_by=row["due_by"],
             time_zone=row["desk__time_zone"],
             now=now,
         )
-        shown["stale"] = row_is_stale(status=row["status"], last_activity_at=row["last_activity_at"], now=now)
+        shown["stale"] = is_stale(status=row["status"], last_activity_at=row["last_activity_at"], now=now)
         result.append({name: shown[name] for name in CommitmentSerializer.Meta.fields})
     return result

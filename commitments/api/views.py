@@ -25,12 +25,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from common.api import ByIdCursor
+
 from .. import policy, services
 from ..models import Commitment, Desk, Notification
-from ..notify import notifications_mark_read
+from ..notifications.create import notifications_mark_read
 from .errors import PreconditionRequired, error_response
 from .filters import FAR_FUTURE, CommitmentFilter, CommitmentFilterBackend, CommitmentOrdering
-from .pagination import ByIdCursor
 from .serializers import (
     ROW_COLUMNS,
     CommitmentInputSerializer,
@@ -97,12 +98,11 @@ def etag(commitment: Commitment) -> dict[str, str]:
     return {"ETag": f'"{commitment.version}"'}
 
 
-# Fields that only their own endpoint changes, and where to go instead.
+# Where to go instead, for each service that alone changes a guarded field (services.GUARDED_FIELDS).
 _ELSEWHERE = {
-    "status": "The status changes only through POST /api/v1/commitments/{id}/transitions/.",
-    "due_by": "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason).",
-    "due_from": "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason).",
-    "condition_state": "The condition's state changes through POST /api/v1/commitments/{id}/condition/.",
+    "transition": "The status changes only through POST /api/v1/commitments/{id}/transitions/.",
+    "deadline": "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason).",
+    "condition": "The condition's state changes through POST /api/v1/commitments/{id}/condition/.",
 }
 
 
@@ -163,7 +163,8 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         commitment = self._load(kwargs["pk"])
         if not policy.can_edit_commitment(request.user, commitment):
             return error_response(403, "permission_denied", "You may edit only the commitments of your own desks.")
-        elsewhere = {k: [m] for k, m in _ELSEWHERE.items() if hasattr(request.data, "keys") and k in request.data}
+        sent = request.data if hasattr(request.data, "keys") else {}
+        elsewhere = {field: [_ELSEWHERE[via]] for field, via in services.GUARDED_FIELDS.items() if field in sent}
         if elsewhere:
             message = " ".join(m[0] for m in elsewhere.values())
             return error_response(400, "read_only_field", message, elsewhere)
@@ -261,7 +262,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request) -> HttpResponse:
         """The filtered list (same filters as the list) in the columns the CSV import reads."""
-        from ..exchange import export_csv, export_json
+        from ..reports.exchange import export_csv, export_json
 
         queryset = self.filter_queryset(self.get_queryset())
         if request.query_params.get("as") == "json":
@@ -368,7 +369,7 @@ class ComplianceReportView(APIView):
 
     @extend_schema(responses={200: ComplianceReportSerializer})
     def get(self, request: Request) -> Response:
-        from ..compliance import compliance, overall
+        from ..reports.compliance import compliance, overall
 
         def rows(by: str) -> list[dict[str, Any]]:
             return [{**row.as_dict(), "key": str(row.key)} for row in compliance(by)]

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from summits.models import Party, Person, Summit
 from summits.validators import validate_time_zone
 
-from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
+from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, ConditionState, Status, condition_state_for
 
 
 def default_desk_time_zone() -> str:
@@ -95,11 +95,7 @@ class Commitment(models.Model):
         FISCAL_YEAR = "fiscal_year", "Fiscal year"
         NONE = "none", "No deadline"
 
-    class ConditionState(models.TextChoices):
-        NONE = "", "—"
-        PENDING = "pending", "Pending"
-        MET = "met", "Met"
-        FAILED = "failed", "Failed"
+    ConditionState = ConditionState  # the workflow's, under the model's name as well
 
     # Source
     summit = models.ForeignKey(Summit, on_delete=models.PROTECT, related_name="commitments")
@@ -173,11 +169,11 @@ class Commitment(models.Model):
     # The day the outcome happened (the closing transition's occurred_on): delays are measured from it.
     closed_on = models.DateField(null=True, blank=True, editable=False)
     overdue_since = models.DateTimeField(null=True, blank=True, editable=False)
-    # When the sweep must next look at this row (commitments/schedule.py); None: not until it changes.
+    # When the sweep must next look at this row (commitments/rules.py: next_check); None: not until it changes.
     next_check_at = models.DateTimeField(null=True, blank=True, editable=False, default=timezone.now)
     # The last transition, update or deadline move: what "stale" is measured from.
     last_activity_at = models.DateTimeField(editable=False)
-    # Optimistic locking: every write compares and increments it (services._version_claim).
+    # Optimistic locking: every write locks the row, compares and increments it (services._lock, _save).
     version = models.PositiveIntegerField(default=1, editable=False)
 
     # Set by commitment_create to the caller's `now` (condition checks count from it), not auto_now_add.
@@ -263,8 +259,7 @@ class Commitment(models.Model):
             errors.setdefault("condition_state", []).append(
                 "A condition state needs a condition: write the condition, or clear the state."
             )
-        if self.condition_text.strip() and not self.condition_state:
-            self.condition_state = self.ConditionState.PENDING
+        self.condition_state = condition_state_for(text=self.condition_text, state=self.condition_state)
         if self.summit_id is not None and self.quote:
             text = self.summit.source_text
             if not text:

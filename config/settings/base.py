@@ -225,6 +225,17 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # tests/test_worker.py::test_redis_stopped_mid_sweep_….
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task stops in time, so that a stuck one never holds a worker slot for ever: at the soft limit
+# the task gets SoftTimeLimitExceeded (a sweep rolls back and is recorded as failed, the next tick
+# sweeps again; a sender's claimed emails come due again when their lease ends), at the hard limit the
+# worker process running it is replaced.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("PLEDGEBOOK_TASK_SOFT_SECONDS", 300, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("PLEDGEBOOK_TASK_HARD_SECONDS", CELERY_TASK_SOFT_TIME_LIMIT + 60, minimum=1)
+if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"PLEDGEBOOK_TASK_HARD_SECONDS={CELERY_TASK_TIME_LIMIT} must be more than "
+        f"PLEDGEBOOK_TASK_SOFT_SECONDS={CELERY_TASK_SOFT_TIME_LIMIT}: the soft limit lets a task stop cleanly first."
+    )
 # The periodic work. Run one beat process (see README). A second one by mistake does no harm: each
 # sweep interval is claimed once (SweepRun.beat_slot), and every other task is idempotent.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
@@ -258,7 +269,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_RATES": {"login": env_str("PLEDGEBOOK_LOGIN_RATE", "10/min")},
-    "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.ByIdCursor",
+    "DEFAULT_PAGINATION_CLASS": "common.api.ByIdCursor",
     "PAGE_SIZE": 50,
 }
 

@@ -7,8 +7,7 @@ from django.db.models import QuerySet
 from rest_framework import viewsets
 from rest_framework.serializers import BaseSerializer
 
-from commitments.api.filters import IdFilter
-from commitments.api.pagination import ByIdCursor
+from common.api import ByIdCursor, IdFilter
 
 from ..models import Party, Person, Summit
 from .serializers import PartySerializer, PersonSerializer, SummitDetailSerializer, SummitSerializer

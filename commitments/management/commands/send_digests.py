@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from commitments.delivery import delivery_send_due, digest_send_one, digests_plan
+from commitments.notifications.digests import digests_plan
+from commitments.notifications.sender import deliveries_drain
 
 
 class Command(BaseCommand):
@@ -13,9 +14,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         opened = digests_plan(timezone.now())
-        sent = 0
-        while handled := delivery_send_due(timezone.now()):
-            sent += handled
-        while digest_send_one(timezone.now()):
-            sent += 1
+        sent = deliveries_drain(limit=None)
         self.stdout.write(f"Opened {opened} digest(s); processed {sent} email(s).")

@@ -13,13 +13,11 @@ permanent ones (5xx) are recorded and not retried.
 
 from __future__ import annotations
 
-import functools
 import logging
 import random
 import smtplib
 import socket
 import time
-import zoneinfo
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,13 +25,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 
-from . import policy
-from .models import REMINDER_KINDS, Delivery, DeliveryAttempt, Digest, Notification, NotificationPreference
-from .selectors import commitment_days_overdue
-from .workflow import OPEN_STATUSES
+from .. import policy
+from ..models import REMINDER_KINDS, Delivery, DeliveryAttempt, Digest, Notification
+from ..workflow import OPEN_STATUSES
+from .emails import render_notification
 
 logger = logging.getLogger(__name__)
 
@@ -67,67 +63,6 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def _link(path: str) -> str:
-    return f"{settings.PLEDGEBOOK_BASE_URL}{path}"
-
-
-_PK_SLOT = 999_999_999_999
-
-
-@functools.cache
-def _change_url_pattern(urlconf: str) -> str:
-    # Reversing a URL costs about as much as rendering an email's text; an email needs the same address
-    # with a different id each time, so it is reversed once with a stand-in id and filled in after.
-    return reverse("admin:commitments_commitment_change", args=[_PK_SLOT], urlconf=urlconf).replace(
-        str(_PK_SLOT), "{pk}"
-    )
-
-
-def _commitment_url(pk: int) -> str:
-    return _link(_change_url_pattern(settings.ROOT_URLCONF).format(pk=pk))
-
-
-@functools.cache
-def _preferences_path(urlconf: str) -> str:
-    return reverse("admin:commitments_notificationpreference_changelist", urlconf=urlconf)
-
-
-def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
-    commitment = notification.commitment
-    return {
-        "notification": notification,
-        "commitment": commitment,
-        "summit": commitment.summit,
-        "days_overdue": commitment_days_overdue(commitment, now),
-        "commitment_url": _commitment_url(commitment.pk),
-    }
-
-
-def render_notification(notification: Notification, now: datetime) -> EmailMultiAlternatives:
-    context = {
-        **_item_context(notification, now),
-        "recipient": notification.recipient,
-        "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
-    }
-    subject = f"[Pledgebook] {notification.message}"
-    return _email(
-        subject, "email/notification", context, notification.recipient.email, f"notification-{notification.pk}"
-    )
-
-
-def _email(subject: str, template: str, context: dict[str, Any], to: str, message_id: str) -> EmailMultiAlternatives:
-    """Plain text and HTML from one pair of templates."""
-    message = EmailMultiAlternatives(
-        subject=subject.replace("\n", " ")[:200],
-        body=render_to_string(f"{template}.txt", context),
-        to=[to],
-        # A stable id: a receiving server that sees the same message twice can tell.
-        headers={"Message-ID": f"<{message_id}@pledgebook>"},
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
-
-
 def still_relevant(notification: Notification, fresh: bool = True) -> str:
     """'' if the notification should still go out, or the reason it should not.
 
@@ -148,7 +83,7 @@ def still_relevant(notification: Notification, fresh: bool = True) -> str:
     return ""
 
 
-def _finish(row: Delivery | Digest, outcome: str, error: str, started: datetime, now: datetime) -> None:
+def finish(row: Delivery | Digest, outcome: str, error: str, started: datetime, now: datetime) -> None:
     if outcome == DeliveryAttempt.Outcome.SENT:
         row.status, row.sent_at = Delivery.Status.SENT, now
     elif outcome == DeliveryAttempt.Outcome.SKIPPED:
@@ -220,7 +155,7 @@ class Mailer:
             self._connection = None
 
 
-def _claim(model: type[Delivery] | type[Digest], now: datetime, limit: int) -> tuple[list[int], datetime]:
+def claim(model: type[Delivery] | type[Digest], now: datetime, limit: int) -> tuple[list[int], datetime]:
     """Claim up to `limit` due deliveries (or digests) in one transaction: one commit for the lot.
 
     Returns their ids and the end of the lease, which also marks the claim as this batch's own."""
@@ -247,7 +182,7 @@ def _claim(model: type[Delivery] | type[Digest], now: datetime, limit: int) -> t
     return ids, lease_until
 
 
-def _release(ids: list[int], lease_until: datetime, now: datetime) -> None:
+def release(ids: list[int], lease_until: datetime, now: datetime) -> None:
     """Hand back claimed rows that were not tried: due at once, the claim not counted as a try.
 
     Only rows still under this batch's own lease: a row whose lease ran out may be another sender's now."""
@@ -266,7 +201,7 @@ def delivery_send_due(now: datetime, mailer: Mailer | None = None, limit: int = 
     server), and a transient failure hands the rest back untried rather than waiting on a broken server
     once per email; either way the task's loop claims again.
     """
-    ids, lease_until = _claim(Delivery, now, limit)
+    ids, lease_until = claim(Delivery, now, limit)
     if not ids:
         return 0
     # Not the meeting's record text: an email names the meeting, and the text can be tens of kilobytes.
@@ -292,17 +227,17 @@ def delivery_send_due(now: datetime, mailer: Mailer | None = None, limit: int = 
             notification = row.notification
             reason = still_relevant(notification, fresh=False)
             if reason:
-                _finish(row, DeliveryAttempt.Outcome.SKIPPED, reason, now, now)
-            elif not _attempt(row, lambda n=notification: render_notification(n, now), now, sender):
+                finish(row, DeliveryAttempt.Outcome.SKIPPED, reason, now, now)
+            elif not attempt(row, lambda n=notification: render_notification(n, now), now, sender):
                 break
     finally:
         if own:
             sender.close()
-        _release([row.pk for row in rows[handled:]], lease_until, now)
+        release([row.pk for row in rows[handled:]], lease_until, now)
     return handled
 
 
-def _attempt(row: Delivery | Digest, build: Any, now: datetime, mailer: Mailer | None = None) -> bool:
+def attempt(row: Delivery | Digest, build: Any, now: datetime, mailer: Mailer | None = None) -> bool:
     """Build and send one email for a claimed row, and record how it went. False after a transient failure."""
     own = mailer is None
     sender = Mailer() if mailer is None else mailer
@@ -313,12 +248,12 @@ def _attempt(row: Delivery | Digest, build: Any, now: datetime, mailer: Mailer |
             DeliveryAttempt.Outcome.PERMANENT if _classify(exc) == "permanent" else DeliveryAttempt.Outcome.TRANSIENT
         )
         logger.warning("Email for %s failed (%s): %r", row, outcome, exc)
-        _finish(row, outcome, repr(exc), now, now)
+        finish(row, outcome, repr(exc), now, now)
         return outcome != DeliveryAttempt.Outcome.TRANSIENT
     finally:
         if own:
             sender.close()
-    _finish(row, DeliveryAttempt.Outcome.SENT, "", now, now)
+    finish(row, DeliveryAttempt.Outcome.SENT, "", now, now)
     return True
 
 
@@ -330,60 +265,3 @@ def next_delivery_due() -> datetime | None:
         .first()
     )
     return row
-
-
-# --- digests -------------------------------------------------------------------------------------
-
-
-def digests_plan(now: datetime) -> int:
-    """Open today's digest for each digest user whose local hour has come and who has held items."""
-    created = 0
-    preferences = NotificationPreference.objects.filter(mode=NotificationPreference.Mode.DIGEST, email_enabled=True)
-    held_users = set(Delivery.objects.filter(status=Delivery.Status.HELD).values_list("recipient_id", flat=True))
-    for preference in preferences.filter(user_id__in=held_users).select_related("user"):
-        zone = zoneinfo.ZoneInfo(preference.time_zone or settings.TIME_ZONE)
-        local = now.astimezone(zone)
-        if local.hour < preference.digest_hour:
-            continue
-        with transaction.atomic():
-            digest, made = Digest.objects.get_or_create(
-                recipient_id=preference.user_id, local_date=local.date(), defaults={"next_attempt_at": now}
-            )
-            if made:
-                Delivery.objects.filter(recipient_id=preference.user_id, status=Delivery.Status.HELD).update(
-                    digest=digest, status=Delivery.Status.SENDING
-                )
-                created += 1
-    return created
-
-
-def render_digest(digest: Digest, now: datetime) -> EmailMultiAlternatives:
-    notifications = [
-        d.notification
-        for d in digest.deliveries.select_related(
-            "notification__commitment__summit", "notification__commitment__desk", "notification__recipient"
-        ).order_by("notification__created_at")
-    ]
-    items = [_item_context(n, now) for n in notifications if not still_relevant(n)]
-    context = {
-        "recipient": digest.recipient,
-        "digest": digest,
-        "items": items,
-        "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
-    }
-    subject = f"[Pledgebook] Your digest for {digest.local_date:%d %b %Y}: {len(items)} item" + (
-        "s" if len(items) != 1 else ""
-    )
-    return _email(subject, "email/digest", context, digest.recipient.email, f"digest-{digest.pk}")
-
-
-def digest_send_one(now: datetime, mailer: Mailer | None = None) -> bool:
-    ids, _ = _claim(Digest, now, 1)  # a few a day per user: one at a time
-    if not ids:
-        return False
-    digest = Digest.objects.select_related("recipient").get(pk=ids[0])
-    if not digest.recipient.is_active or not digest.recipient.email:
-        _finish(digest, DeliveryAttempt.Outcome.SKIPPED, "the recipient is inactive or has no email", now, now)
-        return True
-    _attempt(digest, lambda: render_digest(digest, now), now, mailer)
-    return True

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from . import policy, selectors
-from .models import Commitment, StatusChange
-from .workflow import OPEN_STATUSES, TRACKED_STATUSES
+from .. import policy, selectors
+from ..models import Commitment, StatusChange
+from ..workflow import OPEN_STATUSES, TRACKED_STATUSES
 
 
 def dashboard_context(request: HttpRequest) -> dict[str, Any]:

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar, Event
 
-from . import policy, selectors
-from .models import CalendarFeed, Commitment
-from .models.reports import new_calendar_key
-from .workflow import OPEN_STATUSES
+from .. import policy, selectors
+from ..models import CalendarFeed, Commitment
+from ..models.reports import new_calendar_key
+from ..workflow import OPEN_STATUSES
 
 
 def calendar_feed_issue(*, user: Any, now: datetime) -> CalendarFeed:

@@ -22,8 +22,8 @@ from django.db.models import QuerySet
 
 from summits.models import Party, Person, Summit
 
-from . import services
-from .models import Commitment, Desk
+from .. import services
+from ..models import Commitment, Desk
 
 COLUMNS = [
     "summit",

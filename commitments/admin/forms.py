@@ -1,14 +1,16 @@
-"""Forms of the commitment page's workflow panel. They only collect input; services decide."""
+"""Forms of the commitment page: the edit form and the workflow panel's. They only collect input; services decide."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
-from . import policy
-from .models import Commitment, DeadlineChange
-from .workflow import allowed_next, is_reopening, label
+from .. import errors, policy, selectors
+from ..models import Commitment, DeadlineChange
+from ..workflow import allowed_next, is_reopening, label
 
 
 class VersionedForm(forms.Form):
@@ -66,3 +68,54 @@ class BulkTransitionForm(forms.Form):
     def __init__(self, *args: Any, statuses: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["to_status"]).choices = [(s, label(s)) for s in statuses]
+
+
+class CommitmentForm(forms.ModelForm):
+    # The version the user loaded; compared (under a row lock) with the stored one when saving.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Commitment
+        # The admin picks the fields from its fieldsets; every model field is a candidate.
+        fields = "__all__"  # noqa: DJ007
+        widgets = {
+            "quote": forms.Textarea(attrs={"rows": 4, "cols": 90}),
+            "description": forms.Textarea(attrs={"rows": 3, "cols": 90}),
+            "condition_text": forms.Textarea(attrs={"rows": 2, "cols": 90}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk:
+            self._check_version(cleaned.get("loaded_version"))
+            self._check_dependencies(cleaned.get("depends_on"))
+        return cleaned
+
+    def _check_version(self, seen: int | None) -> None:
+        # Inside the admin's transaction: the lock is held until the save commits, so a concurrent
+        # save waits here and then sees the new version (PostgreSQL; SQLite serialises writers).
+        current = (
+            Commitment.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        )
+        if seen is None or current != seen:
+            conflict = errors.VersionConflict(
+                commitment_id=self.instance.pk,
+                expected_version=seen or 0,
+                current_version=current or 0,
+                **selectors.last_change(self.instance),
+            )
+            raise ValidationError(str(conflict), code="conflict")
+
+    def _check_dependencies(self, depends_on: QuerySet[Commitment] | None) -> None:
+        if not depends_on:
+            return
+        cycle = selectors.dependency_cycle(self.instance.pk, [c.pk for c in depends_on])
+        if cycle:
+            raise ValidationError(
+                {"depends_on": f"That would make a cycle: {' → '.join(cycle)}. A commitment cannot depend on itself."}
+            )

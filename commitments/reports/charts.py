@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from ..models import Commitment
+from ..selectors import commitment_is_overdue
+from ..workflow import STATUS_COLOURS, Status, label
 from .compliance import Row
-from .models import Commitment
-from .selectors import commitment_is_overdue
-from .workflow import STATUS_COLOURS, Status, label
 
 BAR_WIDTH = 520
 LABEL_WIDTH = 170

@@ -17,10 +17,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from summits.models import Summit
 
-from . import policy, services
-from .importer.service import MAX_BYTES, ImportRefused, record_import
-from .models import Commitment, Desk
-from .workflow import Status
+from .. import policy, services
+from ..importer.service import MAX_BYTES, ImportRefused, record_import
+from ..models import Commitment, Desk
+from ..workflow import Status
 
 
 class ImportForm(forms.Form):

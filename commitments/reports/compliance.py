@@ -29,8 +29,8 @@ from django.db.models import (
     When,
 )
 
-from .models import Commitment
-from .workflow import TRACKED_STATUSES, Status
+from ..models import Commitment
+from ..workflow import TRACKED_STATUSES, Status
 
 SCORED = (Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.NOT_FULFILLED)
 EXCLUDED = (Status.LAPSED, Status.WITHDRAWN, Status.SUPERSEDED)
@@ -154,8 +154,8 @@ def assessment_freeze(*, summit: Any, kind: str, note: str, by: Any, now: Any) -
     """Keep the summit's scores as they stand today, per party and overall."""
     from django.utils import timezone as tz
 
-    from . import policy
-    from .models import Assessment
+    from .. import policy
+    from ..models import Assessment
 
     if by is not None and not policy.can_edit_summits(by):
         from django.core.exceptions import PermissionDenied

@@ -13,11 +13,11 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import policy
-from .admin_mixins import ReadOnlyAdminMixin
-from .calendar import calendar_feed_issue, calendar_feed_revoke
-from .models import CalendarFeed, Notification, NotificationKind, NotificationPreference, SweepRun
-from .notify import notifications_mark_read
+from .. import policy
+from ..models import CalendarFeed, Notification, NotificationKind, NotificationPreference, SweepRun
+from ..notifications.create import notifications_mark_read
+from ..reports.calendar import calendar_feed_issue, calendar_feed_revoke
+from .mixins import ReadOnlyAdminMixin
 
 
 class UnreadFilter(admin.SimpleListFilter):

@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
-from commitments.admin_mixins import HistoryAdmin, PolicyAdminMixin
-from commitments.models import Commitment
-from commitments.workflow import STATUS_COLOURS
+from summits.models import Participation, Party, Person, Summit
 
-from .models import Participation, Party, Person, Summit
+from ..models import Commitment
+from ..workflow import STATUS_COLOURS
+from .mixins import HistoryAdmin, PolicyAdminMixin
 
 
 @admin.register(Party)
@@ -127,7 +127,7 @@ class SummitAdmin(PolicyAdminMixin, HistoryAdmin):
     change_list_template = "admin/summits/summit/change_list.html"
 
     def get_urls(self) -> list[URLPattern]:
-        from commitments.admin_import import import_view, review_view
+        from .importer import import_view, review_view
 
         return [
             path("import/", self.admin_site.admin_view(lambda r: import_view(self, r)), name="summits_summit_import"),

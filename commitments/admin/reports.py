@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from summits.models import Summit
 
-from . import policy
-from .charts import status_bars, timeline
-from .compliance import assessment_compare, assessment_freeze, compliance, overall
-from .models import Assessment, Commitment
+from .. import policy
+from ..models import Assessment, Commitment
+from ..reports.charts import status_bars, timeline
+from ..reports.compliance import assessment_compare, assessment_freeze, compliance, overall
 
 
 class FreezeForm(forms.Form):

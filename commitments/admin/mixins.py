@@ -11,7 +11,7 @@ from django.db import models
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import policy
+from .. import policy
 
 # URLs typed without a scheme are taken as https (Django 6's default, chosen now).
 HTTPS_URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}

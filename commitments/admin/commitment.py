@@ -1,0 +1,318 @@
+"""The commitment pages: the triage list, the change form and the status history.
+
+Thin: every write calls a service, every right is the policy's. The workflow panel above the form is
+panel.py, the list's filters filters.py and its actions actions.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Model, QuerySet
+from django.forms import BaseModelFormSet
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from common.paginators import EstimatedCountPaginator
+
+from .. import policy, selectors, services
+from ..models import Commitment, Desk, StatusChange, Update
+from ..workflow import STATUS_COLOURS, label
+from . import actions as list_actions
+from .filters import AttentionFilter, DeadlineFilter, MineFilter, OpenClosedFilter, PartyFilter, SummitFilter
+from .forms import CommitmentForm
+from .mixins import HTTPS_URL_FIELDS, ReadOnlyAdminMixin
+from .panel import WorkflowPanelAdmin
+
+
+class UpdateInline(ReadOnlyAdminMixin, admin.StackedInline):
+    """Progress notes: new ones are added here, existing ones are part of the record and stay as written."""
+
+    model = Update
+    extra = 0
+    fields = ["note", "evidence_url", "evidence_summit", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    autocomplete_fields = ["evidence_summit"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        obj = args[0] if args else None
+        return obj is not None and policy.can_edit_commitment(request.user, obj)
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(WorkflowPanelAdmin):
+    form = CommitmentForm
+    formfield_overrides = HTTPS_URL_FIELDS
+    change_form_template = "admin/commitments/commitment/change_form.html"
+    list_display = [
+        "title",
+        "summit_short",
+        "made_by_codes",
+        "deadline",
+        "status_badge",
+        "markers",
+        "owner",
+        "desk",
+    ]
+    list_display_links = ["title"]
+    list_filter = [
+        "status",
+        OpenClosedFilter,
+        DeadlineFilter,
+        AttentionFilter,
+        MineFilter,
+        "desk",
+        ("made_by", PartyFilter),
+        SummitFilter,
+        "kind",
+    ]
+    search_fields = ["title", "quote", "description"]
+    # No date_hierarchy: its year and month links are a DISTINCT over the whole filtered table on
+    # every page; the deadline filter answers the same questions from an index.
+    list_per_page = 50
+    # Dated commitments first, soonest deadline first; open-ended ones after them (index
+    # commitment_list_order serves the first page without sorting the table).
+    ordering = [F("due_by").asc(nulls_last=True), "id"]
+    # An exact COUNT(*) of a million rows costs more than the page itself: the total is not shown,
+    # and the filtered result is counted exactly only when the planner expects it to be small.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    autocomplete_fields = [
+        "summit",
+        "speaker",
+        "counterparty",
+        "desk",
+        "owner",
+        "watchers",
+        "made_by",
+        "depends_on",
+        "reciprocal",
+        "superseded_by",
+    ]
+    actions = [
+        list_actions.assign_to_me,
+        list_actions.bulk_transition,
+        list_actions.export_csv,
+        list_actions.export_json,
+    ]
+    inlines = [UpdateInline]
+    readonly_fields = [
+        "status_badge",
+        "due_by_readonly",
+        "due_from_readonly",
+        "original_due_by",
+        "condition_state_readonly",
+        "overdue_since",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[str | None, dict[str, Any]]]:
+        deadline = (
+            ["due_phrase", ("due_from", "due_by"), "due_precision", "due_rule"]
+            if obj is None
+            else [
+                "due_phrase",
+                ("due_from_readonly", "due_by_readonly"),
+                "original_due_by",
+                "due_precision",
+                "due_rule",
+            ]
+        )
+        condition = (
+            ["condition_text", "condition_state"] if obj is None else ["condition_text", "condition_state_readonly"]
+        )
+        return [
+            (None, {"fields": ["title", "kind", "modality", "level", "description", "loaded_version"]}),
+            ("Source", {"fields": ["summit", "quote", "source_ref"]}),
+            ("Who", {"fields": ["made_by", "speaker", "counterparty", "desk", "owner", "watchers"]}),
+            ("When", {"fields": deadline}),
+            ("Condition", {"fields": condition}),
+            ("Links", {"fields": ["depends_on", "reciprocal", "superseded_by"], "classes": ["collapse"]}),
+        ]
+
+    # The history page diffs only fields a form edits; these columns show the workflow's own state
+    # (status, version, deadline) as it was at each row.
+    history_list_display = ["history_status", "history_deadline", "version"]
+
+    @admin.display(description="status")
+    def history_status(self, record: Any) -> str:
+        return label(record.status)
+
+    @admin.display(description="due by")
+    def history_deadline(self, record: Any) -> str:
+        return f"{record.due_by:%d %b %Y}" if record.due_by else "—"
+
+    # -- permissions: the policy decides -----------------------------------------------------------
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return policy.can_view(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.can_view(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return policy.can_add_commitment(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return policy.can_add_commitment(request.user)
+        return policy.can_edit_commitment(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policy.can_delete(request.user)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not policy.can_add_commitment(request.user):
+            actions.pop("assign_to_me", None)
+            actions.pop("bulk_transition", None)
+        # Exports are reading: every role may export what it can see.
+        return actions
+
+    # -- queries ------------------------------------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
+        return selectors.commitment_list_flagged(timezone.now())
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "desk":
+            editable = policy.editable_desk_ids(request.user)
+            if editable is not None:
+                kwargs["queryset"] = Desk.objects.filter(pk__in=editable)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # -- columns ------------------------------------------------------------------------------------
+
+    @admin.display(description="summit", ordering="summit__starts_at")
+    def summit_short(self, obj: Commitment) -> str:
+        summit = obj.summit
+        return format_html(
+            '<span title="{}">{} · {}</span>',
+            summit.title,
+            summit.country or summit.city or summit.title[:30],
+            f"{summit.local_date:%d %b %Y}",
+        )
+
+    @admin.display(description="made by")
+    def made_by_codes(self, obj: Commitment) -> str:
+        codes = [p.code for p in obj.made_by.all()]
+        return " + ".join(codes) if codes else "—"
+
+    @admin.display(description="deadline", ordering="due_by")
+    def deadline(self, obj: Commitment) -> str:
+        phrase = obj.due_phrase or "—"
+        if obj.due_by is None:
+            return format_html('<span class="pb-phrase">{}</span>', phrase)
+        window = f"{obj.due_from:%d %b %Y} – {obj.due_by:%d %b %Y}" if obj.due_from else f"by {obj.due_by:%d %b %Y}"
+        return format_html('<span class="pb-phrase">{}</span><br><small>{}</small>', phrase, window)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: Commitment) -> str:
+        return format_html(
+            '<span class="pb-badge pb-status-{}" style="background:{}">{}</span>',
+            obj.status,
+            STATUS_COLOURS[obj.status],
+            obj.get_status_display(),
+        )
+
+    @admin.display(description="flags")
+    def markers(self, obj: Commitment) -> str:
+        flags = []
+        if getattr(obj, "is_overdue", False):
+            flags.append(("pb-flag pb-overdue", "Past its deadline", "overdue"))
+        if getattr(obj, "is_stale", False):
+            flags.append(("pb-flag pb-stale", "No update for a long time", "stale"))
+        if obj.condition_state == Commitment.ConditionState.PENDING:
+            flags.append(("pb-flag pb-conditional", "Waiting on its condition", "condition pending"))
+        return format_html_join(" ", '<span class="{}" title="{}">{}</span>', flags) or "—"
+
+    @admin.display(description="due by")
+    def due_by_readonly(self, obj: Commitment) -> str:
+        return f"{obj.due_by:%d %b %Y}" if obj.due_by else "—"
+
+    @admin.display(description="due from")
+    def due_from_readonly(self, obj: Commitment) -> str:
+        return f"{obj.due_from:%d %b %Y}" if obj.due_from else "—"
+
+    @admin.display(description="condition state")
+    def condition_state_readonly(self, obj: Commitment) -> str:
+        return obj.get_condition_state_display() if obj.condition_text else "No condition"
+
+    # -- saving: through the services ---------------------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Commitment, form: forms.ModelForm, change: bool) -> None:
+        now = timezone.now()
+        if change:
+            services.commitment_save(
+                commitment=obj, expected_version=form.cleaned_data["loaded_version"], by=request.user, now=now
+            )
+        else:
+            services.commitment_create(commitment=obj, by=request.user, now=now)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: BaseModelFormSet, change: bool) -> None:
+        if formset.model is not Update:
+            super().save_formset(request, form, formset, change)
+            return
+        now = timezone.now()
+        created = []
+        for update_form in formset.extra_forms:
+            if not update_form.has_changed():
+                continue
+            data = update_form.cleaned_data
+            created.append(
+                services.update_add(
+                    commitment_id=form.instance.pk,
+                    note=data["note"],
+                    evidence_url=data.get("evidence_url", ""),
+                    evidence_summit=data.get("evidence_summit"),
+                    by=request.user,
+                    now=now,
+                )
+            )
+        # What the admin's change message (the LogEntry) reports about this formset.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        if not policy.can_delete(request.user):
+            raise PermissionDenied
+        super().delete_model(request, obj)
+
+    # -- pages of the list: the compliance report and the CSV import ------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path("report/", self.admin_site.admin_view(self.report_view), name="commitments_commitment_report"),
+            path(
+                "import-csv/",
+                self.admin_site.admin_view(self.csv_import_view),
+                name="commitments_commitment_csv_import",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        from .reports import report_view
+
+        return report_view(self, request)
+
+    def csv_import_view(self, request: HttpRequest) -> HttpResponse:
+        return list_actions.csv_import_view(self, request)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The workflow history across all commitments: read-only, written only by the service."""
+
+    list_display = ["recorded_at", "commitment", "from_status", "to_status", "by", "occurred_on", "on_time"]
+    list_filter = ["to_status", "on_time"]
+    list_select_related = ["commitment", "by"]
+    date_hierarchy = "recorded_at"
+    search_fields = ["note", "commitment__title"]

@@ -1,0 +1,118 @@
+"""The commitment list's filters: each question staff ask of the list, answered by a selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from summits.models import Summit
+
+from .. import selectors
+from ..models import Commitment
+from ..workflow import CLOSED_STATUSES, OPEN_STATUSES
+
+
+class OpenClosedFilter(admin.SimpleListFilter):
+    title = "open or closed"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("open", "Open"), ("closed", "Closed")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        if self.value() == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if self.value() == "closed":
+            return queryset.filter(status__in=CLOSED_STATUSES)
+        return queryset
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = "deadline"
+    parameter_name = "deadline"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("overdue", "Overdue"),
+            ("7", "Due in 7 days"),
+            ("30", "Due in 30 days"),
+            ("none", "No deadline"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        now = timezone.now()
+        value = self.value()
+        if value == "overdue":
+            return queryset.filter(selectors.overdue_q(now))
+        if value in ("7", "30"):
+            return queryset.filter(selectors.due_within_q(now, int(value)))
+        if value == "none":
+            return queryset.filter(due_by__isnull=True)
+        return queryset
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("stale", "Stale (no update for a long time)"), ("condition", "Condition pending")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        if self.value() == "stale":
+            return queryset.filter(selectors.stale_q(timezone.now()))
+        if self.value() == "condition":
+            return queryset.filter(selectors.condition_pending_q())
+        return queryset
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = "whose"
+    parameter_name = "mine"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("owned", "Mine (owner)"), ("watched", "Mine (owner or watcher)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        if self.value() == "owned":
+            return queryset.filter(owner_id=request.user.pk)
+        if self.value() == "watched":
+            # Exists, not a join: a commitment watched by the owner would otherwise appear twice.
+            return queryset.filter(pk__in=Commitment.objects.filter(selectors.mine_q(request.user)).values("pk"))
+        return queryset
+
+
+class PartyFilter(admin.RelatedFieldListFilter):
+    """Every party (a short list). Not "only parties in use": that is a DISTINCT over every commitment's
+    makers on each page load. Every commitment has a maker, so no "none" choice."""
+
+    include_empty_choice = False
+
+
+class SummitFilter(admin.SimpleListFilter):
+    """The latest meetings, and whichever one is chosen. Listing every meeting since 1990 in the sidebar
+    would cost more than the page; older ones are reached from their summit page ("its commitments")."""
+
+    title = "meeting"
+    # The parameter Django's own related filter used, so links from summit pages keep working.
+    parameter_name = "summit__id__exact"
+    LATEST = 12
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        summits = list(
+            Summit.objects.order_by("-starts_at", "-id").values_list("pk", "title", "starts_at")[: self.LATEST]
+        )
+        chosen = self.value()
+        if chosen and chosen.isdigit() and int(chosen) not in {pk for pk, _, _ in summits}:
+            summits += list(Summit.objects.filter(pk=int(chosen)).values_list("pk", "title", "starts_at"))
+        return [(str(pk), f"{title} ({starts_at:%d %b %Y})") for pk, title, starts_at in summits]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(summit_id=int(value))
+        return queryset

@@ -1,0 +1,186 @@
+"""The workflow panel above a commitment's form: change the status, the condition or the deadline.
+
+Each panel form posts to its own address and calls one service; a refusal draws the commitment's page
+again with the input and the reason, nothing saved.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+
+from .. import errors, policy, selectors, services
+from ..models import Commitment
+from ..workflow import STATUS_COLOURS, label
+from .forms import ConditionForm, DeadlineMoveForm, TransitionForm
+from .mixins import HistoryAdmin
+
+
+class WorkflowPanelAdmin(HistoryAdmin):
+    """The base of CommitmentAdmin: the panel's context on the change page and the views its forms post to."""
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="commitments_commitment_transition",
+            ),
+            path(
+                "<int:object_id>/condition/",
+                self.admin_site.admin_view(self.condition_view),
+                name="commitments_commitment_condition",
+            ),
+            path(
+                "<int:object_id>/deadline/",
+                self.admin_site.admin_view(self.deadline_view),
+                name="commitments_commitment_deadline",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = dict(extra_context or {})
+        commitment = Commitment.objects.select_related("desk", "summit").filter(pk=object_id).first()
+        if commitment is not None and policy.can_view(request.user):
+            context.update(self._panel_context(request, commitment, context))
+        return super().change_view(request, object_id, form_url, context)
+
+    def _panel_context(self, request: HttpRequest, commitment: Commitment, given: dict[str, Any]) -> dict[str, Any]:
+        user = request.user
+        now = timezone.now()
+        can_edit = policy.can_edit_commitment(user, commitment)
+        can_supervise = policy.can_supervise(user, commitment)
+        transition_form = given.get("transition_form") or TransitionForm(commitment=commitment, user=user)
+        condition_form = given.get("condition_form") or ConditionForm(initial={"version": commitment.version})
+        deadline_form = given.get("deadline_form") or DeadlineMoveForm(
+            initial={
+                "version": commitment.version,
+                "new_due_phrase": commitment.due_phrase,
+                "new_due_from": commitment.due_from,
+                "new_due_by": commitment.due_by,
+            }
+        )
+        return {
+            "pb_commitment": commitment,
+            "pb_status_colour": STATUS_COLOURS[commitment.status],
+            "pb_overdue_days": selectors.commitment_days_overdue(commitment, now),
+            "pb_stale": selectors.commitment_is_stale(commitment, now),
+            "pb_can_transition": can_edit and bool(transition_form.offered),
+            "pb_can_condition": can_edit and commitment.is_conditional and commitment.is_open,
+            "pb_can_move_deadline": can_supervise and commitment.is_open,
+            "transition_form": transition_form,
+            "condition_form": condition_form,
+            "deadline_form": deadline_form,
+            "pb_status_changes": commitment.status_changes.select_related("by").all(),
+            "pb_deadline_changes": commitment.deadline_changes.select_related("by").all(),
+            "pb_prepares": commitment.prepares.all(),
+        }
+
+    def _panel_post(
+        self, request: HttpRequest, object_id: int, form_name: str, form: forms.Form, act: Any
+    ) -> HttpResponse:
+        """Run a panel form's service; on any refusal show the page again with the input kept."""
+        commitment = get_object_or_404(Commitment.objects.select_related("desk"), pk=object_id)
+        change_url = reverse("admin:commitments_commitment_change", args=[object_id])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        if not policy.can_edit_commitment(request.user, commitment):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                message = act(commitment, form.cleaned_data, timezone.now())
+            except errors.VersionConflict as conflict:
+                form.add_error(None, str(conflict))
+            except PermissionDenied as denied:
+                form.add_error(None, str(denied) or "You may not do that.")
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        self.message_user(request, "Nothing was changed: see the errors below.", messages.ERROR)
+        # The page is drawn as for a GET of the same address: the admin must not take this POST for
+        # its own form. A copy, so the request that came in stays as it came.
+        page = copy.copy(request)
+        page.method = "GET"
+        return self.change_view(page, str(object_id), extra_context={form_name: form})
+
+    def transition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        commitment = get_object_or_404(Commitment.objects.select_related("desk"), pk=object_id)
+        form = TransitionForm(request.POST or None, commitment=commitment, user=request.user)
+
+        def act(c: Commitment, data: dict[str, Any], now: Any) -> str:
+            change = services.commitment_transition(
+                commitment_id=c.pk,
+                to_status=data["to_status"],
+                by=request.user,
+                now=now,
+                note=data["note"],
+                evidence_url=data["evidence_url"],
+                occurred_on=data["occurred_on"],
+                expected_version=data["version"],
+            )
+            return f"“{c}” is now {label(change.to_status)}."
+
+        return self._panel_post(request, object_id, "transition_form", form, act)
+
+    def condition_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        form = ConditionForm(request.POST or None)
+
+        def act(c: Commitment, data: dict[str, Any], now: Any) -> str:
+            updated = services.condition_set_state(
+                commitment_id=c.pk,
+                state=data["state"],
+                by=request.user,
+                now=now,
+                note=data["note"],
+                expected_version=data["version"],
+            )
+            state = updated.get_condition_state_display().lower()
+            return f"The condition of “{c}” is {state}; the status is {updated.get_status_display()}."
+
+        return self._panel_post(request, object_id, "condition_form", form, act)
+
+    def deadline_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        form = DeadlineMoveForm(request.POST or None)
+
+        def act(c: Commitment, data: dict[str, Any], now: Any) -> str:
+            change = services.deadline_move(
+                commitment_id=c.pk,
+                new_due_by=data["new_due_by"],
+                new_due_from=data["new_due_from"],
+                new_due_phrase=data["new_due_phrase"],
+                reason=data["reason"],
+                change_class=data["change_class"],
+                by=request.user,
+                now=now,
+                expected_version=data["version"],
+            )
+            return f"The deadline of “{c}” moved: {change.old_due_by or 'none'} → {change.new_due_by or 'none'}."
+
+        return self._panel_post(request, object_id, "deadline_form", form, act)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in field_errors:
+                form.add_error(target, " ".join(item.messages))
+    else:
+        form.add_error(None, " ".join(error.messages))

@@ -1,0 +1,91 @@
+"""The emails: a notification or a day's digest, as plain text and HTML from one pair of templates."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from ..models import Digest, Notification
+from ..selectors import commitment_days_overdue
+
+
+def _link(path: str) -> str:
+    return f"{settings.PLEDGEBOOK_BASE_URL}{path}"
+
+
+_PK_SLOT = 999_999_999_999
+
+
+@functools.cache
+def _change_url_pattern(urlconf: str) -> str:
+    # Reversing a URL costs about as much as rendering an email's text; an email needs the same address
+    # with a different id each time, so it is reversed once with a stand-in id and filled in after.
+    return reverse("admin:commitments_commitment_change", args=[_PK_SLOT], urlconf=urlconf).replace(
+        str(_PK_SLOT), "{pk}"
+    )
+
+
+def _commitment_url(pk: int) -> str:
+    return _link(_change_url_pattern(settings.ROOT_URLCONF).format(pk=pk))
+
+
+@functools.cache
+def _preferences_path(urlconf: str) -> str:
+    return reverse("admin:commitments_notificationpreference_changelist", urlconf=urlconf)
+
+
+def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
+    commitment = notification.commitment
+    return {
+        "notification": notification,
+        "commitment": commitment,
+        "summit": commitment.summit,
+        "days_overdue": commitment_days_overdue(commitment, now),
+        "commitment_url": _commitment_url(commitment.pk),
+    }
+
+
+def render_notification(notification: Notification, now: datetime) -> EmailMultiAlternatives:
+    context = {
+        **_item_context(notification, now),
+        "recipient": notification.recipient,
+        "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
+    }
+    subject = f"[Pledgebook] {notification.message}"
+    return _email(
+        subject, "email/notification", context, notification.recipient.email, f"notification-{notification.pk}"
+    )
+
+
+def _email(subject: str, template: str, context: dict[str, Any], to: str, message_id: str) -> EmailMultiAlternatives:
+    """Plain text and HTML from one pair of templates."""
+    message = EmailMultiAlternatives(
+        subject=subject.replace("\n", " ")[:200],
+        body=render_to_string(f"{template}.txt", context),
+        to=[to],
+        # A stable id: a receiving server that sees the same message twice can tell.
+        headers={"Message-ID": f"<{message_id}@pledgebook>"},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def render_digest(digest: Digest, notifications: list[Notification], now: datetime) -> EmailMultiAlternatives:
+    """One email for the day's held notifications that should still go out (the caller chose them)."""
+    items = [_item_context(n, now) for n in notifications]
+    context = {
+        "recipient": digest.recipient,
+        "digest": digest,
+        "items": items,
+        "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
+    }
+    subject = f"[Pledgebook] Your digest for {digest.local_date:%d %b %Y}: {len(items)} item" + (
+        "s" if len(items) != 1 else ""
+    )
+    return _email(subject, "email/digest", context, digest.recipient.email, f"digest-{digest.pk}")

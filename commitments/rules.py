@@ -1,0 +1,191 @@
+"""The reminder and schedule rules, side by side: overdue, stale, the occasions owed, the next check.
+
+Pure functions of one commitment's values and `now`: no queries, no writes. The sweep applies them to
+the rows it reads, the services to the row they save, and the selectors state the same overdue and
+stale rules as set-based conditions (`selectors.overdue_q`, `stale_q`; tests hold the two equal).
+Keeping them in one file keeps them from drifting: `next_check` must never be later than the next
+occasion `occasions` would find (earlier only costs a wasted look).
+
+The stored `next_check_at` (as healthchecks stores `alert_after`): every occasion the sweep acts on
+begins at a moment known in advance — a local midnight (a due-soon offset, the due day, the first
+overdue day and every N days after it, the escalation day), a multiple of the condition-check interval
+after creation, or the moment a commitment goes stale. The sweep reads only rows whose `next_check_at`
+has passed (a partial index), acts on them, then stores each one's next moment. Any change a person
+makes (services) sets `next_check_at` to now, so the next sweep re-reads the row.
+`test_sweep.py::test_the_schedule_never_misses_…` compares scheduled sweeps with sweeps over every
+row, day after day.
+"""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+
+from .models import Commitment, NotificationKind
+from .workflow import TRACKED_STATUSES
+
+# Strictly after: "stale" means the last activity is *more* than N days old.
+_JUST_AFTER = timedelta(microseconds=1)
+
+PENDING = Commitment.ConditionState.PENDING
+_UNCONDITIONAL_OR_MET = ("", Commitment.ConditionState.MET)
+
+
+@functools.lru_cache(maxsize=256)
+def local_today(time_zone: str, now: datetime) -> date:
+    """The calendar day it is at `now` on the clock of `time_zone`."""
+    return now.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
+
+
+@functools.lru_cache(maxsize=4096)  # a sweep asks for the same few days in the same few zones
+def _local_midnight(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
+    # A midnight that does not exist (a DST jump) resolves to the first instant of that day.
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+# --- overdue and stale ------------------------------------------------------------------------------
+
+
+def is_overdue(*, status: str, condition_state: str, due_by: date | None, time_zone: str, now: datetime) -> bool:
+    """Open and tracked, not waiting on a condition, and past the end of its due_by day in the desk's zone.
+
+    The same rule as selectors.overdue_q."""
+    if status not in TRACKED_STATUSES or due_by is None:
+        return False
+    if condition_state not in _UNCONDITIONAL_OR_MET:
+        return False
+    return local_today(time_zone, now) > due_by
+
+
+def overdue_since(
+    previous: datetime | None,
+    *,
+    status: str,
+    condition_state: str,
+    due_by: date | None,
+    time_zone: str,
+    now: datetime,
+) -> datetime | None:
+    """The overdue flag to store: kept while overdue, set to `now` when it becomes overdue, else cleared."""
+    if not is_overdue(status=status, condition_state=condition_state, due_by=due_by, time_zone=time_zone, now=now):
+        return None
+    return previous or now
+
+
+def is_stale(*, status: str, last_activity_at: datetime, now: datetime) -> bool:
+    """Open with no update for PLEDGEBOOK_STALE_DAYS days. The same rule as selectors.stale_q."""
+    return status in TRACKED_STATUSES and last_activity_at < now - timedelta(days=settings.PLEDGEBOOK_STALE_DAYS)
+
+
+# --- the reminders owed ---------------------------------------------------------------------------
+
+
+class Occasion(NamedTuple):
+    """A reminder one commitment is owed: unique per (commitment, kind, occasion) once recorded."""
+
+    commitment_id: int
+    kind: str
+    occasion: str
+    message: str
+
+
+def occasions(
+    *,
+    pk: int,
+    status: str,
+    due_by: date | None,
+    condition_state: str,
+    created_at: datetime,
+    last_activity_at: datetime,
+    time_zone: str,
+    title: str,
+    due_phrase: str,
+    now: datetime,
+) -> list[Occasion]:
+    """The reminders one commitment is owed at `now` (whether recorded already or not).
+
+    Due soon at the nearest offset before due_by that applies (a commitment recorded five days before
+    its deadline gets the 7-day reminder, not the 30-day one too), due today, overdue every N days from
+    the day after due_by and an escalation after M days (the overdue rule), a condition check every K
+    days while a condition is pending (deadline reminders wait meanwhile), and a review once a
+    commitment has had no update for S days (the stale rule).
+    """
+    if status not in TRACKED_STATUSES:
+        return []
+    today = local_today(time_zone, now)
+    found: list[Occasion] = []
+    pending = condition_state == PENDING
+    if due_by is not None and not pending:
+        days = (due_by - today).days
+        offsets = sorted(settings.PLEDGEBOOK_REMINDER_OFFSETS)
+        if 1 <= days <= offsets[-1]:
+            # Occasions name the offset, so an earlier offset's reminder never blocks a later one.
+            offset = next(o for o in offsets if o >= days)
+            message = f"Due in {days} day{'s' if days != 1 else ''}: {title} ({due_phrase or 'by'} {due_by:%d %b %Y})"
+            found.append(Occasion(pk, NotificationKind.DUE_SOON, f"{offset}:{due_by}", message))
+        elif days == 0:
+            found.append(Occasion(pk, NotificationKind.DUE_TODAY, str(today), f"Due today: {title}"))
+    if due_by is not None and is_overdue(
+        status=status, condition_state=condition_state, due_by=due_by, time_zone=time_zone, now=now
+    ):
+        days = (today - due_by).days
+        number = (days - 1) // settings.PLEDGEBOOK_OVERDUE_REPEAT_DAYS
+        message = f"Overdue by {days} day{'s' if days != 1 else ''}: {title}"
+        found.append(Occasion(pk, NotificationKind.OVERDUE, f"{due_by}:{number}", message))
+        if days >= settings.PLEDGEBOOK_ESCALATION_DAYS:
+            message = f"Escalated, overdue by {days} days: {title}"
+            found.append(Occasion(pk, NotificationKind.ESCALATION, f"{due_by}", message))
+    every = settings.PLEDGEBOOK_CONDITION_CHECK_DAYS
+    if pending and created_at <= now - timedelta(days=every):
+        number = (now - created_at).days // every
+        found.append(
+            Occasion(pk, NotificationKind.CONDITION_CHECK, str(number), f"Has the condition been met? {title}")
+        )
+    if is_stale(status=status, last_activity_at=last_activity_at, now=now):
+        message = f"No update for {settings.PLEDGEBOOK_STALE_DAYS}+ days: {title}"
+        found.append(Occasion(pk, NotificationKind.STALE, f"{last_activity_at:%Y-%m-%d}", message))
+    return found
+
+
+# --- the next check ---------------------------------------------------------------------------------
+
+
+def next_check(
+    *,
+    status: str,
+    due_by: date | None,
+    condition_state: str,
+    created_at: datetime,
+    last_activity_at: datetime,
+    time_zone: str,
+    now: datetime,
+) -> datetime | None:
+    """The first moment after `now` at which the sweep may owe this commitment something, or None."""
+    if status not in TRACKED_STATUSES:
+        return None  # closed or draft: nothing is owed until someone changes it
+    zone = zoneinfo.ZoneInfo(time_zone)
+    today = local_today(time_zone, now)
+    moments: list[datetime] = []
+    pending = condition_state == PENDING
+    if due_by is not None and not pending:
+        days = [due_by - timedelta(days=offset) for offset in settings.PLEDGEBOOK_REMINDER_OFFSETS]
+        days += [due_by, due_by + timedelta(days=1)]  # due today; overdue (flag and first reminder)
+        overdue_days = (today - due_by).days
+        if overdue_days >= 1:
+            every = settings.PLEDGEBOOK_OVERDUE_REPEAT_DAYS
+            days.append(due_by + timedelta(days=1 + every * ((overdue_days - 1) // every + 1)))
+            days.append(due_by + timedelta(days=settings.PLEDGEBOOK_ESCALATION_DAYS))
+        future = [day for day in days if day > today]
+        if future:
+            moments.append(_local_midnight(min(future), zone))
+    if pending:
+        every = settings.PLEDGEBOOK_CONDITION_CHECK_DAYS
+        moments.append(created_at + timedelta(days=every * ((now - created_at).days // every + 1)))
+    stale_from = last_activity_at + timedelta(days=settings.PLEDGEBOOK_STALE_DAYS) + _JUST_AFTER
+    if stale_from > now:
+        moments.append(stale_from)
+    return min(moments) if moments else None
