@@ -36,7 +36,7 @@ WHERE d.id = c.desk_id AND {scheduled} AND c.overdue_since IS NOT NULL
            AND c.due_by < (%(now)s AT TIME ZONE d.time_zone)::date)
 """
 
-# What sweep_run stores for each row it read (commitments/schedule.py): the overdue flag and the next
+# What sweep_run stores for each row it read (commitments/rules.py): the overdue flag and the next
 # moment the row may owe something: the earliest of the next reminder day's local midnight, the next
 # condition check and the moment it goes stale. Run last: the reminders read the rows it reschedules.
 SCHEDULE = """

@@ -1,6 +1,6 @@
 """Commitments, the desks that follow them up, and the rows that record every change.
 
-Business rules live in services.py; the model only states what must always hold (constraints) and
+Business rules live in services/ and rules.py; the model only states what must always hold (constraints) and
 what can be checked from one row alone (clean).
 """
 
@@ -173,7 +173,7 @@ class Commitment(models.Model):
     next_check_at = models.DateTimeField(null=True, blank=True, editable=False, default=timezone.now)
     # The last transition, update or deadline move: what "stale" is measured from.
     last_activity_at = models.DateTimeField(editable=False)
-    # Optimistic locking: every write locks the row, compares and increments it (services._lock, _save).
+    # Optimistic locking: every write locks the row, compares and increments it (services.core: row_lock, row_save).
     version = models.PositiveIntegerField(default=1, editable=False)
 
     # Set by commitment_create to the caller's `now` (condition checks count from it), not auto_now_add.

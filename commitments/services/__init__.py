@@ -1,0 +1,30 @@
+"""Writes. Every change to a commitment goes through one of these functions.
+
+Each takes `now` from its caller (only the edges read the clock), locks the commitment row, checks
+the caller's expected `version` (optimistic locking: a stale form or client gets VersionConflict,
+never a silent overwrite), asks the policy, and writes the change together with the row that records
+it, in one transaction. `editing` holds what staff edit, `lifecycle` the workflow's moves, `core` what
+both share.
+"""
+
+from .editing import (
+    GUARDED_FIELDS,
+    commitment_assign,
+    commitment_create,
+    commitment_links_set,
+    commitment_save,
+    update_add,
+)
+from .lifecycle import commitment_transition, condition_set_state, deadline_move
+
+__all__ = [
+    "GUARDED_FIELDS",
+    "commitment_assign",
+    "commitment_create",
+    "commitment_links_set",
+    "commitment_save",
+    "commitment_transition",
+    "condition_set_state",
+    "deadline_move",
+    "update_add",
+]

@@ -1,0 +1,188 @@
+"""Creating and editing commitments: their descriptive fields, owner, relations and progress updates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from summits.models import Summit
+
+from .. import policy
+from ..errors import WorkflowError
+from ..models import Commitment, NotificationKind, StatusChange, Update
+from ..notifications.create import notify_activity
+from ..rules import local_today
+from ..selectors import dependency_cycle, display_name
+from ..workflow import Status, condition_state_for
+from .core import flag_and_reschedule, require, row_lock, row_save
+
+
+def commitment_create(
+    *, commitment: Commitment, by: Any, now: datetime, status: str = Status.NOT_STARTED
+) -> Commitment:
+    """Save a new commitment (m2m fields are set by the caller afterwards) and its first history row.
+
+    `status` is NOT_STARTED for one entered by staff and DRAFT for one proposed by an import.
+    """
+    if status not in (Status.DRAFT, Status.NOT_STARTED):
+        raise WorkflowError("A new commitment starts as a draft or not started.", code="bad_initial_status")
+    if by is not None:
+        require(
+            policy.desk_role(by, commitment.desk_id) >= policy.Role.OFFICER,
+            "You may add commitments only for your own desks.",
+        )
+    # full_clean() also makes a new condition pending (Commitment.clean, workflow.condition_state_for).
+    commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
+    with transaction.atomic():
+        commitment.status = status
+        commitment.status_changed_at = now
+        commitment.last_activity_at = now
+        commitment.created_at = now
+        flag_and_reschedule(commitment, now)
+        commitment.original_due_by = commitment.due_by
+        commitment.quote_start = commitment.locate_quote()
+        commitment.created_by = by
+        commitment.version = 1
+        commitment._history_user = by  # type: ignore[attr-defined]
+        commitment.save()
+        StatusChange.objects.create(
+            commitment=commitment,
+            from_status="",
+            to_status=status,
+            by=by,
+            recorded_at=now,
+            occurred_on=local_today(commitment.desk.time_zone, now),
+            note="Recorded.",
+        )
+    return commitment
+
+
+# Fields that change only through their own service, never through an edit: each names that service.
+# (The API words its refusal with its own endpoints: api/views.py.)
+GUARDED_FIELDS = {
+    "status": "transition",
+    "due_by": "deadline",
+    "due_from": "deadline",
+    "condition_state": "condition",
+}
+_GUARDED_MESSAGES = {
+    "transition": "Change the status with a transition.",
+    "deadline": "Move the deadline with the deadline form; a supervisor records why.",
+    "condition": "Set the condition's state with the condition form.",
+}
+
+
+def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, now: datetime) -> Commitment:
+    """Save edits to an existing commitment's descriptive fields (m2m are set by the caller after).
+
+    Refuses a stale version (VersionConflict) and any change to status, deadline or condition state,
+    each of which has its own service that records why it changed.
+    """
+    require(policy.can_edit_commitment(by, commitment), "You may edit only the commitments of your own desks.")
+    with transaction.atomic():
+        current = row_lock(commitment.pk, expected_version)
+        require(policy.can_edit_commitment(by, current), "You may edit only the commitments of your own desks.")
+        commitment.condition_state = condition_state_for(
+            text=commitment.condition_text, state=commitment.condition_state, previous_text=current.condition_text
+        )
+        guarded = {
+            field: _GUARDED_MESSAGES[via]
+            for field, via in GUARDED_FIELDS.items()
+            if getattr(current, field) != getattr(commitment, field)
+        }
+        if guarded:
+            raise WorkflowError({field: [message] for field, message in guarded.items()}, code="guarded_field")
+        commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
+        commitment.version = current.version
+        commitment.quote_start = commitment.locate_quote()
+        commitment.status_changed_at = current.status_changed_at
+        commitment.last_activity_at = current.last_activity_at
+        row_save(commitment, by, now, activity=False)
+    return commitment
+
+
+def update_add(
+    *,
+    commitment_id: int,
+    note: str,
+    by: Any,
+    now: datetime,
+    evidence_url: str = "",
+    evidence_summit: Summit | None = None,
+) -> Update:
+    """Record progress. Does not change the commitment's version: it edits no field a form shows."""
+    note = note.strip()
+    if not note:
+        raise WorkflowError({"note": ["Write what happened."]}, code="note_required")
+    with transaction.atomic():
+        commitment = Commitment.objects.select_for_update().select_related("desk").get(pk=commitment_id)
+        if by is not None:
+            require(policy.can_edit_commitment(by, commitment), "You may update only your own desks' commitments.")
+        update = Update.objects.create(
+            commitment=commitment,
+            author=by,
+            created_at=now,
+            note=note,
+            evidence_url=evidence_url.strip(),
+            evidence_summit=evidence_summit,
+        )
+        Commitment.objects.filter(pk=commitment_id).update(last_activity_at=now, next_check_at=now)
+        notify_activity(
+            commitment,
+            kind=NotificationKind.UPDATE_ADDED,
+            occasion=f"update:{update.pk}",
+            actor=by,
+            now=now,
+            message=f"{display_name(by)} added an update to “{commitment.title}”: {note[:120]}",
+        )
+    return update
+
+
+def commitment_assign(*, commitment_id: int, owner: Any, by: Any, now: datetime) -> Commitment:
+    """Make `owner` responsible; they must be able to edit the commitment themselves."""
+    with transaction.atomic():
+        commitment = row_lock(commitment_id, None)
+        if by is not None:
+            require(policy.can_edit_commitment(by, commitment), "You may assign only your own desks' commitments.")
+        if owner is not None and not policy.can_edit_commitment(owner, commitment):
+            raise WorkflowError(
+                f"{display_name(owner)} is not an officer of {commitment.desk} and could not act on it.",
+                code="owner_not_on_desk",
+            )
+        if commitment.owner_id != getattr(owner, "pk", None):
+            commitment.owner = owner
+            row_save(commitment, by, now)
+    return commitment
+
+
+def commitment_links_set(
+    *,
+    commitment: Commitment,
+    made_by: list[Any] | None = None,
+    watchers: list[Any] | None = None,
+    depends_on: list[Commitment] | None = None,
+    reciprocal: list[Commitment] | None = None,
+) -> None:
+    """Replace the given relations of a commitment (None leaves one as it is), refusing a dependency
+    cycle or a commitment that is its own reciprocal. Call inside the transaction that saved it."""
+    errors: dict[str, list[str]] = {}
+    if depends_on is not None:
+        cycle = dependency_cycle(commitment.pk, [c.pk for c in depends_on])
+        if cycle:
+            errors["depends_on"] = [f"That would make a cycle: {' → '.join(cycle)}."]
+    if reciprocal is not None and any(c.pk == commitment.pk for c in reciprocal):
+        errors["reciprocal"] = ["A commitment cannot be its own reciprocal."]
+    if made_by is not None and not made_by:
+        errors["made_by"] = ["Name at least one party that made the commitment."]
+    if errors:
+        raise WorkflowError(errors, code="invalid_links")
+    for name, values in (
+        ("made_by", made_by),
+        ("watchers", watchers),
+        ("depends_on", depends_on),
+        ("reciprocal", reciprocal),
+    ):
+        if values is not None:
+            getattr(commitment, name).set(values)

@@ -1,0 +1,218 @@
+"""The workflow's moves: status transitions (the only way a status changes), conditions, deadline moves."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+
+from .. import policy
+from ..errors import TransitionNotAllowed, WorkflowError
+from ..models import Commitment, DeadlineChange, NotificationKind, StatusChange
+from ..notifications.create import notify_activity
+from ..rules import local_today
+from ..selectors import display_name
+from ..workflow import CLOSED_STATUSES, Status, allowed_next, is_reopening, label
+from .core import require, row_lock, row_save
+
+
+def commitment_transition(
+    *,
+    commitment_id: int,
+    to_status: str,
+    by: Any,
+    now: datetime,
+    note: str = "",
+    evidence_url: str = "",
+    occurred_on: date | None = None,
+    expected_version: int | None = None,
+) -> StatusChange:
+    """Move a commitment to `to_status`. The only way a status changes.
+
+    `by` is the acting user, or None for the system (a task or an import), which the policy does not
+    restrict. Closing needs a note or evidence; reopening needs a supervisor and a reason; lapsing
+    needs a condition, which is marked failed; fulfilment records whether it was on time.
+    """
+    note = note.strip()
+    evidence_url = evidence_url.strip()
+    if to_status not in Status.values:
+        raise WorkflowError(f"{to_status!r} is not a status.", code="unknown_status")
+    with transaction.atomic():
+        commitment = row_lock(commitment_id, expected_version)
+        from_status = commitment.status
+        if by is not None:
+            require(
+                policy.can_edit_commitment(by, commitment),
+                f"You may change only the commitments of your own desks; this one belongs to {commitment.desk}.",
+            )
+        conditional = commitment.is_conditional
+        if to_status not in allowed_next(from_status, conditional=conditional):
+            raise TransitionNotAllowed(from_status, to_status, conditional=conditional)
+        reopening = is_reopening(from_status, to_status)
+        if reopening:
+            if by is not None:
+                require(
+                    policy.can_supervise(by, commitment),
+                    "Reopening a closed commitment is a supervisor's decision.",
+                )
+            if not note:
+                raise WorkflowError(
+                    {"note": ["Give the reason for reopening this commitment."]}, code="reason_required"
+                )
+        if to_status in CLOSED_STATUSES and not (note or evidence_url):
+            raise WorkflowError(
+                {"note": [f"Closing as {label(to_status)} needs a note or an evidence URL."]},
+                code="note_required",
+            )
+        if to_status == Status.LAPSED:
+            commitment.condition_state = Commitment.ConditionState.FAILED
+
+        today = local_today(commitment.desk.time_zone, now)
+        occurred = occurred_on or today
+        if occurred > today:
+            raise WorkflowError({"occurred_on": ["The date it happened cannot be in the future."]}, code="future")
+        meeting_day = commitment.summit.local_date
+        if occurred < meeting_day:
+            raise WorkflowError(
+                {"occurred_on": [f"The date it happened cannot be before the meeting ({meeting_day:%d %b %Y})."]},
+                code="before_meeting",
+            )
+
+        on_time: bool | None = None
+        if to_status == Status.FULFILLED:
+            on_time = commitment.due_by is None or occurred <= commitment.due_by
+        commitment.status = to_status
+        commitment.status_changed_at = now
+        commitment.fulfilled_on_time = on_time
+        commitment.closed_on = occurred if to_status in CLOSED_STATUSES else None
+        row_save(
+            commitment,
+            by,
+            now,
+            reason=f"{label(from_status)} → {label(to_status)}" + (f": {note}" if note else ""),
+        )
+        change = StatusChange.objects.create(
+            commitment=commitment,
+            from_status=from_status,
+            to_status=to_status,
+            by=by,
+            recorded_at=now,
+            occurred_on=occurred,
+            note=note,
+            evidence_url=evidence_url,
+            on_time=on_time,
+        )
+        notify_activity(
+            commitment,
+            kind=NotificationKind.STATUS_CHANGED,
+            occasion=f"status:{change.pk}",
+            actor=by,
+            now=now,
+            message=f"{display_name(by)} changed “{commitment.title}”: {label(from_status)} → {label(to_status)}",
+        )
+        return change
+
+
+def condition_set_state(
+    *,
+    commitment_id: int,
+    state: str,
+    by: Any,
+    now: datetime,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Commitment:
+    """Record that a commitment's condition is met, failed or pending again. Failed lapses it."""
+    if state not in (
+        Commitment.ConditionState.PENDING,
+        Commitment.ConditionState.MET,
+        Commitment.ConditionState.FAILED,
+    ):
+        raise WorkflowError(f"{state!r} is not a condition state.", code="bad_condition_state")
+    with transaction.atomic():
+        commitment = row_lock(commitment_id, expected_version)
+        if by is not None:
+            require(policy.can_edit_commitment(by, commitment), "You may change only your own desks' commitments.")
+        if not commitment.is_conditional:
+            raise WorkflowError("This commitment has no condition.", code="no_condition")
+        if state == Commitment.ConditionState.FAILED:
+            commitment_transition(
+                commitment_id=commitment_id,
+                to_status=Status.LAPSED,
+                by=by,
+                now=now,
+                note=note or "The condition failed.",
+            )
+            commitment.refresh_from_db()
+            return commitment
+        commitment.condition_state = state
+        row_save(commitment, by, now, reason=f"Condition {state}" + (f": {note}" if note else ""))
+    return commitment
+
+
+def deadline_move(
+    *,
+    commitment_id: int,
+    new_due_by: date | None,
+    new_due_from: date | None,
+    reason: str,
+    change_class: str,
+    by: Any,
+    now: datetime,
+    new_due_phrase: str | None = None,
+    expected_version: int | None = None,
+) -> DeadlineChange:
+    """Move a commitment's deadline window. The original due_by is kept; every move records why."""
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["Say why the deadline moves."]
+    if change_class not in DeadlineChange.ChangeClass.values:
+        errors["change_class"] = ["Choose renegotiated, postponed by mutual agreement, or corrected."]
+    if new_due_from and new_due_by and new_due_from > new_due_by:
+        errors["new_due_from"] = ["The window cannot start after it ends."]
+    if errors:
+        raise WorkflowError(errors, code="invalid_deadline_move")
+    with transaction.atomic():
+        commitment = row_lock(commitment_id, expected_version)
+        if by is not None:
+            require(policy.can_move_deadline(by, commitment), "Moving a deadline is a supervisor's decision.")
+        if commitment.is_closed:
+            raise WorkflowError("The commitment is closed; reopen it before moving its deadline.", code="closed")
+        phrase = commitment.due_phrase if new_due_phrase is None else new_due_phrase.strip()
+        if (new_due_by, new_due_from, phrase) == (
+            commitment.due_by,
+            commitment.due_from,
+            commitment.due_phrase,
+        ):
+            raise WorkflowError("The new deadline is the same as the current one.", code="unchanged")
+        change = DeadlineChange.objects.create(
+            commitment=commitment,
+            old_due_from=commitment.due_from,
+            old_due_by=commitment.due_by,
+            new_due_from=new_due_from,
+            new_due_by=new_due_by,
+            old_due_phrase=commitment.due_phrase,
+            new_due_phrase=phrase,
+            reason=reason,
+            change_class=change_class,
+            by=by,
+            recorded_at=now,
+        )
+        commitment.due_by = new_due_by
+        commitment.due_from = new_due_from
+        commitment.due_phrase = phrase
+        if new_due_by is None:
+            commitment.due_precision = Commitment.Precision.NONE
+        row_save(commitment, by, now, reason=f"Deadline {change.get_change_class_display().lower()}: {reason}")
+        notify_activity(
+            commitment,
+            kind=NotificationKind.DEADLINE_MOVED,
+            occasion=f"deadline:{change.pk}",
+            actor=by,
+            now=now,
+            message=f"{display_name(by)} moved the deadline of “{commitment.title}” to "
+            + (f"{new_due_by:%d %b %Y}" if new_due_by else "none"),
+        )
+        return change
