@@ -268,3 +268,39 @@ def test_closing_clears_the_overdue_flag(rf_desk: Desk, officer: Any) -> None:
     )
     commitment.refresh_from_db()
     assert commitment.overdue_since is None
+
+
+def test_every_write_keeps_the_overdue_flag_by_the_sweeps_own_rule(
+    rf_desk: Desk, officer: Any, supervisor: Any
+) -> None:
+    """rules.overdue_since, applied where the row is saved: no write leaves a flag the sweep would change."""
+    commitment = make_commitment(desk=rf_desk, due_by=date(2000, 12, 31), condition_text="if the talks advance")
+
+    def flag() -> Any:
+        commitment.refresh_from_db()
+        return commitment.overdue_since
+
+    def move(due_by: date | None, now: Any) -> None:
+        services.deadline_move(
+            commitment_id=commitment.pk,
+            new_due_by=due_by,
+            new_due_from=None,
+            reason="Agreed at the next meeting.",
+            change_class="renegotiated",
+            by=supervisor,
+            now=now,
+        )
+
+    def condition(state: str, now: Any) -> None:
+        services.condition_set_state(commitment_id=commitment.pk, state=state, by=officer, now=now)
+
+    condition("met", CHRISTMAS_2000)
+    assert flag() is None  # met, but due on 31 December: not yet late
+    move(date(2000, 12, 20), EARLY_2001)  # corrected to a day already past
+    assert flag() == EARLY_2001
+    condition("pending", EARLY_2001.replace(hour=4))
+    assert flag() is None  # a pending condition suspends the deadline
+    condition("met", EARLY_2001.replace(hour=5))
+    assert flag() == EARLY_2001.replace(hour=5)
+    move(date(2001, 6, 30), EARLY_2001.replace(hour=6))
+    assert flag() is None
