@@ -228,6 +228,8 @@ def generate(total: int) -> int:
                         commitment_id, quote, f"{k + 1}", f"{verb.capitalize()} the partner {phrase}"[:200], "",
                         kind, "", rng.choice(MODALITIES), phrase, None, due, precision, rule, due,
                         "if the talks advance" if conditional else "", condition_state, status, changed,
+                        # Deadlines are never moved here: on time as promised is on time as rescheduled.
+                        (None if status != "fulfilled" or due is None else changed.date() <= due),
                         (None if status != "fulfilled" or due is None else changed.date() <= due),
                         None, activity, 1, starts + timedelta(days=1), changed, None, None, owner, None, summit_id,
                         None, desk, changed.date() if closed else None,
@@ -262,7 +264,8 @@ def generate(total: int) -> int:
             "commitments_commitment",
             ["id", "quote", "source_ref", "title", "description", "kind", "level", "modality", "due_phrase",
              "due_from", "due_by", "due_precision", "due_rule", "original_due_by", "condition_text",
-             "condition_state", "status", "status_changed_at", "fulfilled_on_time", "overdue_since",
+             "condition_state", "status", "status_changed_at", "on_time_as_promised", "on_time_as_rescheduled",
+             "overdue_since",
              "last_activity_at", "version", "created_at", "updated_at", "counterparty_id", "created_by_id",
              "owner_id", "speaker_id", "summit_id", "superseded_by_id", "desk_id", "closed_on", "next_check_at"],
             commitments,

@@ -43,7 +43,9 @@ def _facts(user: Any) -> tuple[Role, dict[int, Role]]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         facts: tuple[Role, dict[int, Role]] = (Role.NONE, {})
     elif user.is_superuser:
-        facts = (Role.ADMIN, {})
+        # Administrators act everywhere; their memberships matter only for owning (can_own).
+        member = user.desk_memberships.values_list("desk_id", "role")
+        facts = (Role.ADMIN, {desk_id: _MEMBERSHIP_ROLE[member_role] for desk_id, member_role in member})
     else:
         group_names = set(user.groups.values_list("name", flat=True))
         role = max((_GROUP_ROLE[name] for name in group_names if name in _GROUP_ROLE), default=Role.NONE)
@@ -101,6 +103,17 @@ def can_add_commitment(user: Any) -> bool:
 
 def can_edit_commitment(user: Any, commitment: Commitment) -> bool:
     return desk_role(user, commitment.desk_id) >= Role.OFFICER
+
+
+def can_own(user: Any, desk_id: int | None) -> bool:
+    """An owner is an active officer or supervisor of the commitment's desk: someone the reminders reach
+    and who may act on them. (An administrator owns only where they are a member.)"""
+    return can_view(user) and desk_id is not None and _facts(user)[1].get(desk_id, Role.NONE) >= Role.OFFICER
+
+
+def can_watch(user: Any) -> bool:
+    """A watcher is active staff who may read commitments (any role)."""
+    return can_view(user)
 
 
 def can_supervise(user: Any, commitment: Commitment) -> bool:

@@ -63,6 +63,11 @@ def condition_pending_q() -> Q:
     return tracked_q() & Q(condition_state=Commitment.ConditionState.PENDING)
 
 
+def ownerless_q() -> Q:
+    """Tracked, and nobody active owns it: no owner, or one deactivated since (nobody is reminded)."""
+    return tracked_q() & (Q(owner__isnull=True) | Q(owner__is_active=False))
+
+
 def mine_q(user: Any) -> Q:
     return Q(owner=user) | Q(watchers=user)
 

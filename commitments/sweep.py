@@ -19,7 +19,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from common.pgarray import array_literal, column_literals
@@ -28,6 +30,7 @@ from . import policy, rules
 from .models import Commitment, Delivery, Notification, NotificationKind, SweepRun
 from .notifications.create import Planned, notifications_create, wake_sender
 from .rules import Occasion
+from .workflow import TRACKED_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class SweepResult:
     rewoken: int = 0
     skipped: bool = False
     failed_rows: int = 0
+    ownerless: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +58,7 @@ class SweepResult:
             "rewoken": self.rewoken,
             "skipped": self.skipped,
             "failed_rows": self.failed_rows,
+            "ownerless": self.ownerless,
         }
 
 
@@ -68,11 +73,17 @@ def sweep_run(
     trigger: str = "beat",
     started_at: datetime | None = None,
     beat_slot: int | None = None,
+    hypothetical: bool = False,
 ) -> SweepResult:
     """Flag and remind as of `now`. Records a SweepRun (unless dry) whether it succeeds or fails.
 
     With a `beat_slot`, does nothing (the result says `skipped`) when that interval was already
     claimed: a second beat started by mistake sends each tick twice.
+
+    `hypothetical`: `now` is a moment an operator chose, not the present (`sweep_commitments --now`).
+    Every tracked row is judged as of it, whatever its stored schedule says; overdue flags are set but
+    never cleared and next checks only brought forward, so such a run never moves the real schedule
+    later nor hides what the present sweep would show.
     """
     # started_at/finished_at are the wall clock (how long it took); as_of is the moment judged.
     run = SweepRun(
@@ -92,7 +103,7 @@ def sweep_run(
         with transaction.atomic():
             if dry_run:
                 run.save()  # rolled back with the rest
-            _sweep(run, now, result)
+            _sweep(run, now, result, hypothetical=hypothetical)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -110,6 +121,8 @@ def sweep_run(
         notifications=result.notifications,
         by_kind=result.by_kind,
         rewoken=result.rewoken,
+        failed_rows=result.failed_rows,
+        ownerless=result.ownerless,
     )
     if result.rewoken or result.notifications:
         wake_sender()
@@ -130,18 +143,21 @@ SWEEP_FIELDS = (
     "due_phrase",
     "desk_id",
     "owner_id",
+    "next_check_at",
 )
 
 # A row whose rules raise is looked at again this much later; the rest of the sweep goes on.
 RETRY_BAD_ROW = timedelta(hours=1)
 
 
-def _sweep(run: SweepRun, now: datetime, result: SweepResult) -> None:
+def _sweep(run: SweepRun, now: datetime, result: SweepResult, *, hypothetical: bool = False) -> None:
     # Only rows whose scheduled check has come (commitments/rules.py); nothing else can owe anything.
     # One read of those rows; each one's occasions by the reminder rules; one query for the occasions
     # already recorded, one for watchers, one for supervisors; the inserts; one write per row (its
     # overdue flag and next check). The due rows are a small share of the table: a few percent a day.
-    rows = list(Commitment.objects.filter(next_check_at__lte=now).order_by().values_list(*SWEEP_FIELDS, named=True))
+    # A hypothetical moment reads every tracked row: the stored schedule was made for the present.
+    due = Q(status__in=TRACKED_STATUSES) if hypothetical else Q(next_check_at__lte=now)
+    rows = list(Commitment.objects.filter(due).order_by().values_list(*SWEEP_FIELDS, named=True))
     if rows:
         owed: list[Occasion] = []
         writes: list[tuple[int, datetime | None, datetime | None]] = []
@@ -155,9 +171,10 @@ def _sweep(run: SweepRun, now: datetime, result: SweepResult) -> None:
                 found, write = [], (row.pk, row.overdue_since, now + RETRY_BAD_ROW)
                 result.failed_rows += 1
             owed += found
-            writes.append(write)
+            writes.append(_never_later(row, write) if hypothetical else write)
         fresh = _unrecorded(owed)
         owners = {row.pk: row.owner_id for row in rows}
+        result.ownerless = _ownerless(rows)
         desks = {row.pk: row.desk_id for row in rows}
         planned = _recipients(fresh, owners, desks)
         counts = notifications_create(planned, now=now, sweep_run=run)
@@ -199,6 +216,23 @@ def _row_owes(
     elif flag is None and row.overdue_since is not None:
         result.cleared += 1
     return found, (row.pk, flag, check)
+
+
+def _never_later(
+    row: Any, write: tuple[int, datetime | None, datetime | None]
+) -> tuple[int, datetime | None, datetime | None]:
+    """For a hypothetical moment: keep a flag the row has, and its next check unless this one is earlier."""
+    pk, flag, check = write
+    stored = row.next_check_at
+    return pk, row.overdue_since or flag, stored if check is None or (stored is not None and stored < check) else check
+
+
+def _ownerless(rows: list[Any]) -> int:
+    """How many of the tracked rows looked at have no active owner (their reminders reach watchers at most)."""
+    tracked = [row for row in rows if row.status in TRACKED_STATUSES]
+    owner_ids = {row.owner_id for row in tracked if row.owner_id is not None}
+    active = set(get_user_model().objects.filter(pk__in=owner_ids, is_active=True).values_list("pk", flat=True))
+    return sum(1 for row in tracked if row.owner_id not in active)
 
 
 def _schedule_store(rows: list[tuple[int, datetime | None, datetime | None]]) -> None:

@@ -66,10 +66,14 @@ def test_per_party(fixture: dict[str, Any]) -> None:
     japan, russia = rows["Japan"], rows["Russian Federation"]
     # Japan: +1 +1 0 -1 → 1/4 = 0.25; two fulfilled with deadlines, one on time; delays 0 and 10 → 5.
     assert (japan.score, japan.assessed, japan.open, japan.excluded) == (0.25, 4, 0, 0)
-    assert (japan.on_time_rate, japan.mean_delay_days) == (0.5, 5.0)
+    assert (japan.on_time_as_promised_rate, japan.on_time_as_rescheduled_rate, japan.mean_delay_days) == (0.5, 0.5, 5.0)
     # Russia: -1 (joint) +1 (late) → 0; one open; lapsed and superseded excluded; delay 30.
     assert (russia.score, russia.assessed, russia.open, russia.excluded) == (0.0, 2, 1, 2)
-    assert (russia.on_time_rate, russia.mean_delay_days) == (0.0, 30.0)
+    assert (russia.on_time_as_promised_rate, russia.on_time_as_rescheduled_rate, russia.mean_delay_days) == (
+        0.0,
+        0.0,
+        30.0,
+    )
 
 
 def test_per_summit_counts_each_commitment_once(fixture: dict[str, Any]) -> None:
@@ -92,3 +96,28 @@ def test_per_desk(fixture: dict[str, Any]) -> None:
     rows = _by(compliance("desk"))
     assert rows["A Division"].score == round((1 + 1 + 0) / 3, 3)
     assert rows["B Division"].score == 0.0  # -1 and +1
+
+
+def test_a_moved_deadline_does_not_reward_lateness(fixture: dict[str, Any]) -> None:
+    """Russia's late one again, but its deadline was first moved past the day it happened: on time as
+    rescheduled, still 30 days late as promised — and the mean delay is counted against the promise."""
+    from commitments.models import Commitment
+
+    summit = SummitFactory(title="Third meeting")
+    rus = Party.objects.get(code="RUS")
+    desk = Desk.objects.get(name="B Division")
+    moved = make_commitment(
+        desk=desk, summit=summit, title="R moved", made_by=[rus], now=RECORDED, due_by=date(2001, 1, 31)
+    )
+    services.deadline_move(
+        commitment_id=moved.pk,
+        new_due_by=date(2001, 6, 30),
+        new_due_from=None,
+        reason="Postponed by both sides.",
+        change_class="postponed",
+        by=None,
+        now=RECORDED,
+    )
+    _close(moved, "fulfilled", date(2001, 3, 2))
+    row = _by(compliance("summit", Commitment.objects.filter(summit=summit)))["Third meeting"]
+    assert (row.on_time_as_promised_rate, row.on_time_as_rescheduled_rate, row.mean_delay_days) == (0.0, 1.0, 30.0)

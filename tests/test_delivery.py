@@ -402,3 +402,44 @@ def test_the_senders_loop_stops_at_its_limit_and_leaves_the_rest_due(brunei: Non
     assert 1 <= handled < due  # one claim's batch, then it stops: a fresh task run takes the rest
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == handled
     assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == due - handled
+
+
+def test_a_change_someone_else_made_reaches_the_owner_with_its_note_evidence_and_author(
+    brunei: None, smtp: ScriptedHandler
+) -> None:
+    supervisor = get_user_model().objects.get(username="supervisor")
+    commitment = Commitment.objects.get(title=FM_VISIT)
+    services.commitment_transition(
+        commitment_id=commitment.pk,
+        to_status="fulfilled",
+        by=supervisor,
+        now=EARLY_2001,
+        note="Foreign Minister Kono visited Moscow on 3 December.",
+        evidence_url="https://www.mofa.go.jp/region/europe/russia/",
+        occurred_on=EARLY_2001.date(),
+    )
+    (told,) = Notification.objects.filter(recipient__username="officer")
+    assert (told.actor, told.note, told.evidence_url) == (
+        supervisor,
+        "Foreign Minister Kono visited Moscow on 3 December.",
+        "https://www.mofa.go.jp/region/europe/russia/",
+    )
+    Delivery.objects.exclude(notification=told).update(status=Delivery.Status.SKIPPED)
+    _drain(EARLY_2001)
+    (message,) = smtp.wait_for(1)
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for part in (text, html):
+        assert "Foreign Minister Kono visited Moscow on 3 December." in part
+        assert "https://www.mofa.go.jp/region/europe/russia/" in part
+        assert "Supervisor (demo)" in part
+
+    from .test_api import API, client_for
+
+    officer = get_user_model().objects.get(username="officer")
+    (shown,) = client_for(officer).get(f"{API}/notifications/").json()["results"]
+    assert (shown["actor"], shown["note"], shown["evidence_url"]) == (
+        "supervisor",
+        "Foreign Minister Kono visited Moscow on 3 December.",
+        "https://www.mofa.go.jp/region/europe/russia/",
+    )

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments import services
+from commitments import policy, services
 from commitments.demo import demo_load
-from commitments.models import Commitment, Delivery, Desk, Notification, SweepRun
+from commitments.models import Commitment, Delivery, Desk, DeskMembership, Notification, SweepRun
 from commitments.sweep import sweep_last_finished, sweep_late, sweep_run
 from summits.models import Summit
 
@@ -181,6 +181,8 @@ def test_sweep_is_late_without_a_recent_run(brunei: Summit) -> None:
 def _population(count: int, owner: Any) -> None:
     """`count` commitments of which exactly five owe a reminder today; the rest are far off."""
     desk = Desk.objects.create(name=f"Desk {count}")
+    DeskMembership.objects.create(desk=desk, user=owner, role="officer")  # an owner is an officer of the desk
+    policy.forget(owner)
     summit = SummitFactory()
     for n in range(count):
         due = date(2001, 1, 1) if n < 5 else date(2003, 1, 1) + timedelta(days=n % 300)
@@ -321,6 +323,7 @@ def _world_for_the_schedule() -> list[Commitment]:
     for zone in ("Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata"):
         desk = Desk.objects.create(name=f"Desk in {zone}", time_zone=zone)
         DeskMembership.objects.create(desk=desk, user=officer, role="officer")
+        policy.forget(officer)  # the rights read so far did not know this desk
         for n in range(12):
             due = date(2000, 11, 20) + timedelta(days=rng.randint(0, 70)) if n % 4 else None
             made.append(
@@ -430,3 +433,58 @@ def test_a_row_that_fails_is_logged_and_looked_at_an_hour_later_while_the_sweep_
     assert (later.failed_rows, later.flagged_overdue) == (0, 1)
     bad.refresh_from_db()
     assert bad.overdue_since == EARLY_2001 + timedelta(hours=1)
+
+
+LOADED_TODAY = MARCH_2001 + timedelta(days=400)  # the demo loaded long after the meeting, as `make run` does
+
+
+@pytest.fixture
+def loaded_today(db: Any) -> Summit:
+    """The demo recorded 'today': every row's stored next check is today, long after its deadline."""
+    return demo_load(now=LOADED_TODAY, with_users=True, password="unused").summit
+
+
+def test_now_in_the_past_judges_every_row_as_of_then_and_never_moves_the_schedule_later(
+    loaded_today: Summit, capsys: Any
+) -> None:
+    import json
+
+    import time_machine
+
+    before = dict(Commitment.objects.values_list("pk", "next_check_at"))
+    with time_machine.travel(LOADED_TODAY + timedelta(hours=1), tick=False):
+        call_command("sweep_commitments", "--now", "2001-01-05T09:00+09:00")
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    # The README's example: the two past due by then are reminded as of then, to owner and watcher
+    # (they, and the others past due today, were flagged when they were recorded).
+    assert report["by_kind"]["overdue"] == 4
+    reminded = set(Notification.objects.filter(kind="overdue").values_list("commitment__title", flat=True))
+    assert reminded == {FM_VISIT, PROGRESS}
+    assert Commitment.objects.filter(title__in=reminded, overdue_since__isnull=False).count() == 2
+    for pk, check in Commitment.objects.values_list("pk", "next_check_at"):
+        assert check is None or before[pk] is None or check <= before[pk], pk
+
+
+def test_now_later_than_the_clock_is_refused_without_dry_run_and_changes_nothing(loaded_today: Summit) -> None:
+    import time_machine
+    from django.core.management import CommandError
+
+    before = list(Commitment.objects.order_by("pk").values_list("pk", "next_check_at", "overdue_since"))
+    with time_machine.travel(LOADED_TODAY, tick=False), pytest.raises(CommandError, match="later than the clock"):
+        call_command("sweep_commitments", "--now", (LOADED_TODAY + timedelta(days=90)).isoformat())
+    assert not SweepRun.objects.exists()
+    assert not Notification.objects.exists()
+    assert list(Commitment.objects.order_by("pk").values_list("pk", "next_check_at", "overdue_since")) == before
+
+
+def test_now_later_than_the_clock_with_dry_run_shows_what_would_happen_then(loaded_today: Summit, capsys: Any) -> None:
+    import json
+
+    import time_machine
+
+    with time_machine.travel(LOADED_TODAY, tick=False):
+        call_command("sweep_commitments", "--now", (LOADED_TODAY + timedelta(days=91)).isoformat(), "--dry-run")
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["by_kind"]["stale"] > 0  # more than ninety days without an update, then
+    assert not Notification.objects.exists()
+    assert not SweepRun.objects.exists()

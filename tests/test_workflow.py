@@ -154,8 +154,8 @@ def test_fulfilled_on_or_before_due_by_is_on_time(rf_desk: Desk, officer: Any) -
         occurred_on=date(2000, 12, 31),
     )
     commitment.refresh_from_db()
-    assert change.on_time is True
-    assert commitment.fulfilled_on_time is True
+    assert (change.on_time, change.on_time_as_promised) == (True, True)
+    assert (commitment.on_time_as_promised, commitment.on_time_as_rescheduled) == (True, True)
 
 
 def test_fulfilled_after_due_by_is_late(rf_desk: Desk, officer: Any) -> None:
@@ -169,7 +169,35 @@ def test_fulfilled_after_due_by_is_late(rf_desk: Desk, officer: Any) -> None:
         occurred_on=date(2001, 1, 2),
     )
     commitment.refresh_from_db()
-    assert commitment.fulfilled_on_time is False
+    assert (commitment.on_time_as_promised, commitment.on_time_as_rescheduled) == (False, False)
+
+
+def test_fulfilled_by_a_moved_deadline_is_late_as_promised_and_on_time_as_rescheduled(
+    rf_desk: Desk, officer: Any, supervisor: Any
+) -> None:
+    """Moving a deadline never makes a late fulfilment look punctual against what was promised."""
+    commitment = make_commitment(desk=rf_desk, due_by=date(2000, 12, 31))
+    services.deadline_move(
+        commitment_id=commitment.pk,
+        new_due_by=date(2001, 6, 30),
+        new_due_from=None,
+        reason="Postponed by both sides.",
+        change_class="postponed",
+        by=supervisor,
+        now=CHRISTMAS_2000,
+    )
+    change = services.commitment_transition(
+        commitment_id=commitment.pk,
+        to_status=Status.FULFILLED,
+        by=officer,
+        now=EARLY_2001,
+        note="Visited in January.",
+        occurred_on=date(2001, 1, 2),
+    )
+    commitment.refresh_from_db()
+    assert (commitment.original_due_by, commitment.due_by) == (date(2000, 12, 31), date(2001, 6, 30))
+    assert (commitment.on_time_as_promised, commitment.on_time_as_rescheduled) == (False, True)
+    assert (change.on_time_as_promised, change.on_time) == (False, True)
 
 
 def test_occurred_on_cannot_be_in_the_future_or_before_the_meeting(rf_desk: Desk, officer: Any) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .. import policy
+from .. import policy, services
 from ..models import Desk, DeskMembership
 from .mixins import AdminOnlyWriteMixin, HistoryAdmin
 
@@ -24,11 +26,30 @@ class MembershipInline(AdminOnlyWriteMixin, admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class DeskForm(forms.ModelForm):
+    class Meta:
+        model = Desk
+        fields = "__all__"  # noqa: DJ007 - the admin's fields
+
+    def clean_default_owner(self) -> Any:
+        owner = self.cleaned_data.get("default_owner")
+        if owner is not None:
+            if self.instance.pk is None:
+                raise ValidationError("Save the desk with its members first, then choose one of them.")
+            try:
+                services.owner_check(owner, self.instance)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["owner"]) from None
+        return owner
+
+
 @admin.register(Desk)
 class DeskAdmin(AdminOnlyWriteMixin, HistoryAdmin):
-    list_display = ["name", "time_zone", "party_codes", "member_list"]
+    form = DeskForm
+    list_display = ["name", "time_zone", "default_owner", "party_codes", "member_list"]
+    list_select_related = ["default_owner"]
+    autocomplete_fields = ["parties", "default_owner"]
     search_fields = ["name"]
-    autocomplete_fields = ["parties"]
     inlines = [MembershipInline]
     object_history_template = "admin/commitments/desk/object_history.html"
 

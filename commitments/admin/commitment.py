@@ -182,6 +182,11 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
         return selectors.commitment_list_flagged(timezone.now())
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.recorded_by = request.user  # a class made for this request: who records a new commitment
+        return form
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "desk":
             editable = policy.editable_desk_ids(request.user)

@@ -29,6 +29,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         stale=Count("pk", filter=selectors.stale_q(now)),
         conditional=Count("pk", filter=selectors.condition_pending_q()),
         drafts=Count("pk", filter=Q(status="draft")),
+        ownerless=Count("pk", filter=selectors.ownerless_q()),
     )
 
     def link(**params: str) -> str:
@@ -42,6 +43,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         ("Stale", counts["stale"], link(attention="stale"), "pb-tile-warn"),
         ("Condition pending", counts["conditional"], link(attention="condition"), ""),
         ("Drafts to review", counts["drafts"], link(status__exact="draft"), ""),
+        ("No active owner", counts["ownerless"], link(attention="ownerless"), "pb-tile-alert"),
     ]
     mine = list(
         selectors.commitment_list_flagged(now)

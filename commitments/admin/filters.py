@@ -60,13 +60,19 @@ class AttentionFilter(admin.SimpleListFilter):
     parameter_name = "attention"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("stale", "Stale (no update for a long time)"), ("condition", "Condition pending")]
+        return [
+            ("stale", "Stale (no update for a long time)"),
+            ("condition", "Condition pending"),
+            ("ownerless", "No active owner"),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         if self.value() == "stale":
             return queryset.filter(selectors.stale_q(timezone.now()))
         if self.value() == "condition":
             return queryset.filter(selectors.condition_pending_q())
+        if self.value() == "ownerless":
+            return queryset.filter(selectors.ownerless_q())
         return queryset
 
 

@@ -8,9 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from .. import errors, policy, selectors
+from .. import errors, policy, selectors, services
 from ..models import Commitment, DeadlineChange
-from ..workflow import allowed_next, is_reopening, label
+from ..workflow import TRACKED_STATUSES, allowed_next, is_reopening, label
 
 
 class VersionedForm(forms.Form):
@@ -73,6 +73,9 @@ class BulkTransitionForm(forms.Form):
 class CommitmentForm(forms.ModelForm):
     # The version the user loaded; compared (under a row lock) with the stored one when saving.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The person filling the form in (CommitmentAdmin.get_form sets it): owns a new commitment that
+    # names nobody, when they may.
+    recorded_by: Any = None
 
     class Meta:
         model = Commitment
@@ -94,7 +97,26 @@ class CommitmentForm(forms.ModelForm):
         if self.instance.pk:
             self._check_version(cleaned.get("loaded_version"))
             self._check_dependencies(cleaned.get("depends_on"))
+        self._check_people(cleaned.get("desk"), cleaned.get("owner"), cleaned.get("watchers"))
         return cleaned
+
+    def _check_people(self, desk: Any, owner: Any, watchers: Any) -> None:
+        """The services' own rules for owners and watchers, as field errors before anything is saved."""
+        try:
+            if watchers:
+                services.watchers_check(list(watchers))
+            if desk is None:
+                return
+            if owner is not None:
+                services.owner_check(owner, desk)
+            elif self.instance.status in TRACKED_STATUSES and (
+                self.instance.owner_id is not None  # an edit that would remove the owner
+                if self.instance.pk
+                else services.owner_candidate(desk, self.recorded_by) is None  # nobody to choose
+            ):
+                raise services.owner_required(desk)
+        except ValidationError as error:
+            self.add_error(None, error)
 
     def _check_version(self, seen: int | None) -> None:
         # Inside the admin's transaction: the lock is held until the save commits, so a concurrent

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from .. import policy
 from ..models import CalendarFeed, Notification, NotificationKind, NotificationPreference, SweepRun
@@ -48,7 +48,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/commitments/notification/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
-        return super().get_queryset(request).filter(recipient_id=request.user.pk).select_related("commitment")
+        return super().get_queryset(request).filter(recipient_id=request.user.pk).select_related("commitment", "actor")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Marking one's own notifications read is the only change, through the actions below.
@@ -75,7 +75,13 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="notification")
     def message_link(self, obj: Notification) -> str:
         url = reverse("admin:commitments_notification_open", args=[obj.pk])
-        return format_html('<a href="{}" class="{}">{}</a>', url, "" if obj.read_at is None else "pb-read", obj.message)
+        link = format_html('<a href="{}" class="{}">{}</a>', url, "" if obj.read_at is None else "pb-read", obj.message)
+        reason = format_html_join(
+            "",
+            '<br><small class="pb-reason">{}: {}</small>',
+            [(label, value) for label, value in (("Note", obj.note), ("Evidence", obj.evidence_url)) if value],
+        )
+        return format_html("{}{}", link, reason)
 
     @admin.display(description="read", boolean=True)
     def read_state(self, obj: Notification) -> bool:
@@ -185,6 +191,8 @@ class SweepRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "cleared",
         "notifications",
         "rewoken",
+        "ownerless",
+        "failed_rows",
         "outcome",
     ]
     list_filter = ["trigger", "dry_run"]

@@ -49,7 +49,12 @@ class CommitmentSerializer(serializers.ModelSerializer):
     condition = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     stale = serializers.BooleanField(source="is_stale", read_only=True)
-    on_time = serializers.BooleanField(source="fulfilled_on_time", read_only=True, allow_null=True)
+    on_time_as_promised = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text="Fulfilled on or before original_due_by (null until fulfilled)."
+    )
+    on_time_as_rescheduled = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text="Fulfilled on or before the due_by in force then (after any moves)."
+    )
     depends_on: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     reciprocal: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -87,7 +92,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "overdue",
             "overdue_since",
             "stale",
-            "on_time",
+            "on_time_as_promised",
+            "on_time_as_rescheduled",
             "version",
             "created_at",
             "updated_at",
@@ -163,6 +169,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
             "note",
             "evidence_url",
             "on_time",
+            "on_time_as_promised",
         ]
         read_only_fields = fields
 
@@ -209,9 +216,26 @@ class DeskSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    actor: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Who made the change (null: a reminder)."
+    )
+    note = serializers.CharField(read_only=True, help_text="The note they gave with the change, or empty.")
+    evidence_url = serializers.CharField(read_only=True, help_text="The evidence they gave (a URL), or empty.")
+
     class Meta:
         model = Notification
-        fields = ["id", "commitment", "kind", "occasion", "message", "created_at", "read_at"]
+        fields = [
+            "id",
+            "commitment",
+            "kind",
+            "occasion",
+            "message",
+            "actor",
+            "note",
+            "evidence_url",
+            "created_at",
+            "read_at",
+        ]
         read_only_fields = fields
 
 
@@ -234,13 +258,14 @@ _SCALARS = {
     "status_changed_at": "status_changed_at", "due_phrase": "due_phrase", "due_from": "due_from", "due_by": "due_by",
     "due_precision": "due_precision", "due_rule": "due_rule", "original_due_by": "original_due_by",
     "superseded_by_id": "superseded_by", "overdue_since": "overdue_since",
-    "fulfilled_on_time": "on_time", "version": "version", "created_at": "created_at",
+    "on_time_as_promised": "on_time_as_promised", "on_time_as_rescheduled": "on_time_as_rescheduled",
+    "version": "version", "created_at": "created_at",
     "updated_at": "updated_at",
 }  # fmt: skip
 ROW_COLUMNS = [*_SCALARS, "condition_text", "condition_state", "last_activity_at", "desk__time_zone"]
 # Columns whose value a plain field shows as is (a number, a string, a boolean or nothing).
 _AS_IS = {"id", "summit_id", "counterparty__code", "speaker_id", "desk_id", "owner__username", "superseded_by_id",
-          "fulfilled_on_time", "version"}  # fmt: skip
+          "on_time_as_promised", "on_time_as_rescheduled", "version"}  # fmt: skip
 
 
 _AS_SHOWN, _DATE_TIME = "as shown", "date-time"

@@ -324,7 +324,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notific
     pagination_class = Cursor
 
     def get_queryset(self) -> QuerySet[Notification]:
-        queryset = Notification.objects.filter(recipient_id=self.request.user.pk)
+        queryset = Notification.objects.filter(recipient_id=self.request.user.pk).select_related("actor")
         unread = self.request.query_params.get("unread", "").lower()
         if unread in ("true", "1", "yes"):
             queryset = queryset.filter(read_at__isnull=True)
@@ -352,8 +352,15 @@ class ComplianceRowSerializer(serializers.Serializer):
     assessed = serializers.IntegerField()
     open = serializers.IntegerField()
     excluded = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True)
-    mean_delay_days = serializers.FloatField(allow_null=True)
+    on_time_as_promised_rate = serializers.FloatField(
+        allow_null=True, help_text="Fulfilled by the deadline first promised, among the fulfilled ones that had one."
+    )
+    on_time_as_rescheduled_rate = serializers.FloatField(
+        allow_null=True, help_text="Fulfilled by the deadline in force then (after any moves), among those with one."
+    )
+    mean_delay_days = serializers.FloatField(
+        allow_null=True, help_text="Mean days fulfilled after the deadline first promised (0 when on time)."
+    )
     by_status = serializers.DictField(child=serializers.IntegerField())
 
 

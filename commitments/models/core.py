@@ -37,6 +37,15 @@ class Desk(models.Model):
     )
     parties = models.ManyToManyField(Party, blank=True, related_name="desks", help_text="Parties this desk covers.")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="DeskMembership", related_name="desks")
+    default_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Owns a new or accepted commitment of this desk when nobody is named and the person "
+        "recording it is not an officer here. Must be an officer or supervisor of the desk.",
+    )
     history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
@@ -165,7 +174,10 @@ class Commitment(models.Model):
     # Workflow state; changed only by services.commitment_transition.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False)
     status_changed_at = models.DateTimeField(editable=False)
-    fulfilled_on_time = models.BooleanField(null=True, editable=False)
+    # Set when it is fulfilled: on or before the deadline first promised (original_due_by), and on or
+    # before the deadline in force then (after any moves). True when there was no such deadline.
+    on_time_as_promised = models.BooleanField(null=True, editable=False)
+    on_time_as_rescheduled = models.BooleanField(null=True, editable=False)
     # The day the outcome happened (the closing transition's occurred_on): delays are measured from it.
     closed_on = models.DateField(null=True, blank=True, editable=False)
     overdue_since = models.DateTimeField(null=True, blank=True, editable=False)
@@ -291,7 +303,8 @@ class StatusChange(models.Model):
     occurred_on = models.DateField(help_text="When it happened, which may be before it was recorded.")
     note = models.TextField(blank=True)
     evidence_url = models.URLField(max_length=500, blank=True)
-    on_time = models.BooleanField(null=True)
+    on_time = models.BooleanField(null=True, help_text="Fulfilled by the deadline in force then.")
+    on_time_as_promised = models.BooleanField(null=True, help_text="Fulfilled by the deadline first promised.")
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

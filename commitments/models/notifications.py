@@ -57,6 +57,12 @@ class SweepRun(models.Model):
     notifications = models.PositiveIntegerField(default=0)
     by_kind = models.JSONField(default=dict, blank=True)
     rewoken = models.PositiveIntegerField(default=0, help_text="Deliveries whose lost wake-up was sent again.")
+    ownerless = models.PositiveIntegerField(
+        default=0, help_text="Tracked commitments with no active owner when it ran: nobody is reminded of them."
+    )
+    failed_rows = models.PositiveIntegerField(
+        default=0, help_text="Commitments it could not process (logged with their ids; looked at again an hour later)."
+    )
     error = models.TextField(blank=True)
     # For beat's runs: the number of the sweep interval since the epoch. Unique, so that when two
     # beats run by mistake, the second tick of an interval finds it claimed and does nothing.
@@ -89,6 +95,12 @@ class Notification(models.Model):
     # (7 days before that due date) or "3" (the third overdue reminder) or a status change's id.
     occasion = models.CharField(max_length=80)
     message = models.CharField(max_length=300)
+    # For a change someone made: who made it, and the reason and evidence they gave (empty for reminders).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    evidence_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     sweep_run = models.ForeignKey(SweepRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -78,6 +78,15 @@ def followers(commitment_ids: Iterable[int]) -> dict[int, set[int]]:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why someone else's change is notified: who made it, and the note and evidence they gave."""
+
+    actor_id: int | None
+    note: str = ""
+    evidence_url: str = ""
+
+
+@dataclass(frozen=True)
 class Planned:
     commitment_id: int
     recipient_id: int
@@ -86,7 +95,9 @@ class Planned:
     message: str
 
 
-def notifications_create(planned: list[Planned], *, now: datetime, sweep_run: SweepRun | None = None) -> Counter[str]:
+def notifications_create(
+    planned: list[Planned], *, now: datetime, sweep_run: SweepRun | None = None, reason: Reason | None = None
+) -> Counter[str]:
     """Insert what is not there yet (the unique occasion key drops repeats) and queue the emails.
 
     Returns how many notifications of each kind this call created. Must run inside the caller's transaction.
@@ -103,7 +114,7 @@ def notifications_create(planned: list[Planned], *, now: datetime, sweep_run: Sw
     if not wanted:
         return Counter()
     # ON CONFLICT DO NOTHING: a parallel or repeated run inserts nothing twice.
-    created = _insert_notifications(wanted, now, sweep_run)
+    created = _insert_notifications(wanted, now, sweep_run, reason or Reason(actor_id=None))
     deliveries: list[tuple[int, int, str]] = []
     for notification_id, recipient_id, _ in created:
         recipient = recipients[recipient_id]
@@ -117,7 +128,7 @@ def notifications_create(planned: list[Planned], *, now: datetime, sweep_run: Sw
 
 
 def _insert_notifications(
-    wanted: list[Planned], now: datetime, sweep_run: SweepRun | None
+    wanted: list[Planned], now: datetime, sweep_run: SweepRun | None, reason: Reason
 ) -> list[tuple[int, int, str]]:
     """Insert, skipping occasions already recorded; the (id, recipient, kind) of each row inserted."""
     if connection.vendor == "postgresql":
@@ -126,12 +137,16 @@ def _insert_notifications(
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608 (the model's own table)
-                "(commitment_id, recipient_id, kind, occasion, message, created_at, sweep_run_id) "
-                "SELECT c, r, k, o, m, %s, %s FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], "
-                "%s::text[]) AS t(c, r, k, o, m) ON CONFLICT DO NOTHING RETURNING id, recipient_id, kind",
+                "(commitment_id, recipient_id, kind, occasion, message, created_at, sweep_run_id, actor_id, note, "
+                "evidence_url) "
+                "SELECT c, r, k, o, m, %s, %s, %s, %s, %s FROM unnest(%s::bigint[], %s::int[], %s::text[], "
+                "%s::text[], %s::text[]) AS t(c, r, k, o, m) ON CONFLICT DO NOTHING RETURNING id, recipient_id, kind",
                 [
                     now,
                     sweep_run.pk if sweep_run else None,
+                    reason.actor_id,
+                    reason.note,
+                    reason.evidence_url,
                     *column_literals(
                         [(p.commitment_id, p.recipient_id, p.kind, p.occasion[:80], p.message[:300]) for p in wanted], 5
                     ),
@@ -147,6 +162,9 @@ def _insert_notifications(
             message=p.message[:300],
             created_at=now,
             sweep_run=sweep_run,
+            actor_id=reason.actor_id,
+            note=reason.note,
+            evidence_url=reason.evidence_url,
         )
         for p in wanted
     ]
@@ -185,15 +203,25 @@ def _insert_deliveries(deliveries: list[tuple[int, int, str]], now: datetime) ->
 
 
 def notify_activity(
-    commitment: Commitment, *, kind: str, occasion: str, actor: Any, message: str, now: datetime
+    commitment: Commitment,
+    *,
+    kind: str,
+    occasion: str,
+    actor: Any,
+    message: str,
+    now: datetime,
+    note: str = "",
+    evidence_url: str = "",
 ) -> None:
-    """Tell the owner and watchers about someone else's change; the actor is not told of their own."""
+    """Tell the owner and watchers about someone else's change, with its note and evidence; the actor is
+    not told of their own."""
     actor_id = getattr(actor, "pk", None)
     message = message[:1].upper() + message[1:]
     recipient_ids = followers([commitment.pk])[commitment.pk] - {actor_id}
     notifications_create(
         [Planned(commitment.pk, user_id, kind, occasion, message) for user_id in sorted(recipient_ids)],
         now=now,
+        reason=Reason(actor_id=actor_id, note=note, evidence_url=evidence_url),
     )
 
 

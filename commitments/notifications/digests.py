@@ -58,7 +58,10 @@ def digest_send_one(now: datetime, mailer: Mailer | None = None) -> bool:
     held = [
         d.notification
         for d in digest.deliveries.select_related(
-            "notification__commitment__summit", "notification__commitment__desk", "notification__recipient"
+            "notification__commitment__summit",
+            "notification__commitment__desk",
+            "notification__recipient",
+            "notification__actor",
         ).order_by("notification__created_at")
     ]
     attempt(digest, lambda: render_digest(digest, [n for n in held if not still_relevant(n)], now), now, mailer)

@@ -207,7 +207,12 @@ def delivery_send_due(now: datetime, mailer: Mailer | None = None, limit: int = 
     # Not the meeting's record text: an email names the meeting, and the text can be tens of kilobytes.
     rows = list(
         Delivery.objects.filter(pk__in=ids)
-        .select_related("notification__recipient", "notification__commitment__summit", "notification__commitment__desk")
+        .select_related(
+            "notification__recipient",
+            "notification__actor",
+            "notification__commitment__summit",
+            "notification__commitment__desk",
+        )
         .defer("notification__commitment__summit__source_text")
         .order_by("next_attempt_at", "pk")
     )

@@ -4,9 +4,11 @@ Per commitment: fulfilled = +1, partially fulfilled = 0, not fulfilled = -1. Lap
 superseded commitments are excluded; open ones are "not yet assessable" and counted apart; drafts are
 not tracked and not counted at all. A joint commitment counts once for each party that made it.
 
-For a group (a summit, a party, a desk): the mean score, the on-time rate (fulfilled on or before
-due_by, among the fulfilled ones that had a deadline), the mean delay in days (among the fulfilled ones
-with a deadline, days past due_by, 0 when on time) and the count of commitments in each status.
+For a group (a summit, a party, a desk): the mean score; two on-time rates among the fulfilled ones —
+as promised (on or before the deadline first promised, `original_due_by`) and as rescheduled (on or
+before the deadline in force when it was fulfilled, after any moves); the mean delay in days against
+the deadline first promised (0 when on time), so that moving a deadline never hides a delay; and the
+count of commitments in each status.
 """
 
 from __future__ import annotations
@@ -49,8 +51,9 @@ class Row:
     assessed: int
     open: int
     excluded: int
-    on_time_rate: float | None
-    mean_delay_days: float | None
+    on_time_as_promised_rate: float | None
+    on_time_as_rescheduled_rate: float | None
+    mean_delay_days: float | None  # against the deadline first promised
     by_status: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -61,7 +64,8 @@ class Row:
             "assessed": self.assessed,
             "open": self.open,
             "excluded": self.excluded,
-            "on_time_rate": self.on_time_rate,
+            "on_time_as_promised_rate": self.on_time_as_promised_rate,
+            "on_time_as_rescheduled_rate": self.on_time_as_rescheduled_rate,
             "mean_delay_days": self.mean_delay_days,
             "by_status": self.by_status,
         }
@@ -75,11 +79,15 @@ def _days(value: Any) -> float | None:
     return round(float(value) / 86_400_000_000, 2)  # microseconds, as some backends return it
 
 
+def _rate(count: int, out_of: int) -> float | None:
+    return round(count / out_of, 3) if out_of else None
+
+
 def compliance(by: str, commitments: QuerySet[Commitment] | None = None) -> list[Row]:
     """One row per summit, party or desk (`by`), over `commitments` (default: all tracked ones)."""
     key, label = GROUPS[by]
     base = (commitments if commitments is not None else Commitment.objects.all()).exclude(status=Status.DRAFT)
-    late = ExpressionWrapper(F("closed_on") - F("due_by"), output_field=DurationField())
+    late = ExpressionWrapper(F("closed_on") - F("original_due_by"), output_field=DurationField())
     rows = (
         base.values(key, label)
         .annotate(
@@ -95,17 +103,25 @@ def compliance(by: str, commitments: QuerySet[Commitment] | None = None) -> list
             assessed=Count("pk", filter=Q(status__in=SCORED), distinct=True),
             open=Count("pk", filter=Q(status__in=TRACKED_STATUSES), distinct=True),
             excluded=Count("pk", filter=Q(status__in=EXCLUDED), distinct=True),
-            fulfilled_dated=Count("pk", filter=Q(status=Status.FULFILLED, due_by__isnull=False), distinct=True),
-            on_time=Count(
-                "pk", filter=Q(status=Status.FULFILLED, due_by__isnull=False, fulfilled_on_time=True), distinct=True
+            promised_dated=Count("pk", filter=Q(status=Status.FULFILLED, original_due_by__isnull=False), distinct=True),
+            on_time_as_promised=Count(
+                "pk",
+                filter=Q(status=Status.FULFILLED, original_due_by__isnull=False, on_time_as_promised=True),
+                distinct=True,
+            ),
+            rescheduled_dated=Count("pk", filter=Q(status=Status.FULFILLED, due_by__isnull=False), distinct=True),
+            on_time_as_rescheduled=Count(
+                "pk",
+                filter=Q(status=Status.FULFILLED, due_by__isnull=False, on_time_as_rescheduled=True),
+                distinct=True,
             ),
             delay=Avg(
                 Case(
-                    When(closed_on__gt=F("due_by"), then=late),
+                    When(closed_on__gt=F("original_due_by"), then=late),
                     default=Value(timedelta(0)),
                     output_field=DurationField(),
                 ),
-                filter=Q(status=Status.FULFILLED, due_by__isnull=False, closed_on__isnull=False),
+                filter=Q(status=Status.FULFILLED, original_due_by__isnull=False, closed_on__isnull=False),
             ),
         )
         .order_by(label)
@@ -123,7 +139,8 @@ def compliance(by: str, commitments: QuerySet[Commitment] | None = None) -> list
                 assessed=row["assessed"],
                 open=row["open"],
                 excluded=row["excluded"],
-                on_time_rate=round(row["on_time"] / row["fulfilled_dated"], 3) if row["fulfilled_dated"] else None,
+                on_time_as_promised_rate=_rate(row["on_time_as_promised"], row["promised_dated"]),
+                on_time_as_rescheduled_rate=_rate(row["on_time_as_rescheduled"], row["rescheduled_dated"]),
                 mean_delay_days=_days(row["delay"]),
                 by_status=status_counts.get(row[key], {}),
             )
@@ -144,7 +161,8 @@ def overall(commitments: QuerySet[Commitment] | None = None) -> Row:
         assessed=assessed,
         open=sum(r.open for r in rows),
         excluded=sum(r.excluded for r in rows),
-        on_time_rate=None,
+        on_time_as_promised_rate=None,
+        on_time_as_rescheduled_rate=None,
         mean_delay_days=None,
         by_status={s: sum(r.by_status.get(s, 0) for r in rows) for s in Status.values if s != Status.DRAFT},
     )

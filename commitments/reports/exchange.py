@@ -205,6 +205,8 @@ def _import_rows(text: str, by: Any, now: datetime) -> CsvImportReport:
                 services.commitment_create(commitment=commitment, by=by, now=now)
             except PermissionDenied as denied:
                 raise CsvRejected([(line, str(denied))]) from None
+            except ValidationError as refused:  # an owner who may not own it, say: nothing is kept
+                raise CsvRejected([(line, " ".join(refused.messages))]) from None
             commitment.made_by.set(made_by)
             report.created.append(commitment)
     return report

@@ -7,6 +7,7 @@ it, in one transaction. `editing` holds what staff edit, `lifecycle` the workflo
 both share.
 """
 
+from .core import owner_candidate, owner_check, owner_required, watchers_check
 from .editing import (
     GUARDED_FIELDS,
     commitment_assign,
@@ -26,5 +27,9 @@ __all__ = [
     "commitment_transition",
     "condition_set_state",
     "deadline_move",
+    "owner_candidate",
+    "owner_check",
+    "owner_required",
     "update_add",
+    "watchers_check",
 ]

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from .. import rules
-from ..errors import VersionConflict
-from ..models import Commitment
-from ..selectors import last_change
+from .. import policy, rules
+from ..errors import VersionConflict, WorkflowError
+from ..models import Commitment, Desk
+from ..selectors import display_name, last_change
 
 
 def row_lock(commitment_id: int, expected_version: int | None) -> Commitment:
@@ -59,3 +59,64 @@ def flag_and_reschedule(commitment: Commitment, now: datetime) -> None:
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def owner_check(owner: Any, desk: Desk) -> None:
+    """Refuse an owner who could not follow a commitment of `desk` up: not an active officer or supervisor there."""
+    if owner is not None and not policy.can_own(owner, desk.pk):
+        raise WorkflowError(
+            {
+                "owner": [
+                    f"{display_name(owner)} cannot own it: an owner must be an active officer or supervisor "
+                    f"of {desk}, so that the reminders reach someone who may act on them."
+                ]
+            },
+            code="owner_not_eligible",
+        )
+
+
+def watchers_check(watchers: list[Any]) -> None:
+    """Refuse watchers who may not read commitments (inactive, or no role)."""
+    refused = [display_name(user) for user in watchers if not policy.can_watch(user)]
+    if refused:
+        raise WorkflowError(
+            {"watchers": [f"{', '.join(refused)} may not read commitments (inactive, or no role), so cannot watch."]},
+            code="watcher_not_eligible",
+        )
+
+
+def owner_candidate(desk: Desk, by: Any) -> Any:
+    """Who owns a commitment of `desk` that names nobody: the person recording or accepting it when they
+    may own it, else the desk's default owner when they may; else None."""
+    for candidate in (by, desk.default_owner):
+        if candidate is not None and policy.can_own(candidate, desk.pk):
+            return candidate
+    return None
+
+
+def owner_required(desk: Desk, named: Any = None) -> WorkflowError:
+    gone = f"{display_name(named)} is no longer an active officer of {desk}. " if named is not None else ""
+    return WorkflowError(
+        {
+            "owner": [
+                f"{gone}A tracked commitment needs an owner: name an officer or supervisor of {desk}, "
+                "or give the desk a default owner."
+            ]
+        },
+        code="owner_required",
+    )
+
+
+def owner_choose(commitment: Commitment, by: Any) -> None:
+    """Before a commitment is tracked: keep its owner if they may own it, else choose one (owner_candidate).
+
+    A person recording or accepting it (`by`) is refused when nobody may own it. The system (`by` None:
+    the demo without users) records it as it is; the dashboard's "No active owner" tile and the sweep's
+    count show it until someone is named."""
+    if commitment.owner is not None and policy.can_own(commitment.owner, commitment.desk_id):
+        return
+    candidate = owner_candidate(commitment.desk, by)
+    if candidate is not None:
+        commitment.owner = candidate
+    elif by is not None:
+        raise owner_required(commitment.desk, commitment.owner)

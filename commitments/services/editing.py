@@ -15,8 +15,17 @@ from ..models import Commitment, NotificationKind, StatusChange, Update
 from ..notifications.create import notify_activity
 from ..rules import local_today
 from ..selectors import dependency_cycle, display_name
-from ..workflow import Status, condition_state_for
-from .core import flag_and_reschedule, require, row_lock, row_save
+from ..workflow import TRACKED_STATUSES, Status, condition_state_for
+from .core import (
+    flag_and_reschedule,
+    owner_check,
+    owner_choose,
+    owner_required,
+    require,
+    row_lock,
+    row_save,
+    watchers_check,
+)
 
 
 def commitment_create(
@@ -35,6 +44,10 @@ def commitment_create(
         )
     # full_clean() also makes a new condition pending (Commitment.clean, workflow.condition_state_for).
     commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
+    if commitment.owner is not None:
+        owner_check(commitment.owner, commitment.desk)
+    elif status != Status.DRAFT:
+        owner_choose(commitment, by)
     with transaction.atomic():
         commitment.status = status
         commitment.status_changed_at = now
@@ -95,6 +108,8 @@ def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, n
         if guarded:
             raise WorkflowError({field: [message] for field, message in guarded.items()}, code="guarded_field")
         commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
+        if commitment.owner_id != current.owner_id or commitment.desk_id != current.desk_id:
+            _owner_change_check(commitment, by, had_owner=current.owner_id is not None)
         commitment.version = current.version
         commitment.quote_start = commitment.locate_quote()
         commitment.status_changed_at = current.status_changed_at
@@ -136,25 +151,35 @@ def update_add(
             actor=by,
             now=now,
             message=f"{display_name(by)} added an update to “{commitment.title}”: {note[:120]}",
+            note=note,
+            evidence_url=update.evidence_url,
         )
     return update
 
 
 def commitment_assign(*, commitment_id: int, owner: Any, by: Any, now: datetime) -> Commitment:
-    """Make `owner` responsible; they must be able to edit the commitment themselves."""
+    """Make `owner` responsible: an active officer or supervisor of the commitment's desk."""
     with transaction.atomic():
         commitment = row_lock(commitment_id, None)
         if by is not None:
             require(policy.can_edit_commitment(by, commitment), "You may assign only your own desks' commitments.")
-        if owner is not None and not policy.can_edit_commitment(owner, commitment):
-            raise WorkflowError(
-                f"{display_name(owner)} is not an officer of {commitment.desk} and could not act on it.",
-                code="owner_not_on_desk",
-            )
         if commitment.owner_id != getattr(owner, "pk", None):
+            had_owner = commitment.owner_id is not None
             commitment.owner = owner
+            _owner_change_check(commitment, by, had_owner=had_owner)
             row_save(commitment, by, now)
     return commitment
+
+
+def _owner_change_check(commitment: Commitment, by: Any, *, had_owner: bool) -> None:
+    """A new owner must be eligible; a person may not take a tracked commitment's owner away.
+
+    (One recorded without an owner before owners were required stays editable; the dashboard's
+    "No active owner" tile lists it until someone is named.)"""
+    if commitment.owner is not None:
+        owner_check(commitment.owner, commitment.desk)
+    elif had_owner and by is not None and commitment.status in TRACKED_STATUSES:
+        raise owner_required(commitment.desk)
 
 
 def commitment_links_set(
@@ -178,6 +203,8 @@ def commitment_links_set(
         errors["made_by"] = ["Name at least one party that made the commitment."]
     if errors:
         raise WorkflowError(errors, code="invalid_links")
+    if watchers is not None:
+        watchers_check(watchers)
     for name, values in (
         ("made_by", made_by),
         ("watchers", watchers),

@@ -13,8 +13,8 @@ from ..models import Commitment, DeadlineChange, NotificationKind, StatusChange
 from ..notifications.create import notify_activity
 from ..rules import local_today
 from ..selectors import display_name
-from ..workflow import CLOSED_STATUSES, Status, allowed_next, is_reopening, label
-from .core import require, row_lock, row_save
+from ..workflow import CLOSED_STATUSES, TRACKED_STATUSES, Status, allowed_next, is_reopening, label
+from .core import owner_choose, require, row_lock, row_save
 
 
 def commitment_transition(
@@ -67,6 +67,8 @@ def commitment_transition(
             )
         if to_status == Status.LAPSED:
             commitment.condition_state = Commitment.ConditionState.FAILED
+        if from_status == Status.DRAFT and to_status in TRACKED_STATUSES:
+            owner_choose(commitment, by)  # accepted for tracking: someone must be reminded
 
         today = local_today(commitment.desk.time_zone, now)
         occurred = occurred_on or today
@@ -79,12 +81,17 @@ def commitment_transition(
                 code="before_meeting",
             )
 
-        on_time: bool | None = None
+        # Fulfilment is judged twice: against the deadline first promised, and against the one in force
+        # (after any moves). Moving a deadline must not make a late fulfilment look punctual.
+        as_promised: bool | None = None
+        as_rescheduled: bool | None = None
         if to_status == Status.FULFILLED:
-            on_time = commitment.due_by is None or occurred <= commitment.due_by
+            as_promised = commitment.original_due_by is None or occurred <= commitment.original_due_by
+            as_rescheduled = commitment.due_by is None or occurred <= commitment.due_by
         commitment.status = to_status
         commitment.status_changed_at = now
-        commitment.fulfilled_on_time = on_time
+        commitment.on_time_as_promised = as_promised
+        commitment.on_time_as_rescheduled = as_rescheduled
         commitment.closed_on = occurred if to_status in CLOSED_STATUSES else None
         row_save(
             commitment,
@@ -101,7 +108,8 @@ def commitment_transition(
             occurred_on=occurred,
             note=note,
             evidence_url=evidence_url,
-            on_time=on_time,
+            on_time=as_rescheduled,
+            on_time_as_promised=as_promised,
         )
         notify_activity(
             commitment,
@@ -110,6 +118,8 @@ def commitment_transition(
             actor=by,
             now=now,
             message=f"{display_name(by)} changed “{commitment.title}”: {label(from_status)} → {label(to_status)}",
+            note=note,
+            evidence_url=evidence_url,
         )
         return change
 
@@ -214,5 +224,6 @@ def deadline_move(
             now=now,
             message=f"{display_name(by)} moved the deadline of “{commitment.title}” to "
             + (f"{new_due_by:%d %b %Y}" if new_due_by else "none"),
+            note=reason,
         )
         return change

@@ -24,10 +24,23 @@ class Command(BaseCommand):
     help = "Flag overdue commitments and create the reminders due now (the periodic sweep, run at once)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--now", type=_moment, help="Judge as of this aware ISO-8601 moment instead of now.")
+        parser.add_argument(
+            "--now",
+            type=_moment,
+            help="Judge every tracked commitment as of this aware ISO-8601 moment instead of now (a later "
+            "moment only with --dry-run); the real schedule is never moved later.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Report what would happen; change nothing.")
 
     def handle(self, *args: Any, now: datetime | None, dry_run: bool, **options: Any) -> None:
         started = timezone.now()
-        result = sweep_run(now=now or started, dry_run=dry_run, trigger="command", started_at=started)
+        if now is not None and now > started and not dry_run:
+            raise CommandError(
+                f"--now {now.isoformat()} is later than the clock ({started.isoformat(timespec='seconds')}): "
+                "a sweep for a moment that has not come would record reminders dated in the future and push the "
+                "real schedule ahead, silencing reminders until then. Add --dry-run to see what would happen then."
+            )
+        result = sweep_run(
+            now=now or started, dry_run=dry_run, trigger="command", started_at=started, hypothetical=now is not None
+        )
         self.stdout.write(json.dumps(result.as_dict()))

@@ -1,0 +1,272 @@
+"""Every tracked commitment has an owner: chosen when nobody is named, checked when somebody is."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from rest_framework.test import APIClient
+
+from commitments import policy, services
+from commitments.errors import WorkflowError
+from commitments.models import Commitment, Desk, DeskMembership
+from commitments.reports.exchange import CsvRejected, export_csv, import_csv
+from commitments.sweep import sweep_run
+from summits.models import Summit
+
+from .admin_helpers import commitment_form_data, login
+from .conftest import DAY_AFTER_MEETING, EARLY_2001
+from .factories import PartyFactory, SummitFactory, UserFactory, make_commitment
+from .test_api import API, client_for
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/commitments/commitment/add/"
+QUOTE = "the two leaders agreed to hold the next Japan-Russia Summit in Irkutsk."
+
+
+@pytest.fixture
+def template(demo: Summit) -> Commitment:
+    return Commitment.objects.get(summit=demo, source_ref="2.(4)", kind="visit", made_by__code="JPN")
+
+
+@pytest.fixture
+def desk_default(rf_desk: Desk) -> Any:
+    """An officer of the Russian Federation Division, named its default owner."""
+    user = UserFactory(username="duty_officer")
+    user.groups.add(Group.objects.get(name=policy.GROUP_OFFICER))
+    DeskMembership.objects.create(desk=rf_desk, user=user, role=DeskMembership.Role.OFFICER)
+    Desk.objects.filter(pk=rf_desk.pk).update(default_owner=user)
+    return user
+
+
+def _create(client: APIClient, desk: Desk, summit: Summit, **extra: Any) -> Any:
+    body = {"summit": summit.pk, "title": "Hold the next summit", "made_by": ["JPN"], "desk": desk.pk, "quote": QUOTE}
+    return client.post(f"{API}/commitments/", {**body, **extra}, format="json")
+
+
+# --- who owns a new commitment -------------------------------------------------------------------------
+
+
+def test_an_officer_who_records_a_commitment_owns_it_when_nobody_is_named(
+    officer: Any, rf_desk: Desk, demo: Summit
+) -> None:
+    response = _create(client_for(officer), rf_desk, demo)
+    assert response.status_code == 201, response.json()
+    assert response.json()["owner"] == "officer"
+
+
+def test_someone_who_may_not_own_it_gets_the_desks_default_owner(
+    administrator: Any, rf_desk: Desk, demo: Summit, desk_default: Any
+) -> None:
+    response = _create(client_for(administrator), rf_desk, demo)
+    assert response.status_code == 201, response.json()
+    assert response.json()["owner"] == "duty_officer"
+
+
+def test_without_anyone_to_own_it_the_commitment_is_refused_and_nothing_is_saved(
+    administrator: Any, rf_desk: Desk, demo: Summit
+) -> None:
+    before = Commitment.objects.count()
+    response = _create(client_for(administrator), rf_desk, demo)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "owner_required"
+    assert "give the desk a default owner" in error["fields"]["owner"][0]
+    assert Commitment.objects.count() == before
+
+
+@pytest.mark.parametrize("who", ["viewer", "outsider", "other_officer"])
+def test_an_owner_who_could_not_act_on_it_is_refused_naming_the_field(
+    who: str, request: pytest.FixtureRequest, officer: Any, rf_desk: Desk, demo: Summit
+) -> None:
+    named = request.getfixturevalue(who)
+    response = _create(client_for(officer), rf_desk, demo, owner=named.username)
+    assert response.status_code == 400
+    assert (
+        "an owner must be an active officer or supervisor of Russian Federation Division"
+        in (response.json()["error"]["fields"]["owner"][0])
+    )
+
+
+def test_a_watcher_who_may_not_read_commitments_is_refused_naming_the_field(
+    officer: Any, outsider: Any, viewer: Any, rf_desk: Desk, demo: Summit
+) -> None:
+    refused = _create(client_for(officer), rf_desk, demo, watchers=["viewer", "outsider"])
+    assert refused.status_code == 400
+    (message,) = refused.json()["error"]["fields"]["watchers"]
+    assert message.endswith("may not read commitments (inactive, or no role), so cannot watch.")
+    assert not Commitment.objects.filter(title="Hold the next summit").exists()
+    accepted = _create(client_for(officer), rf_desk, demo, watchers=["viewer"])
+    assert accepted.status_code == 201
+    assert accepted.json()["watchers"] == ["viewer"]
+
+
+def test_an_edit_may_not_take_the_owner_away_nor_give_it_to_another_desk(
+    officer: Any, other_officer: Any, rf_desk: Desk
+) -> None:
+    commitment = make_commitment(desk=rf_desk, owner=officer)
+    client = client_for(officer)
+    url = f"{API}/commitments/{commitment.pk}/"
+    gone = client.patch(url, {"owner": None}, format="json", HTTP_IF_MATCH=f'"{commitment.version}"')
+    assert gone.status_code == 400
+    assert gone.json()["error"]["code"] == "owner_required"
+    elsewhere = client.patch(url, {"owner": "other_officer"}, format="json", HTTP_IF_MATCH=f'"{commitment.version}"')
+    assert elsewhere.status_code == 400
+    assert "fields" in elsewhere.json()["error"]
+    assert "owner" in elsewhere.json()["error"]["fields"]
+    commitment.refresh_from_db()
+    assert (commitment.owner, commitment.version) == (officer, 1)
+
+
+def test_assign_refuses_someone_who_is_not_an_officer_of_the_desk(officer: Any, viewer: Any, rf_desk: Desk) -> None:
+    commitment = make_commitment(desk=rf_desk, owner=officer)
+    with pytest.raises(WorkflowError, match="cannot own it"):
+        services.commitment_assign(commitment_id=commitment.pk, owner=viewer, by=officer, now=EARLY_2001)
+
+
+# --- accepting a draft -----------------------------------------------------------------------------------
+
+
+def _draft(desk: Desk) -> Commitment:
+    """A draft as an import proposes it: nobody owns it yet."""
+    summit = SummitFactory()
+    draft = Commitment(
+        summit=summit,
+        desk=desk,
+        title="Visit the capital",
+        quote="The Minister stated his intention to visit the capital within the year.",
+    )
+    services.commitment_create(commitment=draft, by=None, now=DAY_AFTER_MEETING, status="draft")
+    draft.made_by.set([PartyFactory(code="JPN", name="Japan")])
+    return draft
+
+
+def test_accepting_a_draft_at_review_makes_the_accepting_officer_its_owner(
+    client: Client, supervisor: Any, rf_desk: Desk
+) -> None:
+    draft = _draft(rf_desk)
+    assert draft.owner is None
+    login(client, supervisor)
+    review = f"/admin/summits/summit/{draft.summit_id}/review/"
+    response = client.post(review, {"decision": "accept", "chosen": [draft.pk]})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.owner) == ("not_started", supervisor)
+
+
+def test_an_administrator_accepting_a_draft_hands_it_to_the_desks_default_owner_or_is_told_why_not(
+    client: Client, administrator: Any, rf_desk: Desk
+) -> None:
+    draft = _draft(rf_desk)
+    login(client, administrator)
+    review = f"/admin/summits/summit/{draft.summit_id}/review/"
+    refused = client.post(review, {"decision": "accept", "chosen": [draft.pk]}, follow=True)
+    assert "A tracked commitment needs an owner" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+    duty = UserFactory(username="duty")
+    duty.groups.add(Group.objects.get(name=policy.GROUP_SUPERVISOR))
+    DeskMembership.objects.create(desk=rf_desk, user=duty, role=DeskMembership.Role.SUPERVISOR)
+    Desk.objects.filter(pk=rf_desk.pk).update(default_owner=duty)
+    client.post(review, {"decision": "accept", "chosen": [draft.pk]})
+    draft.refresh_from_db()
+    assert (draft.status, draft.owner) == ("not_started", duty)
+
+
+# --- the admin form, the CSV import, the desk's default ----------------------------------------------------
+
+
+def test_the_admin_add_form_gives_the_commitment_to_the_officer_who_records_it(
+    client: Client, officer: Any, template: Commitment
+) -> None:
+    login(client, officer)
+    data = commitment_form_data(template, title="New commitment", owner="")
+    data.pop("loaded_version")
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Commitment.objects.get(title="New commitment").owner == officer
+
+
+def test_the_admin_form_refuses_a_viewer_as_owner_with_the_reason(
+    client: Client, officer: Any, viewer: Any, template: Commitment
+) -> None:
+    login(client, officer)
+    data = commitment_form_data(template, title="New commitment", owner=str(viewer.pk))
+    data.pop("loaded_version")
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "cannot own it: an owner must be an active officer or supervisor" in response.content.decode()
+    assert not Commitment.objects.filter(title="New commitment").exists()
+
+
+def test_a_csv_row_naming_an_owner_from_another_desk_is_refused_with_its_line(
+    officer: Any, other_officer: Any, rf_desk: Desk
+) -> None:
+    make_commitment(desk=rf_desk, owner=officer, title="Exported")
+    text = export_csv(Commitment.objects.filter(title="Exported"))
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    owner_column = header.index("owner")
+    row = lines[1].split(",")
+    row[owner_column] = "other_officer"
+    before = Commitment.objects.count()
+    with pytest.raises(CsvRejected) as refused:
+        import_csv(text="\n".join([lines[0], ",".join(row)]) + "\n", by=officer, now=EARLY_2001)
+    (line, message), *_ = refused.value.errors
+    assert line == 2
+    assert "cannot own it" in message
+    assert Commitment.objects.count() == before
+
+
+def test_a_desks_default_owner_must_be_one_of_its_officers(client: Client, administrator: Any, rf_desk: Desk) -> None:
+    viewer = UserFactory(username="reader")
+    viewer.groups.add(Group.objects.get(name=policy.GROUP_VIEWER))
+    login(client, administrator)
+    url = f"/admin/commitments/desk/{rf_desk.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "name": rf_desk.name,
+        "time_zone": rf_desk.time_zone,
+        "default_owner": str(viewer.pk),
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "cannot own it: an owner must be an active officer or supervisor" in response.content.decode()
+    rf_desk.refresh_from_db()
+    assert rf_desk.default_owner is None
+
+
+# --- what nobody owns shows -----------------------------------------------------------------------------
+
+
+def test_the_dashboard_and_the_sweep_show_commitments_nobody_active_owns(
+    client: Client, officer: Any, supervisor: Any, rf_desk: Desk
+) -> None:
+    Commitment.objects.all().delete()
+    owned = make_commitment(desk=rf_desk, owner=officer, title="Owned", due_by=date(2000, 12, 31))
+    make_commitment(desk=rf_desk, owner=supervisor, title="Owner leaves", due_by=date(2000, 12, 31))
+    make_commitment(desk=rf_desk, title="Recorded by the system", due_by=date(2000, 12, 31))
+    supervisor.is_active = False
+    supervisor.save()
+
+    result = sweep_run(now=EARLY_2001)
+    assert result.ownerless == 2
+    assert result.as_dict()["ownerless"] == 2
+
+    login(client, officer)
+    page = client.get("/admin/").content.decode()
+    assert "No active owner" in page
+    listed = client.get("/admin/commitments/commitment/?attention=ownerless").content.decode()
+    assert "Owner leaves" in listed
+    assert "Recorded by the system" in listed
+    assert owned.title not in listed
