@@ -86,7 +86,7 @@ def _request(client: APIClient, what: str, demo: Summit) -> Any:
     if what in urls:
         return client.get(urls[what])
     if what == "create":
-        _desk_has_a_default_owner(fm.desk)  # so that someone owns it whoever records it
+        desk_has_a_default_owner(fm.desk)  # so that someone owns it whoever records it
         return client.post(
             f"{API}/commitments/",
             {
@@ -131,7 +131,8 @@ def _request(client: APIClient, what: str, demo: Summit) -> Any:
     raise AssertionError(what)
 
 
-def _desk_has_a_default_owner(desk: Desk) -> None:
+def desk_has_a_default_owner(desk: Desk) -> Any:
+    """An officer of `desk`, named its default owner: someone owns what anybody records there."""
     from django.contrib.auth.models import Group
 
     from commitments import policy
@@ -143,6 +144,7 @@ def _desk_has_a_default_owner(desk: Desk) -> None:
     duty.groups.add(Group.objects.get(name=policy.GROUP_OFFICER))
     DeskMembership.objects.create(desk=desk, user=duty, role=DeskMembership.Role.OFFICER)
     Desk.objects.filter(pk=desk.pk).update(default_owner=duty)
+    return duty
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from summits.models import Summit
 from .admin_helpers import commitment_form_data, login
 from .conftest import DAY_AFTER_MEETING, EARLY_2001
 from .factories import PartyFactory, SummitFactory, UserFactory, make_commitment
-from .test_api import API, client_for
+from .test_api import API, client_for, desk_has_a_default_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +36,7 @@ def template(demo: Summit) -> Commitment:
 @pytest.fixture
 def desk_default(rf_desk: Desk) -> Any:
     """An officer of the Russian Federation Division, named its default owner."""
-    user = UserFactory(username="duty_officer")
-    user.groups.add(Group.objects.get(name=policy.GROUP_OFFICER))
-    DeskMembership.objects.create(desk=rf_desk, user=user, role=DeskMembership.Role.OFFICER)
-    Desk.objects.filter(pk=rf_desk.pk).update(default_owner=user)
-    return user
+    return desk_has_a_default_owner(rf_desk)
 
 
 def _create(client: APIClient, desk: Desk, summit: Summit, **extra: Any) -> Any:
