@@ -179,9 +179,14 @@ def test_dashboard_report_and_timeline(browser: Any, live_server: Any, staff: di
         occurred_on=date(2000, 12, 26),
     )
     page = _page(browser, live_server, "supervisor")
-    assert page.locator(".pb-tile").count() == 7
+    assert page.locator(".pb-tile").count() == 8
     overdue_tile = page.locator(".pb-tile", has_text="Overdue")
     assert overdue_tile.locator(".pb-tile-count").inner_text() == "2"
+    ownerless_tile = page.locator(".pb-tile", has_text="No active owner")
+    # The demo loaded without users: the system recorded the open ones with nobody to own them.
+    ownerless = Commitment.objects.filter(status__in=["not_started", "in_progress", "stalled"], owner=None).count()
+    assert ownerless > 0
+    assert ownerless_tile.locator(".pb-tile-count").inner_text() == str(ownerless)
     _shot(page, "dashboard")
     _follow(page, "text=Compliance report →")
     assert page.locator("figure.pb-chart svg").count() == 1
