@@ -62,8 +62,9 @@ _OUTCOMES = {
 # from -> allowed to. Reopening (closed -> open) is in the table too; who may do it is the policy's
 # business (supervisors, with a reason), not the table's.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    # Accepting a draft starts tracking; rejecting one withdraws it.
-    Status.DRAFT: frozenset({Status.NOT_STARTED, Status.WITHDRAWN}),
+    # Accepting a draft starts tracking. Rejecting one is not a transition: the draft is discarded
+    # (services.draft_reject), kept only on its meeting's review page.
+    Status.DRAFT: frozenset({Status.NOT_STARTED}),
     Status.NOT_STARTED: frozenset({Status.IN_PROGRESS, Status.STALLED, *_OUTCOMES}),
     Status.IN_PROGRESS: frozenset({Status.STALLED, *_OUTCOMES}),
     Status.STALLED: frozenset({Status.IN_PROGRESS, *_OUTCOMES}),

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from commitments.demo import DATA_DIR
-from commitments.models import Commitment, Desk
+from commitments.models import Commitment, Desk, RejectedDraft, StatusChange
+from commitments.reports.compliance import compliance
 from summits.models import Summit
 
 from .admin_helpers import login
@@ -47,12 +48,29 @@ def test_an_officer_imports_reviews_and_decides(client: Client, officer: Any, rf
     assert 'id="accept"' in html
     accept, reject = drafts[0], drafts[1]
     client.post(response["Location"], {"decision": "accept", "chosen": [accept.pk]})
-    client.post(response["Location"], {"decision": "reject", "chosen": [reject.pk]})
+    client.post(response["Location"], {"decision": "reject", "chosen": [reject.pk], "reason": "A reported fact."})
     accept.refresh_from_db()
-    reject.refresh_from_db()
-    assert (accept.status, reject.status) == ("not_started", "withdrawn")
-    assert reject.status_changes.first().note == "Rejected at review: not a commitment."  # type: ignore[union-attr]
+    assert (accept.status, accept.owner) == ("not_started", officer)
     assert accept.status_changes.first().by == officer  # type: ignore[union-attr]
+    # The rejected draft is no commitment: gone from lists, status changes and reports...
+    assert not Commitment.objects.filter(pk=reject.pk).exists()
+    assert not StatusChange.objects.filter(commitment_id=reject.pk).exists()
+    listed = client.get(reverse("admin:commitments_commitment_changelist") + "?all=").content.decode()
+    assert reverse("admin:commitments_commitment_change", args=[reject.pk]) not in listed
+    assert reverse("admin:commitments_commitment_change", args=[accept.pk]) in listed
+    assert sum(row.excluded for row in compliance("summit")) == 0
+    # ...and kept with the meeting's review: what it said, who rejected it, when and why.
+    kept = RejectedDraft.objects.get(draft_id=reject.pk)
+    assert (kept.summit, kept.title, kept.quote, kept.rejected_by, kept.reason) == (
+        summit,
+        reject.title,
+        reject.quote,
+        officer,
+        "A reported fact.",
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Rejected at review (1)" in page
+    assert "A reported fact." in page
 
 
 def test_an_upload_works_and_a_second_import_points_to_the_first(client: Client, officer: Any, rf_desk: Desk) -> None:

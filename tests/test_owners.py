@@ -11,7 +11,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from commitments import policy, services
-from commitments.errors import WorkflowError
+from commitments.errors import TransitionNotAllowed, WorkflowError
 from commitments.models import Commitment, Desk, DeskMembership
 from commitments.reports.exchange import CsvRejected, export_csv, import_csv
 from commitments.sweep import sweep_run
@@ -266,3 +266,79 @@ def test_the_dashboard_and_the_sweep_show_commitments_nobody_active_owns(
     assert "Owner leaves" in listed
     assert "Recorded by the system" in listed
     assert owned.title not in listed
+
+
+# --- rejecting a draft discards it ----------------------------------------------------------------------
+
+
+def test_a_rejected_draft_is_no_longer_a_commitment_anywhere_and_is_kept_with_its_meeting(
+    officer: Any, rf_desk: Desk
+) -> None:
+    draft = _draft(rf_desk)
+    kept = services.draft_reject(commitment_id=draft.pk, by=officer, now=EARLY_2001, reason="A reported fact.")
+    assert (kept.draft_id, kept.summit_id, kept.made_by, kept.desk_name) == (
+        draft.pk,
+        draft.summit_id,
+        "JPN",
+        "Russian Federation Division",
+    )
+    assert (kept.rejected_by, kept.rejected_at, kept.reason) == (officer, EARLY_2001, "A reported fact.")
+    client = client_for(officer)
+    assert client.get(f"{API}/commitments/{draft.pk}/").status_code == 404
+    assert draft.pk not in [row["id"] for row in client.get(f"{API}/commitments/?page_size=200").json()["results"]]
+
+
+def test_only_a_draft_can_be_rejected_and_a_draft_cannot_be_withdrawn_instead(officer: Any, rf_desk: Desk) -> None:
+    tracked = make_commitment(desk=rf_desk, owner=officer)
+    with pytest.raises(WorkflowError, match="only a draft can be rejected"):
+        services.draft_reject(commitment_id=tracked.pk, by=officer, now=EARLY_2001)
+    draft = _draft(rf_desk)
+    with pytest.raises(TransitionNotAllowed, match="Allowed next: Not started"):
+        services.commitment_transition(
+            commitment_id=draft.pk, to_status="withdrawn", by=officer, now=EARLY_2001, note="Not one."
+        )
+    assert Commitment.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_drafts_withdrawn_at_review_before_this_change_become_rejected_drafts(officer: Any, rf_desk: Desk) -> None:
+    """Migration 0016, run on rows as the old review left them (draft → withdrawn)."""
+    import importlib
+
+    from django.apps import apps
+
+    from commitments.models import RejectedDraft, StatusChange
+
+    migration = importlib.import_module("commitments.migrations.0016_withdrawn_drafts_become_rejected_drafts")
+    old = _draft(rf_desk)
+    Commitment.objects.filter(pk=old.pk).update(status="withdrawn")
+    StatusChange.objects.create(
+        commitment=old,
+        from_status="draft",
+        to_status="withdrawn",
+        by=officer,
+        recorded_at=EARLY_2001,
+        occurred_on=EARLY_2001.date(),
+        note="Rejected at review: not a commitment.",
+    )
+    reopened = _draft(rf_desk)  # withdrawn at review, then reopened and tracked: stays a commitment
+    StatusChange.objects.create(
+        commitment=reopened,
+        from_status="draft",
+        to_status="withdrawn",
+        by=officer,
+        recorded_at=EARLY_2001,
+        occurred_on=EARLY_2001.date(),
+    )
+    Commitment.objects.filter(pk=reopened.pk).update(status="not_started")
+
+    migration.discard_rejected(apps, None)
+
+    assert not Commitment.objects.filter(pk=old.pk).exists()
+    kept = RejectedDraft.objects.get()
+    assert (kept.draft_id, kept.rejected_by, kept.rejected_at, kept.reason) == (
+        old.pk,
+        officer,
+        EARLY_2001,
+        "Rejected at review: not a commitment.",
+    )
+    assert Commitment.objects.filter(pk=reopened.pk).exists()

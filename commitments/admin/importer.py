@@ -19,7 +19,7 @@ from summits.models import Summit
 
 from .. import policy, services
 from ..importer.service import MAX_BYTES, ImportRefused, record_import
-from ..models import Commitment, Desk
+from ..models import Commitment, Desk, RejectedDraft
 from ..workflow import Status
 
 
@@ -142,15 +142,21 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
             )
         else:
             done = 0
+            reason = request.POST.get("reason", "").strip()
             for commitment in chosen:
                 try:
-                    services.commitment_transition(
-                        commitment_id=commitment.pk,
-                        by=request.user,
-                        now=timezone.now(),
-                        to_status=Status.NOT_STARTED if decision == "accept" else Status.WITHDRAWN,
-                        note="Accepted at review." if decision == "accept" else "Rejected at review: not a commitment.",
-                    )
+                    if decision == "accept":
+                        services.commitment_transition(
+                            commitment_id=commitment.pk,
+                            by=request.user,
+                            now=timezone.now(),
+                            to_status=Status.NOT_STARTED,
+                            note="Accepted at review.",
+                        )
+                    else:
+                        services.draft_reject(
+                            commitment_id=commitment.pk, by=request.user, now=timezone.now(), reason=reason
+                        )
                     done += 1
                 except (PermissionDenied, ValidationError) as error:
                     text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -171,6 +177,7 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
             "commitments": commitments,
             "drafts": drafts,
             "source": highlighted(summit.source_text, commitments),
+            "rejected": RejectedDraft.objects.filter(summit=summit).select_related("rejected_by"),
             "can_decide": any(policy.can_edit_commitment(request.user, c) for c in drafts),
         },
     )

@@ -8,6 +8,7 @@ from .core import (
     Update,
     default_desk_time_zone,
 )
+from .drafts import RejectedDraft
 from .notifications import (
     REMINDER_KINDS,
     Delivery,
@@ -34,6 +35,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationPreference",
+    "RejectedDraft",
     "StatusChange",
     "SweepRun",
     "Update",

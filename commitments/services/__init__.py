@@ -16,7 +16,7 @@ from .editing import (
     commitment_save,
     update_add,
 )
-from .lifecycle import commitment_transition, condition_set_state, deadline_move
+from .lifecycle import commitment_transition, condition_set_state, deadline_move, draft_reject
 
 __all__ = [
     "GUARDED_FIELDS",
@@ -27,6 +27,7 @@ __all__ = [
     "commitment_transition",
     "condition_set_state",
     "deadline_move",
+    "draft_reject",
     "owner_candidate",
     "owner_check",
     "owner_required",

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from .. import policy
 from ..errors import TransitionNotAllowed, WorkflowError
-from ..models import Commitment, DeadlineChange, NotificationKind, StatusChange
+from ..models import Commitment, DeadlineChange, NotificationKind, RejectedDraft, StatusChange
 from ..notifications.create import notify_activity
 from ..rules import local_today
 from ..selectors import display_name
@@ -227,3 +227,40 @@ def deadline_move(
             note=reason,
         )
         return change
+
+
+def draft_reject(*, commitment_id: int, by: Any, now: datetime, reason: str = "") -> RejectedDraft:
+    """Discard a draft an import proposed: it was never a commitment, so it leaves every list, the status
+    changes and the reports. What it said, who rejected it, when and why stay with its meeting's review."""
+    with transaction.atomic():
+        draft = row_lock(commitment_id, None)
+        if by is not None:
+            require(policy.can_edit_commitment(by, draft), "You may decide only on your own desks' drafts.")
+        if draft.status != Status.DRAFT:
+            raise WorkflowError(
+                f"“{draft.title}” is {label(draft.status)}, not a draft: only a draft can be rejected.",
+                code="not_a_draft",
+            )
+        rejected = RejectedDraft.objects.create(
+            summit_id=draft.summit_id,
+            draft_id=draft.pk,
+            title=draft.title,
+            quote=draft.quote,
+            quote_start=draft.quote_start,
+            source_ref=draft.source_ref,
+            made_by=" + ".join(party.code for party in draft.made_by.order_by("code")),
+            kind=draft.kind,
+            modality=draft.modality,
+            due_phrase=draft.due_phrase,
+            due_from=draft.due_from,
+            due_by=draft.due_by,
+            condition_text=draft.condition_text,
+            desk_name=draft.desk.name,
+            rejected_by=by,
+            rejected_at=now,
+            reason=reason.strip(),
+        )
+        draft._history_user = by  # type: ignore[attr-defined]
+        draft._change_reason = "Rejected at review"  # type: ignore[attr-defined]
+        draft.delete()
+    return rejected
