@@ -156,7 +156,7 @@ def demo_load(
             condition_text=item.get("condition", ""),
         )
         # The system records the demo (by=None): no user's desk rights are involved.
-        services.commitment_create(commitment=commitment, by=None, now=now)
+        services.commitment_create(commitment=commitment, by=None, now=now, read_window=False)
         commitment.made_by.set([parties[code] for code in item["made_by"]])
         if "supervisor" in users:
             commitment.watchers.set([users["supervisor"]])

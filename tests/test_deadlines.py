@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from commitments.importer.deadlines import deadline_find, deadline_read
+from commitments.deadlines import deadline_find, deadline_read
 
 BRUNEI = date(2000, 11, 15)
 SANTIAGO = date(2004, 11, 21)

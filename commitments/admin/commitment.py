@@ -103,6 +103,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     ]
     inlines = [UpdateInline]
     readonly_fields = [
+        "due_rule",  # set by the system: how the window was read, or "typed"
         "status_badge",
         "due_by_readonly",
         "due_from_readonly",

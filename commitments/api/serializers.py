@@ -132,11 +132,16 @@ class CommitmentInputSerializer(serializers.Serializer):
     )
     quote = serializers.CharField(max_length=20000)
     source_ref = serializers.CharField(allow_blank=True, required=False, max_length=40)
-    due_phrase = serializers.CharField(allow_blank=True, required=False, max_length=200)
-    due_from = serializers.DateField(allow_null=True, required=False)
-    due_by = serializers.DateField(allow_null=True, required=False)
+    due_phrase = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=200,
+        help_text="The deadline as written. Given without due_from/due_by, the window, precision and due_rule are "
+        "read from it relative to the meeting's date; a phrase no rule knows keeps its words and gets no date.",
+    )
+    due_from = serializers.DateField(allow_null=True, required=False, help_text="Typed dates win over the phrase.")
+    due_by = serializers.DateField(allow_null=True, required=False, help_text="Typed dates win over the phrase.")
     due_precision = serializers.ChoiceField(choices=Commitment.Precision.choices, required=False)
-    due_rule = serializers.CharField(allow_blank=True, required=False, max_length=60)
     condition = ConditionInputSerializer(allow_null=True, required=False)
     depends_on: Any = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False)
     reciprocal: Any = serializers.PrimaryKeyRelatedField(many=True, queryset=Commitment.objects.all(), required=False)

@@ -15,7 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .deadlines import Window, deadline_find
+from ..deadlines import Window, deadline_find
 from .record import KNOWN_OFFICIALS, OFFICIAL, PARTY_NAMES, Paragraph, Record
 
 # (pattern, modality, kind hint). Earlier entries win when several match a clause.

@@ -16,9 +16,9 @@ from django.utils.module_loading import import_string
 from summits.models import Participation, Party, Person, Summit, source_digest
 
 from .. import services
+from ..deadlines import Window
 from ..models import Commitment, Desk
 from ..workflow import Status
-from .deadlines import Window
 from .extract import Draft
 from .record import PARTY_NAMES, Record, parse
 
@@ -221,7 +221,7 @@ def record_import(
                     else ""
                 ),
             )
-            services.commitment_create(commitment=commitment, by=by, now=now, status=Status.DRAFT)
+            services.commitment_create(commitment=commitment, by=by, now=now, status=Status.DRAFT, read_window=False)
             commitment.made_by.set([parties[code] for code in draft.made_by])
             result.drafts.append((draft, commitment))
         for draft, commitment in result.drafts:

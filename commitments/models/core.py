@@ -140,11 +140,21 @@ class Commitment(models.Model):
     modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.FIRM)
 
     # When: a window, because diplomatic deadlines are phrases, not dates.
-    due_phrase = models.CharField(max_length=200, blank=True, help_text='As written, e.g. "within the year".')
+    due_phrase = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='As written, e.g. "within the year". Give no dates and they are read from it, relative to '
+        "the meeting's date; dates you type win.",
+    )
     due_from = models.DateField(null=True, blank=True, help_text="Earliest day of the window, if any.")
     due_by = models.DateField(null=True, blank=True, help_text="Last day of the window (inclusive).")
     due_precision = models.CharField(max_length=20, choices=Precision.choices, default=Precision.NONE)
-    due_rule = models.CharField(max_length=60, blank=True, help_text="The rule used to read the phrase.")
+    due_rule = models.CharField(
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text='How the window was read from the phrase ("typed": dates given by hand). Set by the system.',
+    )
     original_due_by = models.DateField(null=True, blank=True, editable=False)
 
     # Condition: "if specific developments are achieved ..."
@@ -351,6 +361,10 @@ class DeadlineChange(models.Model):
     new_due_by = models.DateField(null=True, blank=True)
     old_due_phrase = models.CharField(max_length=200, blank=True)
     new_due_phrase = models.CharField(max_length=200, blank=True)
+    old_due_rule = models.CharField(max_length=60, blank=True)
+    new_due_rule = models.CharField(
+        max_length=60, blank=True, help_text="How the new window was read (set by the system)."
+    )
     reason = models.TextField()
     change_class = models.CharField(max_length=20, choices=ChangeClass.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

@@ -202,7 +202,7 @@ def _import_rows(text: str, by: Any, now: datetime) -> CsvImportReport:
     with transaction.atomic():
         for line, commitment, made_by in planned:
             try:
-                services.commitment_create(commitment=commitment, by=by, now=now)
+                services.commitment_create(commitment=commitment, by=by, now=now, read_window=False)
             except PermissionDenied as denied:
                 raise CsvRejected([(line, str(denied))]) from None
             except ValidationError as refused:  # an owner who may not own it, say: nothing is kept

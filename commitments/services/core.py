@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
 from .. import policy, rules
+from ..deadlines import deadline_read
 from ..errors import VersionConflict, WorkflowError
 from ..models import Commitment, Desk
 from ..selectors import display_name, last_change
@@ -120,3 +121,27 @@ def owner_choose(commitment: Commitment, by: Any) -> None:
         commitment.owner = candidate
     elif by is not None:
         raise owner_required(commitment.desk, commitment.owner)
+
+
+TYPED = "typed"  # the rule of a window whose dates were given by hand, not read from its phrase
+
+
+def window_fill(commitment: Commitment, *, reference: date) -> None:
+    """The deadline window by the same reader the importer uses, relative to `reference` (the meeting's
+    day for a new commitment). A phrase alone fills the dates; dates typed by hand win and are kept. The
+    rule says which happened, set here, never typed: the reader's rule when the dates are its reading
+    (or none were typed), `typed` otherwise. A phrase no rule knows keeps its words and gets no date."""
+    phrase = commitment.due_phrase.strip()
+    typed = commitment.due_by is not None or commitment.due_from is not None
+    window = deadline_read(phrase, reference) if phrase else None
+    if window is not None and (
+        not typed or (window.due_from, window.due_by) == (commitment.due_from, commitment.due_by)
+    ):
+        commitment.due_from, commitment.due_by = window.due_from, window.due_by
+        commitment.due_precision, commitment.due_rule = window.precision, window.rule
+    elif typed:
+        commitment.due_rule = TYPED
+        if commitment.due_precision == Commitment.Precision.NONE:
+            commitment.due_precision = Commitment.Precision.DAY
+    else:
+        commitment.due_precision, commitment.due_rule = Commitment.Precision.NONE, ""

@@ -25,15 +25,23 @@ from .core import (
     row_lock,
     row_save,
     watchers_check,
+    window_fill,
 )
 
 
 def commitment_create(
-    *, commitment: Commitment, by: Any, now: datetime, status: str = Status.NOT_STARTED
+    *,
+    commitment: Commitment,
+    by: Any,
+    now: datetime,
+    status: str = Status.NOT_STARTED,
+    read_window: bool = True,
 ) -> Commitment:
     """Save a new commitment (m2m fields are set by the caller afterwards) and its first history row.
 
-    `status` is NOT_STARTED for one entered by staff and DRAFT for one proposed by an import.
+    `status` is NOT_STARTED for one entered by staff and DRAFT for one proposed by an import. The window
+    is read from the phrase relative to the meeting (`window_fill`) unless `read_window` is False: the
+    importer, the demo and the CSV import bring a window the system itself read or exported.
     """
     if status not in (Status.DRAFT, Status.NOT_STARTED):
         raise WorkflowError("A new commitment starts as a draft or not started.", code="bad_initial_status")
@@ -42,6 +50,8 @@ def commitment_create(
             policy.desk_role(by, commitment.desk_id) >= policy.Role.OFFICER,
             "You may add commitments only for your own desks.",
         )
+    if read_window and commitment.summit_id is not None:
+        window_fill(commitment, reference=commitment.summit.local_date)
     # full_clean() also makes a new condition pending (Commitment.clean, workflow.condition_state_for).
     commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
     if commitment.owner is not None:

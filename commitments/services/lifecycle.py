@@ -14,7 +14,7 @@ from ..notifications.create import notify_activity
 from ..rules import local_today
 from ..selectors import display_name
 from ..workflow import CLOSED_STATUSES, TRACKED_STATUSES, Status, allowed_next, is_reopening, label
-from .core import owner_choose, require, row_lock, row_save
+from .core import owner_choose, require, row_lock, row_save, window_fill
 
 
 def commitment_transition(
@@ -191,6 +191,14 @@ def deadline_move(
         if commitment.is_closed:
             raise WorkflowError("The commitment is closed; reopen it before moving its deadline.", code="closed")
         phrase = commitment.due_phrase if new_due_phrase is None else new_due_phrase.strip()
+        # The new window as the reader sees it, relative to the day of the move: a new phrase alone fills
+        # the dates; dates given win. The old phrase without dates means no deadline any more.
+        moved = Commitment(due_phrase=phrase, due_from=new_due_from, due_by=new_due_by)
+        if new_due_by is not None or new_due_from is not None or phrase != commitment.due_phrase:
+            window_fill(moved, reference=local_today(commitment.desk.time_zone, now))
+        else:
+            moved.due_precision, moved.due_rule = Commitment.Precision.NONE, ""
+        new_due_from, new_due_by = moved.due_from, moved.due_by
         if (new_due_by, new_due_from, phrase) == (
             commitment.due_by,
             commitment.due_from,
@@ -205,6 +213,8 @@ def deadline_move(
             new_due_by=new_due_by,
             old_due_phrase=commitment.due_phrase,
             new_due_phrase=phrase,
+            old_due_rule=commitment.due_rule,
+            new_due_rule=moved.due_rule,
             reason=reason,
             change_class=change_class,
             by=by,
@@ -213,8 +223,7 @@ def deadline_move(
         commitment.due_by = new_due_by
         commitment.due_from = new_due_from
         commitment.due_phrase = phrase
-        if new_due_by is None:
-            commitment.due_precision = Commitment.Precision.NONE
+        commitment.due_precision, commitment.due_rule = moved.due_precision, moved.due_rule
         row_save(commitment, by, now, reason=f"Deadline {change.get_change_class_display().lower()}: {reason}")
         notify_activity(
             commitment,
