@@ -225,3 +225,32 @@ def deadline_read(phrase: str, meeting: date) -> Window:
     if found is None:
         return Window(phrase.strip(), "unknown")
     return found
+
+
+def deadline_reading(phrase: str, meeting: date | None) -> dict[str, str | None]:
+    """How `phrase` reads for a meeting on `meeting`, in words a person checks at a glance (the admin form)."""
+    phrase = phrase.strip()
+    if not phrase:
+        return {"rule": "", "due_from": None, "due_by": None, "text": ""}
+    if meeting is None:
+        return {"rule": "", "due_from": None, "due_by": None, "text": "Choose the meeting to see how this reads."}
+    window = deadline_read(phrase, meeting)
+    precision = window.precision.replace("_", " ")
+    if window.due_by is None and window.due_from is None:
+        text = (
+            "No rule knows this phrase: it is kept as written, with no date."
+            if window.rule == "unknown"
+            else "Reads as no date" + (", marked urgent." if window.urgent else ".")
+        )
+    elif window.due_from is not None and window.due_by is not None:
+        text = f"Reads as {window.due_from:%d %b %Y} – {window.due_by:%d %b %Y} ({precision})."
+    elif window.due_by is not None:
+        text = f"Reads as by {window.due_by:%d %b %Y} ({precision})."
+    else:
+        text = f"Reads as from {window.due_from:%d %b %Y} ({precision})."
+    return {
+        "rule": window.rule,
+        "due_from": window.due_from.isoformat() if window.due_from else None,
+        "due_by": window.due_by.isoformat() if window.due_by else None,
+        "text": text,
+    }

@@ -231,3 +231,25 @@ def test_no_page_breaks_the_content_security_policy(browser: Any, live_server: A
     # The interactive documentation really ran (its script loaded under the policy).
     page.goto(f"{live_server.url}/api/v1/docs/")
     page.wait_for_selector(".swagger-ui .info", timeout=15000)
+
+
+def test_a_deadline_phrase_shows_how_it_reads_before_saving(
+    browser: Any, live_server: Any, staff: dict[str, Any]
+) -> None:
+    """The same reader as the save, as the officer types: relative to the meeting (15 November 2000)."""
+    commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
+    page = _page(browser, live_server, "officer")
+    page.goto(f"{live_server.url}/admin/commitments/commitment/add/?summit={commitment.summit_id}")
+    reading = page.locator("#pb-deadline-reading")
+    page.fill("#id_due_phrase", "within the year")
+    page.wait_for_selector("#pb-deadline-reading:has-text('31 Dec 2000')", timeout=5000)
+    assert reading.inner_text() == "Reads as by 31 Dec 2000 (year)."
+    page.fill("#id_due_phrase", "this year or next year")
+    page.wait_for_selector("#pb-deadline-reading:has-text('31 Dec 2001')", timeout=5000)
+    assert reading.inner_text() == "Reads as 15 Nov 2000 – 31 Dec 2001 (year)."
+    page.fill("#id_due_phrase", "when circumstances allow")
+    page.wait_for_selector("#pb-deadline-reading:has-text('No rule knows this phrase')", timeout=5000)
+    _shot(page, "deadline-reading")
+    assert Commitment.objects.count() == 14  # nothing saved by reading
+    page.goto(f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/change/")
+    assert page.locator("#pb-deadline-reading").count() == 0  # an existing deadline moves in the panel

@@ -116,3 +116,22 @@ def test_a_move_reads_its_new_phrase_from_the_day_of_the_move_and_records_the_ru
     )
     commitment.refresh_from_db()
     assert (commitment.due_by, commitment.due_rule, typed.new_due_rule) == (date(2001, 6, 30), "typed", "typed")
+
+
+def test_the_admins_reader_answers_in_words_for_the_chosen_meeting(
+    client: Client, viewer: Any, outsider: Any, demo: Summit
+) -> None:
+    url = "/admin/commitments/commitment/read-deadline/"
+    login(client, viewer)
+    reading = client.get(url, {"phrase": "within the fiscal year", "summit": demo.pk}).json()
+    assert reading == {
+        "rule": "fiscal_year",
+        "due_from": None,
+        "due_by": "2001-03-31",
+        "text": "Reads as by 31 Mar 2001 (fiscal year).",
+    }
+    assert client.get(url, {"phrase": "within the year", "summit": "x"}).json()["text"] == (
+        "Choose the meeting to see how this reads."
+    )
+    login(client, outsider)
+    assert client.get(url, {"phrase": "within the year", "summit": demo.pk}).status_code == 403

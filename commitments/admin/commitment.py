@@ -13,14 +13,16 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.forms import BaseModelFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from common.paginators import EstimatedCountPaginator
+from summits.models import Summit
 
 from .. import policy, selectors, services
+from ..deadlines import deadline_reading
 from ..models import Commitment, Desk, StatusChange, Update
 from ..workflow import STATUS_COLOURS, label
 from . import actions as list_actions
@@ -301,8 +303,25 @@ class CommitmentAdmin(WorkflowPanelAdmin):
                 self.admin_site.admin_view(self.csv_import_view),
                 name="commitments_commitment_csv_import",
             ),
+            path(
+                "read-deadline/",
+                self.admin_site.admin_view(self.read_deadline_view),
+                name="commitments_commitment_read_deadline",
+            ),
         ]
         return own + super().get_urls()
+
+    def read_deadline_view(self, request: HttpRequest) -> JsonResponse:
+        """How a deadline phrase reads for the chosen meeting: the form shows it as staff type."""
+        if not policy.can_view(request.user):
+            raise PermissionDenied
+        summit_id = request.GET.get("summit", "")
+        summit = (
+            Summit.objects.filter(pk=int(summit_id)).only("starts_at", "time_zone").first()
+            if summit_id.isdigit()
+            else None
+        )
+        return JsonResponse(deadline_reading(request.GET.get("phrase", ""), summit.local_date if summit else None))
 
     def report_view(self, request: HttpRequest) -> HttpResponse:
         from .reports import report_view
