@@ -105,13 +105,14 @@ def occasions(
     title: str,
     due_phrase: str,
     now: datetime,
+    pending_since: datetime | None = None,
 ) -> list[Occasion]:
     """The reminders one commitment is owed at `now` (whether recorded already or not).
 
     Due soon at the nearest offset before due_by that applies (a commitment recorded five days before
     its deadline gets the 7-day reminder, not the 30-day one too), due today, overdue every N days from
     the day after due_by and an escalation after M days (the overdue rule), a condition check every K
-    days while a condition is pending (deadline reminders wait meanwhile), and a review once a
+    days from when a condition became pending (deadline reminders wait meanwhile), and a review once a
     commitment has had no update for S days (the stale rule).
     """
     if status not in TRACKED_STATUSES:
@@ -140,11 +141,13 @@ def occasions(
             message = f"Escalated, overdue by {days} days: {title}"
             found.append(Occasion(pk, NotificationKind.ESCALATION, f"{due_by}", message))
     every = settings.PLEDGEBOOK_CONDITION_CHECK_DAYS
-    if pending and created_at <= now - timedelta(days=every):
-        number = (now - created_at).days // every
-        found.append(
-            Occasion(pk, NotificationKind.CONDITION_CHECK, str(number), f"Has the condition been met? {title}")
-        )
+    since = pending_since or created_at
+    if pending and since <= now - timedelta(days=every):
+        number = (now - since).days // every
+        # The first pending spell (since creation) keeps the plain number it always had; a later one
+        # names its start, so that its first check is not taken for the first spell's, already sent.
+        key = str(number) if since == created_at else f"{since:%Y-%m-%dT%H:%M}:{number}"
+        found.append(Occasion(pk, NotificationKind.CONDITION_CHECK, key, f"Has the condition been met? {title}"))
     if is_stale(status=status, last_activity_at=last_activity_at, now=now):
         message = f"No update for {settings.PLEDGEBOOK_STALE_DAYS}+ days: {title}"
         found.append(Occasion(pk, NotificationKind.STALE, f"{last_activity_at:%Y-%m-%d}", message))
@@ -163,6 +166,7 @@ def next_check(
     last_activity_at: datetime,
     time_zone: str,
     now: datetime,
+    pending_since: datetime | None = None,
 ) -> datetime | None:
     """The first moment after `now` at which the sweep may owe this commitment something, or None."""
     if status not in TRACKED_STATUSES:
@@ -184,7 +188,8 @@ def next_check(
             moments.append(_local_midnight(min(future), zone))
     if pending:
         every = settings.PLEDGEBOOK_CONDITION_CHECK_DAYS
-        moments.append(created_at + timedelta(days=every * ((now - created_at).days // every + 1)))
+        since = pending_since or created_at  # counted from when the condition became pending
+        moments.append(since + timedelta(days=every * ((now - since).days // every + 1)))
     stale_from = last_activity_at + timedelta(days=settings.PLEDGEBOOK_STALE_DAYS) + _JUST_AFTER
     if stale_from > now:
         moments.append(stale_from)

@@ -136,6 +136,7 @@ SWEEP_FIELDS = (
     "due_by",
     "condition_state",
     "created_at",
+    "condition_pending_since",
     "last_activity_at",
     "overdue_since",
     "desk__time_zone",
@@ -201,16 +202,17 @@ def _row_owes(
         "time_zone": row.desk__time_zone,
         "now": now,
     }
+    since = {"created_at": row.created_at, "pending_since": row.condition_pending_since}
     found = rules.occasions(
         pk=row.pk,
-        created_at=row.created_at,
         last_activity_at=row.last_activity_at,
         title=row.title,
         due_phrase=row.due_phrase,
+        **since,
         **values,
     )
     flag = rules.overdue_since(row.overdue_since, **values)
-    check = rules.next_check(created_at=row.created_at, last_activity_at=row.last_activity_at, **values)
+    check = rules.next_check(last_activity_at=row.last_activity_at, **since, **values)
     if flag is not None and row.overdue_since is None:
         result.flagged_overdue += 1
     elif flag is None and row.overdue_since is not None:

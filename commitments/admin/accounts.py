@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .. import policy, services
 from ..models import Desk, DeskMembership
@@ -52,6 +53,11 @@ class DeskAdmin(AdminOnlyWriteMixin, HistoryAdmin):
     search_fields = ["name"]
     inlines = [MembershipInline]
     object_history_template = "admin/commitments/desk/object_history.html"
+
+    def save_model(self, request: HttpRequest, obj: Desk, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "time_zone" in form.changed_data:
+            services.desk_reschedule(desk_id=obj.pk, now=timezone.now())
 
     def history_extra_context(self, object_id: str) -> dict[str, Any]:
         # Memberships are edited inline on the desk, so the desk's history shows theirs too.

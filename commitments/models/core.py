@@ -163,6 +163,9 @@ class Commitment(models.Model):
         max_length=10, choices=ConditionState.choices, blank=True, default=ConditionState.NONE
     )
 
+    # When the condition last became pending: its "has it been met?" checks count from here (None: not pending).
+    condition_pending_since = models.DateTimeField(null=True, blank=True, editable=False)
+
     # Links
     depends_on = models.ManyToManyField(
         "self",

@@ -14,6 +14,7 @@ from .editing import (
     commitment_create,
     commitment_links_set,
     commitment_save,
+    desk_reschedule,
     update_add,
 )
 from .lifecycle import commitment_transition, condition_set_state, deadline_move, draft_reject
@@ -27,6 +28,7 @@ __all__ = [
     "commitment_transition",
     "condition_set_state",
     "deadline_move",
+    "desk_reschedule",
     "draft_reject",
     "owner_candidate",
     "owner_check",

@@ -145,3 +145,11 @@ def window_fill(commitment: Commitment, *, reference: date) -> None:
             commitment.due_precision = Commitment.Precision.DAY
     else:
         commitment.due_precision, commitment.due_rule = Commitment.Precision.NONE, ""
+
+
+def condition_clock(commitment: Commitment, previous_state: str, now: datetime) -> None:
+    """Start the condition's check clock when it becomes pending; stop it when it no longer is."""
+    if commitment.condition_state != Commitment.ConditionState.PENDING:
+        commitment.condition_pending_since = None
+    elif previous_state != Commitment.ConditionState.PENDING or commitment.condition_pending_since is None:
+        commitment.condition_pending_since = now

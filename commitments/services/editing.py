@@ -17,6 +17,7 @@ from ..rules import local_today
 from ..selectors import dependency_cycle, display_name
 from ..workflow import TRACKED_STATUSES, Status, condition_state_for
 from .core import (
+    condition_clock,
     flag_and_reschedule,
     owner_check,
     owner_choose,
@@ -59,6 +60,7 @@ def commitment_create(
     elif status != Status.DRAFT:
         owner_choose(commitment, by)
     with transaction.atomic():
+        condition_clock(commitment, Commitment.ConditionState.NONE, now)
         commitment.status = status
         commitment.status_changed_at = now
         commitment.last_activity_at = now
@@ -118,6 +120,8 @@ def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, n
         if guarded:
             raise WorkflowError({field: [message] for field, message in guarded.items()}, code="guarded_field")
         commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
+        commitment.condition_pending_since = current.condition_pending_since
+        condition_clock(commitment, current.condition_state, now)
         if commitment.owner_id != current.owner_id or commitment.desk_id != current.desk_id:
             _owner_change_check(commitment, by, had_owner=current.owner_id is not None)
         commitment.version = current.version
@@ -177,7 +181,8 @@ def commitment_assign(*, commitment_id: int, owner: Any, by: Any, now: datetime)
             had_owner = commitment.owner_id is not None
             commitment.owner = owner
             _owner_change_check(commitment, by, had_owner=had_owner)
-            row_save(commitment, by, now)
+            # Reassigning is not progress: the stale clock (no transition, update or deadline move) runs on.
+            row_save(commitment, by, now, activity=False)
     return commitment
 
 
@@ -223,3 +228,9 @@ def commitment_links_set(
     ):
         if values is not None:
             getattr(commitment, name).set(values)
+
+
+def desk_reschedule(*, desk_id: int, now: datetime) -> int:
+    """After a desk's time zone changes: its open commitments' days end at other moments, so the next
+    sweep must look at each of them again (flags and reminders by the new zone). How many were due."""
+    return Commitment.objects.filter(desk_id=desk_id, status__in=TRACKED_STATUSES).update(next_check_at=now)

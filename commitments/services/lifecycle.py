@@ -14,7 +14,7 @@ from ..notifications.create import notify_activity
 from ..rules import local_today
 from ..selectors import display_name
 from ..workflow import CLOSED_STATUSES, TRACKED_STATUSES, Status, allowed_next, is_reopening, label
-from .core import owner_choose, require, row_lock, row_save, window_fill
+from .core import condition_clock, owner_choose, require, row_lock, row_save, window_fill
 
 
 def commitment_transition(
@@ -67,6 +67,7 @@ def commitment_transition(
             )
         if to_status == Status.LAPSED:
             commitment.condition_state = Commitment.ConditionState.FAILED
+            commitment.condition_pending_since = None
         if from_status == Status.DRAFT and to_status in TRACKED_STATUSES:
             owner_choose(commitment, by)  # accepted for tracking: someone must be reminded
 
@@ -156,7 +157,9 @@ def condition_set_state(
             )
             commitment.refresh_from_db()
             return commitment
+        previous = commitment.condition_state
         commitment.condition_state = state
+        condition_clock(commitment, previous, now)
         row_save(commitment, by, now, reason=f"Condition {state}" + (f": {note}" if note else ""))
     return commitment
 
