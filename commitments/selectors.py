@@ -200,3 +200,15 @@ def last_change(commitment: Commitment) -> dict[str, Any]:
         "changed_by": display_name(last.history_user) if last else "someone",
         "changed_at": timezone.localtime(last.history_date) if last else None,
     }
+
+
+def import_drafts(summit_id: int) -> QuerySet[Commitment]:
+    """The commitments of a meeting that its import proposed as drafts (decided or not), in record order."""
+    return (
+        Commitment.objects.filter(
+            summit_id=summit_id, status_changes__from_status="", status_changes__to_status="draft"
+        )
+        .select_related("owner")
+        .prefetch_related("made_by")
+        .order_by("quote_start", "pk")
+    )

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from commitments.api.errors import api_not_found
+from commitments.api.records import DraftAcceptView, DraftRejectView, RecordDetailView, RecordImportView
 from commitments.api.views import (
     CommitmentViewSet,
     ComplianceReportView,
@@ -34,6 +35,10 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("reports/compliance/", ComplianceReportView.as_view(), name="compliance"),
+    path("records/", RecordImportView.as_view(), name="records"),
+    re_path(r"^records/(?P<pk>[0-9]{1,18})/$", RecordDetailView.as_view(), name="record"),
+    re_path(r"^drafts/(?P<pk>[0-9]{1,18})/accept/$", DraftAcceptView.as_view(), name="draft-accept"),
+    re_path(r"^drafts/(?P<pk>[0-9]{1,18})/reject/$", DraftRejectView.as_view(), name="draft-reject"),
     path(
         "schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]), name="schema"
     ),

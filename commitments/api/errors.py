@@ -29,6 +29,7 @@ class ErrorBodySerializer(serializers.Serializer):
     )
     allowed = serializers.ListField(child=serializers.CharField(), required=False, help_text="Allowed next statuses.")
     current_version = serializers.IntegerField(required=False, help_text="The commitment's version now.")
+    existing = serializers.IntegerField(required=False, help_text="A record imported before: its meeting's id.")
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -1,0 +1,203 @@
+"""Importing a meeting record and reviewing its drafts through the API: what the admin's import page and
+review screen do, with the same services, refusals and permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from summits.api.serializers import SummitSerializer
+from summits.models import Summit
+
+from .. import policy, selectors, services
+from ..importer.service import ImportRefused, record_import
+from ..models import Commitment, Desk, RejectedDraft
+from ..workflow import Status
+from .errors import error_response
+from .serializers import LookupField, User
+
+
+class RecordInputSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, max_length=1_000_000, help_text="The record.")
+    file = serializers.FileField(required=False, help_text="Or the record as a .txt or .html upload.")
+    url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    desk = serializers.PrimaryKeyRelatedField(
+        queryset=Desk.objects.all(), required=False, allow_null=True, help_text="Default: chosen from the parties."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("text", "").strip() and attrs.get("file") is None:
+            raise serializers.ValidationError({"text": ["Send the record's text, or upload it as file."]})
+        return attrs
+
+
+class DraftSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The draft's id; an accepted draft keeps it as a commitment.")
+    decision = serializers.ChoiceField(choices=["pending", "accepted", "rejected"])
+    title = serializers.CharField()
+    quote = serializers.CharField()
+    source_ref = serializers.CharField()
+    made_by = serializers.ListField(child=serializers.CharField())
+    due_phrase = serializers.CharField()
+    due_from = serializers.DateField(allow_null=True)
+    due_by = serializers.DateField(allow_null=True)
+    condition = serializers.CharField()
+    status = serializers.CharField(allow_null=True, help_text="The commitment's status; null once rejected.")
+    owner = serializers.CharField(allow_null=True)
+    rejected_by = serializers.CharField(allow_null=True)
+    rejected_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class ImportSerializer(serializers.Serializer):
+    # "import" is the record's meeting: one import per meeting.
+    import_ = serializers.IntegerField(help_text="The import's id (its meeting's id).")
+    summit = SummitSerializer()
+    drafts = DraftSerializer(many=True)
+    follow_ups = serializers.ListField(child=serializers.DictField(), help_text="Proposed follow-ups (none yet).")
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        data["import"] = data.pop("import_")
+        return data
+
+
+class AcceptSerializer(serializers.Serializer):
+    owner: Any = LookupField(
+        slug_field="username", queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(allow_blank=True, required=False, max_length=20000)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=2000)
+
+
+def _draft(commitment: Commitment) -> dict[str, Any]:
+    return {
+        "id": commitment.pk,
+        "decision": "pending" if commitment.status == Status.DRAFT else "accepted",
+        "title": commitment.title,
+        "quote": commitment.quote,
+        "source_ref": commitment.source_ref,
+        "made_by": [party.code for party in commitment.made_by.all()],
+        "due_phrase": commitment.due_phrase,
+        "due_from": commitment.due_from,
+        "due_by": commitment.due_by,
+        "condition": commitment.condition_text,
+        "status": commitment.status,
+        "owner": commitment.owner.get_username() if commitment.owner else None,
+        "rejected_by": None,
+        "rejected_at": None,
+        "reason": "",
+    }
+
+
+def _rejected(draft: RejectedDraft) -> dict[str, Any]:
+    return {
+        "id": draft.draft_id,
+        "decision": "rejected",
+        "title": draft.title,
+        "quote": draft.quote,
+        "source_ref": draft.source_ref,
+        "made_by": [code for code in draft.made_by.split(" + ") if code],
+        "due_phrase": draft.due_phrase,
+        "due_from": draft.due_from,
+        "due_by": draft.due_by,
+        "condition": draft.condition_text,
+        "status": None,
+        "owner": None,
+        "rejected_by": draft.rejected_by.get_username() if draft.rejected_by else None,
+        "rejected_at": draft.rejected_at,
+        "reason": draft.reason,
+    }
+
+
+def _import(summit: Summit, request: Request) -> dict[str, Any]:
+    drafts = [_draft(c) for c in selectors.import_drafts(summit.pk)]
+    rejected = [_rejected(r) for r in RejectedDraft.objects.filter(summit=summit).select_related("rejected_by")]
+    body = {"import_": summit.pk, "summit": summit, "drafts": sorted(drafts + rejected, key=lambda d: d["id"])}
+    return dict(ImportSerializer({**body, "follow_ups": []}, context={"request": request}).data)
+
+
+class RecordImportView(APIView):
+    """POST a record (text or file): its meeting and draft commitments, nothing tracked until accepted."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=RecordInputSerializer, responses={201: ImportSerializer})
+    def post(self, request: Request) -> Response:
+        if not policy.can_add_commitment(request.user):
+            raise PermissionDenied("Officers and supervisors import records.")
+        data = RecordInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        raw: bytes | str = given["file"].read() if given.get("file") is not None else given["text"]
+        try:
+            result = record_import(
+                raw=raw,
+                by=request.user,
+                now=timezone.now(),
+                source_url=given.get("url") or "",
+                publisher=given.get("publisher") or "",
+                desk=given.get("desk"),
+            )
+        except ImportRefused as refused:
+            existing: dict[str, Any] = {"existing": refused.existing.pk} if refused.existing is not None else {}
+            return error_response(status.HTTP_400_BAD_REQUEST, "import_refused", str(refused), None, **existing)
+        return Response(_import(result.summit, request), status=status.HTTP_201_CREATED)
+
+
+class RecordDetailView(APIView):
+    @extend_schema(responses={200: ImportSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_import(get_object_or_404(Summit, pk=pk), request))
+
+
+class DraftAcceptView(APIView):
+    """Accept a draft for tracking, optionally naming its owner or correcting its title or description."""
+
+    @extend_schema(request=AcceptSerializer, responses={200: DraftSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        draft = get_object_or_404(Commitment, pk=pk)
+        data = AcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        edits = dict(data.validated_data)
+        now = timezone.now()
+        with transaction.atomic():
+            if edits:
+                for name, value in edits.items():
+                    setattr(draft, name, value)
+                services.commitment_save(commitment=draft, expected_version=draft.version, by=request.user, now=now)
+            services.commitment_transition(
+                commitment_id=pk, to_status=Status.NOT_STARTED, by=request.user, now=now, note="Accepted at review."
+            )
+        return Response(DraftSerializer(_draft(Commitment.objects.select_related("owner").get(pk=pk))).data)
+
+
+class DraftRejectView(APIView):
+    """Reject a draft: it stops being a commitment and is kept only with its import."""
+
+    @extend_schema(request=RejectSerializer, responses={200: DraftSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        data = RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rejected = services.draft_reject(
+            commitment_id=get_object_or_404(Commitment, pk=pk).pk,
+            by=request.user,
+            now=timezone.now(),
+            reason=data.validated_data.get("reason", ""),
+        )
+        return Response(DraftSerializer(_rejected(rejected)).data)
