@@ -121,3 +121,57 @@ def test_a_moved_deadline_does_not_reward_lateness(fixture: dict[str, Any]) -> N
     _close(moved, "fulfilled", date(2001, 3, 2))
     row = _by(compliance("summit", Commitment.objects.filter(summit=summit)))["Third meeting"]
     assert (row.on_time_as_promised_rate, row.on_time_as_rescheduled_rate, row.mean_delay_days) == (0.0, 1.0, 30.0)
+
+
+# --- assessments --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def assessed(fixture: dict[str, Any]) -> Any:
+    return fixture["summit"]
+
+
+def test_an_assessment_keeps_each_commitment_and_partys_status_then_with_its_reasoning(assessed: Any) -> None:
+    from commitments.reports.compliance import assessment_freeze
+
+    before = assessment_freeze(
+        summit=assessed, kind="interim", note="Year end.", by=None, now=LATER, as_of=date(2000, 12, 31)
+    )
+    after = assessment_freeze(summit=assessed, kind="final", note="Done.", by=None, now=LATER, as_of=date(2001, 5, 1))
+    late_then = before.items.get(commitment_title="J late", party_code="JPN")
+    late_now = after.items.get(commitment_title="J late", party_code="JPN")
+    assert (late_then.status, late_then.score, late_then.reasoning) == ("not_started", None, "")
+    assert (late_now.status, late_now.score, late_now.reasoning) == ("fulfilled", 1, "Assessed.")
+    joint = after.items.filter(commitment_title="Joint failed").order_by("party_code")
+    assert [(i.party_code, i.score) for i in joint] == [("JPN", -1), ("RUS", -1)]
+    assert before.as_of == date(2000, 12, 31)
+    # 20 December: one fulfilled on time by the year's end; by May, +1 +1 0 -1 for Japan.
+    assert {p["label"]: p["score"] for p in before.figures["parties"]}["JPN"] == 1.0
+    assert {p["label"]: p["score"] for p in after.figures["parties"]}["JPN"] == 0.25
+
+
+def test_a_second_final_assessment_is_refused_naming_the_first(assessed: Any) -> None:
+    from commitments.errors import WorkflowError
+    from commitments.models import Assessment
+    from commitments.reports.compliance import assessment_freeze
+
+    assessment_freeze(summit=assessed, kind="final", note="", by=None, now=LATER, as_of=date(2001, 5, 1))
+    with pytest.raises(WorkflowError, match="already has its final assessment, as of 01 May 2001"):
+        assessment_freeze(summit=assessed, kind="final", note="", by=None, now=LATER)
+    with pytest.raises(WorkflowError, match="a day that has come"):
+        assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2001, 6, 2))
+    with pytest.raises(WorkflowError, match="choose that day or later"):
+        assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2000, 1, 1))
+    assert Assessment.objects.filter(summit=assessed).count() == 1
+
+
+def test_comparing_two_assessments_lists_what_changed_commitment_by_commitment(assessed: Any) -> None:
+    from commitments.reports.compliance import assessment_compare, assessment_freeze
+
+    before = assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2000, 12, 31))
+    after = assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2001, 1, 6))
+    changes = assessment_compare(before, after)["commitments"]
+    # Between 31 December and 6 January: "J partial" (5 Jan) closed; "J late" (10 Jan) not yet.
+    assert [(c["commitment"], c["party"], c["earlier"], c["later"]) for c in changes] == [
+        ("J partial", "JPN", "not_started", "partially_fulfilled")
+    ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,6 +23,12 @@ from ..reports.compliance import assessment_compare, assessment_freeze, complian
 class FreezeForm(forms.Form):
     summit = forms.ModelChoiceField(queryset=Summit.objects.all())
     kind = forms.ChoiceField(choices=Assessment.Kind.choices)
+    as_of = forms.DateField(
+        label="As of",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day the scores describe (each commitment's status then); empty: today.",
+    )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
 
@@ -31,15 +37,21 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
         raise PermissionDenied
     form = FreezeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assessment = assessment_freeze(
-            summit=form.cleaned_data["summit"],
-            kind=form.cleaned_data["kind"],
-            note=form.cleaned_data["note"],
-            by=request.user,
-            now=timezone.now(),
-        )
-        model_admin.message_user(request, f"Kept: {assessment}.", messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}")
+        try:
+            assessment = assessment_freeze(
+                summit=form.cleaned_data["summit"],
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                now=timezone.now(),
+                as_of=form.cleaned_data["as_of"],
+            )
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            model_admin.message_user(request, f"Kept: {assessment}.", messages.SUCCESS)
+            target = reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}#summit"
+            return HttpResponseRedirect(target)
     summit = (
         Summit.objects.filter(pk=request.GET.get("summit") or 0).first()
         if (request.GET.get("summit") or "").isdigit()
@@ -68,7 +80,9 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             .order_by("due_by", "pk")
         )
         context["timeline"] = timeline(commitments, summit.local_date, timezone.now())
-        assessments = list(Assessment.objects.filter(summit=summit).order_by("as_of", "created_at"))
+        assessments = list(
+            Assessment.objects.filter(summit=summit).select_related("created_by").order_by("as_of", "created_at")
+        )
         context["assessments"] = assessments
         if len(assessments) >= 2:
             context["comparison"] = assessment_compare(assessments[-2], assessments[-1])

@@ -19,11 +19,12 @@ from .notifications import (
     NotificationPreference,
     SweepRun,
 )
-from .reports import Assessment, CalendarFeed
+from .reports import Assessment, AssessmentItem, CalendarFeed
 
 __all__ = [
     "REMINDER_KINDS",
     "Assessment",
+    "AssessmentItem",
     "CalendarFeed",
     "Commitment",
     "DeadlineChange",

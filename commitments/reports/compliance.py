@@ -14,9 +14,11 @@ count of commitments in each status.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import (
     Avg,
     Case,
@@ -30,8 +32,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
-from ..models import Commitment
+from .. import policy
+from ..errors import WorkflowError
+from ..models import Assessment, AssessmentItem, Commitment, StatusChange
 from ..workflow import TRACKED_STATUSES, Status
 
 SCORED = (Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.NOT_FULFILLED)
@@ -168,40 +173,122 @@ def overall(commitments: QuerySet[Commitment] | None = None) -> Row:
     )
 
 
-def assessment_freeze(*, summit: Any, kind: str, note: str, by: Any, now: Any) -> Any:
-    """Keep the summit's scores as they stand today, per party and overall."""
-    from django.utils import timezone as tz
+SCORES: dict[str, int] = {Status.FULFILLED: 1, Status.PARTIALLY_FULFILLED: 0, Status.NOT_FULFILLED: -1}
 
-    from .. import policy
-    from ..models import Assessment
 
+def assessment_freeze(
+    *, summit: Any, kind: str, note: str, by: Any, now: datetime, as_of: date | None = None
+) -> Assessment:
+    """Keep a summit's scores as they stood on `as_of` (default: today in the ministry's zone): per
+    commitment and party its status that day, score, and the reasoning and evidence of the change that
+    gave it; per party and overall, the means. A summit has at most one final assessment."""
     if by is not None and not policy.can_edit_summits(by):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only officers and supervisors record assessments.")
-    commitments = Commitment.objects.filter(summit=summit)
-    figures = {
-        "overall": overall(commitments).as_dict(),
-        "parties": [row.as_dict() for row in compliance("party", commitments)],
-    }
-    return Assessment.objects.create(
-        summit=summit,
-        kind=kind,
-        note=note.strip(),
-        as_of=tz.localdate(now),
-        figures=figures,
-        created_by=by,
-        created_at=now,
+    today = timezone.localdate(now)
+    day = as_of or today
+    errors: dict[str, list[str]] = {}
+    if day > today:
+        errors["as_of"] = ["An assessment describes a day that has come: choose today or earlier."]
+    elif day < summit.local_date:
+        errors["as_of"] = [f"The meeting was on {summit.local_date:%d %b %Y}: choose that day or later."]
+    final = Assessment.objects.filter(summit=summit, kind=Assessment.Kind.FINAL).first()
+    if kind == Assessment.Kind.FINAL and final is not None:
+        errors["kind"] = [
+            f"This meeting already has its final assessment, as of {final.as_of:%d %b %Y} (recorded "
+            f"{timezone.localtime(final.created_at):%d %b %Y}). Keep an interim one instead."
+        ]
+    if errors:
+        raise WorkflowError(errors, code="invalid_assessment")
+    items = _items_as_of(summit, day)
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            summit=summit,
+            kind=kind,
+            note=note.strip(),
+            as_of=day,
+            figures=_figures(items),
+            created_by=by,
+            created_at=now,
+        )
+        for item in items:
+            item.assessment = assessment
+        AssessmentItem.objects.bulk_create(items)
+    return assessment
+
+
+def _items_as_of(summit: Any, day: date) -> list[AssessmentItem]:
+    """Each tracked commitment's status on `day` (its last change that happened by then), per party."""
+    commitments = list(
+        Commitment.objects.filter(summit=summit).exclude(status=Status.DRAFT).prefetch_related("made_by")
     )
+    changes: dict[int, StatusChange] = {}
+    rows = StatusChange.objects.filter(commitment__in=commitments, occurred_on__lte=day).order_by(
+        "occurred_on", "recorded_at", "pk"
+    )
+    for change in rows:
+        changes[change.commitment_id] = change  # the last one wins
+    items = []
+    for commitment in commitments:
+        last = changes.get(commitment.pk)
+        status = last.to_status if last else Status.NOT_STARTED
+        if status == Status.DRAFT:
+            continue  # not yet accepted for tracking on that day
+        for party in commitment.made_by.all():
+            items.append(
+                AssessmentItem(
+                    commitment=commitment,
+                    commitment_title=commitment.title,
+                    source_ref=commitment.source_ref,
+                    party_code=party.code,
+                    status=status,
+                    score=SCORES.get(status),
+                    reasoning=last.note if last and status in SCORES else "",
+                    evidence_url=last.evidence_url if last and status in SCORES else "",
+                )
+            )
+    return items
 
 
-def assessment_compare(earlier: Any, later: Any) -> list[dict[str, Any]]:
-    """Per party: the score then and now, and the change."""
+def _figures(items: list[AssessmentItem]) -> dict[str, Any]:
+    def summary(label: str, group: list[AssessmentItem]) -> dict[str, Any]:
+        scored = [i.score for i in group if i.score is not None]
+        return {
+            "label": label,
+            "score": round(sum(scored) / len(scored), 3) if scored else None,
+            "assessed": len(scored),
+            "open": sum(1 for i in group if i.status in TRACKED_STATUSES),
+            "excluded": sum(1 for i in group if i.status in EXCLUDED),
+        }
+
+    once = list({i.commitment_id: i for i in items}.values())  # overall: each commitment once
+    parties = sorted({i.party_code for i in items})
+    return {
+        "overall": summary("All", once),
+        "parties": [summary(code, [i for i in items if i.party_code == code]) for code in parties],
+    }
+
+
+def assessment_compare(earlier: Assessment, later: Assessment) -> dict[str, list[dict[str, Any]]]:
+    """Per party, the score then and now; and commitment by commitment, what changed in between."""
     then = {row["label"]: row for row in earlier.figures["parties"]}
     now = {row["label"]: row for row in later.figures["parties"]}
-    rows = []
+    parties = []
     for label in sorted(set(then) | set(now)):
         before, after = then.get(label, {}).get("score"), now.get(label, {}).get("score")
         change = round(after - before, 3) if before is not None and after is not None else None
-        rows.append({"party": label, "earlier": before, "later": after, "change": change})
-    return rows
+        parties.append({"party": label, "earlier": before, "later": after, "change": change})
+    old = {(i.commitment_id, i.party_code): i for i in earlier.items.all()}
+    changed = []
+    for item in later.items.all():
+        was = old.get((item.commitment_id, item.party_code))
+        if was is None or (was.status, was.score) != (item.status, item.score):
+            changed.append(
+                {
+                    "commitment": item.commitment_title,
+                    "party": item.party_code,
+                    "earlier": was.status if was else None,
+                    "later": item.status,
+                    "reasoning": item.reasoning,
+                }
+            )
+    return {"parties": parties, "commitments": changed}
