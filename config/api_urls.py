@@ -6,7 +6,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from commitments.api.errors import api_not_found
-from commitments.api.records import DraftAcceptView, DraftRejectView, RecordDetailView, RecordImportView
+from commitments.api.records import (
+    CommitmentImportView,
+    DraftAcceptView,
+    DraftRejectView,
+    RecordDetailView,
+    RecordImportView,
+)
 from commitments.api.views import (
     CommitmentViewSet,
     ComplianceReportView,
@@ -36,6 +42,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("reports/compliance/", ComplianceReportView.as_view(), name="compliance"),
     path("records/", RecordImportView.as_view(), name="records"),
+    path("commitments/import/", CommitmentImportView.as_view(), name="commitment-import"),
     re_path(r"^records/(?P<pk>[0-9]{1,18})/$", RecordDetailView.as_view(), name="record"),
     re_path(r"^drafts/(?P<pk>[0-9]{1,18})/accept/$", DraftAcceptView.as_view(), name="draft-accept"),
     re_path(r"^drafts/(?P<pk>[0-9]{1,18})/reject/$", DraftRejectView.as_view(), name="draft-reject"),

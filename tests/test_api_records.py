@@ -100,3 +100,37 @@ def test_drafts_are_accepted_with_an_owner_or_rejected_with_a_reason(
     )
     again = client.post(f"{API}/drafts/{first}/accept/", {}, format="json")
     assert again.status_code == 409  # no longer a draft
+
+
+# --- a status report taken back ---------------------------------------------------------------------------
+
+
+def test_an_export_taken_back_through_the_api_updates_creates_or_refuses_all(
+    officer: Any, viewer: Any, demo: Any
+) -> None:
+    Commitment.objects.update(owner=officer)
+    client = client_for(officer)
+    exported = client.get(f"{API}/commitments/export/?as=csv")
+    assert exported.status_code == 200
+    text = exported.content.decode()
+    header = text.splitlines()[0].split(",")
+    for column in ("id", "version", "status", "overdue", "stale", "owner", "original_due_by", "last_update_on"):
+        assert column in header
+    same = client.post(f"{API}/commitments/import/", text, content_type="text/csv")
+    assert same.status_code == 200, same.json()
+    assert same.json() == {"created": 0, "updated": 0, "unchanged": 14}
+
+    as_json = client.get(f"{API}/commitments/export/?as=json").json()
+    as_json[0]["title"] = "Renamed through the API"
+    new_row = {**as_json[1], "id": None, "version": None, "title": "A new one"}
+    response = client.post(f"{API}/commitments/import/", [*as_json, new_row], format="json")
+    assert response.json() == {"created": 1, "updated": 1, "unchanged": 13}
+    assert Commitment.objects.filter(title="Renamed through the API").exists()
+
+    stale = client.post(f"{API}/commitments/import/", text, content_type="text/csv")  # exported before the rename
+    assert stale.status_code == 400
+    error = stale.json()["error"]
+    assert error["code"] == "import_rejected"
+    assert any("since someone changed it" in line["message"] for line in error["lines"])
+    assert Commitment.objects.count() == 15
+    assert client_for(viewer).post(f"{API}/commitments/import/", text, content_type="text/csv").status_code == 403

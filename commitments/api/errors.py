@@ -30,6 +30,9 @@ class ErrorBodySerializer(serializers.Serializer):
     allowed = serializers.ListField(child=serializers.CharField(), required=False, help_text="Allowed next statuses.")
     current_version = serializers.IntegerField(required=False, help_text="The commitment's version now.")
     existing = serializers.IntegerField(required=False, help_text="A record imported before: its meeting's id.")
+    lines = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="An import's refused rows: line and message."
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

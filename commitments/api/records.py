@@ -1,17 +1,19 @@
-"""Importing a meeting record and reviewing its drafts through the API: what the admin's import page and
-review screen do, with the same services, refusals and permissions."""
+"""Importing through the API — a meeting record and the review of its drafts, and an exported status
+report taken back — with the admin's services, refusals and permissions."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +24,7 @@ from summits.models import Summit
 from .. import policy, selectors, services
 from ..importer.service import ImportRefused, record_import
 from ..models import Commitment, Desk, RejectedDraft
+from ..reports.exchange import CsvRejected, import_csv
 from ..workflow import Status
 from .errors import error_response
 from .serializers import LookupField, User
@@ -201,3 +204,47 @@ class DraftRejectView(APIView):
             reason=data.validated_data.get("reason", ""),
         )
         return Response(DraftSerializer(_rejected(rejected)).data)
+
+
+class CsvTextParser(BaseParser):
+    """A CSV body as text (the export's own format)."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        return stream.read().decode("utf-8-sig")
+
+
+class ImportCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class CommitmentImportView(APIView):
+    """Take back an export (CSV, or the JSON array) edited or not: rows with an id update that commitment
+    (refused if it changed since the export), rows without one are created, all or nothing."""
+
+    parser_classes = [CsvTextParser, JSONParser, MultiPartParser]
+
+    @extend_schema(
+        request={"text/csv": OpenApiTypes.STR, "application/json": OpenApiTypes.OBJECT},
+        responses={200: ImportCountsSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        if not policy.can_add_commitment(request.user):
+            raise PermissionDenied("Officers and supervisors import commitments.")
+        data: Any = request.data
+        if hasattr(data, "get") and data.get("file") is not None:
+            text = data["file"].read().decode("utf-8-sig", errors="replace")
+        elif isinstance(data, str):
+            text = data
+        else:
+            text = json.dumps(data)
+        try:
+            report = import_csv(text=text, by=request.user, now=timezone.now())
+        except CsvRejected as rejected:
+            lines = [{"line": line, "message": message} for line, message in rejected.errors]
+            message = f"Nothing was imported: {len(lines)} row(s) cannot be taken as they are; see lines."
+            return error_response(status.HTTP_400_BAD_REQUEST, "import_rejected", message, None, lines=lines)
+        return Response(ImportCountsSerializer(report.counts()).data)

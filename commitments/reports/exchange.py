@@ -1,9 +1,13 @@
-"""CSV and JSON exchange of commitments: export any list, edit it in a spreadsheet, import it back.
+"""CSV and JSON exchange of commitments: a status report of any list, edited in a spreadsheet, imported back.
 
-Export and import share one set of columns. Import checks every row first and reports each bad one
-with its line number; only a file with no bad row is saved, in one transaction. Cells that a
-spreadsheet would run as a formula (starting with = + - @ or a tab) are written with a leading
-apostrophe, which import removes again, so the round trip is exact.
+Export and import share one set of columns: the id and version, the fields staff edit, then the status
+report (status, overdue and stale flags, the deadline first promised, the last update and its day),
+which import reads past. Import updates the commitments whose id it names (through the same service and
+version check as the admin: a row exported before someone else's change is refused), creates those
+without an id, and leaves unchanged rows untouched. It checks every row first and reports each bad one
+with its line (CSV) or item (JSON) number; only a file with no bad row is saved, in one transaction.
+Cells that a spreadsheet would run as a formula (starting with = + - @ or a tab) are written with a
+leading apostrophe, which import removes again, so the round trip is exact.
 """
 
 from __future__ import annotations
@@ -19,13 +23,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from summits.models import Party, Person, Summit
 
-from .. import services
-from ..models import Commitment, Desk
+from .. import selectors, services
+from ..errors import VersionConflict
+from ..models import Commitment, Desk, Update
 
-COLUMNS = [
+# What import reads: the fields staff edit (and, for an update, the id and the version it was exported at).
+EDITABLE = [
     "summit",
     "source_ref",
     "title",
@@ -46,6 +53,9 @@ COLUMNS = [
     "due_rule",
     "condition",
 ]
+# The status report: exported for reading, passed over by import.
+REPORTED = ["status", "overdue", "stale", "original_due_by", "last_update", "last_update_on"]
+COLUMNS = ["id", "version", *EDITABLE, *REPORTED]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,14 +68,21 @@ def _uncell(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(_FORMULA_START) else text
 
 
-def export_rows(commitments: QuerySet[Commitment]) -> list[dict[str, Any]]:
-    rows = []
-    queryset = commitments.select_related("summit", "desk", "owner", "counterparty", "speaker").prefetch_related(
-        "made_by"
+def export_rows(commitments: QuerySet[Commitment], now: datetime | None = None) -> list[dict[str, Any]]:
+    now = now or timezone.now()
+    queryset = selectors.commitment_flags(
+        commitments.select_related("summit", "desk", "owner", "counterparty", "speaker").prefetch_related("made_by"),
+        now,
     )
+    ids = list(commitments.values_list("pk", flat=True))
+    last_updates = _last_updates(ids)
+    rows = []
     for c in queryset.order_by("summit_id", "source_ref", "title", "pk"):
+        note, day = last_updates.get(c.pk, ("", None))
         rows.append(
             {
+                "id": c.pk,
+                "version": c.version,
                 "summit": c.summit_id,
                 "source_ref": c.source_ref,
                 "title": c.title,
@@ -85,9 +102,24 @@ def export_rows(commitments: QuerySet[Commitment]) -> list[dict[str, Any]]:
                 "due_precision": c.due_precision,
                 "due_rule": c.due_rule,
                 "condition": c.condition_text,
+                "status": c.status,
+                "overdue": "yes" if getattr(c, "is_overdue", False) else "",
+                "stale": "yes" if getattr(c, "is_stale", False) else "",
+                "original_due_by": c.original_due_by.isoformat() if c.original_due_by else "",
+                "last_update": note,
+                "last_update_on": day.isoformat() if day else "",
             }
         )
     return rows
+
+
+def _last_updates(ids: list[int]) -> dict[int, tuple[str, date | None]]:
+    """Each commitment's latest progress update: its note and the day it was written (one query)."""
+    latest: dict[int, tuple[str, date | None]] = {}
+    rows = Update.objects.filter(commitment_id__in=ids).order_by("commitment_id", "created_at", "pk")
+    for commitment_id, note, created_at in rows.values_list("commitment_id", "note", "created_at"):
+        latest[commitment_id] = (note, timezone.localdate(created_at))
+    return latest
 
 
 def export_csv(commitments: QuerySet[Commitment]) -> str:
@@ -106,7 +138,11 @@ def export_json(commitments: QuerySet[Commitment]) -> str:
 @dataclass
 class CsvImportReport:
     created: list[Commitment] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+    updated: list[Commitment] = field(default_factory=list)
+    unchanged: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"created": len(self.created), "updated": len(self.updated), "unchanged": self.unchanged}
 
 
 class CsvRejected(Exception):
@@ -125,23 +161,43 @@ def _date(value: str, column: str) -> date | None:
 
 
 def import_csv(*, text: str, by: Any, now: datetime) -> CsvImportReport:
-    """Create one commitment per row, or none at all: CsvRejected lists every bad row by line."""
+    """Update, create or leave each row's commitment, or nothing at all: CsvRejected lists every bad row."""
     if "\x00" in text:
         raise CsvRejected([(0, "This is not a CSV text file (it contains binary data).")])
+    if text.lstrip().startswith("["):
+        return import_json(text=text, by=by, now=now)
     try:
-        return _import_rows(text, by, now)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = [c for c in EDITABLE if c not in (reader.fieldnames or [])]
+        if missing:
+            message = f"the header lacks the columns {', '.join(missing)} (export a list to see the format)"
+            raise CsvRejected([(1, message)])
+        rows = [
+            (reader.line_num, {k: _uncell((v or "").strip()) for k, v in row.items() if k in COLUMNS}) for row in reader
+        ]
     except csv.Error as error:
         raise CsvRejected([(0, f"This is not valid CSV ({error}). Save the spreadsheet as CSV UTF-8.")]) from None
+    return _import_rows(rows, by, now)
 
 
-def _import_rows(text: str, by: Any, now: datetime) -> CsvImportReport:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CsvRejected([(1, f"the header lacks the columns {', '.join(missing)} (export a list to see the format)")])
-    rows = [
-        (reader.line_num, {k: _uncell((v or "").strip()) for k, v in row.items() if k in COLUMNS}) for row in reader
-    ]
+def import_json(*, text: str, by: Any, now: datetime) -> CsvImportReport:
+    """The same as import_csv for the JSON export (an array of objects); errors name the item's number."""
+    try:
+        items = json.loads(text)
+    except ValueError as error:
+        raise CsvRejected([(0, f"This is not valid JSON ({error}).")]) from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise CsvRejected([(0, "The JSON must be an array of objects, as the JSON export writes it.")])
+    rows = []
+    for number, item in enumerate(items, start=1):
+        missing = [c for c in EDITABLE if c not in item]
+        if missing:
+            raise CsvRejected([(number, f"item {number} lacks {', '.join(missing)} (export a list to see the format)")])
+        rows.append((number, {k: "" if v is None else str(v).strip() for k, v in item.items() if k in COLUMNS}))
+    return _import_rows(rows, by, now)
+
+
+def _import_rows(rows: list[tuple[int, dict[str, str]]], by: Any, now: datetime) -> CsvImportReport:
     # Everything the rows refer to, in one query per kind, not one per row.
     wanted = {column: {values[column] for _, values in rows if values.get(column)} for column in COLUMNS}
     summit_ids = [int(s) for s in wanted["summit"] if s.isdigit() and len(s) < 19]
@@ -150,63 +206,105 @@ def _import_rows(text: str, by: Any, now: datetime) -> CsvImportReport:
     parties = {p.code: p for p in Party.objects.all()}
     users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=wanted["owner"])}
     people = {p.full_name: p for p in Person.objects.filter(full_name__in=wanted["speaker"]).order_by("-pk")}
-    planned: list[tuple[int, Commitment, list[Party]]] = []
+    ids = [int(i) for i in wanted["id"] if i.isdigit() and len(i) < 19]
+    existing = {str(c.pk): c for c in Commitment.objects.filter(pk__in=ids).prefetch_related("made_by")}
+    current = {row["id"]: row for row in export_rows(Commitment.objects.filter(pk__in=ids), now)} if ids else {}
+    planned: list[tuple[int, Commitment, list[Party], int | None]] = []
     errors: list[tuple[int, str]] = []
+    unchanged = 0
     for line, values in rows:
         try:
-            summit = summits.get(values["summit"])
-            if summit is None:
-                raise ValidationError(f"there is no summit {values['summit']!r}")
-            desk = desks.get(values["desk"])
-            if desk is None:
-                raise ValidationError(f"there is no desk named {values['desk']!r}")
-            codes = [c for c in values["made_by"].split(";") if c]
-            unknown = [c for c in codes if c not in parties]
-            if not codes or unknown:
-                raise ValidationError(
-                    f"made_by must list known party codes (unknown: {', '.join(unknown) or 'none given'})"
-                )
-            owner = users.get(values["owner"])
-            if values["owner"] and owner is None:
-                raise ValidationError(f"there is no user {values['owner']!r}")
-            speaker = people.get(values["speaker"])
-            if values["counterparty"] and values["counterparty"] not in parties:
-                raise ValidationError(f"there is no party {values['counterparty']!r}")
-            commitment = Commitment(
-                summit=summit,
-                desk=desk,
-                source_ref=values["source_ref"],
-                title=values["title"],
-                quote=values["quote"],
-                counterparty=parties.get(values["counterparty"]),
-                speaker=speaker,
-                owner=owner,
-                kind=values["kind"] or "other",
-                modality=values["modality"] or "firm",
-                level=values["level"],
-                description=values["description"],
-                due_phrase=values["due_phrase"],
-                due_from=_date(values["due_from"], "due_from"),
-                due_by=_date(values["due_by"], "due_by"),
-                due_precision=values["due_precision"] or "none",
-                due_rule=values["due_rule"],
-                condition_text=values["condition"],
-            )
+            target = None
+            if values.get("id"):
+                target = existing.get(values["id"])
+                if target is None:
+                    raise ValidationError(
+                        f"there is no commitment {values['id']!r} (deleted, or from another installation): "
+                        "empty the id to record it anew"
+                    )
+                version = values.get("version", "")
+                if version != str(target.version):
+                    raise ValidationError(
+                        f"this row was exported at version {version or '(none)'}; commitment {target.pk} is at "
+                        f"version {target.version} since someone changed it. Export again and redo your edit."
+                    )
+                exported = current[target.pk]
+                if all(str(exported[column] if exported[column] is not None else "") == values[column]
+                       for column in EDITABLE):  # fmt: skip
+                    unchanged += 1
+                    continue
+            fields = _fields(values, summits, desks, parties, users, people)
+            codes = fields.pop("made_by")
+            commitment = target or Commitment()
+            for name, value in fields.items():
+                setattr(commitment, name, value)
             commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
-            planned.append((line, commitment, [parties[c] for c in codes]))
+            planned.append((line, commitment, [parties[c] for c in codes], target.version if target else None))
         except ValidationError as error:
             errors.append((line, " ".join(error.messages)))
     if errors:
         raise CsvRejected(errors)
-    report = CsvImportReport()
+    report = CsvImportReport(unchanged=unchanged)
     with transaction.atomic():
-        for line, commitment, made_by in planned:
+        for line, commitment, made_by, loaded in planned:
             try:
-                services.commitment_create(commitment=commitment, by=by, now=now, read_window=False)
+                if loaded is None:
+                    services.commitment_create(commitment=commitment, by=by, now=now, read_window=False)
+                    report.created.append(commitment)
+                else:
+                    services.commitment_save(commitment=commitment, expected_version=loaded, by=by, now=now)
+                    report.updated.append(commitment)
+                services.commitment_links_set(commitment=commitment, made_by=made_by)
             except PermissionDenied as denied:
                 raise CsvRejected([(line, str(denied))]) from None
-            except ValidationError as refused:  # an owner who may not own it, say: nothing is kept
-                raise CsvRejected([(line, " ".join(refused.messages))]) from None
-            commitment.made_by.set(made_by)
-            report.created.append(commitment)
+            except (ValidationError, VersionConflict) as refused:  # nothing of the file is kept
+                text = " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
+                raise CsvRejected([(line, text)]) from None
     return report
+
+
+def _fields(
+    values: dict[str, str],
+    summits: dict[str, Summit],
+    desks: dict[str, Desk],
+    parties: dict[str, Party],
+    users: dict[str, Any],
+    people: dict[str, Person],
+) -> dict[str, Any]:
+    """A row's editable values as model field values (and the party codes under made_by), or why not."""
+    summit = summits.get(values["summit"])
+    if summit is None:
+        raise ValidationError(f"there is no summit {values['summit']!r}")
+    desk = desks.get(values["desk"])
+    if desk is None:
+        raise ValidationError(f"there is no desk named {values['desk']!r}")
+    codes = [c for c in values["made_by"].split(";") if c]
+    unknown = [c for c in codes if c not in parties]
+    if not codes or unknown:
+        raise ValidationError(f"made_by must list known party codes (unknown: {', '.join(unknown) or 'none given'})")
+    owner = users.get(values["owner"])
+    if values["owner"] and owner is None:
+        raise ValidationError(f"there is no user {values['owner']!r}")
+    if values["counterparty"] and values["counterparty"] not in parties:
+        raise ValidationError(f"there is no party {values['counterparty']!r}")
+    return {
+        "made_by": codes,
+        "summit": summit,
+        "desk": desk,
+        "source_ref": values["source_ref"],
+        "title": values["title"],
+        "quote": values["quote"],
+        "counterparty": parties.get(values["counterparty"]),
+        "speaker": people.get(values["speaker"]),
+        "owner": owner,
+        "kind": values["kind"] or "other",
+        "modality": values["modality"] or "firm",
+        "level": values["level"],
+        "description": values["description"],
+        "due_phrase": values["due_phrase"],
+        "due_from": _date(values["due_from"], "due_from"),
+        "due_by": _date(values["due_by"], "due_by"),
+        "due_precision": values["due_precision"] or "none",
+        "due_rule": values["due_rule"],
+        "condition_text": values["condition"],
+    }
