@@ -38,6 +38,7 @@ from .. import policy
 from ..errors import WorkflowError
 from ..models import Assessment, AssessmentItem, Commitment, StatusChange
 from ..workflow import TRACKED_STATUSES, Status
+from ..workflow import label as status_label
 
 SCORED = (Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.NOT_FULFILLED)
 EXCLUDED = (Status.LAPSED, Status.WITHDRAWN, Status.SUPERSEDED)
@@ -288,6 +289,8 @@ def assessment_compare(earlier: Assessment, later: Assessment) -> dict[str, list
                     "party": item.party_code,
                     "earlier": was.status if was else None,
                     "later": item.status,
+                    "earlier_label": status_label(was.status) if was else None,
+                    "later_label": status_label(item.status),
                     "reasoning": item.reasoning,
                 }
             )
