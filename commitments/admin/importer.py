@@ -146,13 +146,7 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
             for commitment in chosen:
                 try:
                     if decision == "accept":
-                        services.commitment_transition(
-                            commitment_id=commitment.pk,
-                            by=request.user,
-                            now=timezone.now(),
-                            to_status=Status.NOT_STARTED,
-                            note="Accepted at review.",
-                        )
+                        services.draft_accept(commitment_id=commitment.pk, by=request.user, now=timezone.now())
                     else:
                         services.draft_reject(
                             commitment_id=commitment.pk, by=request.user, now=timezone.now(), reason=reason

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -174,19 +173,10 @@ class DraftAcceptView(APIView):
 
     @extend_schema(request=AcceptSerializer, responses={200: DraftSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        draft = get_object_or_404(Commitment, pk=pk)
+        get_object_or_404(Commitment, pk=pk)
         data = AcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        edits = dict(data.validated_data)
-        now = timezone.now()
-        with transaction.atomic():
-            if edits:
-                for name, value in edits.items():
-                    setattr(draft, name, value)
-                services.commitment_save(commitment=draft, expected_version=draft.version, by=request.user, now=now)
-            services.commitment_transition(
-                commitment_id=pk, to_status=Status.NOT_STARTED, by=request.user, now=now, note="Accepted at review."
-            )
+        services.draft_accept(commitment_id=pk, by=request.user, now=timezone.now(), edits=dict(data.validated_data))
         return Response(DraftSerializer(_draft(Commitment.objects.select_related("owner").get(pk=pk))).data)
 
 

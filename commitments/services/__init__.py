@@ -17,7 +17,7 @@ from .editing import (
     desk_reschedule,
     update_add,
 )
-from .lifecycle import commitment_transition, condition_set_state, deadline_move, draft_reject
+from .lifecycle import commitment_transition, condition_set_state, deadline_move, draft_accept, draft_reject
 
 __all__ = [
     "GUARDED_FIELDS",
@@ -29,6 +29,7 @@ __all__ = [
     "condition_set_state",
     "deadline_move",
     "desk_reschedule",
+    "draft_accept",
     "draft_reject",
     "owner_candidate",
     "owner_check",

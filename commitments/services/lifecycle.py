@@ -15,6 +15,7 @@ from ..rules import local_today
 from ..selectors import display_name
 from ..workflow import CLOSED_STATUSES, TRACKED_STATUSES, Status, allowed_next, is_reopening, label
 from .core import condition_clock, owner_choose, require, row_lock, row_save, window_fill
+from .editing import commitment_save
 
 
 def commitment_transition(
@@ -239,6 +240,22 @@ def deadline_move(
             note=reason,
         )
         return change
+
+
+def draft_accept(*, commitment_id: int, by: Any, now: datetime, edits: dict[str, Any] | None = None) -> StatusChange:
+    """Accept a draft an import proposed for tracking, with any corrections the reviewer made first
+    (through commitment_save: an owner named there is checked); it is then owned as owner_choose says."""
+    with transaction.atomic():
+        if edits:
+            draft = Commitment.objects.get(pk=commitment_id)
+            if draft.status != Status.DRAFT:
+                raise TransitionNotAllowed(draft.status, Status.NOT_STARTED, conditional=draft.is_conditional)
+            for name, value in edits.items():
+                setattr(draft, name, value)
+            commitment_save(commitment=draft, expected_version=draft.version, by=by, now=now)
+        return commitment_transition(
+            commitment_id=commitment_id, to_status=Status.NOT_STARTED, by=by, now=now, note="Accepted at review."
+        )
 
 
 def draft_reject(*, commitment_id: int, by: Any, now: datetime, reason: str = "") -> RejectedDraft:
