@@ -225,8 +225,8 @@ def _never_later(
 ) -> tuple[int, datetime | None, datetime | None]:
     """For a hypothetical moment: keep a flag the row has, and its next check unless this one is earlier."""
     pk, flag, check = write
-    stored = row.next_check_at
-    return pk, row.overdue_since or flag, stored if check is None or (stored is not None and stored < check) else check
+    earliest = min((moment for moment in (row.next_check_at, check) if moment is not None), default=None)
+    return pk, row.overdue_since or flag, earliest
 
 
 def _ownerless(rows: list[Any]) -> int:
