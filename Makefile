@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test bench lint typecheck check clean
+.PHONY: run test eval bench lint typecheck check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pledgebook needs Python 3.11 or newer: set PYTHON=python3.11 (or newer).")'
@@ -23,6 +23,11 @@ run: $(STAMP)
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL says so).
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The importer measured on the hand-labelled records (PLEDGEBOOK_RECORDS_DIR, default ../shared/records):
+## recall, precision, deadline windows and meeting dates, with every miss. EVAL_ARGS="S00 E09" for some.
+eval: $(STAMP)
+	$(BIN)/python manage.py evaluate_importer $(EVAL_ARGS)
 
 ## Benchmarks against PostgreSQL and Redis (not part of `make test`): results in BENCHMARKS.md.
 ## BENCH_ARGS="--scales 1k,10k --runs 3 --only sweep,admin" for a part; see bench/run.py.

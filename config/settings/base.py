@@ -177,6 +177,9 @@ PLEDGEBOOK_DELIVERY_SENDERS = env_int("PLEDGEBOOK_DELIVERY_SENDERS", 4, minimum=
 # The importer's extractor: a dotted path to a function(Record) -> list[Draft]. The default is rule-based
 # and offline; a stronger one can be plugged in here.
 PLEDGEBOOK_EXTRACTOR = env_str("PLEDGEBOOK_EXTRACTOR", "commitments.importer.extract.extract")
+# The labelled meeting records `make eval` measures the importer on (labels.json and its README).
+# Empty: `shared/records` beside the checkout, or beside the repository it was cloned from.
+PLEDGEBOOK_RECORDS_DIR = env_str("PLEDGEBOOK_RECORDS_DIR", "")
 # Links in emails point here.
 PLEDGEBOOK_BASE_URL = env_str("PLEDGEBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
