@@ -17,6 +17,8 @@ from commitments.importer.evaluation import (
     record_body,
     report_lines,
 )
+from commitments.importer.extract import extract
+from commitments.importer.record import parse
 
 from .conftest import require
 
@@ -67,3 +69,11 @@ def test_a_label_whose_offsets_miss_its_quote_is_refused(tmp_path: Path) -> None
     (tmp_path / "labels.json").write_text(json.dumps([record]), encoding="utf-8")
     with pytest.raises(ValueError, match="offsets do not hold its quote"):
         corpus_load(tmp_path)
+
+
+def test_every_draft_in_the_corpus_quotes_its_record_verbatim(corpus: Path) -> None:
+    for labelled in corpus_load(corpus):  # several copies stop mid-sentence: quotes are still verbatim
+        record = parse(labelled.body, "UTC")
+        record.meeting_date = record.meeting_date or labelled.meeting_date
+        for draft in extract(record):
+            assert labelled.body[draft.start : draft.end] == draft.quote, labelled.id

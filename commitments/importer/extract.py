@@ -18,39 +18,83 @@ from dataclasses import dataclass, field
 from ..deadlines import Window, deadline_find
 from .record import KNOWN_OFFICIALS, OFFICIAL, PARTY_NAMES, Paragraph, Record
 
+# Verbs of the genre that report an agreement between the parties ("concurred", "shared the view").
+_AGREE = r"(?:agreed|concurred|decided|confirmed|affirmed|reaffirmed|shared the (?:view|recognition)|resolved|agreeing)"
+# A modal that puts the complement in the future: "that the two sides would …", "we'll", "are going to".
+_FUTURE = r"(?:will|would|shall|should|'ll|(?:is|are|was|were) going to)"
+# Nouns of joint action an agreement verb can take directly: "confirmed their cooperation for …".
+_ACTION_NOUN = r"(?:cooperation|coordination|collaboration|consultations?|efforts|work|dialogue|support)"
+
 # (pattern, modality, kind hint). Earlier entries win when several match a clause.
 TRIGGERS: list[tuple[str, str, str]] = [
     (
-        r"\bagreed (?:that|to|on the need to)\b|\b(?i:it was (?:also )?agreed)\b"
-        r"|\breached an agreement on the need to\b"
+        rf"\b{_AGREE} (?:to|on|in) (?:the need to )?(?!the (?:need|importance)\b)"
+        rf"|\b{_AGREE} that\b[^.;]*?\b{_FUTURE}\b(?! not)|\b{_AGREE} the view to\b"
+        rf"|\b(?:confirmed|affirmed|reaffirmed) (?:(?:their|its|the) )?(?:close )?{_ACTION_NOUN}\b"
+        r"|\b(?i:it was (?:also )?agreed)\b|\breached an agreement on the need to\b"
         r"|\b(?i:agreement was (?:also )?reached)\b|\bdecided (?:that|to)\b(?! not)"
-        r"|\bshared the view that\b[^.;]*?\bwould\b(?! not)",
+        r"|\b(?:committed|pledged|vowed|undertook|undertake|promised) (?:to|that)\b",
         "agreed",
         "",
     ),
-    (r"\b(?:directed|instructed) (?:their|its|his|her) [\w ]{2,40}? to\b", "firm", ""),
-    (r"\binvited\b|\bconfirmed the invitation\b|\bextended an invitation\b", "firm", "invitation"),
-    (r"\b(?:reaffirmed|confirmed|promised|pledged|assured) that\b[^.;]*?\b(?:will|would)\b(?! not)", "firm", ""),
-    (r"\bintention to\b|\bintends? to\b|\bintended to\b", "intends", ""),
-    (r"\bready to\b|\bprepared to\b", "ready", ""),
+    (r"\b(?:directed|instructed) (?:their|its|his|her) [\w ]{2,40}? to\b|\bwill instruct\b", "firm", ""),
     (
-        r"\bwould like(?:,[^,]{1,40},)? to\b|\bdesire to\b|\bwish(?:es|ed)? to\b|\bwants? to\b|\bhopes? to\b",
+        r"\binvited(?=\s|[a-z])|\bconfirmed the invitation\b|\bextended (?:an|his|her|their|the) invitation\b",
+        "firm",
+        "invitation",
+    ),
+    (r"\b(?:assured|announced) that\b[^.;]*?\b(?:will|would)\b(?! not)", "firm", ""),
+    (r"\bexpressed (?:his |her |their |its )?(?:commitment|determination|resolve) to\b", "firm", ""),
+    (r"\bintention (?:to|that)\b|\bintends? to\b|\bintended to\b|\bplans? to\b|\bwill aim to\b", "intends", ""),
+    (
+        r"\bready to\b|\bprepared to\b|\b(?:readiness|willingness) to\b",
+        "ready",
+        "",
+    ),
+    (
+        r"\bwould like(?:,[^,]{1,40},)? to\b|\bdesire to\b|\bwish(?:es|ed)? to\b|\bwants? to\b"
+        r"|\bhop(?:es?|ed|ing) to\b|\bhop(?:es?|ed) (?:that )?(?:we|they|he|she|[A-Z]\w+)\b[^.;]*?\b(?:can|could|will|would)\b"
+        r"|\bhoped (?:for )?(?:a|an|the) [\w ]{2,40}? to be\b|\blook(?:s|ed)? forward to \w+ing\b",
         "hopes",
         "",
     ),
+    (r"\b(?:suggested|proposed) (?:that |to |\w+ing\b)", "hopes", ""),
     (r"\bwould be considered\b|\bwill (?:be )?consider(?:ed)?\b|\bagreed to consider\b", "will_consider", ""),
     (r"\bshould (?!not\b)(?!be raised)", "should", ""),
-    (r"\bwill (?!not\b)(?!be able\b)", "firm", ""),
+    (
+        r"\b(?:will|shall|'ll|(?:am|is|are) going to) (?!not\b)(?!be able\b)"
+        r"(?!be (?!\w+(?:ed|en)\b|held\b|made\b|sent\b|set up\b|built\b|done\b|given\b|shown\b|hosted\b)\w+)"
+        r"(?!provide (?:a |an )?(?:good |great |important )?opportunit)",
+        "firm",
+        "",
+    ),
 ]
 _TRIGGERS = [(re.compile(pattern), modality, kind) for pattern, modality, kind in TRIGGERS]
 _NEGATED = re.compile(r"\b(?:will|would|shall|should|could|can|did|does|do|is|are|was|were) not\b|\bnever\b|n't\b")
-_OPINION = re.compile(r"\bexpressed (?:his |her |their )?hope that\b|\bstated (?:his |her )?belief\b")
+_OPINION = re.compile(
+    r"\bexpressed (?:his |her |their )?hope that\b|\bstated (?:his |her )?belief\b"
+    r"|\b(?:requested|asked|urged|called on|called upon) (?:that\b|for\b|\w+ to\b)"
+)
+# What a "that" complement says when it is an opinion, not an undertaking: "that it was necessary to …",
+# "that all countries should …", "that an investigation must begin".
+_OPINION_COMPLEMENT = re.compile(
+    r"^\W*(?:it|there|this|that|all countries|the international community|everyone|an? \w+ \w+ (?:must|should))\b"
+    r"|\b(?:would|will|should) be (?:important|necessary|essential|vital|crucial|desirable|significant|meaningful"
+    r"|a good|an important|useful|key|the key)\b|\bhas the right\b",
+    re.IGNORECASE,
+)
+# Intentions about the meeting itself ("he hoped to have substantial discussions", "intended to talk about").
+_AT_THE_MEETING = re.compile(r"^\s*(?:have (?:a |substantial |frank |candid )?(?:discussions?|talks?)\b|discuss\b|talk\b)")
 _JOINT = re.compile(
-    r"(?i:\b(?:the two (?:leaders|sides|countries|ministers|foreign ministers|governments|parties|heads of state)"
-    r"|both (?:sides|countries|leaders|ministers|foreign ministers|governments|parties)|the ministers"
+    r"(?i:\b(?:the two (?:leaders|sides|countries|ministers|foreign ministers|governments|parties|heads of state"
+    r"|prime ministers|presidents|delegations|nations)|the two\b(?= \w+ed\b)"
+    r"|both (?:sides|countries|leaders|ministers|foreign ministers|governments|parties|prime ministers|presidents)"
+    r"|the (?:leaders|ministers|prime ministers|presidents|foreign ministers)\b"
     r"|it was (?:also )?(?:agreed|confirmed|decided|affirmed)|agreement was (?:also )?reached|each other)\b)"
     r"|\b(?:Prime Minister|President|Foreign Minister|Minister for Foreign Affairs) [A-Z]\w+ and "
     r"(?:Prime Minister|President|Foreign Minister|Minister for Foreign Affairs) [A-Z]\w+"
+    r"|\b(?:[Tt]he President and (?:the )?Prime Minister|[Tt]he Prime Minister and (?:the )?President)\b"
+    r"|\b(?:They|they)\b(?! (?:say|said|think|thought))"
 )
 _PRONOUN = re.compile(r"\b(?:He|She|he|she|The Prime Minister|the Prime Minister|The President|the President)\b")
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:\w+, )?(?:He|She|The Prime Minister|The President)\b")
@@ -214,6 +258,11 @@ def _draft(
     match, modality, kind_hint = found
     after = clause[match.start() : match.start() + 60]
     if _NEGATED.search(after[: len(match.group(0)) + 12]) or _OPINION.search(clause[: match.end()]):
+        return None
+    that = re.search(r"\bthat\b", match.group(0))
+    if that and _OPINION_COMPLEMENT.search(clause[match.start() + that.end() :]):
+        return None
+    if modality in ("hopes", "intends") and _AT_THE_MEETING.match(clause[match.end() :]):
         return None
     # The quote: the clause, without a leading paragraph marker.
     lead = re.match(r"\s*(?:\(\d+\)|\d+\.|[-•*])?\s*", clause)
