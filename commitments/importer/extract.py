@@ -53,7 +53,8 @@ TRIGGERS: list[tuple[str, str, str]] = [
     ),
     (
         r"\bwould like(?:,[^,]{1,40},)? to\b|\bdesire to\b|\bwish(?:es|ed)? to\b|\bwants? to\b"
-        r"|\bhop(?:es?|ed|ing) to\b|\bhop(?:es?|ed) (?:that )?(?:we|they|he|she|[A-Z]\w+)\b[^.;]*?\b(?:can|could|will|would)\b"
+        r"|\bhop(?:es?|ed|ing) to\b"
+        r"|\bhop(?:es?|ed) (?:that )?(?:we|they|he|she|[A-Z]\w+)\b[^.;]*?\b(?:can|could|will|would)\b"
         r"|\bhoped (?:for )?(?:a|an|the) [\w ]{2,40}? to be\b|\blook(?:s|ed)? forward to \w+ing\b",
         "hopes",
         "",
@@ -84,7 +85,9 @@ _OPINION_COMPLEMENT = re.compile(
     re.IGNORECASE,
 )
 # Intentions about the meeting itself ("he hoped to have substantial discussions", "intended to talk about").
-_AT_THE_MEETING = re.compile(r"^\s*(?:have (?:a |substantial |frank |candid )?(?:discussions?|talks?)\b|discuss\b|talk\b)")
+_AT_THE_MEETING = re.compile(
+    r"^\s*(?:have (?:a |substantial |frank |candid )?(?:discussions?|talks?)\b|discuss\b|talk\b)"
+)
 _JOINT = re.compile(
     r"(?i:\b(?:the two (?:leaders|sides|countries|ministers|foreign ministers|governments|parties|heads of state"
     r"|prime ministers|presidents|delegations|nations)|the two\b(?= \w+ed\b)"
