@@ -204,19 +204,48 @@ _COMPILED = [
 ]
 
 
-def deadline_find(text: str, meeting: date) -> Window | None:
-    """The first deadline phrase in `text` (earliest position; on a tie, the earlier rule), read."""
-    best: tuple[int, int, str, re.Match[str], Build, bool] | None = None
+# How specific a window is, finest first: the phrase a reader relies on when a clause has several.
+_SPECIFICITY = {"day": 0, "month": 1, "quarter": 2, "fiscal_year": 3, "year": 4, "none": 5}
+
+
+def deadline_all(text: str, meeting: date) -> list[tuple[int, Window]]:
+    """Every deadline phrase in `text` with its position, read; where two overlap, the longer (then the
+    earlier rule) wins, so "this year or next year" is one phrase, not two."""
+    found: list[tuple[int, int, int, re.Match[str], Build, bool, str]] = []
     for order, (name, pattern, build, urgent) in enumerate(_COMPILED):
-        match = pattern.search(text)
-        if match and (best is None or (match.start(), order) < (best[0], best[1])):
-            best = (match.start(), order, name, match, build, urgent)
-    if best is None:
+        for match in pattern.finditer(text):
+            found.append((match.start(), match.end(), order, match, build, urgent, name))
+    found.sort(key=lambda item: (-(item[1] - item[0]), item[2]))
+    kept: list[tuple[int, int, int, re.Match[str], Build, bool, str]] = []
+    for item in found:
+        if all(item[1] <= other[0] or other[1] <= item[0] for other in kept):
+            kept.append(item)
+    windows = []
+    for start, _end, _order, match, build, urgent, name in sorted(kept, key=lambda item: item[0]):
+        due_from, due_by, precision = build(meeting, match)
+        occasion = (match.groupdict().get("occasion") or "").strip()
+        windows.append((start, Window(match.group(0).strip(), name, due_from, due_by, precision, urgent, occasion)))
+    return windows
+
+
+def deadline_pick(windows: list[tuple[int, Window]], meeting: date) -> Window | None:
+    """The phrase that sets the deadline: a dated window over an undated one (\"continue … by the end of
+    the year\" is due at the year's end), the most specific of the dated ("from 3 to 5 June this year" is
+    the 5th of June), then the first. A window that ended before the meeting is a past event the clause
+    mentions ("the talks in Fukuoka in December 2008"), not a deadline."""
+    current = [(position, w) for position, w in windows if w.due_by is None or w.due_by >= meeting]
+    if not current:
         return None
-    _, _, name, match, build, urgent = best
-    due_from, due_by, precision = build(meeting, match)
-    occasion = (match.groupdict().get("occasion") or "").strip()
-    return Window(match.group(0).strip(), name, due_from, due_by, precision, urgent, occasion)
+    dated = [(position, w) for position, w in current if w.dated]
+    if dated:
+        return min(dated, key=lambda item: (_SPECIFICITY.get(item[1].precision, 9), item[0]))[1]
+    undated_rank = {"urgent": 0, "on_the_occasion": 1}
+    return min(current, key=lambda item: (undated_rank.get(item[1].rule, 2), item[0]))[1]
+
+
+def deadline_find(text: str, meeting: date) -> Window | None:
+    """The deadline `text` states, if any (see deadline_pick for which phrase wins)."""
+    return deadline_pick(deadline_all(text, meeting), meeting)
 
 
 def deadline_read(phrase: str, meeting: date) -> Window:

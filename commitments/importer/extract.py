@@ -14,8 +14,9 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
-from ..deadlines import Window, deadline_find
+from ..deadlines import Window, deadline_all, deadline_find, deadline_pick
 from .record import KNOWN_OFFICIALS, OFFICIAL, PARTY_NAMES, Paragraph, Record
 
 # Verbs of the genre that report an agreement between the parties ("concurred", "shared the view").
@@ -157,18 +158,46 @@ def sentences(text: str, start: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _trigger(clause: str) -> tuple[re.Match[str], str, str] | None:
+    """The first trigger in the table's order that `clause` contains, with its modality and kind hint."""
+    return next(((m, modality, kind) for pattern, modality, kind in _TRIGGERS if (m := pattern.search(clause))), None)
+
+
+# Where a sentence may hold a second undertaking: ", and (also) …", "; …", ", along with confirming that …",
+# an enumeration "A) … B) …", or a new subject after a comma.
+_NEW_SUBJECT = (
+    r"(?:the two (?:leaders|sides|countries|ministers)|both (?:sides|countries|leaders|governments)"
+    r"|it was|[Aa]greement)\b"
+)
+_CUT = re.compile(
+    rf",? and (?:also )?(?={_NEW_SUBJECT})|, (?={_NEW_SUBJECT})|;\s+(?:and\s+)?"
+    r"|,? and (?:also |that |then )?(?=(?:will|would|expressed|stated|confirmed|affirmed|agreed|concurred|invited"
+    r"|hoped|intends|intended|extended|pledged|committed|decided|a |an |the )\b)"
+    r"|, along with (?=confirming\b)|\s(?=[A-H]\) )"
+)
+
+
 def _clauses(source: str, begin: int, end: int) -> list[tuple[int, int]]:
-    """Split a sentence where a new subject starts: ", and the …", "; and …"."""
+    """Split a sentence into clauses that each state at most one undertaking: a piece without a trigger of
+    its own stays with the clause before it (or, at the start, the one after)."""
     text = source[begin:end]
-    cuts = [0]
-    new_subject = (
-        r"(?:the two (?:leaders|sides|countries|ministers)|both (?:sides|countries|leaders|governments)"
-        r"|it was|[Aa]greement)\b"
-    )
-    for match in re.finditer(rf",? and (?={new_subject})|, (?={new_subject})|;\s+(?:and\s+)?", text):
-        cuts.append(match.end())
-    cuts.append(len(text))
-    return [(begin + a, begin + b) for a, b in itertools.pairwise(cuts) if b > a]
+    cuts = [0, *(match.end() for match in _CUT.finditer(text) if match.end() < len(text)), len(text)]
+    pieces = [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+    merged: list[list[int]] = []
+    pending_start: int | None = None
+    for a, b in pieces:
+        has_trigger = _trigger(text[a:b]) is not None
+        if not has_trigger:
+            if merged:
+                merged[-1][1] = b
+            elif pending_start is None:
+                pending_start = a
+            continue
+        merged.append([pending_start if pending_start is not None else a, b])
+        pending_start = None
+    if pending_start is not None:  # no trigger anywhere: one clause, which proposes nothing
+        merged.append([pending_start, len(text)])
+    return [(begin + a, begin + b) for a, b in merged]
 
 
 _PARTY_SUBJECTS = (
@@ -241,7 +270,8 @@ def extract(record: Record) -> list[Draft]:
         for s_begin, s_end in sentences(paragraph.text(source), paragraph.start):
             for c_begin, c_end in _clauses(source, s_begin, s_end):
                 clause = source[c_begin:c_end]
-                draft = _draft(record, paragraph, index, clause, c_begin, last_named, meeting)
+                before = source[s_begin:c_begin]  # the sentence so far: a clause without a subject shares its
+                draft = _draft(record, paragraph, index, clause, c_begin, last_named, meeting, before)
                 if draft is not None:
                     drafts.extend(_split_each_other(draft, record))
                 names = list(OFFICIAL.finditer(clause))
@@ -252,10 +282,16 @@ def extract(record: Record) -> list[Draft]:
 
 
 def _draft(
-    record: Record, paragraph: Paragraph, index: int, clause: str, offset: int, last_named: str, meeting: object
+    record: Record,
+    paragraph: Paragraph,
+    index: int,
+    clause: str,
+    offset: int,
+    last_named: str,
+    meeting: object,
+    before: str = "",
 ) -> Draft | None:
-    # The first trigger in the table's order that the clause contains.
-    found = next(((m, modality, kind) for pattern, modality, kind in _TRIGGERS if (m := pattern.search(clause))), None)
+    found = _trigger(clause)
     if found is None:
         return None
     match, modality, kind_hint = found
@@ -277,6 +313,8 @@ def _draft(
     region = clause[: match.end()]
     if _PRONOUN_SUBJECT.search(clause[: match.start()]) and not _has_named_subject(clause[: match.start()], record):
         region = ""
+    elif before and not _who(region, record, "", "")[0]:
+        region = before + region  # "…, and will seek to …": the subject is the sentence's
     made_by, speaker = _who(region, record, paragraph.speaker_hint, last_named)
     if not made_by:
         return None
@@ -289,11 +327,15 @@ def _draft(
     if len(made_by) == 1:
         others = [code for code in record.parties if code not in made_by]
         counterparty = others[0] if len(others) == 1 else ""
-    # The deadline belongs to what is promised: look after the trigger first.
+    # The deadline belongs to what is promised: after the trigger first, else the phrase before it nearest
+    # to it ("In the ASEAN-related Summit Meetings, we would like to …"), never one of an aside before that.
     trigger_in_quote = max(0, match.start() - skip)
     window = None
-    if meeting:
-        window = deadline_find(quote[trigger_in_quote:], meeting) or deadline_find(quote, meeting)  # type: ignore[arg-type]
+    if isinstance(meeting, date):
+        window = deadline_find(quote[trigger_in_quote:], meeting)
+        if window is None:
+            earlier = deadline_all(quote[:trigger_in_quote], meeting)
+            window = deadline_pick(earlier[-1:], meeting)
     if modality == "agreed" and re.search(r"\bwould be considered\b|\bto consider\b", quote):
         modality = "will_consider"
     condition = _CONDITION.search(quote)
