@@ -7,14 +7,23 @@ date: never a guess presented as fact.
 
 Conventions, written down because the phrases are vague:
 - "early / mid / late <month>": days 1-10 / 11-20 / 21-end of that month;
-- "early / mid / late <year>": January-April / May-August / September-December;
+- "early / mid / late <year>": January-March / April-September / October-December;
 - "first half / second half of <year>": January-June / July-December;
 - a month or season without a year is the next one on or after the meeting;
-- "this summer": 1 June to 31 August (northern hemisphere);
+- seasons by their northern-hemisphere months (spring March-May, summer June-August, autumn
+  September-November, winter December-February); "next spring" is the first that starts after the
+  meeting; "next May" the first May after the meeting's month;
+- "over the next two years", "within three months": from the meeting to as long after it;
+- a dated phrase wins over an undated one in the same clause, the most specific over the vaguer
+  ("from 3 to 5 June this year" is 3-5 June), and a window that ended before the meeting is a past
+  event the clause mentions, not a deadline;
 - "within the fiscal year" (Japan): to 31 March after the meeting, the end of Japan's fiscal year;
 - "at an early date", "at the earliest possible date/occasion", "as soon as possible": no date,
   flagged urgent;
-- "on the occasion of <event>": no date of its own; the caller may anchor it to a recorded meeting.
+- "on the occasion of <event>", "towards the G20 Bali summit", "the opening ceremony for the
+  PyeongChang Olympic Games": a recurring meeting with public dates (occasions.py) is due on its
+  last day (its first for an opening); any other event gets no date of its own (the importer may
+  anchor it to a recorded meeting).
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+
+from .occasions import SERIES_PATTERN, occasion_find
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 
@@ -89,14 +100,14 @@ def _part_of_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | 
     year = _year(meeting, m["year"] or m.groupdict().get("rel"))
     part = m["part"].lower()
     months = {
-        "early": (1, 4),
-        "the beginning of": (1, 4),
-        "mid": (5, 8),
-        "middle of": (5, 8),
-        "late": (9, 12),
-        "the end of": (9, 12),
+        "early": (1, 3),
+        "the beginning of": (1, 3),
+        "mid": (4, 9),
+        "middle of": (4, 9),
+        "late": (10, 12),
+        "the end of": (10, 12),
     }[part]
-    return date(year, months[0], 1), _month_end(year, months[1]), "month"
+    return date(year, months[0], 1), _month_end(year, months[1]), "quarter"
 
 
 def _half(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
@@ -147,9 +158,65 @@ def _this_or_next(meeting: date, m: re.Match[str]) -> tuple[date | None, date | 
     return meeting, date(meeting.year + 1, 12, 31), "year"
 
 
-def _summer(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
-    year = meeting.year if meeting.month <= 8 else meeting.year + 1
-    return date(year, 6, 1), date(year, 8, 31), "month"
+# Northern-hemisphere seasons by their months; winter runs into the next year.
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+
+
+def _season(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    """ "this summer": the summer of the meeting's year; "next spring": the first spring that starts after
+    the meeting; a season alone: the one under way or the next."""
+    first, last = SEASONS[m["season"].lower()]
+    rel = (m["srel"] or "").strip().lower()
+
+    def window(year: int) -> tuple[date, date]:
+        return date(year, first, 1), _month_end(year + 1 if first > last else year, last)
+
+    year = meeting.year - 1 if first > last and meeting.month <= last else meeting.year
+    if not rel.endswith("this"):
+        while window(year)[1] < meeting:
+            year += 1
+        if rel.endswith("next") and window(year)[0] <= meeting:
+            year += 1
+    start, end = window(year)
+    return start, end, "month"
+
+
+def _next_month(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    """ "next May": the first May after the meeting's month."""
+    month = MONTHS[m["month"].lower()]
+    year = meeting.year if month > meeting.month else meeting.year + 1
+    return date(year, month, 1), _month_end(year, month), "month"
+
+
+def _span(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    """ "over the next two years", "within three months": from the meeting to as long after it."""
+    words = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "several": 0}
+    count = int(m["n"]) if m["n"].isdigit() else words.get(m["n"].lower(), 0)
+    if count == 0:
+        return None, None, "none"
+    if m["unit"].lower().startswith("year"):
+        try:
+            end = meeting.replace(year=meeting.year + count)
+        except ValueError:  # 29 February
+            end = date(meeting.year + count, 2, 28)
+        return meeting, end, "year"
+    months = meeting.month - 1 + count
+    year, month = meeting.year + months // 12, months % 12 + 1
+    return meeting, min(date(year, month, min(meeting.day, 28)), _month_end(year, month)), "month"
+
+
+def _today(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    return meeting, meeting, "day"
+
+
+def _occasion(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    """A recurring meeting with public dates (commitments/occasions.py), its last day — or its first when
+    the text names the opening; otherwise no date (the importer may anchor it to a recorded meeting)."""
+    found = occasion_find(m.group(0), meeting)
+    if found is None:
+        return None, None, "none"
+    day = found.start if re.search(r"\bopening\b", m.group(0), re.IGNORECASE) else found.end
+    return None, day, "day"
 
 
 def _none(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
@@ -170,8 +237,8 @@ RULES: list[tuple[str, str, Build, bool]] = [
         _half,
         False,
     ),
-    ("part_of_year", rf"{_PART} (?:(?:of )?{_YEARNUM}|(?P<rel>this|next) year)", _part_of_year, False),
-    ("end_of_month", rf"by the end of {_MONTH}(?: {_YEARNUM})?", _by_end_of_month, False),
+    ("part_of_year", rf"{_PART} (?:(?:of |in )?{_YEARNUM}|(?P<rel>this|next) year)", _part_of_year, False),
+    ("end_of_month", rf"(?:by|before) the end of {_MONTH}(?: {_YEARNUM})?", _by_end_of_month, False),
     (
         "end_of_year",
         rf"by the end of (?:the|this|(?P<rel>next)) year|by the end of {_YEARNUM}|by year-end",
@@ -188,7 +255,15 @@ RULES: list[tuple[str, str, Build, bool]] = [
     ("next_year", r"next year", _next_year, False),
     ("current_year", rf"in the current year|this year|during {_REL} year", _whole_year, False),
     ("in_year", rf"in {_YEARNUM}", _whole_year, False),
-    ("this_summer", r"this summer", _summer, False),
+    (
+        "season",
+        r"(?P<srel>(?:towards? )?(?:this|next|the next|the coming)\s)?(?P<season>spring|summer|autumn|winter)\b",
+        _season,
+        False,
+    ),
+    ("next_month", rf"next {_MONTH}", _next_month, False),
+    ("span", r"(?:over|within|in) the (?:next|coming) (?P<n>\d+|\w+) (?P<unit>years?|months?)", _span, False),
+    ("today", r"today(?!['’]s)|later (?:today|this day)", _today, False),
     (
         "urgent",
         r"at an early date|at the earliest possible (?:date|occasion|time|opportunity)|as soon as possible"
@@ -196,7 +271,15 @@ RULES: list[tuple[str, str, Build, bool]] = [
         _none,
         True,
     ),
-    ("on_the_occasion", r"on the occasion of (?P<occasion>[^,.;]+)", _none, False),
+    ("on_the_occasion", r"on the occasion of (?P<occasion>[^,.;]+)", _occasion, False),
+    (
+        "occasion",
+        r"(?:at|in|for|during|towards?|attend|before|ahead of) "
+        rf"(?:the opening ceremony (?:for|of) )?(?:the )?(?:[A-Z][\w'’.-]*\s+){{0,3}}(?:{SERIES_PATTERN})"
+        r"(?:\s+[A-Z][\w'’-]*){0,4}(?:\s+(?:[Ss]ummits?|[Mm]eetings?|Games))?",
+        _occasion,
+        False,
+    ),
     ("open_ended", r"in the future|continue to|continue(?=\s+(?:their|its|his|her)\b)|from now on", _none, False),
 ]
 _COMPILED = [
@@ -224,6 +307,9 @@ def deadline_all(text: str, meeting: date) -> list[tuple[int, Window]]:
     for start, _end, _order, match, build, urgent, name in sorted(kept, key=lambda item: item[0]):
         due_from, due_by, precision = build(meeting, match)
         occasion = (match.groupdict().get("occasion") or "").strip()
+        if build is _occasion and due_by is not None:
+            resolved = occasion_find(match.group(0), meeting)
+            name = f"{name}:{resolved.label}" if resolved else name  # the rule says which meeting it read
         windows.append((start, Window(match.group(0).strip(), name, due_from, due_by, precision, urgent, occasion)))
     return windows
 

@@ -22,7 +22,7 @@ CASES = [
     ("in the current year", date(2002, 2, 1), date(2002, 2, 1), date(2002, 12, 31), "year", "current_year"),
     ("within the fiscal year", BRUNEI, None, date(2001, 3, 31), "fiscal_year", "fiscal_year"),
     ("within the fiscal year", date(2001, 2, 10), None, date(2001, 3, 31), "fiscal_year", "fiscal_year"),
-    ("in early 2005", SANTIAGO, date(2005, 1, 1), date(2005, 4, 30), "month", "part_of_year"),
+    ("in early 2005", SANTIAGO, date(2005, 1, 1), date(2005, 3, 31), "quarter", "part_of_year"),
     ("late March", SANTIAGO, date(2005, 3, 21), date(2005, 3, 31), "day", "part_of_month"),
     ("mid-October", BRUNEI, None, None, "none", None),  # hyphenated form: see the next case
     ("mid October 2001", BRUNEI, date(2001, 10, 11), date(2001, 10, 20), "day", "part_of_month"),
@@ -38,7 +38,7 @@ CASES = [
         "quarter",
         "half_of_year",
     ),
-    ("this summer", date(2005, 5, 31), date(2005, 6, 1), date(2005, 8, 31), "month", "this_summer"),
+    ("this summer", date(2005, 5, 31), date(2005, 6, 1), date(2005, 8, 31), "month", "season"),
     ("in 2005", SANTIAGO, date(2005, 1, 1), date(2005, 12, 31), "year", "in_year"),
     ("at an early date", BRUNEI, None, None, "none", "urgent"),
     ("at the earliest possible occasion", date(2001, 10, 9), None, None, "none", "urgent"),
@@ -76,10 +76,57 @@ def test_an_unknown_phrase_keeps_its_words_and_no_date() -> None:
     )
 
 
-def test_on_the_occasion_of_keeps_the_event() -> None:
+def test_on_the_occasion_of_a_recurring_meeting_is_due_on_its_public_last_day() -> None:
     window = deadline_read("on the occasion of the APEC Leaders' Meeting to be held in Shanghai", date(2001, 10, 9))
-    assert (window.rule, window.due_by) == ("on_the_occasion", None)
+    assert (window.rule, window.due_by) == ("on_the_occasion:APEC Shanghai 2001", date(2001, 10, 21))
     assert window.occasion == "the APEC Leaders' Meeting to be held in Shanghai"
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "due_by"),
+    [
+        ("they will cooperate towards the G20 Bali summit", date(2022, 10, 28), date(2022, 11, 16)),
+        ("we will speak at the G7 Summit", date(2023, 1, 10), date(2023, 5, 21)),  # the next one
+        ("he will attend the opening ceremony for the PyeongChang Olympic Games", date(2018, 2, 2), date(2018, 2, 9)),
+        ("In the ASEAN-related Summit Meetings, we would like to", date(2019, 6, 28), date(2019, 11, 4)),
+    ],
+)
+def test_a_named_recurring_meeting_is_read_from_the_table(text: str, meeting: date, due_by: date) -> None:
+    window = deadline_find(text, meeting)
+    assert window is not None
+    assert window.due_by == due_by, window
+
+
+def test_an_event_no_table_knows_keeps_its_words_and_no_date() -> None:
+    window = deadline_read("on the occasion of the Eastern Economic Forum", date(2016, 5, 6))
+    assert (window.rule, window.due_by, window.occasion) == ("on_the_occasion", None, "the Eastern Economic Forum")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "meeting", "due_from", "due_by"),
+    [
+        ("from 3 to 5 June this year", date(2019, 2, 1), date(2019, 6, 3), date(2019, 6, 5)),
+        ("continue their efforts by the end of the year", date(2005, 5, 31), None, date(2005, 12, 31)),
+        ("towards the next spring", date(2017, 11, 10), date(2018, 3, 1), date(2018, 5, 31)),
+        ("next spring", date(2017, 4, 10), date(2018, 3, 1), date(2018, 5, 31)),
+        ("this winter", date(2017, 1, 10), date(2016, 12, 1), date(2017, 2, 28)),
+        ("next May", date(1998, 11, 20), date(1999, 5, 1), date(1999, 5, 31)),
+        ("over the next two years", date(1998, 11, 20), date(1998, 11, 20), date(2000, 11, 20)),
+        ("early in 2018", date(2017, 11, 10), date(2018, 1, 1), date(2018, 3, 31)),
+        ("before the end of March 2013", date(2011, 12, 18), None, date(2013, 3, 31)),
+        ("a couple of other sessions today", date(1998, 9, 22), date(1998, 9, 22), date(1998, 9, 22)),
+    ],
+)
+def test_the_most_specific_phrase_reads_the_window(
+    phrase: str, meeting: date, due_from: date | None, due_by: date | None
+) -> None:
+    window = deadline_find(phrase, meeting)
+    assert window is not None
+    assert (window.due_from, window.due_by) == (due_from, due_by), window
+
+
+def test_a_window_that_ended_before_the_meeting_is_a_past_event_not_a_deadline() -> None:
+    assert deadline_find("based on the talks in Fukuoka in December 2008, they will consult", date(2009, 1, 12)) is None
 
 
 def test_finding_the_phrase_inside_a_sentence() -> None:

@@ -22,15 +22,12 @@ from summits.models import Party, Summit
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
-# An excerpt of "Vice-Ministerial Subcommittee Meeting of the Japanese-Russian Joint Committee on the
-# Conclusion of a Peace Treaty", Ministry of Foreign Affairs of Japan, 9 October 2001,
-# https://www.mofa.go.jp/region/europe/russia/meet0110.html (the whole corpus is measured by `make eval`).
-VICE_MINISTERIAL_2001 = """Vice-Ministerial Consultations between Japan and the Russian Federation
-(October 9, Tokyo)
-October 9, 2001
-1. Deputy Minister for Foreign Affairs Alexander Losyukov of the Russian Federation visited Tokyo.
+# A record written for the tests: an occasion no table of recurring meetings knows.
+FORUM_RECORD = """Japan-Russia Vice-Ministerial Consultations
+October 9, 2015
+1. Deputy Minister for Foreign Affairs Igor Morgulov of the Russian Federation visited Tokyo.
 - It was agreed that the two sides would coordinate their schedules in order to realize a summit meeting on \
-the occasion of the Asia-Pacific Economic Cooperation (APEC) Leaders' Meeting to be held in Shanghai.
+the occasion of the Eastern Economic Forum to be held in Vladivostok.
 """
 OWN = Path(__file__).resolve().parent / "records"
 BRUNEI_TEXT = (DATA_DIR / "2000-11-15_japan-russia_summit_brunei.txt").read_text(encoding="utf-8")
@@ -157,14 +154,14 @@ def test_genre_like_noise_never_raises(text: str) -> None:
 def test_on_the_occasion_is_anchored_to_a_recorded_meeting(desk: Desk) -> None:
     shanghai = Summit.objects.create(
         title="Japan-Russia Summit Meeting",
-        occasion="APEC Leaders' Meeting",
-        city="Shanghai",
-        starts_at=datetime(2001, 10, 21, 2, 0, tzinfo=UTC),
-        time_zone="Asia/Shanghai",
+        occasion="Eastern Economic Forum",
+        city="Vladivostok",
+        starts_at=datetime(2016, 9, 2, 2, 0, tzinfo=UTC),
+        time_zone="Asia/Vladivostok",
     )
-    result = _import(VICE_MINISTERIAL_2001)
+    result = _import(FORUM_RECORD)
     coordinate = next(c for d, c in result.drafts if "coordinate their schedules" in d.quote)
-    assert coordinate.due_by == date(2001, 10, 21)
+    assert coordinate.due_by == date(2016, 9, 2)
     assert coordinate.due_rule == f"on_the_occasion:summit {shanghai.pk}"
 
 

@@ -22,6 +22,7 @@ occasion of" to a meeting already recorded) cannot apply to a corpus of unrelate
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from collections.abc import Callable, Iterable
@@ -147,7 +148,7 @@ class RecordScore:
     true_drafts: int
     deadline_right: int
     date: str  # right, asked or wrong
-    date_read: date | None
+    date_read: dt.date | None
     parties_read: tuple[str, ...]
     parties_right: bool
     misses: list[dict[str, Any]] = field(default_factory=list)

@@ -65,7 +65,8 @@ TRIGGERS: list[tuple[str, str, str]] = [
     (r"\bshould (?!not\b)(?!be raised)", "should", ""),
     (
         r"\b(?:will|shall|'ll|(?:am|is|are) going to) (?!not\b)(?!be able\b)"
-        r"(?!be (?!\w+(?:ed|en)\b|held\b|made\b|sent\b|set up\b|built\b|done\b|given\b|shown\b|hosted\b)\w+)"
+        r"(?!be (?:(?:also|then|soon|further|\w+ly) )?"
+        r"(?!\w+(?:ed|en)\b|held\b|made\b|sent\b|set up\b|built\b|done\b|given\b|shown\b|hosted\b)\w+)"
         r"(?!provide (?:a |an )?(?:good |great |important )?opportunit)",
         "firm",
         "",
