@@ -199,6 +199,8 @@ _COMPILED = [(re.compile(pattern, re.IGNORECASE), table) for pattern, table in S
 def occasion_find(text: str, meeting: date) -> Occasion | None:
     """The meeting of a recurring series `text` names: by the year it states, else by its host city, else
     the next one that ends on or after `meeting`; None when the text names no series we know."""
+    if re.search(r"\bMinist(?:ers?['’]?|erial)\b", text):  # the tables hold leaders' meetings, not ministers'
+        return None
     for pattern, table in _COMPILED:
         if not pattern.search(text):
             continue

@@ -13,6 +13,7 @@ an import does, and compares:
 - **deadline**: of the commitments found, those whose draft's latest day (`due_by`) is the labelled
   `deadline_latest` (both "none" counts as right). The earliest day is not compared: the labels
   start most windows at the meeting, the importer only when the phrase says so;
+- **bound**: of the commitments found, those whose draft binds exactly the labelled parties;
 - **meeting date**: read right, asked for (the text carries no full date; the importer asks and a
   person types it, as `import_record --date` does), or wrong; and the **parties** read.
 
@@ -147,6 +148,7 @@ class RecordScore:
     found: int
     true_drafts: int
     deadline_right: int
+    bound_right: int  # commitments found whose draft binds the labelled parties
     date: str  # right, asked or wrong
     date_read: dt.date | None
     parties_read: tuple[str, ...]
@@ -175,6 +177,7 @@ def record_evaluate(
         found=0,
         true_drafts=0,
         deadline_right=0,
+        bound_right=0,
         date=verdict,
         date_read=date_read,
         parties_read=tuple(record.parties),
@@ -186,6 +189,8 @@ def record_evaluate(
             score.misses.append(label)
             continue
         score.found += 1
+        if any(set(d.made_by) == set(label["made_by"]) for d in covering):
+            score.bound_right += 1
         expected = _latest(label)
         best = next((d for d in covering if (d.window.due_by if d.window else None) == expected), None)
         if best is not None:
@@ -228,6 +233,10 @@ class CorpusScore:
         return self._sum("deadline_right") / max(1, self._sum("found"))
 
     @property
+    def bound(self) -> float:
+        return self._sum("bound_right") / max(1, self._sum("found"))
+
+    @property
     def dates_wrong(self) -> int:
         return sum(record.date == "wrong" for record in self.records)
 
@@ -253,17 +262,19 @@ def _ratio(numerator: int, denominator: int) -> str:
 def report_lines(score: CorpusScore, details: bool = True) -> list[str]:
     """The per-record table, the totals, then (with `details`) every miss, false alarm and wrong window."""
     lines = [
-        f"{'record':8} {'labels':>6} {'drafts':>6} {'recall':>6} {'prec.':>6} {'deadl.':>6}  date    parties",
+        f"{'record':8} {'labels':>6} {'drafts':>6} {'recall':>6} {'prec.':>6} {'deadl.':>6} {'bound':>6}"
+        "  date    parties",
     ]
     for r in score.records:
         lines.append(
             f"{r.id:8} {r.labels:6} {r.drafts:6} {_ratio(r.found, r.labels):>6} {_ratio(r.true_drafts, r.drafts):>6} "
-            f"{_ratio(r.deadline_right, r.found):>6}  {r.date:7} {'+'.join(r.parties_read) or '-'}"
-            + ("" if r.parties_right else "  (parties wrong)")
+            f"{_ratio(r.deadline_right, r.found):>6} {_ratio(r.bound_right, r.found):>6}  {r.date:7} "
+            f"{'+'.join(r.parties_read) or '-'}" + ("" if r.parties_right else "  (parties wrong)")
         )
     lines.append(
         f"{'all':8} {score._sum('labels'):6} {score._sum('drafts'):6} {score.recall:6.2f} {score.precision:6.2f} "
-        f"{score.deadline:6.2f}  {len(score.records) - score.dates_wrong - score.dates_asked} right, "
+        f"{score.deadline:6.2f} {score.bound:6.2f}  "
+        f"{len(score.records) - score.dates_wrong - score.dates_asked} right, "
         f"{score.dates_asked} asked, {score.dates_wrong} wrong; parties right in {score.parties:.0%}"
     )
     if not details:

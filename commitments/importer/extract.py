@@ -64,8 +64,8 @@ TRIGGERS: list[tuple[str, str, str]] = [
     (r"\bwould be considered\b|\bwill (?:be )?consider(?:ed)?\b|\bagreed to consider\b", "will_consider", ""),
     (r"\bshould (?!not\b)(?!be raised)", "should", ""),
     (
-        r"\b(?:will|shall|'ll|(?:am|is|are) going to) (?!not\b)(?!be able\b)"
-        r"(?!be (?:(?:also|then|soon|further|\w+ly) )?"
+        r"\b(?:will|shall|'ll|(?:am|is|are|'re|'m) going to) (?!not\b)(?!be able\b)"
+        r"(?!be (?:(?:also|then|soon|further|\w+ly) )?+"
         r"(?!\w+(?:ed|en)\b|held\b|made\b|sent\b|set up\b|built\b|done\b|given\b|shown\b|hosted\b)\w+)"
         r"(?!provide (?:a |an )?(?:good |great |important )?opportunit)",
         "firm",
@@ -100,6 +100,11 @@ _JOINT = re.compile(
     r"(?:Prime Minister|President|Foreign Minister|Minister for Foreign Affairs) [A-Z]\w+"
     r"|\b(?:[Tt]he President and (?:the )?Prime Minister|[Tt]he Prime Minister and (?:the )?President)\b"
     r"|\b(?:They|they)\b(?! (?:say|said|think|thought))"
+)
+# A clause whose subject is a meeting or visit rather than a party: "The next meeting … will be held".
+_EVENT_SUBJECT = re.compile(
+    r"^\W*(?:(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]wo)\s+)?(?:[\w-]+\s+){0,4}?(?:consultations?|meetings?|dialogues?|talks"
+    r"|summits?|working groups?|negotiations|sessions?|visits?)\b(?:\s+(?:on|of|about|between|to)\s+[^,;]{0,80})?\s*$"
 )
 _PRONOUN = re.compile(r"\b(?:He|She|he|she|The Prime Minister|the Prime Minister|The President|the President)\b")
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:\w+, )?(?:He|She|The Prime Minister|The President)\b")
@@ -174,7 +179,7 @@ _CUT = re.compile(
     rf",? and (?:also )?(?={_NEW_SUBJECT})|, (?={_NEW_SUBJECT})|;\s+(?:and\s+)?"
     r"|,? and (?:also |that |then )?(?=(?:will|would|expressed|stated|confirmed|affirmed|agreed|concurred|invited"
     r"|hoped|intends|intended|extended|pledged|committed|decided|a |an |the )\b)"
-    r"|, along with (?=confirming\b)|\s(?=[A-H]\) )"
+    r"|, along with (?=confirming\b)|\s(?=[A-H]\) )|,? and that (?=\w)"
 )
 
 
@@ -316,7 +321,11 @@ def _draft(
         region = ""
     elif before and not _who(region, record, "", "")[0]:
         region = before + region  # "…, and will seek to …": the subject is the sentence's
-    made_by, speaker = _who(region, record, paragraph.speaker_hint, last_named)
+    if _EVENT_SUBJECT.match(clause[skip : match.start()]) and not _who(region, record, "", "")[0]:
+        # "A vice-ministerial consultation will shortly take place": a meeting between the parties binds both.
+        made_by, speaker = list(record.parties[:2]), ""
+    else:
+        made_by, speaker = _who(region, record, paragraph.speaker_hint, last_named)
     if not made_by:
         return None
     # A single speaker's "both sides should …" is their side's proposal, not a joint undertaking.
