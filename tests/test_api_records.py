@@ -134,3 +134,21 @@ def test_an_export_taken_back_through_the_api_updates_creates_or_refuses_all(
     assert any("since someone changed it" in line["message"] for line in error["lines"])
     assert Commitment.objects.count() == 15
     assert client_for(viewer).post(f"{API}/commitments/import/", text, content_type="text/csv").status_code == 403
+
+
+def test_a_record_without_its_date_is_answered_with_the_date_field_then_taken_with_it(
+    officer: Any, rf_desk: Desk
+) -> None:
+    text = (
+        "On July 8, Prime Minister Abe held a meeting with President Putin of the Russian Federation.\n"
+        "1. The two leaders agreed to hold the next summit meeting in Vladivostok in September.\n"
+    )
+    client = client_for(officer)
+    asked = client.post(f"{API}/records/", {"text": text}, format="json")
+    assert asked.status_code == 400
+    error = asked.json()["error"]
+    assert error["code"] == "import_refused"
+    assert "date" in error["fields"]
+    taken = client.post(f"{API}/records/", {"text": text, "date": "2017-07-08"}, format="json")
+    assert taken.status_code == 201, taken.json()
+    assert taken.json()["drafts"][0]["due_by"] == "2017-09-30"

@@ -116,3 +116,19 @@ def test_viewers_and_other_desks_cannot_import_or_decide(
     client.post(review_url, {"decision": "accept", "chosen": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_a_record_without_its_date_asks_for_it_once_beside_the_date_field(
+    client: Client, officer: Any, rf_desk: Desk
+) -> None:
+    login(client, officer)
+    text = "\n".join(line for line in RECORD.splitlines() if "2001" not in line)  # the date line left out
+    asked = _post(client, rf_desk, text=text)
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert html.count("Give the meeting&#x27;s date") == 1  # said once, beside its field
+    assert 'name="meeting_date"' in html
+    assert not Summit.objects.filter(source_text=text).exists()
+    taken = _post(client, rf_desk, text=text, meeting_date="2001-11-15")
+    assert taken.status_code == 302
+    assert Summit.objects.get(source_text=text).local_start.date().isoformat() == "2001-11-15"

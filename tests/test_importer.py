@@ -195,3 +195,54 @@ def test_arbitrary_input_to_the_import_is_refused_cleanly_or_imported_whole(text
             raise Rollback
     except Rollback:
         pass
+
+
+# Records as people paste them: written for the tests, in the genre's words.
+PASTED_CALL = """On October 28, Prime Minister Kishida held a telephone talk with Mr. Narendra Modi, Prime Minister of \
+India.
+1. The two leaders agreed to hold the next annual summit in New Delhi at an early date.
+2. Prime Minister Modi stated that India would continue to cooperate closely with Japan on clean energy.
+"""
+
+
+def test_a_record_without_its_date_asks_for_it_and_a_given_date_wins(desk: Desk) -> None:
+    with pytest.raises(ImportRefused, match="Give the meeting's date") as refused:
+        _import(PASTED_CALL)
+    assert refused.value.field == "date"
+    assert Summit.objects.count() == 0
+    result = _import(PASTED_CALL, meeting_date=date(2022, 10, 28))
+    summit = result.summit
+    assert summit.local_start.date() == date(2022, 10, 28)
+    assert (summit.kind, summit.title) == ("telephone", "Japan–India telephone talks")
+    assert [sorted(d.made_by) for d, _ in result.drafts] == [["IND", "JPN"], ["IND"]]
+
+
+def test_a_given_date_that_differs_from_the_text_wins_and_says_so(desk: Desk) -> None:
+    result = _import(BRUNEI_TEXT, meeting_date=date(2000, 11, 16))
+    assert result.summit.local_start.date() == date(2000, 11, 16)
+    assert any("reads 15 November 2000; the date given, 16 November 2000, was used" in n for n in result.notes)
+
+
+def test_a_readout_without_commitments_is_recorded_with_nothing_to_review(desk: Desk) -> None:
+    text = "Japan-Russia Telephone Talks\n12 March 2003\nThe two foreign ministers discussed the situation in Iraq.\n"
+    result = _import(text)
+    assert (result.summit.kind, result.drafts) == ("telephone", [])
+    assert any("No commitments were found" in note for note in result.notes)
+
+
+def test_text_that_is_not_a_meeting_record_is_refused_and_nothing_is_kept(desk: Desk) -> None:
+    with pytest.raises(ImportRefused, match="does not read as a record of a meeting"):
+        _import("Shopping list for 4 May 2021: the bread, the milk and the eggs for the week, with tea.")
+    assert Summit.objects.count() == 0
+
+
+def test_import_record_takes_the_date_when_the_text_has_none(desk: Desk, tmp_path: Path) -> None:
+    path = tmp_path / "call.txt"
+    path.write_text(PASTED_CALL, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"--date YYYY-MM-DD"):
+        call_command("import_record", str(path), stdout=StringIO())
+    out = StringIO()
+    call_command("import_record", str(path), "--date", "2022-10-28", stdout=out)
+    assert "Japan–India telephone talks" in out.getvalue()
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("import_record", str(path), "--date", "28/10/2022", stdout=StringIO())

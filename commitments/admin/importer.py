@@ -34,6 +34,12 @@ class ImportForm(forms.Form):
     source_url = forms.URLField(label="Published at", required=False, max_length=500, assume_scheme="https")
     publisher = forms.CharField(required=False, max_length=200, initial="Ministry of Foreign Affairs of Japan")
     published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_date = forms.DateField(
+        label="Meeting date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Only when the record does not say it (or says it without the year); a date given here wins.",
+    )
     desk = forms.ModelChoiceField(
         queryset=Desk.objects.none(), help_text="The desk that will follow the commitments up."
     )
@@ -77,9 +83,10 @@ def import_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest) -> 
                 publisher=data.get("publisher") or "",
                 published_on=data.get("published_on"),
                 desk=data["desk"],
+                meeting_date=data.get("meeting_date"),
             )
         except ImportRefused as refused:
-            form.add_error(None, str(refused))
+            form.add_error("meeting_date" if refused.field == "date" else None, str(refused))
             existing = refused.existing
         except PermissionDenied as denied:
             form.add_error("desk", str(denied))

@@ -34,6 +34,11 @@ class RecordInputSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="Or the record as a .txt or .html upload.")
     url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The meeting's date, when the text does not say it (or not its year); it wins over the text's.",
+    )
     desk = serializers.PrimaryKeyRelatedField(
         queryset=Desk.objects.all(), required=False, allow_null=True, help_text="Default: chosen from the parties."
     )
@@ -155,10 +160,12 @@ class RecordImportView(APIView):
                 source_url=given.get("url") or "",
                 publisher=given.get("publisher") or "",
                 desk=given.get("desk"),
+                meeting_date=given.get("date"),
             )
         except ImportRefused as refused:
             existing: dict[str, Any] = {"existing": refused.existing.pk} if refused.existing is not None else {}
-            return error_response(status.HTTP_400_BAD_REQUEST, "import_refused", str(refused), None, **existing)
+            fields = {refused.field: [str(refused)]} if refused.field else None
+            return error_response(status.HTTP_400_BAD_REQUEST, "import_refused", str(refused), fields, **existing)
         return Response(_import(result.summit, request), status=status.HTTP_201_CREATED)
 
 

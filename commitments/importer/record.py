@@ -226,7 +226,9 @@ def parse(text: str, default_zone: str) -> Record:
             break
         if line.strip():
             head_lines.append(line.strip())
-    record.title = " ".join(head_lines)[:300] or "Untitled meeting record"
+    # A title is a few short lines before the date; a record pasted from its first sentence has none.
+    if head_lines and all(len(line) <= 160 and not re.search(r"[.;:]\s*$", line) for line in head_lines):
+        record.title = " ".join(head_lines)[:300]
 
     dated = _first_date(text[:2000])
     record.meeting_date = dated[0] if dated else None

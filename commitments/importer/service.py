@@ -29,9 +29,10 @@ _ENGLISH = re.compile(r"\b(?:the|and|of|to|in|that|was|with|on|for|is|by)\b", re
 class ImportRefused(Exception):
     """The input cannot be imported; the message says why and what to do. Nothing was created."""
 
-    def __init__(self, message: str, existing: Summit | None = None) -> None:
+    def __init__(self, message: str, existing: Summit | None = None, field: str = "") -> None:
         super().__init__(message)
         self.existing = existing
+        self.field = field  # the input that would fix it ("date"), for a form to show the message beside
 
 
 @dataclass
@@ -93,7 +94,9 @@ def record_text(raw: bytes | str) -> str:
     if not text.strip():
         raise ImportRefused("The record is empty: paste the published text or choose a file that has it.")
     letters = re.findall(r"[A-Za-z]", text)
-    if len(letters) < 0.5 * len(re.findall(r"\w", text)) or len(_ENGLISH.findall(text)) < 5:
+    # A short readout has few function words; a long text with almost none is not English prose.
+    function_words = len(_ENGLISH.findall(text))
+    if len(letters) < 0.5 * len(re.findall(r"\w", text)) or function_words < min(5, 2 + len(text.split()) // 20):
         raise ImportRefused(
             "This does not look like an English-language record. The importer reads the English versions "
             "published by foreign ministries; paste one of those."
@@ -124,8 +127,11 @@ def record_import(
     publisher: str = "",
     published_on: date | None = None,
     desk: Desk | None = None,
+    meeting_date: date | None = None,
 ) -> ImportResult:
-    """Create the summit and its draft commitments from a record, in one transaction."""
+    """Create the summit and its draft commitments from a record, in one transaction. A `meeting_date`
+    given by the person importing wins over one read from the text (some pages print it only around
+    the text, or without its year)."""
     text = record_text(raw)
     digest = source_digest(text)
     existing = Summit.objects.filter(source_sha256=digest).first() or (
@@ -134,15 +140,28 @@ def record_import(
     if existing is not None:
         raise ImportRefused(f"This record was imported before, as “{existing.title}” (summit {existing.pk}).", existing)
     record = parse(text, settings.PLEDGEBOOK_TIME_ZONE)
+    if meeting_date is not None:
+        if record.meeting_date is not None and record.meeting_date != meeting_date:
+            record.notes.append(
+                f"The record reads {record.meeting_date:%d %B %Y}; the date given, {meeting_date:%d %B %Y}, was used."
+            )
+        record.meeting_date = meeting_date
     if record.meeting_date is None:
         raise ImportRefused(
-            "No date was found in the record (such as “15 November 2000”); add the date line and try again."
+            "The record does not say on what day the meeting took place (some pages print the date only "
+            "around the text, or without its year). Give the meeting's date and import again.",
+            field="date",
+        )
+    if not looks_like_a_meeting(record):
+        raise ImportRefused(
+            "This does not read as a record of a meeting: it names no state and no meeting, talk, call, "
+            "visit or message. Paste the published overview of a meeting."
         )
     drafts = import_string(settings.PLEDGEBOOK_EXTRACTOR)(record)
     if not drafts:
-        raise ImportRefused(
-            "No commitments were found in this record (nothing promised, agreed, intended or invited). "
-            "Nothing was imported; record the meeting by hand if it should be kept."
+        record.notes.append(
+            "No commitments were found in this record (nothing promised, agreed, intended or invited): the "
+            "meeting is recorded with nothing to review. Add a commitment by hand if one was missed."
         )
     desk = desk or _default_desk(record)
     if desk is None:
@@ -160,9 +179,10 @@ def record_import(
             }
         }
         zone = zoneinfo.ZoneInfo(record.time_zone)
+        kind = _summit_kind(record)
         summit = Summit.objects.create(
-            title=record.title,
-            kind=_summit_kind(record),
+            title=summit_title(record, kind),
+            kind=kind,
             occasion=record.occasion,
             city=record.city,
             country=record.country,
@@ -232,21 +252,45 @@ def record_import(
     return result
 
 
+_MEETING_WORDS = re.compile(
+    r"\b(?:met|meet|meeting|summit|talks?|call(?:ed)?|spoke|telephone|visit(?:ed|ing)?|message|letter|conference"
+    r"|consultations?|dialogue|readout|discussed|agreed)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_a_meeting(record: Record) -> bool:
+    """A record names a party, or a meeting of some kind: a page of anything else is refused."""
+    return bool(record.parties) or len(_MEETING_WORDS.findall(record.text)) >= 2
+
+
+# The kind of meeting, from the words of its title, else of the record's opening lines. Order matters:
+# a telephone talk between foreign ministers is a telephone talk.
+_KIND_WORDS: list[tuple[str, str]] = [
+    (Summit.Kind.TELEPHONE, r"telephone|phone call|\bcall with\b|\bspoke (?:by phone |today )?with\b|\bcall\b"),
+    (Summit.Kind.MESSAGE, r"\bmessage\b|\bletter\b"),
+    (Summit.Kind.VICE_MINISTERIAL, r"vice[- ]minister"),
+    (Summit.Kind.FOREIGN_MINISTERS, r"foreign minister|secretary of state|foreign secretary|ministers['’] meeting"),
+    (Summit.Kind.SUMMIT, r"\bsummit\b|\bleaders\b|prime minister|president"),
+    (Summit.Kind.EXPERT_LEVEL, r"\bexpert|consultation"),
+]
+
+
 def _summit_kind(record: Record) -> str:
-    title = record.title.lower()
-    if "telephone" in title:
-        return Summit.Kind.TELEPHONE
-    if "message" in title or "letter" in title:
-        return Summit.Kind.MESSAGE
-    if "vice-minister" in title or "vice minister" in title:
-        return Summit.Kind.VICE_MINISTERIAL
-    if "foreign minister" in title:
-        return Summit.Kind.FOREIGN_MINISTERS
-    if "summit" in title:
-        return Summit.Kind.SUMMIT
-    if "expert" in title or "consultation" in title:
-        return Summit.Kind.EXPERT_LEVEL
+    for text in (record.title, record.text[:800]):
+        for kind, pattern in _KIND_WORDS:
+            if re.search(pattern, text, re.IGNORECASE):
+                return kind
     return Summit.Kind.OTHER
+
+
+def summit_title(record: Record, kind: str) -> str:
+    """The record's own title, or one made of its parties and kind when it was pasted without one."""
+    if record.title:
+        return record.title
+    names = "–".join(PARTY_NAMES.get(code, code) for code in record.parties[:2])
+    label = "meeting" if kind == Summit.Kind.OTHER else str(Summit.Kind(kind).label).lower()
+    return f"{names} {label}" if names else label.capitalize()
 
 
 def _anchored(window: Window, summit: Summit) -> Window:

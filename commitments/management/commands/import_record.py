@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import json
 import sys
 from typing import Any
@@ -8,6 +10,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from commitments.importer.service import ImportRefused, record_import
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: write it as YYYY-MM-DD.") from None
 
 
 class Command(BaseCommand):
@@ -19,17 +28,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publisher", default="", help="Who published it, e.g. Ministry of Foreign Affairs of Japan."
         )
+        parser.add_argument(
+            "--date",
+            type=_day,
+            default=None,
+            help="The meeting's date (YYYY-MM-DD) when the record does not say it; it wins over the text's.",
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
-    def handle(self, *args: Any, path: str, url: str, publisher: str, format: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, path: str, url: str, publisher: str, date: dt.date | None, format: str, **options: Any
+    ) -> None:
         try:
             raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
         try:
-            result = record_import(raw=raw, by=None, now=timezone.now(), source_url=url, publisher=publisher)
+            result = record_import(
+                raw=raw, by=None, now=timezone.now(), source_url=url, publisher=publisher, meeting_date=date
+            )
         except ImportRefused as refused:
-            raise CommandError(str(refused)) from None
+            hint = " (--date YYYY-MM-DD)" if refused.field == "date" else ""
+            raise CommandError(f"{refused}{hint}") from None
         if format == "json":
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
             return
