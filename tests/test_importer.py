@@ -4,10 +4,12 @@ records written for the tests, bad input, and arbitrary text."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
