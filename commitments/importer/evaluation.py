@@ -161,7 +161,7 @@ class RecordScore:
 def record_evaluate(
     labelled: LabelledRecord, extractor: Callable[[Record], list[Draft]] = extract, zone: str = "UTC"
 ) -> RecordScore:
-    record = parse(labelled.body, zone)
+    record = parse(labelled.body, zone, settings.PLEDGEBOOK_HOME_PARTY)
     if record.meeting_date is None:
         verdict = "asked"
         record.meeting_date = labelled.meeting_date  # what the person asked would type

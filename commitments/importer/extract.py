@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..deadlines import Window, deadline_all, deadline_find, deadline_pick
-from .record import KNOWN_OFFICIALS, OFFICIAL, PARTY_NAMES, Paragraph, Record
+from . import gazetteer
+from .record import OFFICIAL, Paragraph, Record
 
 # Verbs of the genre that report an agreement between the parties ("concurred", "shared the view").
 _AGREE = r"(?:agreed|concurred|decided|confirmed|affirmed|reaffirmed|shared the (?:view|recognition)|resolved|agreeing)"
@@ -62,6 +63,13 @@ TRIGGERS: list[tuple[str, str, str]] = [
     ),
     (r"\b(?:suggested|proposed) (?:that |to |\w+ing\b)", "hopes", ""),
     (r"\bwould be considered\b|\bwill (?:be )?consider(?:ed)?\b|\bagreed to consider\b", "will_consider", ""),
+    # Reported speech in the future: "stated that Japan would accelerate cooperation".
+    (
+        r"\b(?:stated|said|explained|added|indicated|replied|responded|mentioned|emphasi[sz]ed|stressed|noted"
+        r"|underscored|announced)(?: \w+){0,2}? that (?!if\b)[^.;]*?\b(?:will|would|shall)\b(?! not)(?! like\b)",
+        "firm",
+        "",
+    ),
     (r"\bshould (?!not\b)(?!be raised)", "should", ""),
     (
         r"\b(?:will|shall|'ll|(?:am|is|are|'re|'m) going to) (?!not\b)(?!be able\b)"
@@ -206,14 +214,6 @@ def _clauses(source: str, begin: int, end: int) -> list[tuple[int, int]]:
     return [(begin + a, begin + b) for a, b in merged]
 
 
-_PARTY_SUBJECTS = (
-    ("the Russian side", "RUS"),
-    ("Russia", "RUS"),
-    ("the Japanese side", "JPN"),
-    ("Japan", "JPN"),
-)
-
-
 def _who(region: str, record: Record, hint: str, last_named: str) -> tuple[list[str], str]:
     """(parties, speaker name) for the subject nearest the trigger at the end of `region`."""
     candidates: list[tuple[int, int, list[str], str]] = []  # (end, priority, parties, speaker)
@@ -221,20 +221,28 @@ def _who(region: str, record: Record, hint: str, last_named: str) -> tuple[list[
         candidates.append((joint.end(), 2, list(record.parties[:2]), ""))
     for official in OFFICIAL.finditer(region):
         name = official["name"]
-        party = record.party_of_name(name) or KNOWN_OFFICIALS.get(name.split()[-1], "")
+        party = record.party_of_name(name) or gazetteer.title_party(official["title"])
         if party:
             candidates.append((official.end(), 1, [party], f"{official['title']} {name}"))
-    for word, code in _PARTY_SUBJECTS:
-        for mention in re.finditer(rf"(?<![-\w]){re.escape(word)}\b(?!\s*-|-)", region):
-            if code in record.parties:
-                candidates.append((mention.end(), 0, [code], ""))
+    # A state as subject: "Japan will …", "the Russian side", "the UK and Italy will" (both), but not a
+    # compound ("Japan-Russia relations") nor a demonym used as an adjective ("Japanese companies").
+    mentions = [m for m in gazetteer.party_mentions(region) if not re.match(r"\s*[-–]", region[m.end :])]
+    for index, mention in enumerate(mentions):
+        if mention.demonym and not re.match(r"\s+side\b", region[mention.end :]):
+            continue
+        if mention.code not in record.parties and record.parties:
+            continue
+        parties = [mention.code]
+        if index > 0 and re.fullmatch(r",?\s+and\s+(?:the\s+)?", region[mentions[index - 1].end : mention.start]):
+            parties = list(dict.fromkeys([mentions[index - 1].code, mention.code]))
+        candidates.append((mention.end, 0, parties, ""))
     if candidates:
         _, _, parties, speaker = max(candidates, key=lambda c: (c[0], c[1]))
         return parties, speaker
     speaker = hint or last_named
     if speaker:
         name = speaker.split()[-1]
-        party = record.party_of_name(name) or KNOWN_OFFICIALS.get(name, "")
+        party = record.party_of_name(name)
         if party:
             return [party], speaker
     titled = re.search(r"\b(?:The|the) (Prime Minister|President|Foreign Minister)\b", region)
@@ -262,7 +270,7 @@ def _kind(clause: str, hint: str) -> str:
 
 def _title(clause: str, trigger_end: int, made_by: list[str], speaker: str) -> str:
     predicate = clause[trigger_end:].strip(" ,.;:")
-    who = speaker or " and ".join(PARTY_NAMES.get(code, code) for code in made_by) or "Someone"
+    who = speaker or " and ".join(gazetteer.party_name(code) for code in made_by) or "Someone"
     text = f"{who}: {predicate}" if predicate else who
     return (text[:157] + "…") if len(text) > 160 else text
 
@@ -397,7 +405,7 @@ def _link(drafts: list[Draft], source: str) -> None:
             continue
         for official in OFFICIAL.finditer(prepares["target"]):
             surname = official["name"].split()[-1]
-            party = KNOWN_OFFICIALS.get(surname, "")
+            party = ""
             for other_index, other in enumerate(drafts):
                 if other_index == index or other_index in draft.reciprocal or other.kind != "visit":
                     continue

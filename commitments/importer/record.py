@@ -13,113 +13,53 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from . import gazetteer
+
 MONTH_NAMES = [m for m in calendar.month_name if m]
 _MONTH = "(?:" + "|".join(MONTH_NAMES) + ")"
 MONTH_NUMBER = {name: number for number, name in enumerate(calendar.month_name) if name}
 
-# States by the words the genre uses for them. Codes are ISO 3166 alpha-3.
-PARTY_WORDS: list[tuple[str, str, str]] = [
-    ("Russian Federation", "RUS", "Russian Federation"),
-    ("Russia", "RUS", "Russian Federation"),
-    ("Russian", "RUS", "Russian Federation"),
-    ("Soviet", "RUS", "Russian Federation"),
-    ("Japan", "JPN", "Japan"),
-    ("Japanese", "JPN", "Japan"),
-    ("People's Republic of China", "CHN", "China"),
-    ("China", "CHN", "China"),
-    ("Chinese", "CHN", "China"),
-    ("Republic of Korea", "KOR", "Republic of Korea"),
-    ("United States", "USA", "United States of America"),
-    ("U.S.", "USA", "United States of America"),
-    ("Mongolia", "MNG", "Mongolia"),
+# Seats of government that stand for their state in a record's opening lines ("The White House",
+# "in Downing Street"): who published or hosted it. Facts, kept as data.
+SEATS_OF_GOVERNMENT: list[tuple[str, str]] = [
+    (r"White House|State Department|Department of State|Office of the Press Secretary", "USA"),
+    (r"Downing Street|Foreign(?:, Commonwealth (?:and|&) Development)? Office|Prime Minister['’]s Office, UK", "GBR"),
+    (r"Kremlin|Presidential Executive Office", "RUS"),
+    (r"Ministry of Foreign Affairs of Japan|\bMOFA\b|Kantei|Iikura House", "JPN"),
+    (r"Élysée|Elysee|Quai d['’]Orsay", "FRA"),
+    (r"Bundeskanzleramt|Federal Chancellery", "DEU"),
+    (r"Palazzo Chigi", "ITA"),
+    (r"Zhongnanhai", "CHN"),
+    (r"Blue House|Yongsan", "KOR"),
 ]
-PARTY_NAMES = {code: name for _, code, name in PARTY_WORDS}
 
-# Places the genre names, with their country and the clock the meeting kept.
-PLACES: dict[str, tuple[str, str, str]] = {
-    "Brunei": ("Bandar Seri Begawan", "Brunei Darussalam", "Asia/Brunei"),
-    "Bandar Seri Begawan": ("Bandar Seri Begawan", "Brunei Darussalam", "Asia/Brunei"),
-    "Tokyo": ("Tokyo", "Japan", "Asia/Tokyo"),
-    "Iikura House": ("Tokyo", "Japan", "Asia/Tokyo"),
-    "Osaka": ("Osaka", "Japan", "Asia/Tokyo"),
-    "Kyoto": ("Kyoto", "Japan", "Asia/Tokyo"),
-    "Okinawa": ("Nago", "Japan", "Asia/Tokyo"),
-    "Moscow": ("Moscow", "Russian Federation", "Europe/Moscow"),
-    "St. Petersburg": ("Saint Petersburg", "Russian Federation", "Europe/Moscow"),
-    "Irkutsk": ("Irkutsk", "Russian Federation", "Asia/Irkutsk"),
-    "Vladivostok": ("Vladivostok", "Russian Federation", "Asia/Vladivostok"),
-    "Santiago": ("Santiago", "Chile", "America/Santiago"),
-    "Shanghai": ("Shanghai", "China", "Asia/Shanghai"),
-    "Beijing": ("Beijing", "China", "Asia/Shanghai"),
-    "Bangkok": ("Bangkok", "Thailand", "Asia/Bangkok"),
-    "New York": ("New York", "United States of America", "America/New_York"),
-    "Washington": ("Washington", "United States of America", "America/New_York"),
-    "Sea Island": ("Sea Island", "United States of America", "America/New_York"),
-    "Hanoi": ("Hanoi", "Viet Nam", "Asia/Ho_Chi_Minh"),
-    "Busan": ("Busan", "Republic of Korea", "Asia/Seoul"),
-    "Seoul": ("Seoul", "Republic of Korea", "Asia/Seoul"),
-    "Sydney": ("Sydney", "Australia", "Australia/Sydney"),
-    "Singapore": ("Singapore", "Singapore", "Asia/Singapore"),
-    "Yokohama": ("Yokohama", "Japan", "Asia/Tokyo"),
-    "Toyako": ("Toyako", "Japan", "Asia/Tokyo"),
-    "Deauville": ("Deauville", "France", "Europe/Paris"),
-    "Heiligendamm": ("Heiligendamm", "Germany", "Europe/Berlin"),
-    "Evian": ("Evian", "France", "Europe/Paris"),
-    "Genoa": ("Genoa", "Italy", "Europe/Rome"),
-    "Kananaskis": ("Kananaskis", "Canada", "America/Edmonton"),
-    "Gleneagles": ("Gleneagles", "United Kingdom", "Europe/London"),
+# A principal speaks for the state: the head of state or government and the foreign minister.
+PRINCIPAL_TITLES = {
+    "Prime Minister",
+    "President",
+    "Premier",
+    "Chancellor",
+    "Federal Chancellor",
+    "Foreign Minister",
+    "Minister for Foreign Affairs",
+    "Minister of Foreign Affairs",
+    "Minister of External Affairs",
+    "External Affairs Minister",
+    "Secretary of State",
+    "Foreign Secretary",
+    "State Councilor",
+    "King",
+    "Queen",
+    "Emir",
+    "Sultan",
+    "Chairman of Government",
+    "Chairman of the Government",
 }
-
-# Surnames of officials who appear in the genre's records, 2000–2012, and the state they served.
-KNOWN_OFFICIALS = {
-    "Putin": "RUS",
-    "Medvedev": "RUS",
-    "Yeltsin": "RUS",
-    "Ivanov": "RUS",
-    "Lavrov": "RUS",
-    "Kasyanov": "RUS",
-    "Kasiyanov": "RUS",
-    "Khristenko": "RUS",
-    "Losyukov": "RUS",
-    "Fradkov": "RUS",
-    "Zubkov": "RUS",
-    "Denisov": "RUS",
-    "Prikhodjko": "RUS",
-    "Prikhodko": "RUS",
-    "Shuvalov": "RUS",
-    "Naryshkin": "RUS",
-    "Borodavkin": "RUS",
-    "Mori": "JPN",
-    "Koizumi": "JPN",
-    "Abe": "JPN",
-    "Fukuda": "JPN",
-    "Aso": "JPN",
-    "Hatoyama": "JPN",
-    "Kan": "JPN",
-    "Noda": "JPN",
-    "Kono": "JPN",
-    "Tanaka": "JPN",
-    "Kawaguchi": "JPN",
-    "Machimura": "JPN",
-    "Komura": "JPN",
-    "Nakasone": "JPN",
-    "Okada": "JPN",
-    "Maehara": "JPN",
-    "Matsumoto": "JPN",
-    "Gemba": "JPN",
-    "Takano": "JPN",
-    "Kato": "JPN",
-    "Aso Taro": "JPN",
-    "Yachi": "JPN",
-}
-
-# Official titles, longest first, so "Deputy Minister for Foreign Affairs" wins over "Minister".
+# Titles of the record's own tradition that the gazetteer's list may lack.
 TITLES = sorted(
-    [
-        "Prime Minister",
-        "President",
+    {
+        *gazetteer.TITLES,
         "Minister for Foreign Affairs",
-        "Foreign Minister",
         "Deputy Minister for Foreign Affairs",
         "Deputy Cabinet Secretary",
         "Chief Cabinet Secretary",
@@ -127,17 +67,24 @@ TITLES = sorted(
         "Chairman of Government",
         "Chairman of the Government",
         "Deputy Chairman of Government",
-        "Ambassador",
         "Vice-Minister for Foreign Affairs",
         "Senior Vice-Minister for Foreign Affairs",
-        "Chairman",
         "Minister of Economic Development and Trade",
+        "Ambassador",
+        "Chairman",
         "Minister",
-    ],
+        "Secretary",
+    },
     key=len,
     reverse=True,
 )
-_WORD = r"(?!(?:Telephone|Talks|Meeting|Summit|Visit|The|In|On|Of|And)\b)[A-Z][a-z]+(?:-[A-Za-z]+)?"
+
+
+def party_name(code: str) -> str:
+    return gazetteer.party_name(code)
+
+
+_WORD = r"(?!(?:Telephone|Talks|Meeting|Summit|Visit|The|In|On|Of|And|THE|OF)\b)[A-Z](?:[a-z]+|[A-Z]+\b)(?:-[A-Za-z]+)?"
 _NAME = rf"(?P<name>{_WORD}(?: {_WORD}){{0,2}})"
 _TITLE = "(?P<title>" + "|".join(re.escape(t) for t in TITLES) + ")"
 OFFICIAL = re.compile(rf"{_TITLE} {_NAME}")
@@ -178,10 +125,17 @@ class Record:
     participants: list[Participant] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    home: str = ""  # the state whose government published or hosted the record, when it says so
 
     def party_of_name(self, name: str) -> str:
+        """The party of a participant a later sentence names by surname (any case: "KISHIDA Fumio")."""
+        words = name.split()
+        if not words:
+            return ""
+        surname = words[-1].casefold()
         for participant in self.participants:
-            if name and (name in participant.name or participant.name.split()[-1] == name.split()[-1]):
+            known = [word.casefold() for word in participant.name.split()]
+            if name.casefold() in participant.name.casefold() or surname in known:
                 return participant.party
         return ""
 
@@ -204,12 +158,7 @@ def _first_date(text: str) -> tuple[date, int] | None:
 
 def parties_in(text: str) -> list[str]:
     """Party codes named in `text`, in order of first mention."""
-    seen: dict[str, int] = {}
-    for word, code, _ in PARTY_WORDS:
-        match = re.search(rf"\b{re.escape(word)}\b", text)
-        if match and (code not in seen or match.start() < seen[code]):
-            seen[code] = match.start()
-    return sorted(seen, key=lambda code: seen[code])
+    return list(dict.fromkeys(mention.code for mention in gazetteer.party_mentions(text)))
 
 
 def _party_near(text: str) -> str:
@@ -217,7 +166,14 @@ def _party_near(text: str) -> str:
     return codes[0] if codes else ""
 
 
-def parse(text: str, default_zone: str) -> Record:
+def _seat(text: str) -> str:
+    found = [(m.start(), code) for pattern, code in SEATS_OF_GOVERNMENT if (m := re.search(pattern, text))]
+    return min(found)[1] if found else ""
+
+
+def parse(text: str, default_zone: str, home_party: str = "") -> Record:
+    """Read a record. `home_party` is the state of the ministry importing it: a record that neither says
+    who published it nor names a state in its title speaks of that state's officials unqualified."""
     record = Record(text=text)
     lines = text.split("\n")
     head_lines: list[str] = []
@@ -245,12 +201,18 @@ def parse(text: str, default_zone: str) -> Record:
     body_start = dated[1] if dated else 0
     first_section = re.search(r"^\s*(?:1\.|\(1\))\s", text[body_start:], re.MULTILINE)
     intro = text[: body_start + first_section.start()] if first_section else text[:3000]
-    first_place_at = len(text)
-    for place, (city, country, zone) in PLACES.items():
-        match = re.search(rf"\b{re.escape(place)}\b", intro)
-        if match and (not record.city or match.start() < first_place_at):
-            record.city, record.country, record.time_zone = city, country, zone
-            first_place_at = match.start()
+    # The meeting's place: the first city the opening names (GeoNames), else a country it was held "in".
+    places = gazetteer.place_mentions(intro)
+    if places:
+        record.city, record.country, record.time_zone = places[0].city, places[0].country, places[0].zone
+    else:
+        for mention in gazetteer.party_mentions(intro):
+            if not mention.demonym and re.search(r"\b(?:in|at|visiting)\s+(?:the\s+)?$", intro[: mention.start]):
+                record.country, record.time_zone = (
+                    gazetteer.party_name(mention.code),
+                    gazetteer.country_zone(mention.code),
+                )
+                break
     if not record.time_zone:
         record.time_zone = default_zone
         record.notes.append(f"No place with a known time zone was found; the meeting is set in {default_zone}.")
@@ -275,65 +237,93 @@ def parse(text: str, default_zone: str) -> Record:
     if planned:
         record.planned_minutes = int(planned["n"])
 
-    record.parties = parties_in(record.title + "\n" + intro)[:4]
-    _participants(record)
+    record.home = _seat(text[:600]) or (parties_in(record.title)[:1] or [home_party])[0]
+    named = parties_in(record.title + "\n" + intro)
+    _participants(record, named)
+    # The parties: the states of the principals who met, then the record's own, then those it names first.
+    principals = [p.party for p in record.participants if p.capacity == "principal"]
+    ordered = [*principals, *([record.home] if record.home else []), *named]
+    if record.home in principals:  # the record's own side first, as its title would say
+        ordered.insert(0, record.home)
+    record.parties = list(dict.fromkeys(ordered))[:4]
     _paragraphs(record)
     return record
 
 
-def _participants(record: Record) -> None:
+_HONORIFIC = r"(?:(?:Mr|Mrs|Ms|Dr|H\.E|Rt\.? Hon|the Rt Hon|General|Sir|Dame)\.?\s+)*"
+# "Mr. Shinzo Abe, Prime Minister of Japan", "H.E. Mr. PHAM Minh Chinh, Prime Minister of the Socialist Republic
+# of Viet Nam", "the Rt Hon Theresa May MP, Prime Minister of the United Kingdom …"
+_NAME_THEN_TITLE = re.compile(rf"{_HONORIFIC}{_NAME}(?: MP)?,\s+(?:the\s+)?{_TITLE} of (?:the )?(?P<of>[^,.;()]+)")
+# "Prime Minister of India Narendra Modi"
+_TITLE_OF_THEN_NAME = re.compile(rf"{_TITLE} of (?:the )?(?P<of>[A-Z][^,.;()]*?) {_NAME}\b")
+
+
+def _principal(title: str) -> str:
+    return "principal" if title in PRINCIPAL_TITLES else "delegation"
+
+
+def _participants(record: Record, named: list[str]) -> None:
+    """Who took part, each with the party whose title they held: from how the record introduces them
+    ("<name>, Prime Minister of India", "Japanese Foreign Minister <name>", "President <name> of …"),
+    else by a surname introduced before, else by a title only one government uses, else the record's
+    own side (an unqualified official in a ministry's record is its own)."""
     text = record.text[:5000]
+
+    def add(name: str, title: str, party: str, capacity: str) -> None:
+        if party and not record.party_of_name(name):
+            record.participants.append(Participant(name, title, party, capacity))
+
     accompanied = re.search(r"accompanied by (?P<list>[^.]+)\.", text)
     if accompanied:
         # "A and B from Japan, and C and D from the Russian Federation"
         for group in re.split(r",\s*and\s+|;\s*", accompanied["list"]):
-            party = _party_near(group.split(" from ")[-1]) if " from " in group else _party_near(group)
+            party = _party_near(group.split(" from ")[-1]) if " from " in group else ""
             for official in OFFICIAL.finditer(group):
-                who = party or KNOWN_OFFICIALS.get(official["name"].split()[-1], "")
-                record.participants.append(Participant(official["name"], official["title"], who, "delegation"))
-    seen = {p.name for p in record.participants}
+                add(official["name"], official["title"], party, "delegation")
+    for introduced in _NAME_THEN_TITLE.finditer(text):
+        party = gazetteer.title_party(f"{introduced['title']} of {introduced['of']}")
+        add(introduced["name"], introduced["title"], party, _principal(introduced["title"]))
+    for introduced in _TITLE_OF_THEN_NAME.finditer(text):
+        party = gazetteer.title_party(f"{introduced['title']} of {introduced['of']}")
+        add(introduced["name"], introduced["title"], party, _principal(introduced["title"]))
+    mentions = gazetteer.party_mentions(text)
     for official in OFFICIAL.finditer(text):
-        name = official["name"]
-        if any(name in known or known.endswith(name.split()[-1]) for known in seen):
+        name, title = official["name"], official["title"]
+        if record.party_of_name(name):
             continue
-        before = text[max(0, official.start() - 12) : official.start()]
-        after = text[official.end() : official.end() + 30]
-        qualifier = re.match(r"\s+(?:of|from) (?:the )?(?P<where>[A-Z][\w ]+)", after)
+        after = text[official.end() : official.end() + 80]
+        qualifier = re.match(r"\s+(?:of|from) (?:the )?(?P<where>[A-Z][^,.;()]*)", after)
+        before = next((m.code for m in mentions if 0 <= official.start() - m.end <= 1), "")  # "Japanese Prime …"
         party = (
             (_party_near(qualifier["where"]) if qualifier else "")
-            or KNOWN_OFFICIALS.get(name.split()[-1], "")
-            or _party_near(before.split()[-1] if before.split() else "")
-            or _default_party(record, official["title"])
+            or before
+            or gazetteer.title_party(title)
+            or _default_party(record, title, named)
         )
-        if not party:
-            continue
-        principal = official["title"] in (
-            "Prime Minister",
-            "President",
-            "Minister for Foreign Affairs",
-            "Foreign Minister",
-        )
-        record.participants.append(
-            Participant(name, official["title"], party, "principal" if principal else "delegation")
-        )
-        seen.add(name)
+        add(name, title, party, _principal(title))
 
 
-def _default_party(record: Record, title: str) -> str:
-    """The genre's records are Japan's: an unqualified minister is Japan's, a President or a Chairman of
-    Government the other side's."""
-    others = [code for code in record.parties if code != "JPN"]
-    if ("President" in title or "Chairman" in title) and others:
+# Heads of state who are monarchs: there, an unqualified "President" is the other side's.
+_MONARCHIES = {"JPN", "GBR", "AUS", "CAN", "NZL", "THA", "ESP", "NLD", "BEL", "SWE", "NOR", "DNK", "MYS", "BRN"}
+
+
+def _default_party(record: Record, title: str, named: list[str]) -> str:
+    """An official the record does not qualify is its own side's (the ministry writes of its own minister
+    by title and name only) — except a President or a Chairman of Government in a record of a state
+    that has none, who is the other side's."""
+    home = record.home or (named[0] if named else "")
+    others = [code for code in named if code != home]
+    if ("President" in title or "Chairman" in title) and home in _MONARCHIES and others:
         return others[0]
-    if "JPN" in record.parties:
-        return "JPN"
-    return ""
+    return home
 
 
 _SECTION = re.compile(r"^(?P<n>\d{1,2})\.\s+(?P<rest>\S.*)$")
 _SUB = re.compile(r"^\((?P<n>\d{1,2})\)\s*(?P<rest>.*)$")
 _ITEM = re.compile(r"^(?P<n>\d{1,2})\.\s+(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^[-•*]\s*(?P<rest>\S.*)$")
+# A transcript's speaker: "THE PRESIDENT: …", "PRIME MINISTER OBUCHI: …", "Q …".
+_SPEAKER_LINE = re.compile(r"^(?P<who>[A-Z][A-Z.'’ -]{1,60}?|Q):\s")
 
 
 def _paragraphs(record: Record) -> None:
@@ -342,6 +332,7 @@ def _paragraphs(record: Record) -> None:
     item = 0
     offset = 0
     hint = ""
+    transcript = False
     for raw in record.text.split("\n"):
         start = offset
         offset += len(raw) + 1
@@ -350,11 +341,17 @@ def _paragraphs(record: Record) -> None:
             continue
         lead = len(raw) - len(raw.lstrip())
         begin = start + lead
+        speaker_line = _SPEAKER_LINE.match(line)
+        if speaker_line:  # it speaks until the next speaker; a question commits no one
+            who = speaker_line["who"].strip()
+            hint = "" if who == "Q" else who.title().replace("'S", "'s")
+            transcript = who != "Q"
         section_match = _SECTION.match(line)
         sub_match = _SUB.match(line)
         bullet_match = _BULLET.match(line)
         if section_match and not (sub and (lead > 0 or len(line) > 80)):
-            section, sub, item, hint = section_match["n"], "", 0, ""
+            section, sub, item = section_match["n"], "", 0
+            hint = hint if transcript else ""
             if len(line) <= 80:
                 continue
             ref = section

@@ -20,7 +20,7 @@ from ..deadlines import Window
 from ..models import Commitment, Desk
 from ..workflow import Status
 from .extract import Draft
-from .record import PARTY_NAMES, Record, parse
+from .record import Record, parse, parties_in, party_name
 
 MAX_BYTES = 1_000_000
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|in|that|was|with|on|for|is|by)\b", re.IGNORECASE)
@@ -139,7 +139,7 @@ def record_import(
     )
     if existing is not None:
         raise ImportRefused(f"This record was imported before, as “{existing.title}” (summit {existing.pk}).", existing)
-    record = parse(text, settings.PLEDGEBOOK_TIME_ZONE)
+    record = parse(text, settings.PLEDGEBOOK_TIME_ZONE, settings.PLEDGEBOOK_HOME_PARTY)
     if meeting_date is not None:
         if record.meeting_date is not None and record.meeting_date != meeting_date:
             record.notes.append(
@@ -171,7 +171,7 @@ def record_import(
 
     with transaction.atomic():
         parties = {
-            code: Party.objects.get_or_create(code=code, defaults={"name": PARTY_NAMES.get(code, code)})[0]
+            code: Party.objects.get_or_create(code=code, defaults={"name": party_name(code)})[0]
             for code in {
                 *record.parties,
                 *(c for d in drafts for c in d.made_by),
@@ -261,7 +261,7 @@ _MEETING_WORDS = re.compile(
 
 def looks_like_a_meeting(record: Record) -> bool:
     """A record names a party, or a meeting of some kind: a page of anything else is refused."""
-    return bool(record.parties) or len(_MEETING_WORDS.findall(record.text)) >= 2
+    return bool(parties_in(record.text[:5000])) or len(_MEETING_WORDS.findall(record.text)) >= 2
 
 
 # The kind of meeting, from the words of its title, else of the record's opening lines. Order matters:
@@ -288,7 +288,7 @@ def summit_title(record: Record, kind: str) -> str:
     """The record's own title, or one made of its parties and kind when it was pasted without one."""
     if record.title:
         return record.title
-    names = "–".join(PARTY_NAMES.get(code, code) for code in record.parties[:2])
+    names = "–".join(party_name(code) for code in record.parties[:2])
     label = "meeting" if kind == Summit.Kind.OTHER else str(Summit.Kind(kind).label).lower()
     return f"{names} {label}" if names else label.capitalize()
 

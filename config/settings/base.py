@@ -177,6 +177,9 @@ PLEDGEBOOK_DELIVERY_SENDERS = env_int("PLEDGEBOOK_DELIVERY_SENDERS", 4, minimum=
 # The importer's extractor: a dotted path to a function(Record) -> list[Draft]. The default is rule-based
 # and offline; a stronger one can be plugged in here.
 PLEDGEBOOK_EXTRACTOR = env_str("PLEDGEBOOK_EXTRACTOR", "commitments.importer.extract.extract")
+# The state whose ministry uses Pledgebook (ISO 3166 alpha-3): a record that says neither who published it
+# nor whose meeting it was in its title speaks of this state's officials without naming it.
+PLEDGEBOOK_HOME_PARTY = env_str("PLEDGEBOOK_HOME_PARTY", "JPN").upper()
 # The labelled meeting records `make eval` measures the importer on (labels.json and its README).
 # Empty: `shared/records` beside the checkout, or beside the repository it was cloned from.
 PLEDGEBOOK_RECORDS_DIR = env_str("PLEDGEBOOK_RECORDS_DIR", "")
