@@ -254,7 +254,7 @@ RULES: list[tuple[str, str, Build, bool]] = [
     ("in_month", rf"in {_MONTH}(?: {_YEARNUM})?", _month, False),
     ("next_year", r"next year", _next_year, False),
     ("current_year", rf"in the current year|this year|during {_REL} year", _whole_year, False),
-    ("in_year", rf"in {_YEARNUM}", _whole_year, False),
+    ("in_year", rf"(?:in|(?:make |during |in )?the year) {_YEARNUM}", _whole_year, False),
     (
         "season",
         r"(?P<srel>(?:towards? )?(?:this|next|the next|the coming)\s)?(?P<season>spring|summer|autumn|winter)\b",
@@ -275,8 +275,8 @@ RULES: list[tuple[str, str, Build, bool]] = [
     (
         "occasion",
         r"(?:at|in|for|during|towards?|attend|before|ahead of) "
-        rf"(?:the opening ceremony (?:for|of) )?(?:the )?(?:[A-Z][\w'’.-]*\s+){{0,3}}(?:{SERIES_PATTERN})"
-        r"(?:\s+[A-Z][\w'’-]*){0,4}(?:\s+(?:[Ss]ummits?|[Mm]eetings?|Games))?",
+        rf"(?:the opening ceremony (?:for|of) )?(?:the )?(?:(?-i:[A-Z])[\w'’.-]*\s+){{0,3}}(?:{SERIES_PATTERN})"
+        r"(?:\s+(?-i:[A-Z])[\w'’-]*){0,4}(?:\s+(?:summits?|meetings?|Games))?",
         _occasion,
         False,
     ),

@@ -292,7 +292,33 @@ def extract(record: Record) -> list[Draft]:
                 if names:
                     last_named = f"{names[-1]['title']} {names[-1]['name']}"
     _link(drafts, source)
+    _inherit_deadlines(drafts)
     return drafts
+
+
+# A clause that serves an event named just before it: "the date of the visit will be specified", "continue
+# making adjustments in this regard", "preparing for President Putin's visit".
+_SERVES_AN_EVENT = re.compile(
+    r"\b(?:the|this|that|its) (?:upcoming |planned |forthcoming )?(?:visit|summit|trip)\b(?!['’])"
+    r"|\bin this regard\b|\bits preparation\b|\bprepar(?:ing|ations?) for\b"
+)
+_EVENT = re.compile(r"\b(?:visit|summit|trip)\b")
+
+
+def _inherit_deadlines(drafts: list[Draft]) -> None:
+    """A clause with no date of its own that works towards the visit or summit the clause just before
+    gave a date is due when that event is: the preparation cannot come after the visit."""
+    for index, draft in enumerate(drafts[1:], start=1):
+        earlier = drafts[index - 1]
+        window = earlier.window
+        own = draft.window
+        if (own is not None and own.rule != "open_ended") or window is None or not window.dated:
+            continue
+        if draft.paragraph - earlier.paragraph > 1 or draft.start < earlier.end:
+            continue
+        if _SERVES_AN_EVENT.search(draft.quote) and _EVENT.search(earlier.quote):
+            rule = f"{window.rule}:as the event it serves"
+            draft.window = Window(window.phrase, rule[:60], window.due_from, window.due_by, window.precision)
 
 
 def _draft(
@@ -347,13 +373,20 @@ def _draft(
         counterparty = others[0] if len(others) == 1 else ""
     # The deadline belongs to what is promised: after the trigger first, else the phrase before it nearest
     # to it ("In the ASEAN-related Summit Meetings, we would like to …"), never one of an aside before that.
-    trigger_in_quote = max(0, match.start() - skip)
+    # For "stated that … would", the undertaking starts at the modal, not at the reporting verb.
+    that_modal = re.search(r"\bthat\b.*\s(\S+)$", match.group(0))
+    anchor = match.start() + (that_modal.start(1) if that_modal else 0)
+    trigger_in_quote = max(0, anchor - skip)
     window = None
     if isinstance(meeting, date):
         window = deadline_find(quote[trigger_in_quote:], meeting)
         if window is None:
-            earlier = deadline_all(quote[:trigger_in_quote], meeting)
-            window = deadline_pick(earlier[-1:], meeting)
+            earlier = deadline_all(quote[:trigger_in_quote], meeting)[-1:]
+            if earlier:  # only a phrase that leads into the trigger: "early next year we'll have …"
+                position, nearest = earlier[0]
+                between = quote[position + len(nearest.phrase) : trigger_in_quote]
+                if re.fullmatch(r"[\s,“”\"']*(?:(?!and\b|but\b|that\b)\w+[\s,“”\"']*){0,4}", between):
+                    window = deadline_pick(earlier, meeting)
     if modality == "agreed" and re.search(r"\bwould be considered\b|\bto consider\b", quote):
         modality = "will_consider"
     condition = _CONDITION.search(quote)
