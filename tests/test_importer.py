@@ -248,3 +248,17 @@ def test_import_record_takes_the_date_when_the_text_has_none(desk: Desk, tmp_pat
     assert "Japan–India telephone talks" in out.getvalue()
     with pytest.raises(CommandError, match="not a date"):
         call_command("import_record", str(path), "--date", "28/10/2022", stdout=StringIO())
+
+
+def test_an_occasion_the_record_dates_elsewhere_is_due_on_its_last_day() -> None:
+    text = (
+        "Japan-India Foreign Ministers' Meeting\n2 February 2019\n"
+        "1. Foreign Minister Kono will visit India from 3 to 5 June this year.\n"
+        "2. The two ministers agreed to sign the programme on the occasion of the Foreign Minister's visit.\n"
+    )
+    drafts = _drafts(text)
+    visit = next(d for d in drafts if "will visit India" in d.quote)  # a short numbered paragraph is no heading
+    assert (visit.made_by, visit.window.due_by if visit.window else None) == (["JPN"], date(2019, 6, 5))
+    sign = next(d for d in drafts if "sign the programme" in d.quote)
+    assert sign.window is not None
+    assert (sign.window.due_by, sign.window.rule) == (date(2019, 6, 5), "on_the_occasion:dated in the record")

@@ -293,7 +293,44 @@ def extract(record: Record) -> list[Draft]:
                     last_named = f"{names[-1]['title']} {names[-1]['name']}"
     _link(drafts, source)
     _inherit_deadlines(drafts)
+    if meeting is not None:
+        _date_occasions(drafts, record, meeting)
     return drafts
+
+
+def _date_occasions(drafts: list[Draft], record: Record, meeting: date) -> None:
+    """ "On the occasion of the Foreign Minister's visit": the day that visit ends when the record dates
+    it elsewhere ("Foreign Minister Kono will visit Russia from 3 to 5 June")."""
+    for draft in drafts:
+        window = draft.window
+        if window is None or window.rule != "on_the_occasion" or window.dated:
+            continue
+        words = set(re.findall(r"\b[A-Z][a-z]+\b|\b(?:visit|summit|meeting|session|conference)\b", window.occasion))
+        event = words & {"visit", "summit", "meeting", "session", "conference"}
+        names = words - event - {"The"}
+        if not event or not names:
+            continue
+        for paragraph in record.paragraphs:
+            for begin, end in sentences(paragraph.text(record.text), paragraph.start):
+                if begin <= draft.start < end:
+                    continue  # the sentence that names the occasion does not date it
+                sentence = record.text[begin:end]
+                if not all(re.search(rf"\b{word}", sentence) for word in {*names, *event}):
+                    continue
+                dated = deadline_find(sentence, meeting)
+                if dated is not None and dated.dated:
+                    draft.window = Window(
+                        window.phrase,
+                        "on_the_occasion:dated in the record",
+                        dated.due_from,
+                        dated.due_by,
+                        dated.precision,
+                        window.urgent,
+                        window.occasion,
+                    )
+                    break
+            if draft.window is not window:
+                break
 
 
 # A clause that serves an event named just before it: "the date of the visit will be specified", "continue

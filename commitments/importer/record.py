@@ -352,7 +352,7 @@ def _paragraphs(record: Record) -> None:
         if section_match and not (sub and (lead > 0 or len(line) > 80)):
             section, sub, item = section_match["n"], "", 0
             hint = hint if transcript else ""
-            if len(line) <= 80:
+            if len(line) <= 80 and not re.search(r"[.!?][\"”’)]?$", line):  # a heading, not a short paragraph
                 continue
             ref = section
         elif sub_match:
