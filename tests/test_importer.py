@@ -262,3 +262,62 @@ def test_an_occasion_the_record_dates_elsewhere_is_due_on_its_last_day() -> None
     sign = next(d for d in drafts if "sign the programme" in d.quote)
     assert sign.window is not None
     assert (sign.window.due_by, sign.window.rule) == (date(2019, 6, 5), "on_the_occasion:dated in the record")
+
+
+# The genre's grammar in sentences written for the tests (not from any record), after a record's opening.
+OPENING = (
+    "Japan-India Summit Meeting\n2 February 2019\n"
+    "On February 2, Prime Minister Abe held a meeting with Mr. Narendra Modi, Prime Minister of India.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The two leaders concurred on holding the next summit in Tokyo.", [("IND+JPN", "agreed", None)]),
+        ("Both sides affirmed to strengthen their cooperation on maritime security.", [("IND+JPN", "agreed", None)]),
+        ("It was reaffirmed that a treaty should be concluded.", [("IND+JPN", "agreed", None)]),
+        (
+            "Prime Minister Modi stated that India would host the dialogue. Prime Minister Abe shared this resolve.",
+            [("IND", "firm", None), ("JPN", "agreed", None)],
+        ),
+        (
+            "Prime Minister Modi stated his agreement with the proposal to launch a study group.",
+            [("IND", "agreed", None)],
+        ),
+        ("Prime Minister Abe repeated his request that Prime Minister Modi visit Japan.", [("JPN", "firm", None)]),
+        (
+            "Prime Minister Modi suggested that a meeting could take place on the occasion of the G20 Osaka Summit.",
+            [("IND", "hopes", date(2019, 6, 29))],
+        ),
+        (
+            'Prime Minister Abe said: "I would like to hold talks with you again in the autumn."',
+            [("JPN", "hopes", date(2019, 11, 30))],
+        ),
+        (
+            "The two leaders welcomed Prime Minister Modi's visit to Japan, scheduled for early next year.",
+            [("IND", "firm", date(2020, 3, 31))],
+        ),
+        (
+            "The two leaders agreed to hold a ministerial dialogue from 3 to 5 June this year.",
+            [("IND+JPN", "agreed", date(2019, 6, 5))],
+        ),
+        (
+            "The two leaders agreed to cooperate for the summit, which will be held in Osaka in June 2019.",
+            [("IND+JPN", "agreed", date(2019, 6, 30))],
+        ),
+        ("The two leaders will not hold a meeting next year.", []),
+        ("Prime Minister Abe expressed his condolences over the earthquake.", []),
+        ("The two leaders welcomed the signing of the agreement.", []),
+        ("The two leaders shared the view that it was necessary to increase pressure.", []),
+        ("Prime Minister Abe requested that the restrictions on food imports be lifted.", []),
+    ],
+)
+def test_the_genres_grammar_in_sentences_no_record_holds(
+    sentence: str, expected: list[tuple[str, str, date | None]]
+) -> None:
+    found = [
+        ("+".join(sorted(d.made_by)), d.modality, d.window.due_by if d.window else None)
+        for d in _drafts(OPENING + "1. " + sentence + "\n")
+    ]
+    assert found == expected

@@ -35,7 +35,9 @@ TRIGGERS: list[tuple[str, str, str]] = [
         rf"|\b(?:confirmed|affirmed|reaffirmed) (?:(?:their|its|the) )?(?:close )?{_ACTION_NOUN}\b"
         r"|\b(?i:it was (?:also )?agreed)\b|\breached an agreement on the need to\b"
         r"|\b(?i:agreement was (?:also )?reached)\b|\bdecided (?:that|to)\b(?! not)"
-        r"|\b(?:committed|pledged|vowed|undertook|undertake|promised) (?:to|that)\b",
+        r"|\b(?:committed|pledged|vowed|undertook|undertake|promised) (?:to|that)\b"
+        r"|\bshared (?:this|that|the same|their) (?:resolve|determination|intention|commitment)\b"
+        r"|\b(?:stated|expressed|conveyed) (?:his|her|their|its) agreement with\b|\bagreed with the proposal\b",
         "agreed",
         "",
     ),
@@ -45,6 +47,14 @@ TRIGGERS: list[tuple[str, str, str]] = [
         "firm",
         "invitation",
     ),
+    # A request that the counterpart visit is an invitation: "repeated his request that Prime Minister X visit".
+    (
+        r"\brequest(?:ed)? that [^.;]{2,60}? (?:visit|come to)\b|\basked [^.;]{2,60}? to (?:visit|come to)\b",
+        "firm",
+        "invitation",
+    ),
+    # A visit stated as scheduled: "Prime Minister X's visit to Japan, scheduled for early next year".
+    (r"\b(?:visit|trip)\b[^.;]{0,60}?\b(?:scheduled|planned) (?:for|to take place|in)\b", "firm", "visit"),
     (r"\b(?:assured|announced) that\b[^.;]*?\b(?:will|would)\b(?! not)", "firm", ""),
     (r"\bexpressed (?:his |her |their |its )?(?:commitment|determination|resolve) to\b", "firm", ""),
     (r"\bintention (?:to|that)\b|\bintends? to\b|\bintended to\b|\bplans? to\b|\bwill aim to\b", "intends", ""),
@@ -103,7 +113,7 @@ _JOINT = re.compile(
     r"|prime ministers|presidents|delegations|nations)|the two\b(?= \w+ed\b)"
     r"|both (?:sides|countries|leaders|ministers|foreign ministers|governments|parties|prime ministers|presidents)"
     r"|the (?:leaders|ministers|prime ministers|presidents|foreign ministers)\b"
-    r"|it was (?:also )?(?:agreed|confirmed|decided|affirmed)|agreement was (?:also )?reached|each other)\b)"
+    r"|it was (?:also )?(?:agreed|confirmed|decided|affirmed|reaffirmed)|agreement was (?:also )?reached|each other)\b)"
     r"|\b(?:Prime Minister|President|Foreign Minister|Minister for Foreign Affairs) [A-Z]\w+ and "
     r"(?:Prime Minister|President|Foreign Minister|Minister for Foreign Affairs) [A-Z]\w+"
     r"|\b(?:[Tt]he President and (?:the )?Prime Minister|[Tt]he Prime Minister and (?:the )?President)\b"
@@ -388,6 +398,11 @@ def _draft(
         return None
     start = offset + skip
     region = clause[: match.end()]
+    if kind_hint in (
+        "invitation",
+        "visit",
+    ):  # "his request that X visit …", "X's visit, scheduled for": who asks, who goes
+        region = clause[: match.start() + len(match.group(0).split()[0])]
     if _PRONOUN_SUBJECT.search(clause[: match.start()]) and not _has_named_subject(clause[: match.start()], record):
         region = ""
     elif before and not _who(region, record, "", "")[0]:
