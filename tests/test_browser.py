@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from commitments import policy
 from commitments.demo import demo_load
 from commitments.models import Commitment, Desk, DeskMembership
+from summits.models import Summit
 
 from .conftest import DAY_AFTER_MEETING
 from .factories import PASSWORD, UserFactory
@@ -253,3 +254,34 @@ def test_a_deadline_phrase_shows_how_it_reads_before_saving(
     assert Commitment.objects.count() == 14  # nothing saved by reading
     page.goto(f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/change/")
     assert page.locator("#pb-deadline-reading").count() == 0  # an existing deadline moves in the panel
+
+
+def test_a_pasted_record_without_its_date_asks_for_it_beside_the_field(
+    browser: Any, live_server: Any, staff: dict[str, Any]
+) -> None:
+    """A readout pasted as it stands on a page that prints its date only around the text (written for the test)."""
+    text = (
+        "On March 14, Prime Minister Kishida held a telephone talk with Mr. Anthony Albanese, Prime Minister of "
+        "Australia.\n1. The two leaders agreed to hold the next annual summit in Canberra in the first half of next "
+        "year.\n2. Prime Minister Albanese stated that Australia would continue to cooperate closely with Japan.\n"
+    )
+    page = _page(browser, live_server, "officer")
+    page.goto(f"{live_server.url}/admin/summits/summit/import/")
+    page.fill("#id_text", text)
+    page.select_option("#id_desk", label=Desk.objects.get().name)
+    _follow(page, "input[type=submit]")
+    asked = page.locator(".field-meeting_date .errorlist, .errorlist:near(#id_meeting_date)")
+    assert asked.first.inner_text().startswith("The record does not say on what day")
+    assert page.locator("text=The record does not say on what day").count() == 1  # said once
+    _shot(page, "import-asks-for-the-date")
+    page.set_viewport_size({"width": 400, "height": 900})
+    _shot(page, "import-asks-for-the-date-400")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400 + 1  # nothing runs off a phone
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.fill("#id_meeting_date", "2023-03-14")
+    _follow(page, "input[type=submit]")
+    assert "/review/" in page.url
+    summit = Summit.objects.get(title="Japan–Australia telephone talks")
+    assert summit.local_start.date() == date(2023, 3, 14)
+    assert page.locator("mark.pb-mark-draft[id^=q]").count() == 2  # each quote highlighted in the record
+    _shot(page, "import-review-pasted-call")

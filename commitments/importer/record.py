@@ -213,9 +213,6 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
                     gazetteer.country_zone(mention.code),
                 )
                 break
-    if not record.time_zone:
-        record.time_zone = default_zone
-        record.notes.append(f"No place with a known time zone was found; the meeting is set in {default_zone}.")
     if record.local_time is None:
         record.notes.append("The record gives no start time; the meeting is set at midnight local time.")
 
@@ -238,6 +235,13 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
         record.planned_minutes = int(planned["n"])
 
     record.home = _seat(text[:600]) or (parties_in(record.title)[:1] or [home_party])[0]
+    if not record.time_zone:  # a telephone talk, or a place no table knows: the clock of the record's side
+        home_zone = gazetteer.country_zone(record.home) if record.home else ""
+        record.time_zone = home_zone or default_zone
+        record.notes.append(
+            f"The record names no place with a known time zone; its times are read in {record.time_zone}"
+            + (f", the clock of {gazetteer.party_name(record.home)}." if home_zone else ".")
+        )
     named = parties_in(record.title + "\n" + intro)
     _participants(record, named)
     # The parties: the states of the principals who met, then the record's own, then those it names first.
