@@ -141,7 +141,8 @@ def _fiscal_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | N
 
 
 def _year_end(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
-    return None, date(_year(meeting, m.groupdict().get("rel") or m.groupdict().get("year")), 12, 31), "year"
+    word = m.groupdict().get("rel") or m.groupdict().get("year") or m.groupdict().get("byyear")
+    return None, date(_year(meeting, word), 12, 31), "year"
 
 
 def _whole_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
@@ -205,6 +206,31 @@ def _span(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, st
     return meeting, min(date(year, month, min(meeting.day, 28)), _month_end(year, month)), "month"
 
 
+def _on_day(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    """ "on 1 December", "by 2 April 2024": that day (the next one on or after the meeting without a year)."""
+    month = MONTHS[m["month"].lower()]
+    day = int(m["d"])
+    if m["year"]:
+        year = int(m["year"])
+    else:
+        year = meeting.year if (month, day) >= (meeting.month, meeting.day) else meeting.year + 1
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return None, None, "none"
+    by = m.group(0).split()[0].lower() in ("by", "before", "until")
+    return (None if by else when), when, "day"
+
+
+def _next_month_part(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    year, month = (meeting.year + 1, 1) if meeting.month == 12 else (meeting.year, meeting.month + 1)
+    last = _month_end(year, month).day
+    first_day, last_day = {"early": (1, 10), "mid": (11, 20), "late": (21, last)}.get(
+        (m["part"] or "").lower(), (1, last)
+    )
+    return date(year, month, first_day), date(year, month, last_day), "day" if m["part"] else "month"
+
+
 def _today(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
     return meeting, meeting, "day"
 
@@ -228,7 +254,25 @@ _REL = r"(?P<rel>this|next|the current)"
 # (rule name, pattern, build, urgent). Order matters: the first match wins.
 RULES: list[tuple[str, str, Build, bool]] = [
     ("this_or_next_year", r"this year or (?:the )?next(?: year)?", _this_or_next, False),
-    ("fiscal_year", r"within (?:the|this) fiscal year|by the end of (?:the|this) fiscal year", _fiscal_year, False),
+    (
+        "fiscal_year",
+        r"(?:within|by the end of|during) (?:the|this) (?:current )?(?:Japanese )?fiscal year",
+        _fiscal_year,
+        False,
+    ),
+    (
+        "on_day",
+        rf"(?:on|by|before|until|from) (?:the )?(?P<d>\d{{1,2}})(?:st|nd|rd|th)? {_MONTH}(?:,? {_YEARNUM})?",
+        _on_day,
+        False,
+    ),
+    (
+        "on_day",
+        rf"(?:on|by|before|until|from) {_MONTH} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,? {_YEARNUM})?",
+        _on_day,
+        False,
+    ),
+    ("next_month_part", r"(?P<part>early|mid|late) next month|(?P<whole>next month)", _next_month_part, False),
     ("day_range", rf"from (?P<d1>\d{{1,2}}) to (?P<d2>\d{{1,2}}) {_MONTH}(?: {_YEARNUM})?", _day_range, False),
     ("part_of_month", rf"{_PART} {_MONTH}(?:,? {_YEARNUM})?", _part_of_month, False),
     (
@@ -241,7 +285,8 @@ RULES: list[tuple[str, str, Build, bool]] = [
     ("end_of_month", rf"(?:by|before) the end of {_MONTH}(?: {_YEARNUM})?", _by_end_of_month, False),
     (
         "end_of_year",
-        rf"by the end of (?:the|this|(?P<rel>next)) year|by the end of {_YEARNUM}|by year-end",
+        rf"by the end of (?:the|this|(?P<rel>next)) year|by the end of {_YEARNUM}|by year-end"
+        r"|by (?P<byyear>(?:19|20)\d\d)\b",
         _year_end,
         False,
     ),
@@ -253,7 +298,7 @@ RULES: list[tuple[str, str, Build, bool]] = [
     ),
     ("in_month", rf"in {_MONTH}(?: {_YEARNUM})?", _month, False),
     ("next_year", r"next year", _next_year, False),
-    ("current_year", rf"in the current year|this year|during {_REL} year", _whole_year, False),
+    ("current_year", rf"in the current year|this year|during {_REL} year|throughout the year", _whole_year, False),
     ("in_year", rf"(?:in|(?:make |during |in )?the year) {_YEARNUM}", _whole_year, False),
     (
         "season",
@@ -271,7 +316,7 @@ RULES: list[tuple[str, str, Build, bool]] = [
         _none,
         True,
     ),
-    ("on_the_occasion", r"on the occasion of (?P<occasion>[^,.;]+)", _occasion, False),
+    ("on_the_occasion", r"on the (?:occasion|margins|sidelines) of (?P<occasion>[^,.;]+)", _occasion, False),
     (
         "occasion",
         r"(?:at|in|for|during|towards?|attend|before|ahead of) "

@@ -2,10 +2,10 @@
 
 Facts, kept as data: the leaders' meetings of APEC, the G7/G8 and the G20, the ASEAN-related summit
 meetings (ASEAN Summit with the East Asia Summit and the ASEAN+1/+3 meetings, held together each
-autumn since 2005), and the Olympic Games — each with its first and last day and its host city, as
-the hosts announced them (cross-checked against the public lists of these meetings). A year missing
-here (a meeting cancelled or held on an unusual date) simply does not resolve: the phrase keeps its
-words and gets no date.
+autumn since 2005), the BRICS summits held in person since 2017, and the Olympic Games — each with
+its first and last day and its host city, as the hosts announced them (cross-checked against the
+public lists of these meetings). A year missing here (a meeting cancelled or held on an unusual date)
+simply does not resolve: the phrase keeps its words and gets no date.
 
 `occasion_find("the G20 Bali summit", meeting)` names the meeting of that series the text means: the
 one of the year or host city it names, else the next one ending on or after the meeting that speaks
@@ -184,6 +184,18 @@ OLYMPICS = _table(
 """,
 )
 
+BRICS = _table(
+    "BRICS",
+    """
+2017-09-03 2017-09-05 Xiamen
+2018-07-25 2018-07-27 Johannesburg
+2019-11-13 2019-11-14 Brasilia
+2023-08-22 2023-08-24 Johannesburg
+2024-10-22 2024-10-24 Kazan
+2025-07-06 2025-07-07 Rio de Janeiro
+""",
+)
+
 # How records name each series.
 SERIES: list[tuple[str, list[Occasion]]] = [
     (r"\bAPEC\b|Asia[- ]Pacific Economic Cooperation", APEC),
@@ -191,6 +203,7 @@ SERIES: list[tuple[str, list[Occasion]]] = [
     (r"\bG-?[78]\b|Group of (?:Seven|Eight)", G7),
     (r"\bASEAN\b[-\w ]*?\bSummit|\bEast Asia Summit\b|\bEAS\b|\bASEAN[- ]related\b", ASEAN),
     (r"\bOlympic(?:s| Games| Winter Games)\b|\bOlympics\b", OLYMPICS),
+    (r"\bBRICS\b", BRICS),
 ]
 SERIES_PATTERN = "|".join(f"(?:{pattern})" for pattern, _ in SERIES)
 _COMPILED = [(re.compile(pattern, re.IGNORECASE), table) for pattern, table in SERIES]

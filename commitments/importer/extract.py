@@ -18,7 +18,7 @@ from datetime import date
 
 from ..deadlines import Window, deadline_all, deadline_find, deadline_pick
 from . import gazetteer
-from .record import OFFICIAL, Paragraph, Record
+from .record import OFFICIAL, TITLES, Paragraph, Record
 
 # Verbs of the genre that report an agreement between the parties ("concurred", "shared the view").
 _AGREE = r"(?:agreed|concurred|decided|confirmed|affirmed|reaffirmed|shared the (?:view|recognition)|resolved|agreeing)"
@@ -36,14 +36,20 @@ TRIGGERS: list[tuple[str, str, str]] = [
         r"|\b(?i:it was (?:also )?agreed)\b|\breached an agreement on the need to\b"
         r"|\b(?i:agreement was (?:also )?reached)\b|\bdecided (?:that|to)\b(?! not)"
         r"|\b(?:committed|pledged|vowed|undertook|undertake|promised) (?:to|that)\b"
+        rf"|\b(?:agreed|agreeing) (?!that\b|to\b|on\b|in\b|with\b)[^.;,]{{2,80}}?\b{_FUTURE}\b(?! not)"
         r"|\bshared (?:this|that|the same|their) (?:resolve|determination|intention|commitment)\b"
         r"|\b(?:stated|expressed|conveyed) (?:his|her|their|its) agreement with\b|\bagreed with the proposal\b",
         "agreed",
         "",
     ),
-    (r"\b(?:directed|instructed) (?:their|its|his|her) [\w ]{2,40}? to\b|\bwill instruct\b", "firm", ""),
     (
-        r"\binvited(?=\s|[a-z])|\bconfirmed the invitation\b|\bextended (?:an|his|her|their|the) invitation\b",
+        r"\b(?:directed|instructed|tasked) (?:their|its|his|her) [\w ]{2,40}? (?:to|with)\b|\bwill (?:instruct|task)\b",
+        "firm",
+        "",
+    ),
+    (
+        r"\binvited(?=\s|[a-z])|\b(?:confirmed|reiterated|renewed|repeated) (?:the |his |her |their |its |\w+['’]s )?"
+        r"invitation\b|\bextended (?:an|his|her|their|the) invitation\b",
         "firm",
         "invitation",
     ),
@@ -53,6 +59,8 @@ TRIGGERS: list[tuple[str, str, str]] = [
         "firm",
         "invitation",
     ),
+    # Accepting an invitation is undertaking the visit.
+    (r"\baccepted (?:the|an|his|her|their|this|that) invitation\b", "firm", "visit"),
     # A visit stated as scheduled: "Prime Minister X's visit to Japan, scheduled for early next year".
     (r"\b(?:visit|trip)\b[^.;]{0,60}?\b(?:scheduled|planned) (?:for|to take place|in)\b", "firm", "visit"),
     (r"\b(?:assured|announced) that\b[^.;]*?\b(?:will|would)\b(?! not)", "firm", ""),
@@ -75,13 +83,14 @@ TRIGGERS: list[tuple[str, str, str]] = [
     (r"\bwould be considered\b|\bwill (?:be )?consider(?:ed)?\b|\bagreed to consider\b", "will_consider", ""),
     # Reported speech in the future: "stated that Japan would accelerate cooperation".
     (
-        r"\b(?:stated|said|explained|added|indicated|replied|responded|mentioned|emphasi[sz]ed|stressed|noted"
+        r"\b(?:stated|said|explained|added|indicated|replied|responded|mentioned|emphasi[sz]ed|stressed|noted|conveyed"
         r"|underscored|announced)(?: \w+){0,2}? that (?!if\b)[^.;]*?\b(?:will|would|shall)\b(?! not)(?! like\b)",
         "firm",
         "",
     ),
     (r"\bshould (?!not\b)(?!be raised)", "should", ""),
     (
+        r"(?<!\bwhich )(?<!\bwho )(?<!\bthat )"  # "the agreement, which will enter into force": a fact about it
         r"\b(?:will|shall|'ll|(?:am|is|are|'re|'m) going to) (?!not\b)(?!be able\b)"
         r"(?!be (?:(?:also|then|soon|further|\w+ly) )?+"
         r"(?!\w+(?:ed|en)\b|held\b|made\b|sent\b|set up\b|built\b|done\b|given\b|shown\b|hosted\b)\w+)"
@@ -183,8 +192,15 @@ def sentences(text: str, start: int) -> list[tuple[int, int]]:
 
 
 def _trigger(clause: str) -> tuple[re.Match[str], str, str] | None:
-    """The first trigger in the table's order that `clause` contains, with its modality and kind hint."""
-    return next(((m, modality, kind) for pattern, modality, kind in _TRIGGERS if (m := pattern.search(clause))), None)
+    """The first trigger in the table's order that `clause` contains, with its modality and kind hint —
+    leaving out one inside a condition ("… if India and Brazil agreed to the proposal") when the clause
+    has another before it."""
+    found = [(m, modality, kind) for pattern, modality, kind in _TRIGGERS if (m := pattern.search(clause))]
+    condition = re.search(r"\b(?:if|unless|provided that|once)\b", clause)
+    if condition:
+        outside = [item for item in found if item[0].start() < condition.start()]
+        found = outside or found
+    return found[0] if found else None
 
 
 # Where a sentence may hold a second undertaking: ", and (also) …", "; …", ", along with confirming that …",
@@ -195,6 +211,8 @@ _NEW_SUBJECT = (
 )
 _CUT = re.compile(
     rf",? and (?:also )?(?={_NEW_SUBJECT})|, (?={_NEW_SUBJECT})|;\s+(?:and\s+)?"
+    r"|, and (?=(?:Prime Minister|President|Federal Chancellor|Chancellor|Foreign Minister|Secretary|Minister"
+    r"|Mr\.|Ms\.)\s)"
     r"|,? and (?:also |that |then )?(?=(?:will|would|expressed|stated|confirmed|affirmed|agreed|concurred|invited"
     r"|hoped|intends|intended|extended|pledged|committed|decided|a |an |the )\b)"
     r"|, along with (?=confirming\b)|\s(?=[A-H]\) )|,? and that (?=\w)"
@@ -229,6 +247,11 @@ def _who(region: str, record: Record, hint: str, last_named: str) -> tuple[list[
     candidates: list[tuple[int, int, list[str], str]] = []  # (end, priority, parties, speaker)
     for joint in _JOINT.finditer(region):
         candidates.append((joint.end(), 2, list(record.parties[:2]), ""))
+    if not hint:  # "We will task our ministers" in a joint statement; inside a quotation it is the speaker's
+        for we in re.finditer(r"\b[Ww]e\b|\bour countries\b", region):
+            before = region[: we.start()]
+            if before.count("“") <= before.count("”") and before.count('"') % 2 == 0:
+                candidates.append((we.end(), 2, list(record.parties[:2]), ""))
     for official in OFFICIAL.finditer(region):
         name = official["name"]
         party = record.party_of_name(name) or gazetteer.title_party(official["title"])
@@ -255,12 +278,26 @@ def _who(region: str, record: Record, hint: str, last_named: str) -> tuple[list[
         party = record.party_of_name(name)
         if party:
             return [party], speaker
-    titled = re.search(r"\b(?:The|the) (Prime Minister|President|Foreign Minister)\b", region)
+    if speaker in TITLES:
+        return _titled(record, speaker)
+    titled = _BARE_TITLE.search(region) or (_BARE_TITLE.fullmatch(speaker) if speaker else None)
     if titled:
-        for participant in record.participants:
-            if participant.title == titled[1] and participant.capacity == "principal":
-                return [participant.party], f"{participant.title} {participant.name}"
+        return _titled(record, titled["title"])
     return [], ""
+
+
+# A title without a name: "The Secretary looks forward to …", "the Prime Minister said: “I will …”".
+_BARE_TITLE = re.compile(rf"\b(?:The|the) (?P<title>{'|'.join(re.escape(t) for t in TITLES)})\b(?! [A-Z]\w)")
+
+
+def _titled(record: Record, title: str) -> tuple[list[str], str]:
+    """Whose official a bare title names: the one principal who holds it, else the record's own side's
+    (a readout names its own principal by title alone and gives the guest a country)."""
+    holders = [p for p in record.participants if p.title == title and p.capacity == "principal"]
+    own = [p for p in holders if p.party == record.home]
+    for participant in own or (holders if len(holders) == 1 else []):
+        return [participant.party], f"{participant.title} {participant.name}"
+    return ([record.home], f"The {title}") if record.home else ([], "")
 
 
 def _has_named_subject(region: str, record: Record) -> bool:
@@ -289,9 +326,20 @@ def extract(record: Record) -> list[Draft]:
     drafts: list[Draft] = []
     source = record.text
     meeting = record.meeting_date
+    lead = ""  # "The two Prime Ministers agreed to:" — said of each bullet that follows
     for index, paragraph in enumerate(record.paragraphs):
         last_named = ""
-        for s_begin, s_end in sentences(paragraph.text(source), paragraph.start):
+        text = paragraph.text(source)
+        bullet = _BULLET_MARK.match(text)
+        if lead and bullet:
+            draft = _bulleted(record, paragraph, index, lead, bullet.end(), meeting)
+            if draft is not None:
+                drafts.append(draft)
+            continue
+        lead = text.rstrip() if text.rstrip().endswith(":") and _trigger(text.rstrip()[:-1] + " x") else ""
+        if lead:
+            continue
+        for s_begin, s_end in sentences(text, paragraph.start):
             for c_begin, c_end in _clauses(source, s_begin, s_end):
                 clause = source[c_begin:c_end]
                 before = source[s_begin:c_begin]  # the sentence so far: a clause without a subject shares its
@@ -301,11 +349,33 @@ def extract(record: Record) -> list[Draft]:
                 names = list(OFFICIAL.finditer(clause))
                 if names:
                     last_named = f"{names[-1]['title']} {names[-1]['name']}"
+                elif bare := _BARE_TITLE.search(clause):  # "the Prime Minister said: …" speaks on
+                    last_named = bare["title"]
     _link(drafts, source)
     _inherit_deadlines(drafts)
     if meeting is not None:
         _date_occasions(drafts, record, meeting)
     return drafts
+
+
+_BULLET_MARK = re.compile(r"\s*[-•*▪●◦‣]\s*")
+
+
+def _bulleted(
+    record: Record, paragraph: Paragraph, index: int, lead: str, mark_end: int, meeting: date | None
+) -> Draft | None:
+    """A bullet under a lead-in that ends in a colon: the lead-in's subject and verb, the bullet's words
+    (the quote is the bullet alone, verbatim)."""
+    item = paragraph.text(record.text)[mark_end:].rstrip()
+    combined = lead[:-1].rstrip() + " " + item
+    draft = _draft(record, paragraph, index, combined, 0, "", meeting, "")
+    if draft is None or len(item) < 8:
+        return None
+    start = paragraph.start + mark_end
+    draft.quote, draft.start, draft.end = item, start, start + len(item)
+    draft.window = deadline_find(item, meeting) if meeting is not None else None
+    draft.condition = ((condition := _CONDITION.search(item)) and condition.group(0).strip()) or ""
+    return draft
 
 
 def _date_occasions(drafts: list[Draft], record: Record, meeting: date) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -234,7 +236,9 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
     if planned:
         record.planned_minutes = int(planned["n"])
 
-    record.home = _seat(text[:600]) or (parties_in(record.title)[:1] or [home_party])[0]
+    record.home = _seat(text[:600])
+    named = parties_in(record.title + "\n" + intro)
+    _participants(record, named, home_party)
     if not record.time_zone:  # a telephone talk, or a place no table knows: the clock of the record's side
         home_zone = gazetteer.country_zone(record.home) if record.home else ""
         record.time_zone = home_zone or default_zone
@@ -242,8 +246,6 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
             f"The record names no place with a known time zone; its times are read in {record.time_zone}"
             + (f", the clock of {gazetteer.party_name(record.home)}." if home_zone else ".")
         )
-    named = parties_in(record.title + "\n" + intro)
-    _participants(record, named)
     # The parties: the states of the principals who met, then the record's own, then those it names first.
     principals = [p.party for p in record.participants if p.capacity == "principal"]
     ordered = [*principals, *([record.home] if record.home else []), *named]
@@ -257,16 +259,20 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
 _HONORIFIC = r"(?:(?:Mr|Mrs|Ms|Dr|H\.E|Rt\.? Hon|the Rt Hon|General|Sir|Dame)\.?\s+)*"
 # "Mr. Shinzo Abe, Prime Minister of Japan", "H.E. Mr. PHAM Minh Chinh, Prime Minister of the Socialist Republic
 # of Viet Nam", "the Rt Hon Theresa May MP, Prime Minister of the United Kingdom …"
-_NAME_THEN_TITLE = re.compile(rf"{_HONORIFIC}{_NAME}(?: MP)?,\s+(?:the\s+)?{_TITLE} of (?:the )?(?P<of>[^,.;()]+)")
+_NAME_THEN_TITLE = re.compile(
+    rf"{_HONORIFIC}{_NAME}(?: MP)?,\s+(?:the\s+)?{_TITLE}(?: and [A-Z][\w ]{{2,60}}?)? of (?:the )?(?P<of>[^,.;()]+)"
+)
 # "Prime Minister of India Narendra Modi"
-_TITLE_OF_THEN_NAME = re.compile(rf"{_TITLE} of (?:the )?(?P<of>[A-Z][^,.;()]*?) {_NAME}\b")
+_TITLE_OF_THEN_NAME = re.compile(
+    rf"{_TITLE}(?: and [A-Z][\w ]{{2,60}}?)? of (?:the )?(?P<of>[A-Z][^,.;()]*?),? {_HONORIFIC}{_NAME}\b"
+)
 
 
 def _principal(title: str) -> str:
     return "principal" if title in PRINCIPAL_TITLES else "delegation"
 
 
-def _participants(record: Record, named: list[str]) -> None:
+def _participants(record: Record, named: list[str], home_party: str) -> None:
     """Who took part, each with the party whose title they held: from how the record introduces them
     ("<name>, Prime Minister of India", "Japanese Foreign Minister <name>", "President <name> of …"),
     else by a surname introduced before, else by a title only one government uses, else the record's
@@ -291,6 +297,7 @@ def _participants(record: Record, named: list[str]) -> None:
         party = gazetteer.title_party(f"{introduced['title']} of {introduced['of']}")
         add(introduced["name"], introduced["title"], party, _principal(introduced["title"]))
     mentions = gazetteer.party_mentions(text)
+    unqualified = []
     for official in OFFICIAL.finditer(text):
         name, title = official["name"], official["title"]
         if record.party_of_name(name):
@@ -298,13 +305,37 @@ def _participants(record: Record, named: list[str]) -> None:
         after = text[official.end() : official.end() + 80]
         qualifier = re.match(r"\s+(?:of|from) (?:the )?(?P<where>[A-Z][^,.;()]*)", after)
         before = next((m.code for m in mentions if 0 <= official.start() - m.end <= 1), "")  # "Japanese Prime …"
-        party = (
-            (_party_near(qualifier["where"]) if qualifier else "")
-            or before
-            or gazetteer.title_party(title)
-            or _default_party(record, title, named)
+        party = (_party_near(qualifier["where"]) if qualifier else "") or before or gazetteer.title_party(title)
+        if party:
+            add(name, title, party, _principal(title))
+        else:
+            unqualified.append(official)
+    # A readout gives its guest a country and its own principal none ("The Prime Minister spoke with
+    # President <name> of Mexico"): the record's side is one the qualified introductions are not.
+    if not record.home:
+        guests = {p.party for p in record.participants if p.capacity == "principal"}
+        # Named most, counting thrice a state paired with the guest ("the UK and France", "India-Japan").
+        everywhere = gazetteer.party_mentions(record.text)
+        counts = Counter(m.code for m in everywhere if m.code not in guests)
+        for first, second in itertools.pairwise(everywhere):
+            if re.fullmatch(r"\s*(?:[-–]|and|and the|,)\s*", record.text[first.end : second.start]):
+                for this, that in ((first, second), (second, first)):
+                    if that.code in guests and this.code not in guests:
+                        counts[this.code] += 3
+        title_parties = parties_in(record.title)
+        record.home = (
+            next((code for code in title_parties if code not in guests), "")
+            or (title_parties[0] if title_parties and len(guests) > 1 else "")
+            or (counts.most_common(1)[0][0] if counts else "")
+            or home_party
         )
-        add(name, title, party, _principal(title))
+    for official in unqualified:
+        add(
+            official["name"],
+            official["title"],
+            _default_party(record, official["title"], named),
+            _principal(official["title"]),
+        )
 
 
 # Heads of state who are monarchs: there, an unqualified "President" is the other side's.
