@@ -3,7 +3,7 @@ records written for the tests, bad input, and arbitrary text."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -321,3 +321,36 @@ def test_the_genres_grammar_in_sentences_no_record_holds(
         for d in _drafts(OPENING + "1. " + sentence + "\n")
     ]
     assert found == expected
+
+
+def test_the_title_is_the_line_that_names_the_meeting_not_the_page_around_it() -> None:
+    text = (
+        "Home > News > Diplomatic Relations > Japan-India Summit Meeting (Summary)\n\n"
+        "India-Japan Relations\n\nOctober 28, 2022\n(Photo) The two leaders shaking hands\n\n"
+        "On October 28, Prime Minister Kishida held a summit meeting with Mr. Narendra Modi, Prime Minister of "
+        "India, in New Delhi. The two leaders discussed the situation in Ukraine.\n"
+    )
+    record = parse(text, "UTC", "JPN")
+    assert record.title == "Japan-India Summit Meeting (Summary)"
+    assert (record.city, record.time_zone) == ("New Delhi", "Asia/Kolkata")
+
+
+def test_a_telephone_talk_is_on_its_own_sides_clock_not_where_the_talk_went() -> None:
+    text = (
+        "Japan-Indonesia Relations\n\nOctober 28, 2022\n\n"
+        "On October 28, commencing at 7:15 p.m. for 20 minutes, Prime Minister Kishida held a telephone talk with "
+        "Mr. Joko Widodo, President of the Republic of Indonesia, on the situation in Ukraine.\n"
+    )
+    record = parse(text, "UTC", "JPN")
+    assert (record.title, record.time_zone, record.local_time) == ("", "Asia/Tokyo", time(19, 15))
+    assert record.parties[:2] == ["JPN", "IDN"]
+
+
+def test_a_time_on_another_clock_than_the_place_is_read_on_the_places() -> None:
+    text = (
+        "Japan-China Foreign Ministers' Meeting\nAugust 2, 2018\n"
+        "On August 2, commencing at 2:55 p.m. (Japan time), Mr. Taro Kono, Minister for Foreign Affairs of Japan, "
+        "who is visiting Singapore, held a meeting with Mr. Wang Yi, Foreign Minister of China.\n"
+    )
+    record = parse(text, "UTC", "JPN")
+    assert (record.city, record.time_zone, record.local_time) == ("Singapore", "Asia/Singapore", time(13, 55))

@@ -11,9 +11,10 @@ import calendar
 import contextlib
 import itertools
 import re
+import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
 from . import gazetteer
 
@@ -146,6 +147,72 @@ _DATE_DMY = re.compile(rf"\b(?P<day>\d{{1,2}}) (?P<month>{_MONTH}),? (?P<year>\d
 _DATE_MDY = re.compile(rf"\b(?P<month>{_MONTH}) (?P<day>\d{{1,2}}), (?P<year>\d{{4}})\b")
 
 
+# Page furniture around a record's title: site names, breadcrumbs' heads, release labels, photo captions.
+_FURNITURE = re.compile(
+    r"^(?:The White House|Office of the Press Secretary|For Immediate Release\b.*|Press [Rr]elease\b.*|Back to Index"
+    r"|\(Photo.*|Photo:.*|Japanese|English|Print|Share|\[Provisional [Tt]ranslation\]|Special Briefing|date \d.*"
+    r"|Rt Hon .*|Prime Minister|Minister .*|White House Shareables|Readouts?|Statements? and Releases"
+    # photo captions, and a section heading such as "Japan-China Relations"
+    r"|.*\(Photo\b.*|.*<br>.*|[\w .'’-]+[-–][\w .'’-]+ Relations)$"
+)
+_MEETING_TITLE = re.compile(
+    r"\b(?:meeting|summit|talks?|call|conversation|visit|statement|readout|briefing|message|letter|consultations?"
+    r"|dialogue|meets|met|speaks|spoke|receives|hosts|outcome)\b",
+    re.IGNORECASE,
+)
+
+
+def _title(text: str) -> str:
+    """The record's title: among the short blocks of lines that open it (before its first sentence), the
+    first that names a meeting ("Japan-China Foreign Ministers' Meeting" rather than the section heading
+    "Japan-China Relations" above it), page furniture and a breadcrumb's path left out. None when the
+    record was pasted from its first sentence."""
+    blocks: list[list[str]] = [[]]
+    for raw in text.split("\n")[:40]:
+        line = raw.strip()
+        if not line:
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        if len(line) > 160 or (re.search(r"[.;]\s*$", line) and not _FURNITURE.match(line)):
+            break  # the first sentence of the record
+        if _first_date(line) and not _MEETING_TITLE.search(line):
+            if blocks[-1]:
+                blocks.append([])
+            continue  # a date line
+        if ">" in line:  # "Home > News > … > Japan-Republic of Korea Summit Meeting"
+            line = line.rsplit(">", 1)[-1].strip()
+        if _FURNITURE.match(line):
+            continue
+        blocks[-1].append(line)
+    candidates = [_unwrapped(block) for block in blocks if block]
+    named = [c for c in candidates if _MEETING_TITLE.search(c)]
+    return (named or candidates or [""])[0][:300]
+
+
+def _head(text: str) -> str:
+    """The lines above a record's first sentence: title, date, place lines."""
+    head = []
+    for raw in text.split("\n")[:40]:
+        line = raw.strip()
+        if len(line) > 160 or (re.search(r"[.;]\s*$", line) and not _FURNITURE.match(line)):
+            break
+        head.append(line)
+    return "\n".join(head)
+
+
+def _unwrapped(block: list[str]) -> str:
+    """A title wrapped over several lines is one ("… Meeting of the / Japanese-Russian Joint Committee …");
+    lines that each stand alone (a title and its caption) are not: the first is the title."""
+    title = block[0]
+    for line in block[1:]:
+        if re.search(r"\b(?:[a-z]+|and [A-Z]\w*)$", title) or line[:1].islower():
+            title = f"{title} {line}"
+        else:
+            break
+    return title
+
+
 def _first_date(text: str) -> tuple[date, int] | None:
     found = []
     for pattern in (_DATE_DMY, _DATE_MDY):
@@ -156,6 +223,16 @@ def _first_date(text: str) -> tuple[date, int] | None:
             except ValueError:
                 continue
     return min(found, key=lambda item: item[1]) if found else None
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, begin = [], 0
+    for match in re.finditer(r"[.!?](?=\s+[A-Z(“\"]|\s*$)|\n\s*\n", text):
+        spans.append((begin, match.end()))
+        begin = match.end()
+    if begin < len(text):
+        spans.append((begin, len(text)))
+    return spans
 
 
 def parties_in(text: str) -> list[str]:
@@ -177,16 +254,7 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
     """Read a record. `home_party` is the state of the ministry importing it: a record that neither says
     who published it nor names a state in its title speaks of that state's officials unqualified."""
     record = Record(text=text)
-    lines = text.split("\n")
-    head_lines: list[str] = []
-    for line in lines:
-        if _first_date(line) or (head_lines and not line.strip()):
-            break
-        if line.strip():
-            head_lines.append(line.strip())
-    # A title is a few short lines before the date; a record pasted from its first sentence has none.
-    if head_lines and all(len(line) <= 160 and not re.search(r"[.;:]\s*$", line) for line in head_lines):
-        record.title = " ".join(head_lines)[:300]
+    record.title = _title(text)
 
     dated = _first_date(text[:2000])
     record.meeting_date = dated[0] if dated else None
@@ -196,20 +264,56 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
         with contextlib.suppress(ValueError):
             record.meeting_date = date(record.meeting_date.year, MONTH_NUMBER[on_day["month"]], int(on_day["day"]))
 
-    clock = re.search(r"\b(?P<h>[0-2]?\d):(?P<m>[0-5]\d)\b(?:\s*\((?P<where>[^)]*?)(?:local )?time\))?", text[:3000])
+    clock = re.search(
+        r"\b(?P<h>[0-2]?\d)[:.](?P<m>[0-5]\d)\b\s*(?P<half>[ap]\.?m\.?(?![a-z]))?", text[:3000], re.IGNORECASE
+    )
     if clock and int(clock["h"]) < 24:
-        record.local_time = time(int(clock["h"]), int(clock["m"]))
+        hour = int(clock["h"])
+        half = (clock["half"] or "").lower()
+        if half.startswith("p") and hour < 12:
+            hour += 12
+        elif half.startswith("a") and hour == 12:
+            hour = 0
+        record.local_time = time(hour, int(clock["m"]))
 
     body_start = dated[1] if dated else 0
     first_section = re.search(r"^\s*(?:1\.|\(1\))\s", text[body_start:], re.MULTILINE)
     intro = text[: body_start + first_section.start()] if first_section else text[:3000]
-    # The meeting's place: the first city the opening names (GeoNames), else a country it was held "in".
-    places = gazetteer.place_mentions(intro)
+    # The meeting's place: the first city the opening names (GeoNames), else a country it was held "in" —
+    # read in the lines above the record's first sentence and the first paragraph that says the meeting
+    # took place, not in a city the talks were about.
+    head = _head(text)
+    setting = next(
+        (
+            line[:600]
+            for line in text[len(head) :].split("\n")
+            if re.search(
+                r"\b(?:met|meets|held|hosted|hosts|received|receives|visit(?:ed|ing)?|spoke|talks?|call"
+                r"|meeting|took place)\b",
+                line,
+            )
+        ),
+        "",
+    )
+    where = head + "\n" + setting
+    parties_here = set(parties_in(text[:5000]))
+    mentioned = gazetteer.place_mentions(where)
+    # A city of another country than any the record names is a namesake ("Cornwall", Ontario).
+    places = [place for place in mentioned if place.country_code in parties_here]
+    # "(Brunei local time)", "(Japan time)": the clock the record's time is on.
+    clock_place = re.search(r"\((?:at )?(?:around )?(?P<where>[A-Z][^()]{1,40}?) (?:local )?time\)", text[:3000])
+    clock_zone = ""
+    if clock_place:
+        stated = gazetteer.party_mentions(clock_place["where"])
+        clock_zone = gazetteer.country_zone(stated[0].code) if stated else ""
+        if stated and not places:
+            record.country, record.time_zone = gazetteer.party_name(stated[0].code), clock_zone
     if places:
         record.city, record.country, record.time_zone = places[0].city, places[0].country, places[0].zone
-    else:
-        for mention in gazetteer.party_mentions(intro):
-            if not mention.demonym and re.search(r"\b(?:in|at|visiting)\s+(?:the\s+)?$", intro[: mention.start]):
+    elif not record.time_zone:
+        for mention in gazetteer.party_mentions(where):
+            held_in = r"\b(?:visiting|(?:held|took place|met|meeting|talks|summit) (?:in|at))\s+(?:the\s+)?$"
+            if not mention.demonym and re.search(held_in, where[: mention.start]):
                 record.country, record.time_zone = (
                     gazetteer.party_name(mention.code),
                     gazetteer.country_zone(mention.code),
@@ -237,6 +341,10 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
         record.planned_minutes = int(planned["n"])
 
     record.home = _seat(text[:600])
+    if clock_zone and record.time_zone and clock_zone != record.time_zone and record.local_time and record.meeting_date:
+        # A time on another clock than the place's ("2:55 p.m. (Japan time)" in Singapore) is read on the place's.
+        stated_at = datetime.combine(record.meeting_date, record.local_time, zoneinfo.ZoneInfo(clock_zone))
+        record.local_time = stated_at.astimezone(zoneinfo.ZoneInfo(record.time_zone)).time()
     named = parties_in(record.title + "\n" + intro)
     _participants(record, named, home_party)
     if not record.time_zone:  # a telephone talk, or a place no table knows: the clock of the record's side
