@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
 
 from commitments import selectors, services
 from commitments.errors import VersionConflict, WorkflowError
@@ -14,6 +16,7 @@ from commitments.models import Commitment, CommitmentOutcome, Notification, Noti
 from commitments.services import PartyOutcome
 from summits.models import Party, Summit
 
+from .admin_helpers import change_url, commitment_form_data, login
 from .conftest import CHRISTMAS_2000, EARLY_2001, MARCH_2001
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +238,74 @@ def test_someone_elses_outcomes_notify_the_owner_with_their_notes(
     notice = Notification.objects.get(recipient=officer, kind=NotificationKind.STATUS_CHANGED, actor=supervisor)
     assert "RUS Not fulfilled" in notice.message
     assert notice.note == "RUS: Moscow named nobody."
+
+
+# --- the admin: the panel's form, where the status is shown ----------------------------------------------
+
+
+def test_the_admin_shows_each_partys_outcome_and_an_officer_records_them(
+    client: Client, closed: Commitment, officer: Any, viewer: Any
+) -> None:
+    url = reverse("admin:commitments_commitment_outcomes", args=[closed.pk])
+    jpn, rus = Party.objects.get(code="JPN"), Party.objects.get(code="RUS")
+    login(client, viewer)
+    html = client.get(change_url(closed)).content.decode()
+    assert 'id="pb-outcomes"' in html
+    assert 'id="outcomes-form"' not in html  # viewers read, never record
+    assert client.post(url, {"version": closed.version, f"outcome_{jpn.pk}": "fulfilled"}).status_code == 403
+
+    login(client, officer)
+    response = client.post(
+        url,
+        {
+            "version": closed.version,
+            f"outcome_{jpn.pk}": "fulfilled",
+            f"note_{jpn.pk}": "Delegation sent.",
+            f"outcome_{rus.pk}": "",
+            f"note_{rus.pk}": "",
+        },
+    )
+    assert response.status_code == 302
+    assert _recorded(closed) == {"JPN": ("fulfilled", "Delegation sent.")}
+    page = client.get(change_url(closed))
+    html = page.content.decode()
+    assert 'id="outcomes-form"' in html
+    assert page.context["outcomes_form"].initial["version"] == closed.version + 1
+    assert [(o["party"].code, o["status"], o["recorded"]) for o in page.context["pb_outcomes"]] == [
+        ("JPN", "fulfilled", True),
+        ("RUS", "partially_fulfilled", False),
+    ]
+    # A stale form (the version it was drawn at) is refused on the page, its input kept.
+    stale = client.post(
+        url, {"version": closed.version, f"outcome_{rus.pk}": "not_fulfilled", f"note_{rus.pk}": "Kept?"}
+    )
+    assert stale.status_code == 200
+    assert "after you opened it" in stale.content.decode()
+    assert "Kept?" in stale.content.decode()
+    assert _recorded(closed) == {"JPN": ("fulfilled", "Delegation sent.")}
+
+
+def test_the_admin_offers_no_outcomes_for_an_open_or_single_party_commitment(
+    client: Client, demo: Summit, officer: Any
+) -> None:
+    login(client, officer)
+    for commitment in (_joint(demo), _close(Commitment.objects.get(summit=demo, source_ref="2.(1)"), "fulfilled")):
+        html = client.get(change_url(commitment)).content.decode()
+        assert 'id="outcomes-form"' not in html
+        assert 'id="pb-outcomes"' not in html
+
+
+def test_taking_a_party_off_the_makers_in_the_admin_removes_its_outcome(
+    client: Client, closed: Commitment, officer: Any
+) -> None:
+    services.outcome_set(
+        commitment_id=closed.pk,
+        outcomes=[PartyOutcome("JPN", "fulfilled"), PartyOutcome("RUS", "not_fulfilled")],
+        by=officer,
+        now=EARLY_2001,
+    )
+    closed.refresh_from_db()
+    login(client, officer)
+    data = commitment_form_data(closed, made_by=[Party.objects.get(code="JPN").pk])
+    assert client.post(change_url(closed), data).status_code == 302
+    assert _recorded(closed) == {}
