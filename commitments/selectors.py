@@ -20,9 +20,9 @@ from common.pgarray import array_literal
 from summits.models import Party
 
 from . import rules
-from .models import Commitment, Desk
+from .models import Commitment, CommitmentOutcome, Desk
 from .rules import local_today
-from .workflow import TRACKED_STATUSES
+from .workflow import SCORED_STATUSES, TRACKED_STATUSES
 
 
 def desk_time_zones() -> list[str]:
@@ -130,6 +130,53 @@ def commitment_relations(ids: list[int]) -> dict[str, dict[int, list[Any]]]:
         cursor.execute(sql, params)
         for name, pk, value, _, _ in cursor.fetchall():
             result[name].setdefault(pk, []).append(int(value) if name in ("depends_on", "reciprocal") else value)
+    return result
+
+
+def commitment_outcomes(ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
+    """The parties' own recorded outcomes of the given commitments: {commitment id: {party code: {"status",
+    "note", "recorded_by" (username or None), "recorded_at"}}}. One query; a party without an entry follows
+    its commitment's status. Pass only the ids that can have some (closed as fulfilled, partially or not
+    fulfilled: `outcome_ids`); with none, no query at all."""
+    result: dict[int, dict[str, dict[str, Any]]] = {}
+    if not ids:
+        return result
+    rows = CommitmentOutcome.objects.filter(commitment_id__in=ids).values_list(
+        "commitment_id", "party__code", "status", "note", "recorded_by__username", "recorded_at", named=True
+    )
+    for row in rows:
+        result.setdefault(row.commitment_id, {})[row.party__code] = {
+            "status": row.status,
+            "note": row.note,
+            "recorded_by": row.recorded_by__username,
+            "recorded_at": row.recorded_at,
+        }
+    return result
+
+
+def outcome_ids(rows: list[tuple[int, str]]) -> list[int]:
+    """Of (id, status) pairs, the ids whose commitment may have per-party outcomes (a scored closing)."""
+    return [pk for pk, status in rows if status in SCORED_STATUSES]
+
+
+def party_outcomes(commitment: Commitment) -> list[dict[str, Any]]:
+    """Each party that made `commitment`, by code, with its outcome: its own where one is recorded
+    (`recorded` True, with the note, who and when), else the commitment's status. For one loaded commitment
+    (the admin's page): two queries."""
+    recorded = commitment_outcomes(outcome_ids([(commitment.pk, commitment.status)])).get(commitment.pk, {})
+    result = []
+    for party in commitment.made_by.order_by("code"):
+        own = recorded.get(party.code)
+        result.append(
+            {
+                "party": party,
+                "status": own["status"] if own else commitment.status,
+                "recorded": own is not None,
+                "note": own["note"] if own else "",
+                "recorded_by": own["recorded_by"] if own else None,
+                "recorded_at": own["recorded_at"] if own else None,
+            }
+        )
     return result
 
 

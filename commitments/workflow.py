@@ -49,6 +49,9 @@ OPEN_STATUSES: frozenset[str] = frozenset({Status.DRAFT, Status.NOT_STARTED, Sta
 CLOSED_STATUSES: frozenset[str] = frozenset(Status.values) - OPEN_STATUSES
 # Open statuses whose deadline is being followed (a draft is not yet accepted for tracking).
 TRACKED_STATUSES: frozenset[str] = OPEN_STATUSES - {Status.DRAFT}
+# The closed statuses that say how far a promise was kept: the ones compliance scores, and the only ones a
+# party of a joint commitment may have as its own outcome (lapsed, withdrawn and superseded judge nobody).
+SCORED_STATUSES: tuple[str, ...] = (Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.NOT_FULFILLED)
 
 _OUTCOMES = {
     Status.FULFILLED,

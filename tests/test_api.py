@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from commitments import services
 from commitments.models import Commitment, Desk, Notification
 from commitments.sweep import sweep_run
 from summits.models import Summit
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 FM_VISIT = "Send the Minister for Foreign Affairs to Russia within the year"
 IRKUTSK = "Prime Minister Mori visits Irkutsk within the year (if the Peace Treaty advances)"
+NEGOTIATIONS = "Work further on Peace Treaty negotiations at foreign-ministerial and expert level"  # JPN + RUS
 
 
 def client_for(user: Any | None) -> APIClient:
@@ -55,15 +57,39 @@ READS = [
     "updates",
     "notifications",
 ]
-WRITES = ["create", "patch", "transition", "update", "deadline", "condition"]
+WRITES = ["create", "patch", "transition", "update", "deadline", "condition", "outcomes"]
 
 # What each persona gets for each write (reads: 200 for every role, 401 anonymous, 403 outsider).
 WRITE_EXPECTED = {
     "viewer": dict.fromkeys(WRITES, 403),
-    "officer": {"create": 201, "patch": 200, "transition": 201, "update": 201, "deadline": 403, "condition": 200},
+    "officer": {
+        "create": 201,
+        "patch": 200,
+        "transition": 201,
+        "update": 201,
+        "deadline": 403,
+        "condition": 200,
+        "outcomes": 200,
+    },
     "other_officer": dict.fromkeys(WRITES, 403),
-    "supervisor": {"create": 201, "patch": 200, "transition": 201, "update": 201, "deadline": 200, "condition": 200},
-    "administrator": {"create": 201, "patch": 200, "transition": 201, "update": 201, "deadline": 200, "condition": 200},
+    "supervisor": {
+        "create": 201,
+        "patch": 200,
+        "transition": 201,
+        "update": 201,
+        "deadline": 200,
+        "condition": 200,
+        "outcomes": 200,
+    },
+    "administrator": {
+        "create": 201,
+        "patch": 200,
+        "transition": 201,
+        "update": 201,
+        "deadline": 200,
+        "condition": 200,
+        "outcomes": 200,
+    },
 }
 
 
@@ -128,7 +154,26 @@ def _request(client: APIClient, what: str, demo: Summit) -> Any:
             format="json",
             HTTP_IF_MATCH=f'"{irkutsk.version}"',
         )
+    if what == "outcomes":
+        joint = close_jointly(Commitment.objects.get(title=NEGOTIATIONS))
+        return client.post(
+            f"{API}/commitments/{joint.pk}/outcomes/",
+            {"outcomes": [{"party": "JPN", "status": "fulfilled", "note": "Delegation sent."}]},
+            format="json",
+            HTTP_IF_MATCH=f'"{joint.version}"',
+        )
     raise AssertionError(what)
+
+
+def close_jointly(commitment: Commitment, status: str = "partially_fulfilled") -> Commitment:
+    """Close a joint commitment through the workflow, as the desk would (the system records it)."""
+    from django.utils import timezone
+
+    services.commitment_transition(
+        commitment_id=commitment.pk, to_status=status, by=None, now=timezone.now(), note="Expert talks only."
+    )
+    commitment.refresh_from_db()
+    return commitment
 
 
 def desk_has_a_default_owner(desk: Desk) -> Any:
@@ -267,10 +312,21 @@ def test_a_commitment_reads_as_documented(officer: Any, fm_visit: Commitment) ->
         "stale",
         "on_time_as_promised",
         "on_time_as_rescheduled",
+        "outcomes",
         "version",
         "created_at",
         "updated_at",
     }
+    assert body["outcomes"] == [
+        {
+            "party": "JPN",
+            "status": "not_started",
+            "recorded": False,
+            "note": "",
+            "recorded_by": None,
+            "recorded_at": None,
+        }
+    ]
     assert (body["made_by"], body["counterparty"], body["due_by"], body["condition"]) == (
         ["JPN"],
         "RUS",
@@ -340,6 +396,66 @@ def test_status_changes_only_through_transitions(officer: Any, fm_visit: Commitm
     assert [h["to_status"] for h in history] == ["fulfilled", "not_started"]
 
 
+def test_the_parties_outcomes_are_recorded_and_read_back(officer: Any, viewer: Any, demo: Summit) -> None:
+    joint = close_jointly(Commitment.objects.get(title=NEGOTIATIONS))
+    client = client_for(officer)
+    url = f"{API}/commitments/{joint.pk}/outcomes/"
+    body = {
+        "outcomes": [
+            {"party": "JPN", "status": "fulfilled", "note": "Delegation sent."},
+            {"party": "RUS", "status": "not_fulfilled"},
+        ]
+    }
+    assert client.post(url, body, format="json").status_code == 428
+    done = client.post(url, body, format="json", HTTP_IF_MATCH=f'"{joint.version}"')
+    assert done.status_code == 200
+    assert done["ETag"] == f'"{joint.version + 1}"'
+    outcomes = done.json()["outcomes"]
+    assert [(o["party"], o["status"], o["recorded"], o["note"], o["recorded_by"]) for o in outcomes] == [
+        ("JPN", "fulfilled", True, "Delegation sent.", "officer"),
+        ("RUS", "not_fulfilled", True, "", "officer"),
+    ]
+    assert done.json()["status"] == "partially_fulfilled"
+    # The list and the detail show the same, and a viewer reads them too.
+    listed = client_for(viewer).get(f"{API}/commitments/?page_size=200").json()["results"]
+    assert next(c for c in listed if c["id"] == joint.pk)["outcomes"] == outcomes
+    assert client_for(viewer).get(f"{API}/commitments/{joint.pk}/").json()["outcomes"] == outcomes
+
+    stale = client.post(url, {"outcomes": [], "version": joint.version}, format="json")
+    assert stale.status_code == 412
+    assert stale.json()["error"]["current_version"] == joint.version + 1
+    cleared = client.post(url, {"outcomes": [], "version": joint.version + 1}, format="json")
+    assert [(o["status"], o["recorded"]) for o in cleared.json()["outcomes"]] == [("partially_fulfilled", False)] * 2
+
+
+def test_outcomes_that_cannot_be_are_refused_naming_the_field(officer: Any, demo: Summit) -> None:
+    joint = close_jointly(Commitment.objects.get(title=NEGOTIATIONS))
+    client = client_for(officer)
+    url = f"{API}/commitments/{joint.pk}/outcomes/"
+    match = {"HTTP_IF_MATCH": f'"{joint.version}"'}
+    not_a_maker = client.post(url, {"outcomes": [{"party": "USA", "status": "fulfilled"}]}, format="json", **match)
+    assert not_a_maker.status_code == 400
+    assert not_a_maker.json()["error"]["code"] == "invalid_outcomes"
+    assert "USA did not make this commitment" in not_a_maker.json()["error"]["fields"]["outcomes"][0]
+    not_an_outcome = client.post(url, {"outcomes": [{"party": "JPN", "status": "lapsed"}]}, format="json", **match)
+    assert not_an_outcome.status_code == 400
+    assert not_an_outcome.json()["error"]["fields"] == {"outcomes.0.status": ['"lapsed" is not a valid choice.']}
+    single = close_jointly(Commitment.objects.get(title=FM_VISIT), "fulfilled")
+    one = client.post(
+        f"{API}/commitments/{single.pk}/outcomes/",
+        {"outcomes": [{"party": "JPN", "status": "not_fulfilled"}], "version": single.version},
+        format="json",
+    )
+    assert (one.status_code, one.json()["error"]["code"]) == (400, "outcomes_not_joint")
+    # A PATCH does not record them: it says where to go.
+    patched = client.patch(f"{API}/commitments/{joint.pk}/", {"outcomes": []}, format="json", **match)
+    assert patched.status_code == 400
+    assert "POST /api/v1/commitments/{id}/outcomes/" in patched.json()["error"]["message"]
+    joint.refresh_from_db()
+    assert joint.version == int(match["HTTP_IF_MATCH"].strip('"'))
+    assert not joint.outcomes.exists()
+
+
 def test_invalid_input_gets_field_errors_and_nothing_saved(officer: Any, demo: Summit, fm_visit: Commitment) -> None:
     before = Commitment.objects.count()
     response = client_for(officer).post(
@@ -405,6 +521,16 @@ def test_list_queries_do_not_grow_with_rows(officer: Any, rf_desk: Desk, path: s
             )
             item.watchers.add(officer)
             item.depends_on.add(*Commitment.objects.filter(pk__lt=item.pk)[:1])
+            if path == "commitments/" and n % 2 == 0:  # and half of them with the parties' own outcomes
+                services.commitment_transition(
+                    commitment_id=item.pk, to_status="partially_fulfilled", by=None, now=EARLY_2001, note="Half."
+                )
+                services.outcome_set(
+                    commitment_id=item.pk,
+                    outcomes=[services.PartyOutcome("JPN", "fulfilled"), services.PartyOutcome("RUS", "not_fulfilled")],
+                    by=None,
+                    now=EARLY_2001,
+                )
             Summit.objects.create(title=f"S{n}", starts_at=summit.starts_at, time_zone="UTC")
             PartyFactory(code=f"X{n}")
             Desk.objects.create(name=f"Desk {n}")
@@ -485,11 +611,18 @@ def test_the_list_shows_what_the_serializer_shows(officer: Any, demo: Summit) ->
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from commitments import selectors, services
+    from commitments import selectors
     from commitments.api.serializers import CommitmentSerializer
 
     fm, visit = Commitment.objects.filter(summit=demo).order_by("id")[:2]
     services.commitment_links_set(commitment=fm, watchers=[officer], depends_on=[visit], reciprocal=[visit])
+    joint = close_jointly(Commitment.objects.get(title=NEGOTIATIONS))
+    services.outcome_set(
+        commitment_id=joint.pk,
+        outcomes=[services.PartyOutcome("RUS", "not_fulfilled", "No ministerial round.")],
+        by=officer,
+        now=timezone.now(),
+    )
     listed = client_for(officer).get(f"{API}/commitments/?page_size=200").json()["results"]
     request = Request(APIRequestFactory().get(f"{API}/commitments/"))
     flagged = selectors.commitment_flags(Commitment.objects.order_by("id"), timezone.now())
@@ -497,3 +630,4 @@ def test_the_list_shows_what_the_serializer_shows(officer: Any, demo: Summit) ->
     assert len(listed) == Commitment.objects.count() == len(expected)
     assert listed == [dict(row) for row in expected]
     assert any(row["watchers"] and row["depends_on"] and row["reciprocal"] for row in listed)
+    assert any(outcome["recorded"] for row in listed for outcome in row["outcomes"])

@@ -285,3 +285,58 @@ def test_a_pasted_record_without_its_date_asks_for_it_beside_the_field(
     assert summit.local_start.date() == date(2023, 3, 14)
     assert page.locator("mark.pb-mark-draft[id^=q]").count() == 2  # each quote highlighted in the record
     _shot(page, "import-review-pasted-call")
+
+
+def test_an_officer_records_each_partys_outcome_of_a_joint_commitment(
+    browser: Any, live_server: Any, staff: dict[str, Any]
+) -> None:
+    """'The two leaders agreed to work further on negotiations …': closed as partially fulfilled, then Japan's
+    part recorded as fulfilled and Russia's as not; the page shows each beside the status, at any width."""
+    from django.utils import timezone
+
+    from commitments import services
+
+    joint = Commitment.objects.get(source_ref="1.(2)")
+    services.commitment_transition(
+        commitment_id=joint.pk,
+        to_status="partially_fulfilled",
+        by=staff["officer"],
+        now=timezone.now(),
+        note="Expert talks held; no ministerial round.",
+        occurred_on=date(2001, 3, 25),
+    )
+    page = _page(browser, live_server, "officer")
+    page.goto(f"{live_server.url}/admin/commitments/commitment/{joint.pk}/change/")
+    assert page.locator("#pb-status").inner_text() == "Partially fulfilled"
+    assert page.locator("#pb-outcomes .pb-outcome").all_inner_texts() == [
+        "JPN Partially fulfilled (as the commitment)",
+        "RUS Partially fulfilled (as the commitment)",
+    ]
+    form = page.locator("#outcomes-form")
+    form.get_by_label("Japan (JPN)").select_option("fulfilled")
+    form.get_by_label("Why (JPN)").fill("Japan sent its delegation to every round.")
+    form.get_by_label("Russian Federation (RUS)").select_option("not_fulfilled")
+    form.get_by_label("Why (RUS)").fill("No Russian minister attended.")
+    _follow(page, "#outcomes-form input[type=submit]")
+    assert "JPN Fulfilled, RUS Not fulfilled" in page.locator(".messagelist li.success").inner_text()
+    assert page.locator("#pb-status").inner_text() == "Partially fulfilled"
+    assert page.locator("#pb-outcomes .pb-outcome").all_inner_texts() == ["JPN Fulfilled", "RUS Not fulfilled"]
+    assert "No Russian minister attended." in (
+        page.locator("#pb-outcomes .pb-outcome[data-party=RUS]").get_attribute("title") or ""
+    )
+    # The form shows what is recorded, ready for a correction.
+    assert form.get_by_label("Japan (JPN)").input_value() == "fulfilled"
+    assert joint.outcomes.count() == 2
+    _shot(page, "commitment-outcomes-per-party")
+    page.set_viewport_size({"width": 400, "height": 900})
+    box = page.locator("#outcomes-form").bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 400  # the form fits a phone's width
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # and nothing scrolls the page sideways
+    _shot(page, "commitment-outcomes-per-party-narrow")
+
+    # A viewer sees the outcomes and no form.
+    viewer = _page(browser, live_server, "viewer")
+    viewer.goto(f"{live_server.url}/admin/commitments/commitment/{joint.pk}/change/")
+    assert viewer.locator("#pb-outcomes .pb-outcome").all_inner_texts() == ["JPN Fulfilled", "RUS Not fulfilled"]
+    assert viewer.locator("#outcomes-form").count() == 0

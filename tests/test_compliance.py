@@ -175,3 +175,124 @@ def test_comparing_two_assessments_lists_what_changed_commitment_by_commitment(a
     assert [(c["commitment"], c["party"], c["earlier"], c["later"]) for c in changes] == [
         ("J partial", "JPN", "not_started", "partially_fulfilled")
     ]
+
+
+# --- per-party outcomes of joint commitments ------------------------------------------------------------------
+
+
+def _outcomes(commitment: Any, **by_party: str) -> None:
+    services.outcome_set(
+        commitment_id=commitment.pk,
+        outcomes=[services.PartyOutcome(code, status, f"{code}'s part.") for code, status in by_party.items()],
+        by=None,
+        now=LATER,
+    )
+
+
+def _commitment(title: str) -> Any:
+    from commitments.models import Commitment
+
+    return Commitment.objects.get(title=title)
+
+
+def test_each_party_is_scored_by_its_own_outcome(fixture: dict[str, Any]) -> None:
+    # "Joint failed": not fulfilled overall, but Japan did its part.
+    _outcomes(_commitment("Joint failed"), JPN="fulfilled")
+    rows = _by(compliance("party"))
+    japan, russia = rows["Japan"], rows["Russian Federation"]
+    # Japan: +1 +1 0 +1 → 0.75; Russia keeps the commitment's -1: -1 +1 → 0.
+    assert (japan.score, japan.assessed) == (0.75, 4)
+    assert japan.by_status == {"fulfilled": 3, "partially_fulfilled": 1}
+    assert (russia.score, russia.assessed, russia.open, russia.excluded) == (0.0, 2, 1, 2)
+    assert russia.by_status["not_fulfilled"] == 1
+    # Per summit and per desk the commitment counts once, by its status: nothing moves.
+    assert _by(compliance("summit"))["Brunei-like"].score == 0.25
+    assert _by(compliance("desk"))["B Division"].score == 0.0
+
+
+def test_a_party_that_fulfilled_its_part_counts_in_its_on_time_rates(fixture: dict[str, Any]) -> None:
+    from commitments.models import Commitment
+
+    summit = SummitFactory(title="Joint with a deadline")
+    jpn, rus = Party.objects.get(code="JPN"), Party.objects.get(code="RUS")
+    joint = make_commitment(
+        desk=Desk.objects.get(name="B Division"),
+        summit=summit,
+        title="Joint dated",
+        made_by=[jpn, rus],
+        now=RECORDED,
+        due_by=date(2000, 12, 31),
+    )
+    _close(joint, "partially_fulfilled", date(2001, 1, 10))  # ten days after the deadline
+    _outcomes(joint, JPN="fulfilled", RUS="not_fulfilled")
+    rows = _by(compliance("party", Commitment.objects.filter(summit=summit)))
+    japan, russia = rows["Japan"], rows["Russian Federation"]
+    assert (japan.score, japan.on_time_as_promised_rate, japan.on_time_as_rescheduled_rate) == (1.0, 0.0, 0.0)
+    assert japan.mean_delay_days == 10.0
+    assert (russia.score, russia.on_time_as_promised_rate, russia.mean_delay_days) == (-1.0, None, None)
+
+
+def test_reopening_returns_every_party_to_not_yet_assessable(fixture: dict[str, Any]) -> None:
+    joint = _commitment("Joint failed")
+    _outcomes(joint, JPN="fulfilled")
+    services.commitment_transition(
+        commitment_id=joint.pk, to_status="in_progress", by=None, now=LATER, note="Talks resumed."
+    )
+    japan = _by(compliance("party"))["Japan"]
+    assert (japan.score, japan.assessed, japan.open) == (round(2 / 3, 3), 3, 1)
+    assert japan.by_status == {"fulfilled": 2, "partially_fulfilled": 1, "in_progress": 1}
+
+
+def test_an_outcome_left_behind_never_scores_a_commitment_whose_status_says_otherwise(
+    fixture: dict[str, Any],
+) -> None:
+    """Rows written past the service (SQL, a restore) for a commitment that is open count for nothing."""
+    from commitments.models import CommitmentOutcome
+
+    still_open = _commitment("R open")
+    CommitmentOutcome.objects.create(
+        commitment=still_open, party=Party.objects.get(code="RUS"), status="fulfilled", recorded_at=LATER
+    )
+    russia = _by(compliance("party"))["Russian Federation"]
+    assert (russia.score, russia.assessed, russia.open) == (0.0, 2, 1)
+
+
+def test_the_report_by_party_costs_the_same_queries_however_many_outcomes(
+    fixture: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    desk = Desk.objects.get(name="B Division")
+    jpn, rus = Party.objects.get(code="JPN"), Party.objects.get(code="RUS")
+    with django_assert_num_queries(2):  # the rows, and the counts by status
+        before = _by(compliance("party"))
+    for n in range(12):
+        joint = make_commitment(desk=desk, summit=SummitFactory(), title=f"Joint {n}", made_by=[jpn, rus], now=RECORDED)
+        _close(joint, "partially_fulfilled", date(2001, 2, 1))
+        _outcomes(joint, JPN="fulfilled", RUS="not_fulfilled")
+    with django_assert_num_queries(2):
+        after = _by(compliance("party"))
+    # Each new joint one: +1 for Japan, -1 for Russia (not the commitment's 0).
+    assert after["Japan"].assessed == before["Japan"].assessed + 12
+    assert after["Japan"].score == round((0.25 * 4 + 12) / 16, 3)
+    assert after["Russian Federation"].score == round((0 * 2 - 12) / 14, 3)
+
+
+def test_an_assessment_freezes_each_partys_own_outcome_and_the_overall_once(assessed: Any) -> None:
+    from commitments.reports.compliance import assessment_freeze
+
+    joint = _commitment("Joint failed")
+    before = assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2001, 5, 1))
+    _outcomes(joint, JPN="fulfilled")
+    after = assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2001, 5, 1))
+    frozen = after.items.filter(commitment_title="Joint failed").order_by("party_code")
+    assert [(i.party_code, i.status, i.score, i.reasoning) for i in frozen] == [
+        ("JPN", "fulfilled", 1, "JPN's part."),
+        ("RUS", "not_fulfilled", -1, "Assessed."),  # no own outcome: the closing's note
+    ]
+    parties = {p["label"]: p["score"] for p in after.figures["parties"]}
+    assert (parties["JPN"], parties["RUS"]) == (0.75, -1.0)  # Russia's +1 was at the other meeting
+    # Overall, each commitment once by its status: the same before and after the parties' outcomes.
+    assert after.figures["overall"] == before.figures["overall"]
+    assert after.figures["overall"]["score"] == 0.25
+    # As of a day before it closed, its status then: no party outcome yet.
+    early = assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2001, 1, 15))
+    assert {i.status for i in early.items.filter(commitment_title="Joint failed")} == {"not_started"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from typing import Any
 
 import pytest
@@ -174,3 +177,141 @@ def test_the_api_serves_the_report_and_exports(officer: Any, demo: Summit) -> No
     assert len(csv_text.strip().splitlines()) == 1 + 8
     as_json = client.get("/api/v1/commitments/export/?as=json&summit=" + str(demo.pk)).json()
     assert len(as_json) == 14
+
+
+# --- the parties' own outcomes in the exchange ------------------------------------------------------------
+
+
+def _closed_jointly(demo: Summit, officer: Any) -> Commitment:
+    joint = Commitment.objects.get(summit=demo, source_ref="1.(2)")  # Japan and Russia, together
+    services.commitment_transition(
+        commitment_id=joint.pk, to_status="partially_fulfilled", by=None, now=timezone.now(), note="Expert talks."
+    )
+    services.outcome_set(
+        commitment_id=joint.pk,
+        outcomes=[
+            services.PartyOutcome("JPN", "fulfilled", "Delegation sent."),
+            services.PartyOutcome("RUS", "not_fulfilled"),
+        ],
+        by=officer,
+        now=timezone.now(),
+    )
+    joint.refresh_from_db()
+    return joint
+
+
+def _recorded(commitment: Commitment) -> dict[str, tuple[str, str]]:
+    return {o.party.code: (o.status, o.note) for o in commitment.outcomes.select_related("party")}
+
+
+def test_exports_carry_the_parties_outcomes_and_round_trip_the_same(officer: Any, demo: Summit) -> None:
+    Commitment.objects.update(owner=officer)
+    joint = _closed_jointly(demo, officer)
+    first = export_csv(Commitment.objects.all())
+    header = first.splitlines()[0].split(",")
+    assert header[header.index("status") + 1] == "outcomes"
+    rows = {row["id"]: row for row in export_rows_of(first)}
+    assert rows[str(joint.pk)]["outcomes"] == "JPN=fulfilled;RUS=not_fulfilled"
+    assert {row["outcomes"] for pk, row in rows.items() if pk != str(joint.pk)} == {""}
+    assert import_csv(text=first, by=officer, now=timezone.now()).counts() == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 14,
+    }
+    assert export_csv(Commitment.objects.all()) == first
+    as_json = export_json(Commitment.objects.all())
+    assert next(item for item in json.loads(as_json) if item["id"] == joint.pk)["outcomes"] == (
+        "JPN=fulfilled;RUS=not_fulfilled"
+    )
+    assert import_csv(text=as_json, by=officer, now=timezone.now()).counts()["unchanged"] == 14
+    assert export_json(Commitment.objects.all()) == as_json
+
+
+def test_outcomes_edited_in_the_file_are_recorded_through_the_service(officer: Any, demo: Summit) -> None:
+    Commitment.objects.update(owner=officer)
+    joint = _closed_jointly(demo, officer)
+    text = export_csv(Commitment.objects.all())
+    # Russia now did its part too; Japan's unchanged outcome keeps its note (the file carries none).
+    edited = text.replace("JPN=fulfilled;RUS=not_fulfilled", "JPN=fulfilled; RUS=partially_fulfilled")
+    assert import_csv(text=edited, by=officer, now=timezone.now()).counts() == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 13,
+    }
+    assert _recorded(joint) == {"JPN": ("fulfilled", "Delegation sent."), "RUS": ("partially_fulfilled", "")}
+    version = joint.version
+    joint.refresh_from_db()
+    assert joint.version == version + 1
+    # An emptied cell: each party follows the status again.
+    cleared = export_csv(Commitment.objects.all()).replace("JPN=fulfilled;RUS=partially_fulfilled", "")
+    assert import_csv(text=cleared, by=officer, now=timezone.now()).counts()["updated"] == 1
+    assert _recorded(joint) == {}
+    # An export from before the column existed leaves the outcomes as they are.
+    services.outcome_set(
+        commitment_id=joint.pk, outcomes=[services.PartyOutcome("RUS", "fulfilled")], by=officer, now=timezone.now()
+    )
+    older = without_column(export_csv(Commitment.objects.all()), "outcomes")
+    assert import_csv(text=older, by=officer, now=timezone.now()).counts()["unchanged"] == 14
+    assert _recorded(joint) == {"RUS": ("fulfilled", "")}
+
+
+def test_outcomes_a_row_cannot_have_are_refused_by_line_and_nothing_saved(officer: Any, demo: Summit) -> None:
+    Commitment.objects.update(owner=officer)
+    joint = _closed_jointly(demo, officer)
+    single = Commitment.objects.get(summit=demo, source_ref="2.(1)")
+    still_open = Commitment.objects.get(summit=demo, source_ref="1.(3)")  # joint, waiting on its condition
+    lines = export_csv(Commitment.objects.order_by("pk")).splitlines()
+    line_of = {int(line.split(",", 1)[0]): number for number, line in enumerate(lines[1:], start=2)}
+    lines[line_of[joint.pk] - 1] = lines[line_of[joint.pk] - 1].replace("RUS=not_fulfilled", "USA=not_fulfilled")
+    for commitment in (single, still_open):
+        lines[line_of[commitment.pk] - 1] = replace_cell(lines[line_of[commitment.pk] - 1], "outcomes", "RUS=fulfilled")
+    before = list(Commitment.objects.order_by("pk").values_list("pk", "version"))
+    with pytest.raises(CsvRejected) as rejected:
+        import_csv(text="\n".join(lines) + "\n", by=officer, now=timezone.now())
+    bad = dict(rejected.value.errors)
+    assert "USA did not make this commitment" in bad[line_of[joint.pk]]
+    assert "Only a joint commitment has per-party outcomes" in bad[line_of[single.pk]]
+    # Not closed as kept or broken, so no party has an outcome of its own yet.
+    assert "per-party outcomes are recorded once it is closed" in bad[line_of[still_open.pk]]
+    assert len(bad) == 3
+    assert list(Commitment.objects.order_by("pk").values_list("pk", "version")) == before
+    assert _recorded(joint) == {"JPN": ("fulfilled", "Delegation sent."), "RUS": ("not_fulfilled", "")}
+    garbled = replace_cell(lines[line_of[single.pk] - 1], "outcomes", "RUS fulfilled")
+    with pytest.raises(CsvRejected, match="should read like JPN=fulfilled;RUS=not_fulfilled"):
+        import_csv(text=lines[0] + "\n" + garbled + "\n", by=officer, now=timezone.now())
+
+
+def test_a_row_without_an_id_reads_past_its_outcomes_as_past_its_status(officer: Any, demo: Summit) -> None:
+    Commitment.objects.update(owner=officer)
+    _closed_jointly(demo, officer)
+    text = export_csv(Commitment.objects.filter(source_ref="1.(2)"))
+    header, row = text.splitlines()
+    fresh = header + "\n,," + row.split(",", 2)[2] + "\n"
+    report = import_csv(text=fresh, by=officer, now=timezone.now())
+    (created,) = report.created
+    assert (created.status, _recorded(created)) == ("not_started", {})
+
+
+# Reading and editing the CSV the way a spreadsheet user would: by column name.
+
+
+def export_rows_of(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def replace_cell(line: str, column: str, value: str) -> str:
+    header = next(csv.reader(io.StringIO(export_csv(Commitment.objects.none()))))
+    cells = next(csv.reader(io.StringIO(line)))
+    cells[header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
+def without_column(text: str, column: str) -> str:
+    rows = export_rows_of(text)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[name for name in rows[0] if name != column], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({name: value for name, value in row.items() if name != column} for row in rows)
+    return out.getvalue()

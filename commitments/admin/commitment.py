@@ -265,6 +265,12 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         else:
             services.commitment_create(commitment=obj, by=request.user, now=now)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change and "made_by" in form.changed_data:
+            # A party taken off the makers takes its own outcome with it (services.outcomes_prune).
+            services.outcomes_prune(commitment=form.instance, by=request.user)
+
     def save_formset(self, request: HttpRequest, form: Any, formset: BaseModelFormSet, change: bool) -> None:
         if formset.model is not Update:
             super().save_formset(request, form, formset, change)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from .. import errors, policy, selectors, services
 from ..models import Commitment, DeadlineChange
-from ..workflow import TRACKED_STATUSES, allowed_next, is_reopening, label
+from ..workflow import SCORED_STATUSES, TRACKED_STATUSES, allowed_next, is_reopening, label
 
 
 class VersionedForm(forms.Form):
@@ -59,6 +59,47 @@ class DeadlineMoveForm(VersionedForm):
     new_due_by = forms.DateField(label="Due by", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     change_class = forms.ChoiceField(label="Class", choices=DeadlineChange.ChangeClass.choices)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+
+
+class OutcomesForm(VersionedForm):
+    """Each party's own outcome of a closed joint commitment: one choice and one note per party that made
+    it. "As the commitment" leaves the party following the status (no outcome of its own)."""
+
+    def __init__(self, *args: Any, commitment: Commitment, outcomes: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", commitment.version)
+        same = f"As the commitment: {label(commitment.status)}"
+        # (party code, outcome field, note field) in the order shown; field names carry the party's id.
+        self.parties: list[tuple[str, str, str]] = []
+        for entry in outcomes:
+            party = entry["party"]
+            outcome_name, note_name = f"outcome_{party.pk}", f"note_{party.pk}"
+            self.fields[outcome_name] = forms.ChoiceField(
+                label=f"{party.name} ({party.code})",
+                choices=[("", same), *((status, label(status)) for status in SCORED_STATUSES)],
+                required=False,
+                initial=entry["status"] if entry["recorded"] else "",
+            )
+            self.fields[note_name] = forms.CharField(
+                label=f"Why ({party.code})",
+                required=False,
+                max_length=5000,
+                initial=entry["note"],
+                widget=forms.Textarea(attrs={"rows": 1, "cols": 50}),
+            )
+            self.parties.append((party.code, outcome_name, note_name))
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """Each party's outcome and note fields, side by side in the template."""
+        return [(self[outcome], self[note]) for _, outcome, note in self.parties]
+
+    def outcomes(self) -> list[services.PartyOutcome]:
+        """The outcomes chosen (cleaned data), for services.outcome_set: parties left "as the commitment" out."""
+        return [
+            services.PartyOutcome(party=code, status=self.cleaned_data[outcome], note=self.cleaned_data[note])
+            for code, outcome, note in self.parties
+            if self.cleaned_data.get(outcome)
+        ]
 
 
 class BulkTransitionForm(forms.Form):

@@ -1,4 +1,5 @@
-"""The workflow panel above a commitment's form: change the status, the condition or the deadline.
+"""The workflow panel above a commitment's form: change the status, the condition or the deadline, and
+record each party's own outcome of a closed joint commitment.
 
 Each panel form posts to its own address and calls one service; a refusal draws the commitment's page
 again with the input and the reason, nothing saved.
@@ -19,8 +20,8 @@ from django.utils import timezone
 
 from .. import errors, policy, selectors, services
 from ..models import Commitment
-from ..workflow import STATUS_COLOURS, label
-from .forms import ConditionForm, DeadlineMoveForm, TransitionForm
+from ..workflow import SCORED_STATUSES, STATUS_COLOURS, label
+from .forms import ConditionForm, DeadlineMoveForm, OutcomesForm, TransitionForm
 from .mixins import HistoryAdmin
 
 
@@ -43,6 +44,11 @@ class WorkflowPanelAdmin(HistoryAdmin):
                 "<int:object_id>/deadline/",
                 self.admin_site.admin_view(self.deadline_view),
                 name="commitments_commitment_deadline",
+            ),
+            path(
+                "<int:object_id>/outcomes/",
+                self.admin_site.admin_view(self.outcomes_view),
+                name="commitments_commitment_outcomes",
             ),
         ]
         return own + super().get_urls()
@@ -75,8 +81,21 @@ class WorkflowPanelAdmin(HistoryAdmin):
                 "new_due_by": commitment.due_by,
             }
         )
+        # A joint commitment closed as fulfilled, partially or not fulfilled: each party's outcome beside
+        # the status, and (for its desk) the form to record them.
+        joint_closed = commitment.status in SCORED_STATUSES and commitment.made_by.count() > 1
+        outcomes = selectors.party_outcomes(commitment) if joint_closed else []
+        for entry in outcomes:
+            entry["colour"] = STATUS_COLOURS[entry["status"]]
+            entry["label"] = label(entry["status"])
+        outcomes_form = given.get("outcomes_form") or (
+            OutcomesForm(commitment=commitment, outcomes=outcomes) if joint_closed and can_edit else None
+        )
         return {
             "pb_commitment": commitment,
+            "pb_outcomes": outcomes,
+            "pb_can_record_outcomes": outcomes_form is not None,
+            "outcomes_form": outcomes_form,
             "pb_status_colour": STATUS_COLOURS[commitment.status],
             "pb_overdue_days": selectors.commitment_days_overdue(commitment, now),
             "pb_stale": selectors.commitment_is_stale(commitment, now),
@@ -174,6 +193,24 @@ class WorkflowPanelAdmin(HistoryAdmin):
             return f"The deadline of “{c}” moved: {change.old_due_by or 'none'} → {change.new_due_by or 'none'}."
 
         return self._panel_post(request, object_id, "deadline_form", form, act)
+
+    def outcomes_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        commitment = get_object_or_404(Commitment.objects.select_related("desk"), pk=object_id)
+        form = OutcomesForm(request.POST or None, commitment=commitment, outcomes=selectors.party_outcomes(commitment))
+
+        def act(c: Commitment, data: dict[str, Any], now: Any) -> str:
+            recorded = services.outcome_set(
+                commitment_id=c.pk,
+                outcomes=form.outcomes(),
+                by=request.user,
+                now=now,
+                expected_version=data["version"],
+            )
+            if not recorded:
+                return f"Each party of “{c}” follows its status: {label(c.status)}."
+            return f"Outcomes of “{c}”: " + ", ".join(f"{o.party.code} {label(o.status)}" for o in recorded) + "."
+
+        return self._panel_post(request, object_id, "outcomes_form", form, act)
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

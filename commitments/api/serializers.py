@@ -20,8 +20,8 @@ from summits.models import Party, Person, Summit
 
 from ..models import Commitment, DeadlineChange, Desk, Notification, StatusChange, Update
 from ..rules import is_overdue, is_stale
-from ..selectors import commitment_relations
-from ..workflow import Status
+from ..selectors import commitment_outcomes, commitment_relations, outcome_ids
+from ..workflow import SCORED_STATUSES, Status
 
 User = get_user_model()
 
@@ -40,6 +40,23 @@ class ConditionSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["pending", "met", "failed"])
 
 
+class OutcomeSerializer(serializers.Serializer):
+    """One party's outcome of the commitment it made (with others, for a joint one)."""
+
+    party = serializers.CharField(help_text="The party's code.")
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        help_text="Its own recorded outcome (fulfilled, partially_fulfilled or not_fulfilled), else the "
+        "commitment's status.",
+    )
+    recorded = serializers.BooleanField(
+        help_text="True: an outcome recorded for this party; false: it follows the commitment's status."
+    )
+    note = serializers.CharField(allow_blank=True, help_text="Why, as the assessor wrote it (empty when not recorded).")
+    recorded_by = serializers.CharField(allow_null=True, help_text="Username of who recorded it.")
+    recorded_at = serializers.DateTimeField(allow_null=True)
+
+
 class CommitmentSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:commitment-detail")
     made_by: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
@@ -54,6 +71,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
     )
     on_time_as_rescheduled = serializers.BooleanField(
         read_only=True, allow_null=True, help_text="Fulfilled on or before the due_by in force then (after any moves)."
+    )
+    outcomes = serializers.SerializerMethodField(
+        help_text="Each party that made it, with its outcome: for a joint commitment closed as fulfilled, "
+        "partially or not fulfilled, a party's own where one is recorded (POST …/outcomes/); else the status."
     )
     depends_on: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     reciprocal: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -94,6 +115,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "stale",
             "on_time_as_promised",
             "on_time_as_rescheduled",
+            "outcomes",
             "version",
             "created_at",
             "updated_at",
@@ -105,6 +127,36 @@ class CommitmentSerializer(serializers.ModelSerializer):
         if not obj.condition_text:
             return None
         return {"text": obj.condition_text, "state": obj.condition_state}
+
+    @extend_schema_field(OutcomeSerializer(many=True))
+    def get_outcomes(self, obj: Commitment) -> list[dict[str, Any]]:
+        recorded = commitment_outcomes(outcome_ids([(obj.pk, obj.status)])).get(obj.pk, {})
+        return outcomes_shown([party.code for party in obj.made_by.all()], obj.status, recorded)
+
+
+def outcomes_shown(codes: list[str], status: str, recorded: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """What OutcomeSerializer shows for each maker (in the order of `made_by`), from the recorded outcomes
+    (selectors.commitment_outcomes): shared by the serializer and the plain-row representations."""
+    shown = []
+    for code in codes:
+        own = recorded.get(code) if status in SCORED_STATUSES else None
+        shown.append(
+            {
+                "party": code,
+                "status": own["status"] if own else status,
+                "recorded": own is not None,
+                "note": own["note"] if own else "",
+                "recorded_by": own["recorded_by"] if own else None,
+                "recorded_at": _datetime_text(own["recorded_at"]) if own else None,
+            }
+        )
+    return shown
+
+
+def _datetime_text(value: datetime) -> str:
+    """As DRF's DateTimeField shows a date-time: in the current time zone, "Z" for UTC."""
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class ConditionInputSerializer(serializers.Serializer):
@@ -177,6 +229,26 @@ class StatusChangeSerializer(serializers.ModelSerializer):
             "on_time_as_promised",
         ]
         read_only_fields = fields
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    party = serializers.CharField(max_length=20, help_text="The code of a party that made the commitment.")
+    status = serializers.ChoiceField(choices=[(s, Status(s).label) for s in SCORED_STATUSES])
+    note = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=5000,
+        help_text="Why. Left out, the note recorded for this party stays if its outcome does not change.",
+    )
+
+
+class OutcomesInputSerializer(serializers.Serializer):
+    outcomes = OutcomeInputSerializer(
+        many=True,
+        help_text="The parties' own outcomes; this set replaces the recorded one, so a party left out (or an "
+        "empty list) follows the commitment's status again.",
+    )
+    version = serializers.IntegerField(required=False, min_value=1, help_text="The version you read (or If-Match).")
 
 
 class TransitionInputSerializer(serializers.Serializer):
@@ -319,6 +391,7 @@ def commitment_representations(rows: list[dict[str, Any]], request: Any, now: da
     `test_api.py::test_the_list_shows_what_the_serializer_shows` holds the two equal.
     """
     relations = commitment_relations([row["id"] for row in rows])
+    recorded = commitment_outcomes(outcome_ids([(row["id"], row["status"]) for row in rows]))
     formats = _formats()
     zone = timezone.get_current_timezone()
     url_prefix = _detail_url_prefix(request)
@@ -341,6 +414,7 @@ def commitment_representations(rows: list[dict[str, Any]], request: Any, now: da
             shown[name] = relations[name].get(pk, [])
         condition = {"text": row["condition_text"], "state": row["condition_state"]} if row["condition_text"] else None
         shown["condition"] = condition
+        shown["outcomes"] = outcomes_shown(shown["made_by"], row["status"], recorded.get(pk, {}))
         # The flags by the selectors' row rules (the same as the SQL the detail view annotates).
         shown["overdue"] = is_overdue(
             status=row["status"],

@@ -40,6 +40,7 @@ from .serializers import (
     DeadlineInputSerializer,
     DeskSerializer,
     NotificationSerializer,
+    OutcomesInputSerializer,
     StatusChangeSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -103,6 +104,7 @@ _ELSEWHERE = {
     "transition": "The status changes only through POST /api/v1/commitments/{id}/transitions/.",
     "deadline": "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason).",
     "condition": "The condition's state changes through POST /api/v1/commitments/{id}/condition/.",
+    "outcomes": "The parties' own outcomes are recorded through POST /api/v1/commitments/{id}/outcomes/.",
 }
 
 
@@ -151,7 +153,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         with transaction.atomic():
             commitment = Commitment(**_scalars(fields))
             services.commitment_create(commitment=commitment, by=request.user, now=now)
-            services.commitment_links_set(commitment=commitment, **_links(fields))
+            services.commitment_links_set(commitment=commitment, by=request.user, **_links(fields))
         response = self._respond(commitment.pk, status.HTTP_201_CREATED)
         response["Location"] = str(response.data["url"])
         return response
@@ -165,6 +167,8 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return error_response(403, "permission_denied", "You may edit only the commitments of your own desks.")
         sent = request.data if hasattr(request.data, "keys") else {}
         elsewhere = {field: [_ELSEWHERE[via]] for field, via in services.GUARDED_FIELDS.items() if field in sent}
+        if "outcomes" in sent:
+            elsewhere["outcomes"] = [_ELSEWHERE["outcomes"]]
         if elsewhere:
             message = " ".join(m[0] for m in elsewhere.values())
             return error_response(400, "read_only_field", message, elsewhere)
@@ -178,7 +182,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             for name, value in _scalars(fields).items():
                 setattr(current, name, value)
             services.commitment_save(commitment=current, expected_version=version, by=request.user, now=timezone.now())
-            services.commitment_links_set(commitment=current, **_links(fields))
+            services.commitment_links_set(commitment=current, by=request.user, **_links(fields))
         return self._respond(current.pk)
 
     @extend_schema(methods=["GET"], responses={200: StatusChangeSerializer(many=True)})
@@ -246,6 +250,27 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             new_due_phrase=values.get("due_phrase"),
             reason=values["reason"],
             change_class=values["change_class"],
+            by=request.user,
+            now=timezone.now(),
+            expected_version=version,
+        )
+        return self._respond(commitment.pk)
+
+    @extend_schema(request=OutcomesInputSerializer, responses={200: CommitmentSerializer}, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def outcomes(self, request: Request, pk: Any = None) -> Response:
+        """Record each party's own outcome of a joint commitment closed as fulfilled, partially or not
+        fulfilled: the set sent replaces the recorded one (a party left out follows the status again)."""
+        commitment = self._load(pk)
+        version = expected_version(request)
+        data = OutcomesInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.outcome_set(
+            commitment_id=commitment.pk,
+            outcomes=[
+                services.PartyOutcome(party=item["party"], status=item["status"], note=item.get("note"))
+                for item in data.validated_data["outcomes"]
+            ],
             by=request.user,
             now=timezone.now(),
             expected_version=version,

@@ -1,6 +1,7 @@
 from . import audit  # noqa: F401  (history of users and groups)
 from .core import (
     Commitment,
+    CommitmentOutcome,
     DeadlineChange,
     Desk,
     DeskMembership,
@@ -27,6 +28,7 @@ __all__ = [
     "AssessmentItem",
     "CalendarFeed",
     "Commitment",
+    "CommitmentOutcome",
     "DeadlineChange",
     "Delivery",
     "DeliveryAttempt",

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from summits.models import Party, Person, Summit
 from summits.validators import validate_time_zone
 
-from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, ConditionState, Status, condition_state_for
+from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, SCORED_STATUSES, ConditionState, Status, condition_state_for
 
 
 def default_desk_time_zone() -> str:
@@ -325,6 +325,42 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or 'created'} → {self.get_to_status_display()}"
+
+
+class CommitmentOutcome(models.Model):
+    """One party's own outcome of a joint commitment, where it differs from (or needs saying beside) the
+    commitment's status: "the two leaders agreed …", and Japan did its part while Russia did not.
+
+    Without a row a party's outcome is the commitment's status. Rows exist only while the commitment is
+    closed as fulfilled, partially or not fulfilled, and only for parties that made it: services.outcome_set
+    writes them, and reopening the commitment or taking the party off its makers removes them (their
+    history keeps what they said)."""
+
+    class Outcome(models.TextChoices):
+        FULFILLED = Status.FULFILLED.value, Status.FULFILLED.label
+        PARTIALLY_FULFILLED = Status.PARTIALLY_FULFILLED.value, Status.PARTIALLY_FULFILLED.label
+        NOT_FULFILLED = Status.NOT_FULFILLED.value, Status.NOT_FULFILLED.label
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="outcomes")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.TextField(blank=True, help_text="Why this party's outcome is what it is: the assessor's reasoning.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    # Who set, changed or removed each party's outcome, when (a reopening removes them all).
+    history = HistoricalRecords()
+
+    class Meta:
+        # No default ordering: it would join the party table into every query; readers order by code.
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "party"], name="commitmentoutcome_one_per_party"),
+            models.CheckConstraint(condition=Q(status__in=SCORED_STATUSES), name="commitmentoutcome_status_scored"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment} — {self.party.code}: {self.get_status_display()}"
 
 
 class Update(models.Model):

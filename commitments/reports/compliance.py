@@ -2,7 +2,9 @@
 
 Per commitment: fulfilled = +1, partially fulfilled = 0, not fulfilled = -1. Lapsed, withdrawn and
 superseded commitments are excluded; open ones are "not yet assessable" and counted apart; drafts are
-not tracked and not counted at all. A joint commitment counts once for each party that made it.
+not tracked and not counted at all. A joint commitment counts once for each party that made it, with
+that party's own outcome (CommitmentOutcome) where one is recorded, else the commitment's status; per
+summit and per desk it counts once, by its status.
 
 For a group (a summit, a party, a desk): the mean score; two on-time rates among the fulfilled ones —
 as promised (on or before the deadline first promised, `original_due_by`) and as rescheduled (on or
@@ -26,21 +28,23 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import policy
 from ..errors import WorkflowError
-from ..models import Assessment, AssessmentItem, Commitment, StatusChange
-from ..workflow import TRACKED_STATUSES, Status
+from ..models import Assessment, AssessmentItem, Commitment, CommitmentOutcome, StatusChange
+from ..workflow import SCORED_STATUSES, TRACKED_STATUSES, Status
 from ..workflow import label as status_label
 
-SCORED = (Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.NOT_FULFILLED)
+SCORED = SCORED_STATUSES
 EXCLUDED = (Status.LAPSED, Status.WITHDRAWN, Status.SUPERSEDED)
 GROUPS = {
     "summit": ("summit_id", "summit__title"),
@@ -90,36 +94,44 @@ def _rate(count: int, out_of: int) -> float | None:
 
 
 def compliance(by: str, commitments: QuerySet[Commitment] | None = None) -> list[Row]:
-    """One row per summit, party or desk (`by`), over `commitments` (default: all tracked ones)."""
+    """One row per summit, party or desk (`by`), over `commitments` (default: all tracked ones).
+
+    Per party, each of its commitments is judged by its outcome for that party (`_outcomes`): the score,
+    the counts by status, and the on-time rates and delay among those the party fulfilled (timed by the
+    commitment's closing day). Three queries whatever the number of rows."""
     key, label = GROUPS[by]
-    base = (commitments if commitments is not None else Commitment.objects.all()).exclude(status=Status.DRAFT)
+    base = _outcomes(
+        (commitments if commitments is not None else Commitment.objects.all()).exclude(status=Status.DRAFT),
+        per_party=by == "party",
+    )
     late = ExpressionWrapper(F("closed_on") - F("original_due_by"), output_field=DurationField())
+    fulfilled = Q(outcome=Status.FULFILLED)
+    # A fulfilled commitment stored both flags when it closed; a party that fulfilled its part of one closed
+    # otherwise is judged the same way, from the closing day (a closed commitment's deadline cannot move).
+    as_promised = Q(on_time_as_promised=True) | Q(on_time_as_promised__isnull=True, closed_on__lte=F("original_due_by"))
+    as_rescheduled = Q(on_time_as_rescheduled=True) | Q(on_time_as_rescheduled__isnull=True, closed_on__lte=F("due_by"))
     rows = (
         base.values(key, label)
         .annotate(
             score=Avg(
                 Case(
-                    When(status=Status.FULFILLED, then=Value(1)),
-                    When(status=Status.PARTIALLY_FULFILLED, then=Value(0)),
-                    When(status=Status.NOT_FULFILLED, then=Value(-1)),
+                    When(outcome=Status.FULFILLED, then=Value(1)),
+                    When(outcome=Status.PARTIALLY_FULFILLED, then=Value(0)),
+                    When(outcome=Status.NOT_FULFILLED, then=Value(-1)),
                     default=None,
                     output_field=IntegerField(),
                 )
             ),
-            assessed=Count("pk", filter=Q(status__in=SCORED), distinct=True),
+            assessed=Count("pk", filter=Q(outcome__in=SCORED), distinct=True),
             open=Count("pk", filter=Q(status__in=TRACKED_STATUSES), distinct=True),
             excluded=Count("pk", filter=Q(status__in=EXCLUDED), distinct=True),
-            promised_dated=Count("pk", filter=Q(status=Status.FULFILLED, original_due_by__isnull=False), distinct=True),
+            promised_dated=Count("pk", filter=fulfilled & Q(original_due_by__isnull=False), distinct=True),
             on_time_as_promised=Count(
-                "pk",
-                filter=Q(status=Status.FULFILLED, original_due_by__isnull=False, on_time_as_promised=True),
-                distinct=True,
+                "pk", filter=fulfilled & Q(original_due_by__isnull=False) & as_promised, distinct=True
             ),
-            rescheduled_dated=Count("pk", filter=Q(status=Status.FULFILLED, due_by__isnull=False), distinct=True),
+            rescheduled_dated=Count("pk", filter=fulfilled & Q(due_by__isnull=False), distinct=True),
             on_time_as_rescheduled=Count(
-                "pk",
-                filter=Q(status=Status.FULFILLED, due_by__isnull=False, on_time_as_rescheduled=True),
-                distinct=True,
+                "pk", filter=fulfilled & Q(due_by__isnull=False) & as_rescheduled, distinct=True
             ),
             delay=Avg(
                 Case(
@@ -127,13 +139,13 @@ def compliance(by: str, commitments: QuerySet[Commitment] | None = None) -> list
                     default=Value(timedelta(0)),
                     output_field=DurationField(),
                 ),
-                filter=Q(status=Status.FULFILLED, original_due_by__isnull=False, closed_on__isnull=False),
+                filter=fulfilled & Q(original_due_by__isnull=False, closed_on__isnull=False),
             ),
         )
         .order_by(label)
     )
     status_counts: dict[Any, dict[str, int]] = {}
-    for group, status, count in base.values_list(key, "status").annotate(n=Count("pk", distinct=True)).order_by():
+    for group, status, count in base.values_list(key, "outcome").annotate(n=Count("pk", distinct=True)).order_by():
         status_counts.setdefault(group, {})[status] = count
     result = []
     for row in rows:
@@ -152,6 +164,25 @@ def compliance(by: str, commitments: QuerySet[Commitment] | None = None) -> list
             )
         )
     return result
+
+
+def _outcomes(commitments: QuerySet[Commitment], *, per_party: bool) -> QuerySet[Commitment]:
+    """`commitments` with `outcome`: per party (one row per commitment and party that made it), the party's
+    own recorded outcome, else the commitment's status; otherwise the commitment's status.
+
+    One LEFT JOIN on the outcome of the same commitment and party (the made_by join the grouping already
+    makes is reused; the unique (commitment, party) index serves it), not a subquery per row. An outcome
+    counts only while the commitment is closed with a scored status, so that no row left behind could
+    score a commitment whose status says otherwise."""
+    if not per_party:
+        return commitments.annotate(outcome=F("status"))
+    return commitments.annotate(
+        own=FilteredRelation("outcomes", condition=Q(outcomes__party=F("made_by"))),
+        outcome=Case(
+            When(status__in=SCORED, then=Coalesce(F("own__status"), F("status"))),
+            default=F("status"),
+        ),
+    )
 
 
 def overall(commitments: QuerySet[Commitment] | None = None) -> Row:
@@ -181,8 +212,9 @@ def assessment_freeze(
     *, summit: Any, kind: str, note: str, by: Any, now: datetime, as_of: date | None = None
 ) -> Assessment:
     """Keep a summit's scores as they stood on `as_of` (default: today in the ministry's zone): per
-    commitment and party its status that day, score, and the reasoning and evidence of the change that
-    gave it; per party and overall, the means. A summit has at most one final assessment."""
+    commitment and party its status that day (the party's own outcome where one is recorded), score, and
+    the reasoning (that outcome's note, else the change's) and evidence of the change that gave it; per
+    party and overall, the means. A summit has at most one final assessment."""
     if by is not None and not policy.can_edit_summits(by):
         raise PermissionDenied("Only officers and supervisors record assessments.")
     today = timezone.localdate(now)
@@ -200,14 +232,14 @@ def assessment_freeze(
         ]
     if errors:
         raise WorkflowError(errors, code="invalid_assessment")
-    items = _items_as_of(summit, day)
+    items, once = _items_as_of(summit, day)
     with transaction.atomic():
         assessment = Assessment.objects.create(
             summit=summit,
             kind=kind,
             note=note.strip(),
             as_of=day,
-            figures=_figures(items),
+            figures=_figures(items, once),
             created_by=by,
             created_at=now,
         )
@@ -217,40 +249,61 @@ def assessment_freeze(
     return assessment
 
 
-def _items_as_of(summit: Any, day: date) -> list[AssessmentItem]:
-    """Each tracked commitment's status on `day` (its last change that happened by then), per party."""
+def _items_as_of(summit: Any, day: date) -> tuple[list[AssessmentItem], list[AssessmentItem]]:
+    """Each tracked commitment's status on `day` (its last change that happened by then), per party: the
+    party's own outcome where one is recorded for that closing, else the status. And each commitment once,
+    by its status (the overall figure). Three queries whatever the summit's size.
+
+    A party's outcome belongs to the closing it judged (reopening removes it): it counts on `day` when the
+    change that gave the status that day is still the commitment's latest, i.e. the closing now in force."""
     commitments = list(
         Commitment.objects.filter(summit=summit).exclude(status=Status.DRAFT).prefetch_related("made_by")
     )
     changes: dict[int, StatusChange] = {}
-    rows = StatusChange.objects.filter(commitment__in=commitments, occurred_on__lte=day).order_by(
-        "occurred_on", "recorded_at", "pk"
-    )
+    latest: dict[int, int] = {}
+    rows = StatusChange.objects.filter(commitment__in=commitments).order_by("occurred_on", "recorded_at", "pk")
     for change in rows:
-        changes[change.commitment_id] = change  # the last one wins
-    items = []
+        latest[change.commitment_id] = max(latest.get(change.commitment_id, 0), change.pk)
+        if change.occurred_on <= day:
+            changes[change.commitment_id] = change  # the last one that happened by then wins
+    own: dict[tuple[int, int], CommitmentOutcome] = {
+        (o.commitment_id, o.party_id): o
+        for o in CommitmentOutcome.objects.filter(commitment__in=[c for c in commitments if c.status in SCORED])
+    }
+    items, once = [], []
     for commitment in commitments:
         last = changes.get(commitment.pk)
         status = last.to_status if last else Status.NOT_STARTED
         if status == Status.DRAFT:
             continue  # not yet accepted for tracking on that day
+        scored = last is not None and status in SCORES
+        in_force = scored and last is not None and last.pk == latest.get(commitment.pk)
+        closing_note = last.note if last is not None and scored else ""
+        common = {
+            "commitment": commitment,
+            "commitment_title": commitment.title,
+            "source_ref": commitment.source_ref,
+            "evidence_url": last.evidence_url if last is not None and scored else "",
+        }
+        once.append(
+            AssessmentItem(**common, party_code="", status=status, score=SCORES.get(status), reasoning=closing_note)
+        )
         for party in commitment.made_by.all():
+            recorded = own.get((commitment.pk, party.pk)) if in_force else None
+            outcome = recorded.status if recorded is not None else status
             items.append(
                 AssessmentItem(
-                    commitment=commitment,
-                    commitment_title=commitment.title,
-                    source_ref=commitment.source_ref,
+                    **common,
                     party_code=party.code,
-                    status=status,
-                    score=SCORES.get(status),
-                    reasoning=last.note if last and status in SCORES else "",
-                    evidence_url=last.evidence_url if last and status in SCORES else "",
+                    status=outcome,
+                    score=SCORES.get(outcome),
+                    reasoning=(recorded.note if recorded is not None else "") or closing_note,
                 )
             )
-    return items
+    return items, once
 
 
-def _figures(items: list[AssessmentItem]) -> dict[str, Any]:
+def _figures(items: list[AssessmentItem], once: list[AssessmentItem]) -> dict[str, Any]:
     def summary(label: str, group: list[AssessmentItem]) -> dict[str, Any]:
         scored = [i.score for i in group if i.score is not None]
         return {
@@ -261,9 +314,9 @@ def _figures(items: list[AssessmentItem]) -> dict[str, Any]:
             "excluded": sum(1 for i in group if i.status in EXCLUDED),
         }
 
-    once = list({i.commitment_id: i for i in items}.values())  # overall: each commitment once
     parties = sorted({i.party_code for i in items})
     return {
+        # Overall each commitment once, by its status; per party by that party's outcome.
         "overall": summary("All", once),
         "parties": [summary(code, [i for i in items if i.party_code == code]) for code in parties],
     }

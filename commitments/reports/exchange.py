@@ -1,13 +1,17 @@
 """CSV and JSON exchange of commitments: a status report of any list, edited in a spreadsheet, imported back.
 
 Export and import share one set of columns: the id and version, the fields staff edit, then the status
-report (status, overdue and stale flags, the deadline first promised, the last update and its day),
-which import reads past. Import updates the commitments whose id it names (through the same service and
-version check as the admin: a row exported before someone else's change is refused), creates those
-without an id, and leaves unchanged rows untouched. It checks every row first and reports each bad one
-with its line (CSV) or item (JSON) number; only a file with no bad row is saved, in one transaction.
-Cells that a spreadsheet would run as a formula (starting with = + - @ or a tab) are written with a
-leading apostrophe, which import removes again, so the round trip is exact.
+report (status, the parties' own outcomes, overdue and stale flags, the deadline first promised, the last
+update and its day), which import reads past — except the outcomes of a joint commitment the row's id
+names (`JPN=fulfilled;RUS=not_fulfilled`: the outcomes recorded per party, empty when each party follows
+the status), which import records through services.outcome_set when they differ.
+
+Import updates the commitments whose id it names (through the same service and version check as the
+admin: a row exported before someone else's change is refused), creates those without an id, and leaves
+unchanged rows untouched. It checks every row first and reports each bad one with its line (CSV) or item
+(JSON) number; only a file with no bad row is saved, in one transaction. Cells that a spreadsheet would
+run as a formula (starting with = + - @ or a tab) are written with a leading apostrophe, which import
+removes again, so the round trip is exact.
 """
 
 from __future__ import annotations
@@ -53,9 +57,13 @@ EDITABLE = [
     "due_rule",
     "condition",
 ]
-# The status report: exported for reading, passed over by import.
+# The status report: exported for reading, passed over by import (but see OUTCOMES).
 REPORTED = ["status", "overdue", "stale", "original_due_by", "last_update", "last_update_on"]
-COLUMNS = ["id", "version", *EDITABLE, *REPORTED]
+# The parties' own outcomes of a joint commitment, beside its status. Import reads them for a row with an id
+# (a new row starts not started: like its status, they are read past), and a file without the column (an
+# export older than it) leaves them as they are.
+OUTCOMES = "outcomes"
+COLUMNS = ["id", "version", *EDITABLE, REPORTED[0], OUTCOMES, *REPORTED[1:]]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -74,8 +82,10 @@ def export_rows(commitments: QuerySet[Commitment], now: datetime | None = None) 
         commitments.select_related("summit", "desk", "owner", "counterparty", "speaker").prefetch_related("made_by"),
         now,
     )
-    ids = list(commitments.values_list("pk", flat=True))
+    statuses = list(commitments.values_list("pk", "status"))
+    ids = [pk for pk, _ in statuses]
     last_updates = _last_updates(ids)
+    outcomes = selectors.commitment_outcomes(selectors.outcome_ids(statuses))
     rows = []
     for c in queryset.order_by("summit_id", "source_ref", "title", "pk"):
         note, day = last_updates.get(c.pk, ("", None))
@@ -103,6 +113,7 @@ def export_rows(commitments: QuerySet[Commitment], now: datetime | None = None) 
                 "due_rule": c.due_rule,
                 "condition": c.condition_text,
                 "status": c.status,
+                OUTCOMES: outcomes_text({code: o["status"] for code, o in outcomes.get(c.pk, {}).items()}),
                 "overdue": "yes" if getattr(c, "is_overdue", False) else "",
                 "stale": "yes" if getattr(c, "is_stale", False) else "",
                 "original_due_by": c.original_due_by.isoformat() if c.original_due_by else "",
@@ -111,6 +122,29 @@ def export_rows(commitments: QuerySet[Commitment], now: datetime | None = None) 
             }
         )
     return rows
+
+
+def outcomes_text(outcomes: dict[str, str]) -> str:
+    """`JPN=fulfilled;RUS=not_fulfilled`: the outcomes recorded per party, by party code."""
+    return ";".join(f"{code}={status}" for code, status in sorted(outcomes.items()))
+
+
+def outcomes_read(text: str) -> dict[str, str]:
+    """The outcomes a cell names, by party code (outcomes_text read back), or why it cannot be read."""
+    result: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        code, equals, status = (piece.strip() for piece in part.partition("="))
+        if not equals or not code or not status:
+            raise ValidationError(
+                f"outcomes {text!r} should read like JPN=fulfilled;RUS=not_fulfilled (a party code, =, and "
+                "fulfilled, partially_fulfilled or not_fulfilled, for each party with its own outcome)"
+            )
+        if code in result:
+            raise ValidationError(f"outcomes name {code} twice: give each party one outcome")
+        result[code] = status
+    return result
 
 
 def _last_updates(ids: list[int]) -> dict[int, tuple[str, date | None]]:
@@ -143,6 +177,18 @@ class CsvImportReport:
 
     def counts(self) -> dict[str, int]:
         return {"created": len(self.created), "updated": len(self.updated), "unchanged": self.unchanged}
+
+
+@dataclass
+class Planned:
+    """A row that passed every check, waiting for the write: what it creates or changes."""
+
+    line: int
+    commitment: Commitment
+    made_by: list[Party]
+    loaded: int | None  # the version the row was exported at; None: a new commitment
+    edited: bool  # a field staff edit differs from the commitment's (always, for a new one)
+    outcomes: dict[str, str] | None  # the parties' outcomes to record; None: as they are
 
 
 class CsvRejected(Exception):
@@ -209,12 +255,14 @@ def _import_rows(rows: list[tuple[int, dict[str, str]]], by: Any, now: datetime)
     ids = [int(i) for i in wanted["id"] if i.isdigit() and len(i) < 19]
     existing = {str(c.pk): c for c in Commitment.objects.filter(pk__in=ids).prefetch_related("made_by")}
     current = {row["id"]: row for row in export_rows(Commitment.objects.filter(pk__in=ids), now)} if ids else {}
-    planned: list[tuple[int, Commitment, list[Party], int | None]] = []
+    planned: list[Planned] = []
     errors: list[tuple[int, str]] = []
     unchanged = 0
     for line, values in rows:
         try:
             target = None
+            given: dict[str, str] | None = None  # the row's outcomes; None: no such column
+            outcomes: dict[str, str] | None = None  # those to record; None: leave them as they are
             if values.get("id"):
                 target = existing.get(values["id"])
                 if target is None:
@@ -229,32 +277,68 @@ def _import_rows(rows: list[tuple[int, dict[str, str]]], by: Any, now: datetime)
                         f"version {target.version} since someone changed it. Export again and redo your edit."
                     )
                 exported = current[target.pk]
-                if all(str(exported[column] if exported[column] is not None else "") == values[column]
-                       for column in EDITABLE):  # fmt: skip
+                if OUTCOMES in values:
+                    given = outcomes_read(values[OUTCOMES])
+                    outcomes = None if given == outcomes_read(exported[OUTCOMES]) else given
+                edited = not all(str(exported[column] if exported[column] is not None else "") == values[column]
+                                 for column in EDITABLE)  # fmt: skip
+                if not edited and outcomes is None:
                     unchanged += 1
                     continue
             fields = _fields(values, summits, desks, parties, users, people)
             codes = fields.pop("made_by")
+            if given and target is not None:
+                # Checked here, against the row's own makers, so that every bad row is reported at once.
+                services.outcomes_check(
+                    status=target.status,
+                    makers=codes,
+                    outcomes=[services.PartyOutcome(party=code, status=status) for code, status in given.items()],
+                )
             commitment = target or Commitment()
             for name, value in fields.items():
                 setattr(commitment, name, value)
             commitment.full_clean(exclude=["status_changed_at", "last_activity_at"])
-            planned.append((line, commitment, [parties[c] for c in codes], target.version if target else None))
+            planned.append(
+                Planned(
+                    line=line,
+                    commitment=commitment,
+                    made_by=[parties[c] for c in codes],
+                    loaded=target.version if target else None,
+                    edited=target is None or edited,
+                    outcomes=outcomes,
+                )
+            )
         except ValidationError as error:
             errors.append((line, " ".join(error.messages)))
     if errors:
         raise CsvRejected(errors)
     report = CsvImportReport(unchanged=unchanged)
     with transaction.atomic():
-        for line, commitment, made_by, loaded in planned:
+        for row in planned:
+            line, commitment = row.line, row.commitment
             try:
-                if loaded is None:
+                if row.loaded is None:
                     services.commitment_create(commitment=commitment, by=by, now=now, read_window=False)
                     report.created.append(commitment)
                 else:
-                    services.commitment_save(commitment=commitment, expected_version=loaded, by=by, now=now)
+                    if row.edited:
+                        services.commitment_save(commitment=commitment, expected_version=row.loaded, by=by, now=now)
+                        services.commitment_links_set(commitment=commitment, by=by, made_by=row.made_by)
+                    if row.outcomes is not None:
+                        # After an edit in the same row, at the version that edit made: still this file's change.
+                        services.outcome_set(
+                            commitment_id=commitment.pk,
+                            outcomes=[
+                                services.PartyOutcome(party=code, status=status)
+                                for code, status in row.outcomes.items()
+                            ],
+                            by=by,
+                            now=now,
+                            expected_version=commitment.version if row.edited else row.loaded,
+                        )
                     report.updated.append(commitment)
-                services.commitment_links_set(commitment=commitment, made_by=made_by)
+                if row.loaded is None:
+                    services.commitment_links_set(commitment=commitment, by=by, made_by=row.made_by)
             except PermissionDenied as denied:
                 raise CsvRejected([(line, str(denied))]) from None
             except (ValidationError, VersionConflict) as refused:  # nothing of the file is kept

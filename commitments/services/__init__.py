@@ -3,8 +3,8 @@
 Each takes `now` from its caller (only the edges read the clock), locks the commitment row, checks
 the caller's expected `version` (optimistic locking: a stale form or client gets VersionConflict,
 never a silent overwrite), asks the policy, and writes the change together with the row that records
-it, in one transaction. `editing` holds what staff edit, `lifecycle` the workflow's moves, `core` what
-both share.
+it, in one transaction. `editing` holds what staff edit, `lifecycle` the workflow's moves, `outcomes` the
+parties' own outcomes of a joint commitment, `core` what they share.
 """
 
 from .core import owner_candidate, owner_check, owner_required, watchers_check
@@ -18,9 +18,11 @@ from .editing import (
     update_add,
 )
 from .lifecycle import commitment_transition, condition_set_state, deadline_move, draft_accept, draft_reject
+from .outcomes import PartyOutcome, outcome_set, outcomes_check, outcomes_prune
 
 __all__ = [
     "GUARDED_FIELDS",
+    "PartyOutcome",
     "commitment_assign",
     "commitment_create",
     "commitment_links_set",
@@ -31,6 +33,9 @@ __all__ = [
     "desk_reschedule",
     "draft_accept",
     "draft_reject",
+    "outcome_set",
+    "outcomes_check",
+    "outcomes_prune",
     "owner_candidate",
     "owner_check",
     "owner_required",

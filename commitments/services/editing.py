@@ -28,6 +28,7 @@ from .core import (
     watchers_check,
     window_fill,
 )
+from .outcomes import outcomes_prune
 
 
 def commitment_create(
@@ -200,13 +201,15 @@ def _owner_change_check(commitment: Commitment, by: Any, *, had_owner: bool) -> 
 def commitment_links_set(
     *,
     commitment: Commitment,
+    by: Any = None,
     made_by: list[Any] | None = None,
     watchers: list[Any] | None = None,
     depends_on: list[Commitment] | None = None,
     reciprocal: list[Commitment] | None = None,
 ) -> None:
     """Replace the given relations of a commitment (None leaves one as it is), refusing a dependency
-    cycle or a commitment that is its own reciprocal. Call inside the transaction that saved it."""
+    cycle or a commitment that is its own reciprocal. Call inside the transaction that saved it; `by` (who
+    saved it) is named in the history of the party outcomes that new makers remove (outcomes_prune)."""
     errors: dict[str, list[str]] = {}
     if depends_on is not None:
         cycle = dependency_cycle(commitment.pk, [c.pk for c in depends_on])
@@ -228,6 +231,8 @@ def commitment_links_set(
     ):
         if values is not None:
             getattr(commitment, name).set(values)
+    if made_by is not None:
+        outcomes_prune(commitment=commitment, by=by)
 
 
 def desk_reschedule(*, desk_id: int, now: datetime) -> int:

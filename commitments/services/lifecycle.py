@@ -13,9 +13,18 @@ from ..models import Commitment, DeadlineChange, NotificationKind, RejectedDraft
 from ..notifications.create import notify_activity
 from ..rules import local_today
 from ..selectors import display_name
-from ..workflow import CLOSED_STATUSES, TRACKED_STATUSES, Status, allowed_next, is_reopening, label
+from ..workflow import (
+    CLOSED_STATUSES,
+    SCORED_STATUSES,
+    TRACKED_STATUSES,
+    Status,
+    allowed_next,
+    is_reopening,
+    label,
+)
 from .core import condition_clock, owner_choose, require, row_lock, row_save, window_fill
 from .editing import commitment_save
+from .outcomes import outcomes_clear
 
 
 def commitment_transition(
@@ -32,8 +41,9 @@ def commitment_transition(
     """Move a commitment to `to_status`. The only way a status changes.
 
     `by` is the acting user, or None for the system (a task or an import), which the policy does not
-    restrict. Closing needs a note or evidence; reopening needs a supervisor and a reason; lapsing
-    needs a condition, which is marked failed; fulfilment records whether it was on time.
+    restrict. Closing needs a note or evidence; reopening needs a supervisor and a reason (and removes
+    the parties' own outcomes, which judged the closing undone); lapsing needs a condition, which is
+    marked failed; fulfilment records whether it was on time.
     """
     note = note.strip()
     evidence_url = evidence_url.strip()
@@ -90,17 +100,18 @@ def commitment_transition(
         if to_status == Status.FULFILLED:
             as_promised = commitment.original_due_by is None or occurred <= commitment.original_due_by
             as_rescheduled = commitment.due_by is None or occurred <= commitment.due_by
+        reason = f"{label(from_status)} → {label(to_status)}" + (f": {note}" if note else "")
+        if from_status in SCORED_STATUSES and from_status != to_status:
+            # The parties' outcomes judged the closing this transition leaves (reopening: a closed status is
+            # followed only by an open one); kept, they would score a commitment whose status no longer
+            # says it was kept or broken. Their history keeps them.
+            outcomes_clear(commitment, by, reason)
         commitment.status = to_status
         commitment.status_changed_at = now
         commitment.on_time_as_promised = as_promised
         commitment.on_time_as_rescheduled = as_rescheduled
         commitment.closed_on = occurred if to_status in CLOSED_STATUSES else None
-        row_save(
-            commitment,
-            by,
-            now,
-            reason=f"{label(from_status)} → {label(to_status)}" + (f": {note}" if note else ""),
-        )
+        row_save(commitment, by, now, reason=reason)
         change = StatusChange.objects.create(
             commitment=commitment,
             from_status=from_status,
