@@ -72,7 +72,12 @@ class ImportSerializer(serializers.Serializer):
     import_ = serializers.IntegerField(help_text="The import's id (its meeting's id).")
     summit = SummitSerializer()
     drafts = DraftSerializer(many=True)
-    follow_ups = serializers.ListField(child=serializers.DictField(), help_text="Proposed follow-ups (none yet).")
+    follow_ups = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="What this meeting shows of earlier open commitments between the same parties: "
+        '{"id", "commitment", "proposed", "occurred_on", "evidence": {"quote", "start", "end"} | null, "basis", '
+        '"reason", "decision"}.',
+    )
 
     def to_representation(self, instance: Any) -> Any:
         data = super().to_representation(instance)
@@ -136,7 +141,8 @@ def _import(summit: Summit, request: Request) -> dict[str, Any]:
     drafts = [_draft(c) for c in selectors.import_drafts(summit.pk)]
     rejected = [_rejected(r) for r in RejectedDraft.objects.filter(summit=summit).select_related("rejected_by")]
     body = {"import_": summit.pk, "summit": summit, "drafts": sorted(drafts + rejected, key=lambda d: d["id"])}
-    return dict(ImportSerializer({**body, "follow_ups": []}, context={"request": request}).data)
+    follow_ups = [follow_up.as_json() for follow_up in summit.proposed_follow_ups.all()]
+    return dict(ImportSerializer({**body, "follow_ups": follow_ups}, context={"request": request}).data)
 
 
 class RecordImportView(APIView):

@@ -17,9 +17,10 @@ from summits.models import Participation, Party, Person, Summit, source_digest
 
 from .. import services
 from ..deadlines import Window
-from ..models import Commitment, Desk
+from ..models import Commitment, Desk, FollowUp
 from ..workflow import Status
 from .extract import Draft
+from .followups import followups_propose
 from .record import Record, parse, parties_in, party_name
 
 MAX_BYTES = 1_000_000
@@ -40,6 +41,7 @@ class ImportResult:
     summit: Summit
     drafts: list[tuple[Draft, Commitment]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class ImportResult:
                 }
                 for draft, commitment in self.drafts
             ],
+            "follow_ups": [follow_up.as_json() for follow_up in self.follow_ups],
             "notes": self.notes,
         }
 
@@ -249,6 +252,21 @@ def record_import(
                 result.drafts[target][1].depends_on.add(commitment)
             for partner in draft.reciprocal:
                 commitment.reciprocal.add(result.drafts[partner][1])
+        # What this meeting shows of earlier promises between the same parties, for a person to decide.
+        result.follow_ups = FollowUp.objects.bulk_create(
+            FollowUp(
+                summit=summit,
+                commitment=proposal.commitment,
+                proposed=proposal.proposed,
+                occurred_on=proposal.occurred_on,
+                basis=proposal.basis,
+                reason=proposal.reason,
+                evidence_quote=proposal.evidence[0] if proposal.evidence else "",
+                evidence_start=proposal.evidence[1] if proposal.evidence else None,
+                evidence_end=proposal.evidence[2] if proposal.evidence else None,
+            )
+            for proposal in followups_propose(summit, record)
+        )
     return result
 
 

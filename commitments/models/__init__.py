@@ -9,7 +9,7 @@ from .core import (
     Update,
     default_desk_time_zone,
 )
-from .drafts import RejectedDraft
+from .drafts import FollowUp, RejectedDraft
 from .notifications import (
     REMINDER_KINDS,
     Delivery,
@@ -35,6 +35,7 @@ __all__ = [
     "Desk",
     "DeskMembership",
     "Digest",
+    "FollowUp",
     "Notification",
     "NotificationKind",
     "NotificationPreference",

@@ -17,6 +17,7 @@ from .editing import (
     desk_reschedule,
     update_add,
 )
+from .followups import followup_accept, followup_reject
 from .lifecycle import commitment_transition, condition_set_state, deadline_move, draft_accept, draft_reject
 from .outcomes import PartyOutcome, outcome_set, outcomes_check, outcomes_prune
 
@@ -33,6 +34,8 @@ __all__ = [
     "desk_reschedule",
     "draft_accept",
     "draft_reject",
+    "followup_accept",
+    "followup_reject",
     "outcome_set",
     "outcomes_check",
     "outcomes_prune",

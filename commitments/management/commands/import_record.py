@@ -62,6 +62,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  [{draft.source_ref or '-'}] {'+'.join(draft.made_by)} {draft.modality}: {draft.quote[:90]} ({due})"
             )
+        for follow_up in result.follow_ups:
+            self.stdout.write(
+                f"  follow-up of commitment {follow_up.commitment_id}: {follow_up.get_proposed_display().lower()} "
+                f"on {follow_up.occurred_on:%d %b %Y} — {follow_up.reason}"
+            )
         for note in result.notes:
             self.stdout.write(self.style.WARNING(f"  note: {note}"))
         self.stdout.write("Review them in the admin, then accept or reject each one.")
