@@ -340,3 +340,32 @@ def test_an_officer_records_each_partys_outcome_of_a_joint_commitment(
     viewer.goto(f"{live_server.url}/admin/commitments/commitment/{joint.pk}/change/")
     assert viewer.locator("#pb-outcomes .pb-outcome").all_inner_texts() == ["JPN Fulfilled", "RUS Not fulfilled"]
     assert viewer.locator("#outcomes-form").count() == 0
+
+
+def test_a_later_record_proposes_follow_ups_and_an_officer_accepts_one(
+    browser: Any, live_server: Any, staff: dict[str, Any]
+) -> None:
+    from .test_followups import IRKUTSK
+
+    page = _page(browser, live_server, "officer")
+    page.goto(f"{live_server.url}/admin/summits/summit/import/")
+    page.fill("#id_text", IRKUTSK)
+    page.select_option("#id_desk", label=Desk.objects.get().name)
+    _follow(page, "input[type=submit]")
+    rows = page.locator(".pb-follow-ups tbody tr")
+    assert rows.count() == 10
+    assert page.locator("mark.pb-mark-evidence[id^=f]").count() == 1  # "signed the Irkutsk Statement …"
+    invitation = Commitment.objects.get(quote__contains="invited Prime Minister Mori to Russia")
+    row = page.locator(f".pb-follow-ups tr:has(a[href$='/{invitation.pk}/change/'])")
+    assert "Fulfilled" in row.inner_text()
+    _shot(page, "review-follow-ups")
+    page.set_viewport_size({"width": 400, "height": 900})
+    _shot(page, "review-follow-ups-400")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400 + 1  # nothing runs off a phone
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    with page.expect_navigation():
+        row.locator("button[value=accept]").click()
+    assert page.locator(".messagelist li:has-text('fulfilled recorded, as of 25 Mar 2001')").count() == 1
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.closed_on) == ("fulfilled", date(2001, 3, 25))
+    assert "Accepted" in page.locator(f".pb-follow-ups tr:has(a[href$='/{invitation.pk}/change/'])").inner_text()

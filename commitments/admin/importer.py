@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -19,7 +20,7 @@ from summits.models import Summit
 
 from .. import policy, services
 from ..importer.service import MAX_BYTES, ImportRefused, record_import
-from ..models import Commitment, Desk, RejectedDraft
+from ..models import Commitment, Desk, FollowUp, RejectedDraft
 from ..workflow import Status
 
 
@@ -113,24 +114,63 @@ def import_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest) -> 
     )
 
 
-def highlighted(text: str, commitments: list[Commitment]) -> SafeString:
-    """The source text with each commitment's quote marked, escaped everywhere else."""
-    spans = sorted((c.quote_start, c.quote_start + len(c.quote), c) for c in commitments if c.quote_start is not None)
+def highlighted(text: str, commitments: list[Commitment], follow_ups: Sequence[FollowUp] = ()) -> SafeString:
+    """The source text with each commitment's quote and each follow-up's evidence marked, escaped everywhere
+    else. Where two overlap, the one that starts first is marked."""
+    spans = [
+        (
+            c.quote_start,
+            c.quote_start + len(c.quote),
+            "pb-mark-draft" if c.status == Status.DRAFT else "pb-mark-tracked",
+            f"q{c.pk}",
+            c.title,
+        )
+        for c in commitments
+        if c.quote_start is not None
+    ]
+    spans += [
+        (f.evidence_start, f.evidence_end, "pb-mark-evidence", f"f{f.pk}", f"Evidence: {f.commitment.title}")
+        for f in follow_ups
+        if f.evidence_start is not None and f.evidence_end is not None
+    ]
     parts: list[str] = []
     position = 0
-    for start, end, commitment in spans:
+    for start, end, css, anchor, title in sorted(spans, key=lambda span: (span[0], span[1])):
         if start < position:
-            continue  # overlapping quotes: the first one is marked
+            continue
         parts.append(escape(text[position:start]))
-        css = "pb-mark-draft" if commitment.status == Status.DRAFT else "pb-mark-tracked"
-        parts.append(
-            format_html(
-                '<mark class="{}" id="q{}" title="{}">{}</mark>', css, commitment.pk, commitment.title, text[start:end]
-            )
-        )
+        parts.append(format_html('<mark class="{}" id="{}" title="{}">{}</mark>', css, anchor, title, text[start:end]))
         position = end
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts).replace("\n", "<br>"))  # noqa: S308 - every piece above is escaped
+
+
+def _decide_follow_up(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, summit: Summit) -> None:
+    decision = request.POST.get("follow_up_decision")
+    follow_up = FollowUp.objects.filter(summit=summit, pk=request.POST.get("follow_up") or 0).first()
+    if decision not in ("accept", "reject") or follow_up is None:
+        model_admin.message_user(request, "Choose a follow-up, then accept or reject it.", messages.WARNING)
+        return
+    decide = services.followup_accept if decision == "accept" else services.followup_reject
+    try:
+        decide(follow_up_id=follow_up.pk, by=request.user, now=timezone.now())
+    except (PermissionDenied, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        model_admin.message_user(request, f"“{follow_up.commitment.title}”: {text}", messages.WARNING)
+        return
+    if decision == "accept":
+        model_admin.message_user(
+            request,
+            f"“{follow_up.commitment.title}”: {follow_up.get_proposed_display().lower()} recorded, "
+            f"as of {follow_up.occurred_on:%d %b %Y}.",
+            messages.SUCCESS,
+        )
+    else:
+        model_admin.message_user(
+            request,
+            f"“{follow_up.commitment.title}”: the proposal was rejected; nothing was recorded.",
+            messages.SUCCESS,
+        )
 
 
 def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, object_id: int) -> HttpResponse:
@@ -139,6 +179,12 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
         raise PermissionDenied
     commitments = list(
         summit.commitments.select_related("desk").prefetch_related("made_by").order_by("quote_start", "pk")
+    )
+    if request.method == "POST" and "follow_up_decision" in request.POST:
+        _decide_follow_up(model_admin, request, summit)
+        return HttpResponseRedirect(reverse("admin:summits_summit_review", args=[summit.pk]) + "#follow-ups")
+    follow_ups = list(
+        summit.proposed_follow_ups.select_related("commitment", "commitment__summit", "commitment__desk", "decided_by")
     )
     if request.method == "POST":
         decision = request.POST.get("decision")
@@ -177,7 +223,11 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
             "summit": summit,
             "commitments": commitments,
             "drafts": drafts,
-            "source": highlighted(summit.source_text, commitments),
+            "source": highlighted(summit.source_text, commitments, follow_ups),
+            "follow_ups": follow_ups,
+            "can_decide_follow_ups": {
+                f.pk for f in follow_ups if policy.can_edit_commitment(request.user, f.commitment)
+            },
             "rejected": RejectedDraft.objects.filter(summit=summit).select_related("rejected_by"),
             "can_decide": any(policy.can_edit_commitment(request.user, c) for c in drafts),
         },
