@@ -218,3 +218,29 @@ def test_the_import_json_and_the_api_carry_the_follow_ups(brunei: dict[str, Comm
     assert IRKUTSK[statement["evidence"]["start"] : statement["evidence"]["end"]] == statement["evidence"]["quote"]
     again = client_for(officer).get(f"/api/v1/records/{response.json()['import']}/").json()
     assert again["follow_ups"] == follow_ups
+
+
+MOSCOW = """Japan-Russia Foreign Ministers' Meeting
+16 January 2001
+On January 16, Minister for Foreign Affairs Yohei Kono, who is visiting Moscow, held a meeting with Minister \
+for Foreign Affairs Igor Ivanov of the Russian Federation.
+1. The two ministers exchanged views on the preparation of the summit meeting.
+"""
+
+
+def test_the_minister_who_was_to_be_sent_came_late_and_the_summit_is_still_owed(
+    brunei: dict[str, Commitment], officer: Any
+) -> None:
+    result = record_import(raw=MOSCOW, by=officer, now=NOW)
+    proposed = {f.commitment_id: f for f in result.follow_ups}
+    send = _one(brunei, "send the Japanese Minister for Foreign Affairs to Russia")  # due by 31 Dec 2000
+    receive = _one(brunei, "intention to receive the Foreign Minister")
+    for commitment in (send, receive):
+        assert (proposed[commitment.pk].proposed, proposed[commitment.pk].occurred_on) == (
+            "fulfilled",
+            date(2001, 1, 16),
+        )
+    assert _one(brunei, "hold the next Japan-Russia Summit in Irkutsk").pk not in proposed  # another place and level
+    services.followup_accept(follow_up_id=proposed[send.pk].pk, by=officer, now=NOW)
+    send.refresh_from_db()
+    assert (send.status, send.on_time_as_promised) == ("fulfilled", False)  # 16 days late
