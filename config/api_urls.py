@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from commitments.api.briefs import BriefView
 from commitments.api.errors import api_not_found
 from commitments.api.records import (
     CommitmentImportView,
@@ -41,6 +42,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("reports/compliance/", ComplianceReportView.as_view(), name="compliance"),
+    path("briefs/", BriefView.as_view(), name="briefs"),
     path("records/", RecordImportView.as_view(), name="records"),
     path("commitments/import/", CommitmentImportView.as_view(), name="commitment-import"),
     re_path(r"^records/(?P<pk>[0-9]{1,18})/$", RecordDetailView.as_view(), name="record"),

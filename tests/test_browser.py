@@ -219,6 +219,7 @@ def test_no_page_breaks_the_content_security_policy(browser: Any, live_server: A
         f"/admin/summits/summit/{commitment.summit_id}/change/",
         f"/admin/summits/summit/{commitment.summit_id}/review/",
         "/admin/commitments/commitment/report/?summit=1",
+        "/admin/commitments/commitment/brief/?party=RUS",
         "/admin/summits/summit/import/",
         "/api/v1/docs/",
         "/api/v1/commitments/",
@@ -369,3 +370,111 @@ def test_a_later_record_proposes_follow_ups_and_an_officer_accepts_one(
     invitation.refresh_from_db()
     assert (invitation.status, invitation.closed_on) == ("fulfilled", date(2001, 3, 25))
     assert "Accepted" in page.locator(f".pb-follow-ups tr:has(a[href$='/{invitation.pk}/change/'])").inner_text()
+
+
+def test_the_brief_before_a_meeting_reads_on_screen_on_a_phone_and_on_paper(
+    browser: Any, live_server: Any, staff: dict[str, Any], settings: Any
+) -> None:
+    """As of 5 January 2001: an overdue promise of ours first, then due soon, conditions, the rest; the
+    Foreign Minister's visit kept in December. Printed: no admin chrome, each side on its own page."""
+    import re
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from commitments import services
+    from commitments.sweep import sweep_run
+    from summits.models import Party
+
+    from .conftest import EARLY_2001
+
+    # The browser lives in the real present; a session or CSRF cookie dated 2001 would be expired to it.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    japan, russia = Party.objects.get(code="JPN"), Party.objects.get(code="RUS")
+    earlier = Summit.objects.create(
+        title="Japan-Russia Foreign Ministers' Meeting",
+        kind=Summit.Kind.FOREIGN_MINISTERS,
+        city="Tokyo",
+        country="Japan",
+        starts_at=datetime(2000, 9, 4, 1, 0, tzinfo=UTC),
+        time_zone="Asia/Tokyo",
+        source_text="Japan will send an economic mission to the Russian Far East by mid-December.\n"
+        "The two ministers agreed to hold vice-ministerial consultations by the end of January 2001.",
+    )
+    earlier.parties.set([japan, russia])
+    desk = Desk.objects.get()
+    for title, quote, made_by, due_by in [
+        ("Send an economic mission to the Russian Far East", "Japan will send an economic mission to the Russian "
+         "Far East by mid-December.", [japan], date(2000, 12, 15)),
+        ("Hold vice-ministerial consultations by the end of January", "The two ministers agreed to hold "
+         "vice-ministerial consultations by the end of January 2001.", [japan, russia], date(2001, 1, 31)),
+    ]:  # fmt: skip
+        commitment = Commitment(summit=earlier, desk=desk, title=title, quote=quote, due_by=due_by, counterparty=None)
+        services.commitment_create(commitment=commitment, by=None, now=DAY_AFTER_MEETING, read_window=False)
+        commitment.made_by.set(made_by)
+    officer = staff["officer"]
+    for pk in Commitment.objects.values_list("pk", flat=True):
+        services.commitment_assign(commitment_id=pk, owner=officer, by=None, now=DAY_AFTER_MEETING)
+    fm = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
+    services.commitment_transition(
+        commitment_id=fm.pk,
+        to_status="fulfilled",
+        by=officer,
+        now=EARLY_2001,
+        note="Foreign Minister Kono visited Moscow.",
+        occurred_on=date(2000, 12, 26),
+    )
+    sweep_run(now=EARLY_2001)  # as the beat would have: the admin warns when no sweep has run
+    progress = Commitment.objects.get(title__startswith="Substantial progress")
+    services.update_add(
+        commitment_id=progress.pk, note="Vice-ministers met in Moscow; no breakthrough.", by=officer, now=EARLY_2001
+    )
+
+    with time_machine.travel(EARLY_2001, tick=True):
+        page = _page(browser, live_server, "viewer")
+        _follow(page, "#pb-brief-link")
+        page.select_option("#id_party", "RUS")
+        _follow(page, "#brief-form input[type=submit]")
+        assert page.locator("h1").first.inner_text() == "Brief: Japan and Russian Federation"
+        ours = page.locator("#side-ours")
+        groups = ours.locator("tbody.pb-brief-group").evaluate_all("els => els.map(e => e.dataset.attention)")
+        assert groups == ["overdue", "condition_pending", "other"]
+        first_rows = ours.locator("tbody[data-attention=overdue] tr.pb-brief-row td:first-child a").all_inner_texts()
+        assert first_rows == ["Send an economic mission to the Russian Far East", progress.title]  # 21, then 5 days
+        assert "Vice-ministers met in Moscow" in ours.inner_text()
+        joint = page.locator("#side-joint tbody[data-attention=due_soon]")
+        assert "due in 26 days" in joint.inner_text()
+        kept = page.locator("#closed-ours").inner_text()
+        assert "Kept" in kept
+        assert "As promised" in kept
+        _shot(page, "brief")
+
+        page.set_viewport_size({"width": 400, "height": 900})
+        _shot(page, "brief-400")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 400 + 1  # nothing runs off a phone
+        page.set_viewport_size({"width": 1400, "height": 1000})
+
+        # On A4 (about 720 CSS pixels between the margins) the rows stay a table: the phone's cards are
+        # for screens only.
+        page.set_viewport_size({"width": 720, "height": 1000})
+        page.emulate_media(media="print")
+        assert page.locator("#side-ours tr.pb-brief-row").first.evaluate("e => getComputedStyle(e).display") == (
+            "table-row"
+        )
+        assert page.locator("#header").is_hidden()
+        assert page.locator("#brief-form").is_hidden()
+        assert page.locator("#nav-sidebar").is_hidden()
+        breaks = page.locator(".pb-brief-side, .pb-brief-closed").evaluate_all(
+            "els => els.map(e => getComputedStyle(e).breakBefore)"
+        )
+        assert breaks == ["auto", "page", "page", "page"]  # ours, theirs, joint, kept or not
+        _shot(page, "brief-print")
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        pdf = page.pdf(format="A4", print_background=False)
+        (SHOTS / "brief.pdf").write_bytes(pdf)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 4
+        page.emulate_media(media="screen")
+
+        _follow(page, "#side-ours a:text-is('Send an economic mission to the Russian Far East')")
+        assert "/admin/commitments/commitment/" in page.url

@@ -299,11 +299,12 @@ class CommitmentAdmin(WorkflowPanelAdmin):
             raise PermissionDenied
         super().delete_model(request, obj)
 
-    # -- pages of the list: the compliance report and the CSV import ------------------------------------
+    # -- pages of the list: the compliance report, the brief and the CSV import --------------------------
 
     def get_urls(self) -> list[URLPattern]:
         own = [
             path("report/", self.admin_site.admin_view(self.report_view), name="commitments_commitment_report"),
+            path("brief/", self.admin_site.admin_view(self.brief_view), name="commitments_commitment_brief"),
             path(
                 "import-csv/",
                 self.admin_site.admin_view(self.csv_import_view),
@@ -333,6 +334,11 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         from .reports import report_view
 
         return report_view(self, request)
+
+    def brief_view(self, request: HttpRequest) -> HttpResponse:
+        from .brief import brief_view
+
+        return brief_view(self, request)
 
     def csv_import_view(self, request: HttpRequest) -> HttpResponse:
         return list_actions.csv_import_view(self, request)
