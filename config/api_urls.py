@@ -11,6 +11,8 @@ from commitments.api.records import (
     CommitmentImportView,
     DraftAcceptView,
     DraftRejectView,
+    FollowUpAcceptView,
+    FollowUpRejectView,
     RecordDetailView,
     RecordImportView,
 )
@@ -48,6 +50,8 @@ urlpatterns = [
     re_path(r"^records/(?P<pk>[0-9]{1,18})/$", RecordDetailView.as_view(), name="record"),
     re_path(r"^drafts/(?P<pk>[0-9]{1,18})/accept/$", DraftAcceptView.as_view(), name="draft-accept"),
     re_path(r"^drafts/(?P<pk>[0-9]{1,18})/reject/$", DraftRejectView.as_view(), name="draft-reject"),
+    re_path(r"^follow-ups/(?P<pk>[0-9]{1,18})/accept/$", FollowUpAcceptView.as_view(), name="follow-up-accept"),
+    re_path(r"^follow-ups/(?P<pk>[0-9]{1,18})/reject/$", FollowUpRejectView.as_view(), name="follow-up-reject"),
     path(
         "schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]), name="schema"
     ),

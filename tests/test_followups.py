@@ -244,3 +244,25 @@ def test_the_minister_who_was_to_be_sent_came_late_and_the_summit_is_still_owed(
     services.followup_accept(follow_up_id=proposed[send.pk].pk, by=officer, now=NOW)
     send.refresh_from_db()
     assert (send.status, send.on_time_as_promised) == ("fulfilled", False)  # 16 days late
+
+
+def test_the_api_accepts_and_rejects_follow_ups_with_the_same_rights(
+    brunei: dict[str, Commitment], officer: Any, viewer: Any
+) -> None:
+    body = client_for(officer).post("/api/v1/records/", {"text": IRKUTSK}, format="json").json()
+    by_commitment = {f["commitment"]: f["id"] for f in body["follow_ups"]}
+    invitation = _one(brunei, "invited Prime Minister Mori to Russia")
+    summit_promise = _one(brunei, "hold the next Japan-Russia Summit in Irkutsk")
+    refused = client_for(viewer).post(f"/api/v1/follow-ups/{by_commitment[invitation.pk]}/accept/")
+    assert refused.status_code == 403
+    accepted = client_for(officer).post(f"/api/v1/follow-ups/{by_commitment[invitation.pk]}/accept/")
+    assert accepted.status_code == 200, accepted.json()
+    assert accepted.json()["decision"] == "accepted"
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.closed_on) == ("fulfilled", date(2001, 3, 25))
+    rejected = client_for(officer).post(f"/api/v1/follow-ups/{by_commitment[summit_promise.pk]}/reject/")
+    assert (rejected.status_code, rejected.json()["decision"]) == (200, "rejected")
+    again = client_for(officer).post(f"/api/v1/follow-ups/{by_commitment[summit_promise.pk]}/accept/")
+    assert again.status_code == 400
+    assert "already rejected" in again.json()["error"]["message"] + str(again.json()["error"]["fields"])
+    assert client_for(officer).post("/api/v1/follow-ups/999999/accept/").status_code == 404

@@ -22,7 +22,7 @@ from summits.models import Summit
 
 from .. import policy, selectors, services
 from ..importer.service import ImportRefused, record_import
-from ..models import Commitment, Desk, RejectedDraft
+from ..models import Commitment, Desk, FollowUp, RejectedDraft
 from ..reports.exchange import CsvRejected, import_csv
 from ..workflow import Status
 from .errors import error_response
@@ -207,6 +207,41 @@ class DraftRejectView(APIView):
             reason=data.validated_data.get("reason", ""),
         )
         return Response(DraftSerializer(_rejected(rejected)).data)
+
+
+class FollowUpSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    commitment = serializers.IntegerField(help_text="The earlier commitment it bears on.")
+    proposed = serializers.ChoiceField(choices=FollowUp.Proposed.choices)
+    occurred_on = serializers.DateField()
+    evidence = serializers.DictField(allow_null=True, help_text='{"quote", "start", "end"} in the new record, or null.')
+    basis = serializers.ChoiceField(choices=FollowUp.Basis.choices)
+    reason = serializers.CharField()
+    decision = serializers.ChoiceField(choices=FollowUp.Decision.choices)
+
+
+class _FollowUpDecisionView(APIView):
+    decide: Any = None
+
+    @extend_schema(request=None, responses={200: FollowUpSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        follow_up = get_object_or_404(FollowUp, pk=pk)
+        type(self).decide(follow_up_id=follow_up.pk, by=request.user, now=timezone.now())
+        follow_up.refresh_from_db()
+        return Response(FollowUpSerializer(follow_up.as_json()).data)
+
+
+class FollowUpAcceptView(_FollowUpDecisionView):
+    """Accept a proposed follow-up: an update linked to the new meeting, and the outcome through the workflow on
+    the day it happened (or the condition marked met)."""
+
+    decide = staticmethod(services.followup_accept)
+
+
+class FollowUpRejectView(_FollowUpDecisionView):
+    """Reject a proposed follow-up: nothing is recorded on the earlier commitment."""
+
+    decide = staticmethod(services.followup_reject)
 
 
 class CsvTextParser(BaseParser):
