@@ -29,7 +29,15 @@ def test_an_officer_imports_a_record_and_gets_its_meeting_and_drafts(officer: An
     assert len(body["drafts"]) == 14
     assert {draft["decision"] for draft in body["drafts"]} == {"pending"}
     assert all(draft["quote"] in RECORD for draft in body["drafts"])
-    assert body["follow_ups"] == []
+    # The same leaders met again a year later: what that meeting shows of the first one's promises.
+    proposed = {
+        Commitment.objects.get(pk=f["commitment"]).title: (f["proposed"], f["occurred_on"], f["decision"])
+        for f in body["follow_ups"]
+    }
+    assert proposed == {
+        "Meet President Putin at the next possible opportunity": ("fulfilled", "2001-11-15", "pending"),
+        "Hold the next Japan-Russia Summit in Irkutsk": ("progress", "2001-11-15", "pending"),  # a summit elsewhere
+    }
     again = client_for(officer).get(f"{API}/records/{body['import']}/").json()
     assert again == body
 

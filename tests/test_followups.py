@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied
 
 from commitments import services
 from commitments.errors import WorkflowError
+from commitments.importer import followups
 from commitments.importer.evaluation import CorpusMissing, corpus_dir, corpus_load
+from commitments.importer.record import parse
 from commitments.importer.service import record_import
 from commitments.models import Commitment, Desk, FollowUp
 from summits.models import Party
@@ -266,3 +268,38 @@ def test_the_api_accepts_and_rejects_follow_ups_with_the_same_rights(
     assert again.status_code == 400
     assert "already rejected" in again.json()["error"]["message"] + str(again.json()["error"]["fields"])
     assert client_for(officer).post("/api/v1/follow-ups/999999/accept/").status_code == 404
+
+
+OSAKA = """Japan-Russia Summit Meeting
+25 March 2001
+On March 25, Prime Minister Yoshiro Mori held a summit meeting with President Vladimir Putin of the Russian \
+Federation in Osaka.
+1. The two leaders discussed the economy.
+"""
+
+
+def test_a_meeting_fulfils_no_promise_that_was_not_to_meet(desk: Desk) -> None:
+    """Review finding: "realize the conclusion of a treaty" and "meet the energy needs" are no meetings."""
+    summit = record_import(raw=OSAKA, by=None, now=NOW).summit
+    record = parse(OSAKA, "UTC", "JPN")
+    for quote, kind in [
+        ("Both sides will make efforts to realize the conclusion of a peace treaty.", "negotiation"),
+        ("Japan will provide assistance to meet the energy needs of the Far East.", "other"),
+    ]:
+        assert followups._by_meeting(Commitment(quote=quote, kind=kind), summit, record) is None, quote
+    promise = Commitment(quote="The two leaders agreed to meet again in Osaka next spring.", kind="meeting")
+    found = followups._by_meeting(promise, summit, record)
+    assert found is not None
+    assert found.proposed == "fulfilled"
+
+
+def test_a_follow_up_id_that_is_not_a_number_is_a_message_not_an_error(demo: Any, officer: Any, client: Any) -> None:
+    from .admin_helpers import login
+
+    summit = record_import(raw=OSAKA, by=officer, now=NOW).summit
+    login(client, officer)
+    response = client.post(
+        f"/admin/summits/summit/{summit.pk}/review/", {"follow_up": "abc", "follow_up_decision": "accept"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Choose a follow-up, then accept or reject it." in response.content.decode()

@@ -17,7 +17,7 @@ from commitments import services
 from commitments.demo import DATA_DIR, demo_data
 from commitments.importer.extract import extract
 from commitments.importer.record import parse
-from commitments.importer.service import ImportRefused, record_import
+from commitments.importer.service import ImportRefused, _summit_kind, record_import
 from commitments.models import Commitment, Desk
 from summits.models import Party, Summit
 
@@ -354,3 +354,16 @@ def test_a_time_on_another_clock_than_the_place_is_read_on_the_places() -> None:
     )
     record = parse(text, "UTC", "JPN")
     assert (record.city, record.time_zone, record.local_time) == ("Singapore", "Asia/Singapore", time(13, 55))
+
+
+def test_a_sum_of_money_is_no_start_time_and_the_body_names_the_kind_only_when_it_says_so() -> None:
+    """Review findings: "1.25 billion yen" read as 01:25; "the leaders call for" read as a telephone talk."""
+    text = (
+        "On 2 February 2019, Prime Minister Abe held a meeting with Mr. Narendra Modi, Prime Minister of India, "
+        "in Tokyo.\n1. Japan will provide 1.25 billion yen. The leaders call for calm in the region.\n"
+    )
+    record = parse(text, "UTC", "JPN")
+    assert record.local_time is None
+    assert _summit_kind(record) == "summit"
+    call = parse("On 2 February 2019, Prime Minister Abe held a telephone talk with President Trump.\n", "UTC", "JPN")
+    assert _summit_kind(call) == "telephone"

@@ -147,7 +147,8 @@ def highlighted(text: str, commitments: list[Commitment], follow_ups: Sequence[F
 
 def _decide_follow_up(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, summit: Summit) -> None:
     decision = request.POST.get("follow_up_decision")
-    follow_up = FollowUp.objects.filter(summit=summit, pk=request.POST.get("follow_up") or 0).first()
+    chosen = request.POST.get("follow_up", "")
+    follow_up = FollowUp.objects.filter(summit=summit, pk=int(chosen)).first() if chosen.isdigit() else None
     if decision not in ("accept", "reject") or follow_up is None:
         model_admin.message_user(request, "Choose a follow-up, then accept or reject it.", messages.WARNING)
         return

@@ -178,7 +178,7 @@ def sentences(text: str, start: int) -> list[tuple[int, int]]:
     spans = []
     begin = 0
     for match in re.finditer(r"[.!?][\"”’)]?(?=\s+[\"“(]?[A-Z0-9]|\s*$)", text):
-        before = text[begin : match.start()].split()
+        before = text[max(begin, match.start() - 40) : match.start()].split()  # the word before: linear time
         last_word = before[-1] if before else ""
         if last_word.rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", last_word):
             continue

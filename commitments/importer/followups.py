@@ -53,7 +53,14 @@ _VISITORS: list[tuple[str, str, set[str]]] = [
 _NAMED_BODY = re.compile(
     r"\b(?:[A-Z][\w-]+ ){1,6}(?:Commission|Committee|Council|Forum|Working Group|Dialogue|Conference|Consultations)\b"
 )
-_HOLD = re.compile(r"\b(?:hold|holding|be held|will be held|realize|realise|convene|meet)\b", re.I)
+# A promise to hold a meeting: "hold the next summit", "consultations will be held", "meet with President X";
+# not "realize the conclusion of a treaty" nor "meet the energy needs".
+_HOLD = re.compile(
+    r"\b(?:hold|holding|be held|convene)\b"
+    r"|\b(?:realize|realise|arrange|have)\b[^.;]{0,40}\b(?:summit|meeting|talks|session|round|consultations)\b"
+    r"|\bmeet (?:with|again|at|in)\b",
+    re.I,
+)
 _PROMISED_ACT = re.compile(
     r"\b(?:hold|holding|held|realize|realise|convene|meet|visit|visits|send|come to|travel to|receive|welcome"
     r"|invit\w*)\b",
@@ -175,7 +182,9 @@ def followups_propose(summit: Summit, record: Record) -> list[Proposal]:
     for p in Participation.objects.filter(summit_id__in={c.summit_id for c in earlier}).select_related(
         "person", "party"
     ):
-        people.setdefault(p.summit_id, []).append((p.person_id, p.person.full_name.split()[-1], p.party.code, p.role))
+        words = p.person.full_name.split()
+        if words:  # a participant recorded without a name places nobody
+            people.setdefault(p.summit_id, []).append((p.person_id, words[-1], p.party.code, p.role))
     for commitment in earlier:
         present = people.get(commitment.summit_id, [])
         commitment.speaker_role = next((r for pid, _, _, r in present if pid == commitment.speaker_id), "")  # type: ignore[attr-defined]
@@ -295,13 +304,23 @@ def _named_visitor(commitment: Commitment) -> str:
     return max(named)[1] if named else ""
 
 
-def _statements(record: Record) -> list[tuple[int, int, re.Match[str]]]:
-    """Sentences of the new record that say something was done, with their offsets."""
+@dataclass
+class _Statement:
+    start: int
+    end: int
+    done: re.Match[str]
+    sentence: str
+    words: set[str]
+
+
+def _statements(record: Record) -> list[_Statement]:
+    """Sentences of the new record that say something was done, with their offsets and words (read once)."""
     found = []
     for match in re.finditer(r"[^.\n]+[.\n]?", record.text):
         done = _DONE.search(match.group(0))
         if done:
-            found.append((match.start(), match.end(), done))
+            sentence = match.group(0).strip()
+            found.append(_Statement(match.start(), match.end(), done, sentence, _words(sentence)))
     return found
 
 
@@ -326,9 +345,7 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z][\w-]{3,}", text)} - _GENERIC
 
 
-def _by_text(
-    commitment: Commitment, statements: list[tuple[int, int, re.Match[str]]], record: Record
-) -> Proposal | None:
+def _by_text(commitment: Commitment, statements: list[_Statement], record: Record) -> Proposal | None:
     if commitment.kind in (Commitment.Kind.VISIT, Commitment.Kind.INVITATION):
         return None  # a visit is shown by the meeting, not by something signed
     promised = commitment.quote or commitment.title
@@ -336,15 +353,15 @@ def _by_text(
         promised = promised.replace(commitment.condition_text, "")
     names = {n for n in _names(promised) if len(n.split()) >= 2 and not set(n.split()) <= _GENERIC}
     words = _words(promised)
-    for start, end, done in statements:
-        sentence = record.text[start:end].strip()
+    for statement in statements:
+        sentence = statement.sentence
         shared_names = {n for n in names if n in sentence.lower()}
-        shared_words = words & _words(sentence)
+        shared_words = words & statement.words
         if not shared_names and len(shared_words) < 3:
             continue
-        verb = done["done"] or done["active"]
+        verb = statement.done["done"] or statement.done["active"]
         proposed = FollowUp.Proposed.IN_PROGRESS if verb in _STARTED else _outcome(commitment)
-        offset = record.text.index(sentence, start)
+        offset = record.text.index(sentence, statement.start)
         when = _day_in(sentence, record) or record.meeting_date
         assert when is not None
         named = ", ".join(sorted(shared_names)) or ", ".join(sorted(shared_words)[:4])

@@ -265,7 +265,10 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
             record.meeting_date = date(record.meeting_date.year, MONTH_NUMBER[on_day["month"]], int(on_day["day"]))
 
     clock = re.search(
-        r"\b(?P<h>[0-2]?\d)[:.](?P<m>[0-5]\d)\b\s*(?P<half>[ap]\.?m\.?(?![a-z]))?", text[:3000], re.IGNORECASE
+        # "18:20", "4:15 p.m.", "10.30 a.m."; a dot only before a.m./p.m. ("1.25 billion yen" is no time)
+        r"\b(?P<h>[0-2]?\d)(?::(?P<m>[0-5]\d)\b|\.(?P<m2>[0-5]\d)(?=\s*[ap]\.?m))\s*(?P<half>[ap]\.?m\.?(?![a-z]))?",
+        text[:3000],
+        re.IGNORECASE,
     )
     if clock and int(clock["h"]) < 24:
         hour = int(clock["h"])
@@ -274,7 +277,7 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
             hour += 12
         elif half.startswith("a") and hour == 12:
             hour = 0
-        record.local_time = time(hour, int(clock["m"]))
+        record.local_time = time(hour, int(clock["m"] or clock["m2"]))
 
     body_start = dated[1] if dated else 0
     first_section = re.search(r"^\s*(?:1\.|\(1\))\s", text[body_start:], re.MULTILINE)

@@ -292,11 +292,26 @@ _KIND_WORDS: list[tuple[str, str]] = [
     (Summit.Kind.SUMMIT, r"\bsummit\b|\bleaders\b|prime minister|president"),
     (Summit.Kind.EXPERT_LEVEL, r"\bexpert|consultation"),
 ]
+# In the body, only what says what the meeting was: "held a telephone talk", "sent a message", "the Foreign
+# Ministers' Meeting" — not "the leaders call for", "handed over a letter" in passing, or a minister present.
+_KIND_IN_TEXT: list[tuple[str, str]] = [
+    (Summit.Kind.TELEPHONE, r"telephone|phone call|\bcall with\b|\bspoke (?:by (?:tele)?phone |today )?(?:with|to)\b"),
+    (Summit.Kind.MESSAGE, r"\bsent (?:a|the) (?:message|letter)\b|\b(?:message|letter) (?:from|of) (?:the )?[A-Z]"),
+    (Summit.Kind.VICE_MINISTERIAL, r"vice[- ]ministerial"),
+    (Summit.Kind.SUMMIT, r"\bsummit\b|\bleaders['’] meeting\b"),
+    (
+        Summit.Kind.FOREIGN_MINISTERS,
+        r"foreign ministers['’]? meeting|(?:foreign minister|minister for foreign affairs|"
+        r"secretary of state|foreign secretary)[^.]{0,120}\b(?:met|held a meeting|held talks)\b",
+    ),
+    (Summit.Kind.SUMMIT, r"(?:prime minister|president|chancellor)[^.]{0,120}\b(?:met|held a meeting|held talks)\b"),
+    (Summit.Kind.EXPERT_LEVEL, r"\bexpert|\bconsultations\b"),
+]
 
 
 def _summit_kind(record: Record) -> str:
-    for text in (record.title, record.text[:800]):
-        for kind, pattern in _KIND_WORDS:
+    for text, table in ((record.title, _KIND_WORDS), (record.text[:800], _KIND_IN_TEXT)):
+        for kind, pattern in table:
             if re.search(pattern, text, re.IGNORECASE):
                 return kind
     return Summit.Kind.OTHER
