@@ -644,3 +644,18 @@ def test_the_page_is_linked_from_the_dashboard_the_list_a_party_and_a_summit(
     assert f'href="{brief}?party=RUS"' in party_page
     summit_page = page.get(reverse("admin:summits_summit_change", args=[demo.pk])).content.decode()
     assert f'href="{brief}?meeting={demo.pk}"' in summit_page
+
+
+def test_the_page_for_a_planned_meeting_names_it_and_its_counterpart(
+    demo: Summit, viewer: Any, japan: Party, russia: Party
+) -> None:
+    irkutsk = SummitFactory(title="Irkutsk summit", city="Irkutsk", starts_at=datetime(2001, 3, 25, 3, tzinfo=UTC))
+    irkutsk.parties.set([japan, russia])
+    page = Client()
+    page.force_login(viewer)
+    with time_machine.travel(EARLY_2001, tick=False):
+        html = page.get(reverse(BRIEF_PAGE), {"meeting": irkutsk.pk}).content.decode()
+    assert "Brief for Irkutsk summit: Japan and Russian Federation" in html
+    assert f'before\n      <a href="/admin/summits/summit/{irkutsk.pk}/change/">Irkutsk summit</a>' in html
+    assert "25 Mar 2001, Irkutsk" in html
+    assert html.count('class="pb-brief-row"') == 14  # the fourteen Brunei commitments, all open on 5 January 2001
