@@ -225,16 +225,6 @@ def _first_date(text: str) -> tuple[date, int] | None:
     return min(found, key=lambda item: item[1]) if found else None
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans, begin = [], 0
-    for match in re.finditer(r"[.!?](?=\s+[A-Z(“\"]|\s*$)|\n\s*\n", text):
-        spans.append((begin, match.end()))
-        begin = match.end()
-    if begin < len(text):
-        spans.append((begin, len(text)))
-    return spans
-
-
 def parties_in(text: str) -> list[str]:
     """Party codes named in `text`, in order of first mention."""
     return list(dict.fromkeys(mention.code for mention in gazetteer.party_mentions(text)))
