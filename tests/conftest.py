@@ -63,6 +63,38 @@ def chromium_path() -> str:
 
 
 @pytest.fixture
+def browser(chromium_path: str) -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def staff(db: Any) -> dict[str, Any]:
+    """The Brunei demo as of the day after the meeting, with an officer, a supervisor and a viewer of its desk."""
+    demo_load(now=DAY_AFTER_MEETING, with_users=False, password="unused")
+    desk = Desk.objects.get()
+    users = {}
+    for name, group, role in [
+        ("officer", policy.GROUP_OFFICER, DeskMembership.Role.OFFICER),
+        ("supervisor", policy.GROUP_SUPERVISOR, DeskMembership.Role.SUPERVISOR),
+        ("viewer", policy.GROUP_VIEWER, None),
+    ]:
+        user = UserFactory(username=name)
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+        if role:
+            DeskMembership.objects.create(desk=desk, user=user, role=role)
+        users[name] = user
+    return users
+
+
+@pytest.fixture
 def frozen() -> Iterator[time_machine.Coordinates]:
     """Time stands at the day after the Brunei meeting unless a test travels on."""
     with time_machine.travel(DAY_AFTER_MEETING, tick=False) as traveller:

@@ -5,148 +5,81 @@ Screenshots go to $PLEDGEBOOK_SCREENSHOTS (default var/screenshots) so a reviewe
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 
-from commitments import policy
-from commitments.demo import demo_load
-from commitments.models import Commitment, Desk, DeskMembership
+from commitments.models import Commitment, Desk
 from summits.models import Summit
 
+from .browser import SHOTS, follow, logged_in, shot
 from .conftest import DAY_AFTER_MEETING
-from .factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("PLEDGEBOOK_SCREENSHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def staff(db: Any) -> dict[str, Any]:
-    demo_load(now=DAY_AFTER_MEETING, with_users=False, password="unused")
-    desk = Desk.objects.get()
-    users = {}
-    for name, group, role in [
-        ("officer", policy.GROUP_OFFICER, DeskMembership.Role.OFFICER),
-        ("supervisor", policy.GROUP_SUPERVISOR, DeskMembership.Role.SUPERVISOR),
-        ("viewer", policy.GROUP_VIEWER, None),
-    ]:
-        user = UserFactory(username=name)
-        user.groups.add(Group.objects.get_or_create(name=group)[0])
-        if role:
-            DeskMembership.objects.create(desk=desk, user=user, role=role)
-        users[name] = user
-    return users
-
-
-def _page(browser: Any, live_server: Any, username: str) -> Any:
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
-
-
-def _follow(page: Any, selector: str) -> None:
-    """Click something that loads a new page, and wait until that page has loaded."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
 
 def test_officer_triages_and_transitions_with_a_note(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
-    page = _page(browser, live_server, "officer")
-    _follow(page, "a[href='/admin/commitments/commitment/']")
-    _follow(page, "#changelist-filter a:text-is('Overdue')")
+    page = logged_in(browser, live_server, "officer")
+    follow(page, "a[href='/admin/commitments/commitment/']")
+    follow(page, "#changelist-filter a:text-is('Overdue')")
     rows = page.locator("#result_list tbody tr")
     # Today (2026) every dated, unconditional Brunei commitment is long overdue.
     assert rows.count() == 3
     assert page.locator(".pb-overdue").count() == 3
-    _shot(page, "commitment-list-overdue")
+    shot(page, "commitment-list-overdue")
 
-    _follow(page, "text=Send the Minister for Foreign Affairs to Russia within the year")
+    follow(page, "text=Send the Minister for Foreign Affairs to Russia within the year")
     assert page.locator("#pb-status").inner_text() == "Not started"
     page.select_option("#id_to_status", "fulfilled")
     page.fill("#transition-form textarea[name=note]", "Foreign Minister Kono visited Moscow.")
-    _follow(page, "#transition-form input[type=submit]")
+    follow(page, "#transition-form input[type=submit]")
     assert "is now Fulfilled" in page.locator(".messagelist li.success").inner_text()
     assert page.locator("#pb-status").inner_text() == "Fulfilled"
     history = page.locator("#status-history").inner_text()
     assert "Not started → Fulfilled" in history
     assert "Foreign Minister Kono visited Moscow." in history
-    _shot(page, "commitment-page-after-transition")
+    shot(page, "commitment-page-after-transition")
 
     commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
     assert commitment.status == "fulfilled"
-    _follow(page, "text=Every change to this commitment")
+    follow(page, "text=Every change to this commitment")
     assert "Change history" in page.content() or "history" in page.title().lower()
-    _shot(page, "commitment-history")
+    shot(page, "commitment-history")
 
 
 def test_viewer_finds_no_way_to_edit(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
-    page = _page(browser, live_server, "viewer")
+    page = logged_in(browser, live_server, "viewer")
     page.goto(f"{live_server.url}/admin/commitments/commitment/")
     assert page.locator("text=Add commitment").count() == 0
     # Viewers may export what they read, and nothing else.
     offered = page.locator("select[name=action] option").all_inner_texts()
     assert not any("status" in o.lower() or "assign" in o.lower() for o in offered)
-    _follow(page, "text=Hold the next Japan-Russia Summit in Irkutsk")
+    follow(page, "text=Hold the next Japan-Russia Summit in Irkutsk")
     assert page.locator("#transition-form").count() == 0
     assert page.locator("input[name=_save]").count() == 0
     assert page.locator("#id_title").count() == 0  # values are shown as text, not inputs
-    _shot(page, "viewer-commitment-page")
+    shot(page, "viewer-commitment-page")
 
 
 def test_two_tabs_editing_at_once_get_a_conflict(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
     commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
     url = f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/change/"
-    first = _page(browser, live_server, "officer")
-    second = _page(browser, live_server, "supervisor")
+    first = logged_in(browser, live_server, "officer")
+    second = logged_in(browser, live_server, "supervisor")
     first.goto(url)
     second.goto(url)
     first.fill("#id_description", "Visit planned for early December.")
-    _follow(first, "input[name=_continue]")
+    follow(first, "input[name=_continue]")
     assert "was changed successfully" in first.locator(".messagelist li.success").inner_text()
 
     second.fill("#id_description", "Visit postponed to January.")
-    _follow(second, "input[name=_continue]")
+    follow(second, "input[name=_continue]")
     error = second.locator(".errornote, .errorlist").first.inner_text()
     assert "Please correct" in error or "changed by" in error
     assert "was changed by officer" in second.content()
     assert second.locator("#id_description").input_value() == "Visit postponed to January."
-    _shot(second, "edit-conflict")
+    shot(second, "edit-conflict")
     commitment.refresh_from_db()
     assert commitment.description == "Visit planned for early December."
 
@@ -154,15 +87,15 @@ def test_two_tabs_editing_at_once_get_a_conflict(browser: Any, live_server: Any,
 def test_summit_page_shows_participants_commitments_and_the_record(
     browser: Any, live_server: Any, staff: dict[str, Any]
 ) -> None:
-    page = _page(browser, live_server, "officer")
-    _follow(page, "a[href='/admin/summits/summit/']")
-    _follow(page, "text=Japan-Russian Federation Summit Meeting on the occasion of the APEC Brunei Meeting")
+    page = logged_in(browser, live_server, "officer")
+    follow(page, "a[href='/admin/summits/summit/']")
+    follow(page, "text=Japan-Russian Federation Summit Meeting on the occasion of the APEC Brunei Meeting")
     content = page.content()
     assert "Deputy Cabinet Secretary" in content
     assert "15 Nov 2000, 18:20 (Asia/Brunei)" in content
     assert page.locator(".pb-source p").count() > 10
     assert "Hold the next Japan-Russia Summit in Irkutsk" in content
-    _shot(page, "summit-page")
+    shot(page, "summit-page")
 
 
 def test_dashboard_report_and_timeline(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
@@ -179,7 +112,7 @@ def test_dashboard_report_and_timeline(browser: Any, live_server: Any, staff: di
         note="Kono visited Moscow.",
         occurred_on=date(2000, 12, 26),
     )
-    page = _page(browser, live_server, "supervisor")
+    page = logged_in(browser, live_server, "supervisor")
     assert page.locator(".pb-tile").count() == 8
     overdue_tile = page.locator(".pb-tile", has_text="Overdue")
     assert overdue_tile.locator(".pb-tile-count").inner_text() == "2"
@@ -188,20 +121,20 @@ def test_dashboard_report_and_timeline(browser: Any, live_server: Any, staff: di
     ownerless = Commitment.objects.filter(status__in=["not_started", "in_progress", "stalled"], owner=None).count()
     assert ownerless > 0
     assert ownerless_tile.locator(".pb-tile-count").inner_text() == str(ownerless)
-    _shot(page, "dashboard")
-    _follow(page, "text=Compliance report →")
+    shot(page, "dashboard")
+    follow(page, "text=Compliance report →")
     assert page.locator("figure.pb-chart svg").count() == 1
     summit = Commitment.objects.get(pk=fm.pk).summit_id
     page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit}#summit")
     assert page.locator("figure.pb-chart svg").count() == 2
     assert "Japan" in page.locator(".pb-report").first.inner_text()
-    _shot(page, "compliance-report")
+    shot(page, "compliance-report")
 
 
 def test_no_page_breaks_the_content_security_policy(browser: Any, live_server: Any, staff: dict[str, Any]) -> None:
     """Every script and style the pages use is allowed by the policy: Chromium reports no violation."""
     commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
-    page = _page(browser, live_server, "officer")
+    page = logged_in(browser, live_server, "officer")
     violations: list[str] = []
     current = {"path": ""}
     page.on(
@@ -240,7 +173,7 @@ def test_a_deadline_phrase_shows_how_it_reads_before_saving(
 ) -> None:
     """The same reader as the save, as the officer types: relative to the meeting (15 November 2000)."""
     commitment = Commitment.objects.get(title="Send the Minister for Foreign Affairs to Russia within the year")
-    page = _page(browser, live_server, "officer")
+    page = logged_in(browser, live_server, "officer")
     page.goto(f"{live_server.url}/admin/commitments/commitment/add/?summit={commitment.summit_id}")
     reading = page.locator("#pb-deadline-reading")
     page.fill("#id_due_phrase", "within the year")
@@ -251,7 +184,7 @@ def test_a_deadline_phrase_shows_how_it_reads_before_saving(
     assert reading.inner_text() == "Reads as 15 Nov 2000 – 31 Dec 2001 (year)."
     page.fill("#id_due_phrase", "when circumstances allow")
     page.wait_for_selector("#pb-deadline-reading:has-text('No rule knows this phrase')", timeout=5000)
-    _shot(page, "deadline-reading")
+    shot(page, "deadline-reading")
     assert Commitment.objects.count() == 14  # nothing saved by reading
     page.goto(f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/change/")
     assert page.locator("#pb-deadline-reading").count() == 0  # an existing deadline moves in the panel
@@ -266,26 +199,26 @@ def test_a_pasted_record_without_its_date_asks_for_it_beside_the_field(
         "Australia.\n1. The two leaders agreed to hold the next annual summit in Canberra in the first half of next "
         "year.\n2. Prime Minister Albanese stated that Australia would continue to cooperate closely with Japan.\n"
     )
-    page = _page(browser, live_server, "officer")
+    page = logged_in(browser, live_server, "officer")
     page.goto(f"{live_server.url}/admin/summits/summit/import/")
     page.fill("#id_text", text)
     page.select_option("#id_desk", label=Desk.objects.get().name)
-    _follow(page, "input[type=submit]")
+    follow(page, "input[type=submit]")
     asked = page.locator(".field-meeting_date .errorlist, .errorlist:near(#id_meeting_date)")
     assert asked.first.inner_text().startswith("The record does not say on what day")
     assert page.locator("text=The record does not say on what day").count() == 1  # said once
-    _shot(page, "import-asks-for-the-date")
+    shot(page, "import-asks-for-the-date")
     page.set_viewport_size({"width": 400, "height": 900})
-    _shot(page, "import-asks-for-the-date-400")
+    shot(page, "import-asks-for-the-date-400")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400 + 1  # nothing runs off a phone
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.fill("#id_meeting_date", "2023-03-14")
-    _follow(page, "input[type=submit]")
+    follow(page, "input[type=submit]")
     assert "/review/" in page.url
     summit = Summit.objects.get(title="Japan–Australia telephone talks")
     assert summit.local_start.date() == date(2023, 3, 14)
     assert page.locator("mark.pb-mark-draft[id^=q]").count() == 2  # each quote highlighted in the record
-    _shot(page, "import-review-pasted-call")
+    shot(page, "import-review-pasted-call")
 
 
 def test_an_officer_records_each_partys_outcome_of_a_joint_commitment(
@@ -306,7 +239,7 @@ def test_an_officer_records_each_partys_outcome_of_a_joint_commitment(
         note="Expert talks held; no ministerial round.",
         occurred_on=date(2001, 3, 25),
     )
-    page = _page(browser, live_server, "officer")
+    page = logged_in(browser, live_server, "officer")
     page.goto(f"{live_server.url}/admin/commitments/commitment/{joint.pk}/change/")
     assert page.locator("#pb-status").inner_text() == "Partially fulfilled"
     assert page.locator("#pb-outcomes .pb-outcome").all_inner_texts() == [
@@ -318,7 +251,7 @@ def test_an_officer_records_each_partys_outcome_of_a_joint_commitment(
     form.get_by_label("Why (JPN)").fill("Japan sent its delegation to every round.")
     form.get_by_label("Russian Federation (RUS)").select_option("not_fulfilled")
     form.get_by_label("Why (RUS)").fill("No Russian minister attended.")
-    _follow(page, "#outcomes-form input[type=submit]")
+    follow(page, "#outcomes-form input[type=submit]")
     assert "JPN Fulfilled, RUS Not fulfilled" in page.locator(".messagelist li.success").inner_text()
     assert page.locator("#pb-status").inner_text() == "Partially fulfilled"
     assert page.locator("#pb-outcomes .pb-outcome").all_inner_texts() == ["JPN Fulfilled", "RUS Not fulfilled"]
@@ -328,16 +261,16 @@ def test_an_officer_records_each_partys_outcome_of_a_joint_commitment(
     # The form shows what is recorded, ready for a correction.
     assert form.get_by_label("Japan (JPN)").input_value() == "fulfilled"
     assert joint.outcomes.count() == 2
-    _shot(page, "commitment-outcomes-per-party")
+    shot(page, "commitment-outcomes-per-party")
     page.set_viewport_size({"width": 400, "height": 900})
     box = page.locator("#outcomes-form").bounding_box()
     assert box is not None
     assert box["x"] + box["width"] <= 400  # the form fits a phone's width
     assert page.evaluate("document.documentElement.scrollWidth") <= 400  # and nothing scrolls the page sideways
-    _shot(page, "commitment-outcomes-per-party-narrow")
+    shot(page, "commitment-outcomes-per-party-narrow")
 
     # A viewer sees the outcomes and no form.
-    viewer = _page(browser, live_server, "viewer")
+    viewer = logged_in(browser, live_server, "viewer")
     viewer.goto(f"{live_server.url}/admin/commitments/commitment/{joint.pk}/change/")
     assert viewer.locator("#pb-outcomes .pb-outcome").all_inner_texts() == ["JPN Fulfilled", "RUS Not fulfilled"]
     assert viewer.locator("#outcomes-form").count() == 0
@@ -348,20 +281,20 @@ def test_a_later_record_proposes_follow_ups_and_an_officer_accepts_one(
 ) -> None:
     from .test_followups import IRKUTSK
 
-    page = _page(browser, live_server, "officer")
+    page = logged_in(browser, live_server, "officer")
     page.goto(f"{live_server.url}/admin/summits/summit/import/")
     page.fill("#id_text", IRKUTSK)
     page.select_option("#id_desk", label=Desk.objects.get().name)
-    _follow(page, "input[type=submit]")
+    follow(page, "input[type=submit]")
     rows = page.locator(".pb-follow-ups tbody tr")
     assert rows.count() == 10
     assert page.locator("mark.pb-mark-evidence[id^=f]").count() == 1  # "signed the Irkutsk Statement …"
     invitation = Commitment.objects.get(quote__contains="invited Prime Minister Mori to Russia")
     row = page.locator(f".pb-follow-ups tr:has(a[href$='/{invitation.pk}/change/'])")
     assert "Fulfilled" in row.inner_text()
-    _shot(page, "review-follow-ups")
+    shot(page, "review-follow-ups")
     page.set_viewport_size({"width": 400, "height": 900})
-    _shot(page, "review-follow-ups-400")
+    shot(page, "review-follow-ups-400")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400 + 1  # nothing runs off a phone
     page.set_viewport_size({"width": 1400, "height": 1000})
     with page.expect_navigation():
@@ -432,10 +365,10 @@ def test_the_brief_before_a_meeting_reads_on_screen_on_a_phone_and_on_paper(
     )
 
     with time_machine.travel(EARLY_2001, tick=True):
-        page = _page(browser, live_server, "viewer")
-        _follow(page, "#pb-brief-link")
+        page = logged_in(browser, live_server, "viewer")
+        follow(page, "#pb-brief-link")
         page.select_option("#id_party", "RUS")
-        _follow(page, "#brief-form input[type=submit]")
+        follow(page, "#brief-form input[type=submit]")
         assert page.locator("h1").first.inner_text() == "Brief: Japan and Russian Federation"
         ours = page.locator("#side-ours")
         groups = ours.locator("tbody.pb-brief-group").evaluate_all("els => els.map(e => e.dataset.attention)")
@@ -448,10 +381,10 @@ def test_the_brief_before_a_meeting_reads_on_screen_on_a_phone_and_on_paper(
         kept = page.locator("#closed-ours").inner_text()
         assert "Kept" in kept
         assert "As promised" in kept
-        _shot(page, "brief")
+        shot(page, "brief")
 
         page.set_viewport_size({"width": 400, "height": 900})
-        _shot(page, "brief-400")
+        shot(page, "brief-400")
         assert page.evaluate("document.documentElement.scrollWidth") <= 400 + 1  # nothing runs off a phone
         page.set_viewport_size({"width": 1400, "height": 1000})
 
@@ -469,12 +402,12 @@ def test_the_brief_before_a_meeting_reads_on_screen_on_a_phone_and_on_paper(
             "els => els.map(e => getComputedStyle(e).breakBefore)"
         )
         assert breaks == ["auto", "page", "page", "page"]  # ours, theirs, joint, kept or not
-        _shot(page, "brief-print")
+        shot(page, "brief-print")
         page.set_viewport_size({"width": 1400, "height": 1000})
         pdf = page.pdf(format="A4", print_background=False)
         (SHOTS / "brief.pdf").write_bytes(pdf)
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 4
         page.emulate_media(media="screen")
 
-        _follow(page, "#side-ours a:text-is('Send an economic mission to the Russian Far East')")
+        follow(page, "#side-ours a:text-is('Send an economic mission to the Russian Far East')")
         assert "/admin/commitments/commitment/" in page.url
