@@ -74,6 +74,7 @@ def sweep_run(
     started_at: datetime | None = None,
     beat_slot: int | None = None,
     hypothetical: bool = False,
+    quiet: bool = False,
 ) -> SweepResult:
     """Flag and remind as of `now`. Records a SweepRun (unless dry) whether it succeeds or fails.
 
@@ -84,6 +85,10 @@ def sweep_run(
     Every tracked row is judged as of it, whatever its stored schedule says; overdue flags are set but
     never cleared and next checks only brought forward, so such a run never moves the real schedule
     later nor hides what the present sweep would show.
+
+    `quiet`: the reminders it finds are recorded in-app but not emailed (notifications_create), for
+    catching up a backlog once; the runs that follow email as usual, and the exactly-once keys keep
+    them from sending what this one recorded.
     """
     # started_at/finished_at are the wall clock (how long it took); as_of is the moment judged.
     run = SweepRun(
@@ -103,7 +108,7 @@ def sweep_run(
         with transaction.atomic():
             if dry_run:
                 run.save()  # rolled back with the rest
-            _sweep(run, now, result, hypothetical=hypothetical)
+            _sweep(run, now, result, hypothetical=hypothetical, quiet=quiet)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -151,7 +156,9 @@ SWEEP_FIELDS = (
 RETRY_BAD_ROW = timedelta(hours=1)
 
 
-def _sweep(run: SweepRun, now: datetime, result: SweepResult, *, hypothetical: bool = False) -> None:
+def _sweep(
+    run: SweepRun, now: datetime, result: SweepResult, *, hypothetical: bool = False, quiet: bool = False
+) -> None:
     # Only rows whose scheduled check has come (commitments/rules.py); nothing else can owe anything.
     # One read of those rows; each one's occasions by the reminder rules; one query for the occasions
     # already recorded, one for watchers, one for supervisors; the inserts; one write per row (its
@@ -178,7 +185,7 @@ def _sweep(run: SweepRun, now: datetime, result: SweepResult, *, hypothetical: b
         result.ownerless = _ownerless(rows)
         desks = {row.pk: row.desk_id for row in rows}
         planned = _recipients(fresh, owners, desks)
-        counts = notifications_create(planned, now=now, sweep_run=run)
+        counts = notifications_create(planned, now=now, sweep_run=run, quiet=quiet)
         result.by_kind = dict(counts)
         result.notifications = sum(counts.values())
         _schedule_store(writes)

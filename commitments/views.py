@@ -1,10 +1,11 @@
-"""Plain views outside the admin: the health check."""
+"""Plain views outside the admin: the health check and the site's icon."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -68,3 +69,13 @@ def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
     response = HttpResponse(calendar_ics(feed.user, timezone.now()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="pledgebook.ics"'
     return response
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on any page that names no icon: the admin's SVG icon.
+
+    Resolved per request, not when the URLs load, because the manifest storage of production knows the
+    hashed name only once collectstatic has run.
+    """
+    return HttpResponsePermanentRedirect(static("pledgebook/favicon.svg"))

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import policy
@@ -17,7 +17,32 @@ from .. import policy
 HTTPS_URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
-class PolicyAdminMixin:
+class NotFoundAdminMixin:
+    """A URL naming no object is a 404 page, whether the id is malformed ("abc") or names nothing.
+
+    Django's admin answers both with a redirect to the index and a "doesn't exist" message, which hides
+    the mistake in a bookmark or a pasted link behind an unrelated page; and code that reads the id
+    before Django does (the workflow panel, simple-history) met "abc" as a ValueError, a 500.
+    """
+
+    model: Any
+
+    def object_or_404(self, object_id: str) -> None:
+        """Raise Http404 unless `object_id` is a well-formed primary key of this model."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404(f"No {self.model._meta.verbose_name} has the id “{object_id}”.") from None
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        self.object_or_404(object_id)
+        found = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if found is None:
+            raise Http404(f"No {self.model._meta.verbose_name} has the id “{object_id}”; perhaps it was deleted.")
+        return found
+
+
+class PolicyAdminMixin(NotFoundAdminMixin):
     """Read for every role; write for officers and up; delete for administrators only."""
 
     formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = HTTPS_URL_FIELDS
@@ -61,19 +86,15 @@ class ReadOnlyAdminMixin(PolicyAdminMixin):
         return False
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(NotFoundAdminMixin, SimpleHistoryAdmin):
     """simple-history's admin, but a malformed id in a history URL is "not found", not a server error.
 
     `/admin/…/2/change/history/` reaches history_view with "2/change", which django-simple-history
-    passes straight to a query (a ValueError, so a 500); Django's own views answer such ids with the
-    "doesn't exist" redirect, and so does this.
+    passes straight to a query (a ValueError, so a 500).
     """
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
-        try:
-            self.model._meta.pk.to_python(unquote(object_id))
-        except ValidationError:
-            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        self.object_or_404(object_id)
         context = {**(extra_context or {}), **self.history_extra_context(object_id)}
         return super().history_view(request, object_id, extra_context=context)
 

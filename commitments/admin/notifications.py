@@ -17,7 +17,7 @@ from .. import policy
 from ..models import CalendarFeed, Notification, NotificationKind, NotificationPreference, SweepRun
 from ..notifications.create import notifications_mark_read
 from ..reports.calendar import calendar_feed_issue, calendar_feed_revoke
-from .mixins import ReadOnlyAdminMixin
+from .mixins import NotFoundAdminMixin, ReadOnlyAdminMixin
 
 
 class UnreadFilter(admin.SimpleListFilter):
@@ -121,7 +121,7 @@ class PreferenceForm(forms.ModelForm):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(NotFoundAdminMixin, admin.ModelAdmin):
     """Each user edits their own preferences; the list goes straight to them."""
 
     form = PreferenceForm
@@ -175,6 +175,8 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
     def response_change(self, request: HttpRequest, obj: NotificationPreference) -> HttpResponse:
         self.message_user(request, "Your notification preferences were saved.", messages.SUCCESS)
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(reverse("admin:commitments_notificationpreference_change", args=[obj.pk]))
         return HttpResponseRedirect(reverse("admin:commitments_notification_changelist"))
 
 

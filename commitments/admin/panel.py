@@ -60,6 +60,7 @@ class WorkflowPanelAdmin(HistoryAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        self.object_or_404(object_id)
         context = dict(extra_context or {})
         commitment = Commitment.objects.select_related("desk", "summit").filter(pk=object_id).first()
         if commitment is not None and policy.can_view(request.user):

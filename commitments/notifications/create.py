@@ -95,12 +95,24 @@ class Planned:
     message: str
 
 
+# Why a quiet sweep's emails were not sent, on each of their Delivery rows.
+QUIET_NOTE = "Not emailed: recorded by a quiet sweep (a backlog caught up at once, e.g. the demo's start)."
+
+
 def notifications_create(
-    planned: list[Planned], *, now: datetime, sweep_run: SweepRun | None = None, reason: Reason | None = None
+    planned: list[Planned],
+    *,
+    now: datetime,
+    sweep_run: SweepRun | None = None,
+    reason: Reason | None = None,
+    quiet: bool = False,
 ) -> Counter[str]:
     """Insert what is not there yet (the unique occasion key drops repeats) and queue the emails.
 
-    Returns how many notifications of each kind this call created. Must run inside the caller's transaction.
+    `quiet`: the notifications are recorded (in-app, unread) but their emails are marked skipped, never
+    sent: for a first sweep over years of history, where every reminder at once would be a flood of
+    stale news. Returns how many notifications of each kind this call created. Must run inside the
+    caller's transaction.
     """
     if not planned:
         return Counter()
@@ -119,9 +131,12 @@ def notifications_create(
     for notification_id, recipient_id, _ in created:
         recipient = recipients[recipient_id]
         if recipient.email_enabled and recipient.email:
-            status = str(Delivery.Status.HELD if recipient.digest else Delivery.Status.PENDING)
+            if quiet:
+                status = str(Delivery.Status.SKIPPED)
+            else:
+                status = str(Delivery.Status.HELD if recipient.digest else Delivery.Status.PENDING)
             deliveries.append((notification_id, recipient_id, status))
-    _insert_deliveries(deliveries, now)
+    _insert_deliveries(deliveries, now, note=QUIET_NOTE if quiet else "")
     if any(status == Delivery.Status.PENDING for _, _, status in deliveries):
         transaction.on_commit(wake_sender)
     return Counter(kind for _, _, kind in created)
@@ -182,7 +197,7 @@ def _insert_notifications(
     return list(inserted.values_list("pk", "recipient_id", "kind"))
 
 
-def _insert_deliveries(deliveries: list[tuple[int, int, str]], now: datetime) -> None:
+def _insert_deliveries(deliveries: list[tuple[int, int, str]], now: datetime, note: str = "") -> None:
     if not deliveries:
         return
     if connection.vendor == "postgresql":
@@ -190,13 +205,16 @@ def _insert_deliveries(deliveries: list[tuple[int, int, str]], now: datetime) ->
             cursor.execute(
                 f"INSERT INTO {Delivery._meta.db_table} "  # noqa: S608 (the model's own table)
                 "(notification_id, recipient_id, status, attempts, next_attempt_at, last_error) "
-                "SELECT n, r, s, 0, %s, '' FROM unnest(%s::bigint[], %s::int[], %s::text[]) AS t(n, r, s) "
+                "SELECT n, r, s, 0, %s, %s FROM unnest(%s::bigint[], %s::int[], %s::text[]) AS t(n, r, s) "
                 "ON CONFLICT DO NOTHING",
-                [now, *column_literals(deliveries, 3)],
+                [now, note, *column_literals(deliveries, 3)],
             )
         return
     Delivery.objects.bulk_create(
-        [Delivery(notification_id=n, recipient_id=r, status=s, next_attempt_at=now) for n, r, s in deliveries],
+        [
+            Delivery(notification_id=n, recipient_id=r, status=s, next_attempt_at=now, last_error=note)
+            for n, r, s in deliveries
+        ],
         ignore_conflicts=True,
         batch_size=1000,
     )

@@ -183,15 +183,27 @@ PLEDGEBOOK_HOME_PARTY = env_str("PLEDGEBOOK_HOME_PARTY", "JPN").upper()
 # The labelled meeting records `make eval` measures the importer on (labels.json and its README).
 # Empty: `shared/records` beside the checkout, or beside the repository it was cloned from.
 PLEDGEBOOK_RECORDS_DIR = env_str("PLEDGEBOOK_RECORDS_DIR", "")
-# Links in emails point here.
-PLEDGEBOOK_BASE_URL = env_str("PLEDGEBOOK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails and the calendar feed point here. Unset, they follow where `make run` serves the site
+# (PLEDGEBOOK_HOST and PLEDGEBOOK_PORT, as config/devstack.py reads them), so that a demo on port 8101
+# does not mail links to port 8000. A wildcard bind address is not one a browser can open: loopback.
+_served_host = env_str("PLEDGEBOOK_HOST", "127.0.0.1")
+if _served_host in ("0.0.0.0", "::", ""):  # noqa: S104 (naming the wildcard, not binding to it)
+    _served_host = "127.0.0.1"
+if ":" in _served_host:
+    _served_host = f"[{_served_host}]"
+PLEDGEBOOK_BASE_URL = (
+    env_str("PLEDGEBOOK_BASE_URL", "") or f"http://{_served_host}:{env_int('PLEDGEBOOK_PORT', 8000, minimum=1)}"
+).rstrip("/")
 
 # --- Email --------------------------------------------------------------------------------------
 # EMAIL_URL (smtp://user:password@host:587/?tls=True, or console:// ) configures the backend; without
 # it, email is printed to the console. A timeout keeps a hung SMTP server from holding a worker.
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 _email = email_from_url(EMAIL_URL)
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+# console:// prints each email as its reader sees it (decoded subject, the text part), not as raw MIME.
+EMAIL_BACKEND = {"django.core.mail.backends.console.EmailBackend": "config.console_email.EmailBackend"}.get(
+    _email["EMAIL_BACKEND"], _email["EMAIL_BACKEND"]
+)
 EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
 EMAIL_PORT = _email["EMAIL_PORT"] or 25
 EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
@@ -304,7 +316,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"client_errors_one_line": {"()": "config.logfilters.ClientErrorsOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_errors_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("PLEDGEBOOK_LOG_LEVEL", "INFO")},
     # Every failed login is already a row (AccessFailureLog); the log keeps the warnings only.
     "loggers": {"axes": {"level": "WARNING"}},

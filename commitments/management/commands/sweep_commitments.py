@@ -31,8 +31,14 @@ class Command(BaseCommand):
             "moment only with --dry-run); the real schedule is never moved later.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Report what would happen; change nothing.")
+        parser.add_argument(
+            "--quiet",
+            action="store_true",
+            help="Record the reminders in-app only, without emailing them: for catching up a backlog once "
+            "(the demo's start, a first import of past meetings). Later sweeps email as usual.",
+        )
 
-    def handle(self, *args: Any, now: datetime | None, dry_run: bool, **options: Any) -> None:
+    def handle(self, *args: Any, now: datetime | None, dry_run: bool, quiet: bool, **options: Any) -> None:
         started = timezone.now()
         if now is not None and now > started and not dry_run:
             raise CommandError(
@@ -41,6 +47,11 @@ class Command(BaseCommand):
                 "real schedule ahead, silencing reminders until then. Add --dry-run to see what would happen then."
             )
         result = sweep_run(
-            now=now or started, dry_run=dry_run, trigger="command", started_at=started, hypothetical=now is not None
+            now=now or started,
+            dry_run=dry_run,
+            trigger="command (quiet)" if quiet else "command",
+            started_at=started,
+            hypothetical=now is not None,
+            quiet=quiet,
         )
         self.stdout.write(json.dumps(result.as_dict()))
