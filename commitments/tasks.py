@@ -6,10 +6,12 @@ soft and hard time limits of CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMI
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.utils import timezone
 
-from . import sweep
+from . import health, sweep
 from .notifications import digests as digest_service
 from .notifications import sender
 
@@ -32,3 +34,8 @@ def digests() -> int:
 @shared_task(name="commitments.tasks.cleanup", ignore_result=True)
 def cleanup() -> int:
     return sweep.sweep_runs_delete_old(timezone.now())
+
+
+@shared_task(name="commitments.tasks.heartbeat", bind=True, ignore_result=True)
+def heartbeat(self: Any) -> None:
+    health.heartbeat_record(now=timezone.now(), worker=str(self.request.hostname or "worker"))

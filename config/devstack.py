@@ -2,8 +2,10 @@
 
 Migrates, loads the demo data, makes sure a Redis answers (starting an embedded one on loopback if
 none does), then runs the web server, a Celery worker and Celery beat until Ctrl-C, which stops
-everything this script started. If any of them dies, the others are stopped too and the exit code
-says so: a half-running stack is worse than none.
+everything this script started. A worker or beat that dies is started again after a pause that
+doubles each time (1 s, 2 s, … 30 s), and says so; one that dies five times within five minutes is
+broken rather than unlucky, and then, as when the web server or the embedded Redis dies, everything
+is stopped and the exit code says so: a half-running stack is worse than none.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from urllib.parse import urlparse
@@ -125,6 +130,95 @@ def storage_problem(var_dir: Path) -> str | None:
     return None
 
 
+# A worker or beat may die and be started again this many times within RESTART_WINDOW seconds.
+MAX_RESTARTS = 5
+RESTART_WINDOW = 300.0
+
+
+def backoff(restarts: int) -> float:
+    """Seconds to wait before the n-th restart in the window: 1, 2, 4, 8, 16, then 30."""
+    return float(min(30, 2 ** max(0, restarts - 1)))
+
+
+@dataclass
+class Child:
+    """One process `make run` keeps: its command, whether it is restarted when it dies, its recent restarts."""
+
+    name: str
+    command: list[str]
+    restart: bool = False
+    process: subprocess.Popen[bytes] | None = None
+    restarts: deque[float] = field(default_factory=deque)
+    start_at: float | None = None  # when a restart is due (monotonic clock)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, cwd=ROOT)
+        self.start_at = None
+
+
+def supervise(
+    children: list[Child],
+    stopping: Callable[[], bool],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    pause: Callable[[float], None] = time.sleep,
+    wait: Callable[[int], float] = backoff,
+) -> int:
+    """Watch the children until `stopping()` or one that may not die dies; the exit code to end with.
+
+    A restartable child that exits is started again after `wait(n)` seconds (n: its restarts within
+    RESTART_WINDOW, this one included); past MAX_RESTARTS in that window the whole stack stops.
+    """
+    while not stopping():
+        now = clock()
+        for child in children:
+            if child.start_at is not None:
+                if now >= child.start_at:
+                    say(f"starting {child.name} again")
+                    child.start()
+                continue
+            code = child.process.poll() if child.process else None
+            if code is None:
+                continue
+            if not child.restart:
+                say(f"{child.name} exited with code {code}; stopping the rest")
+                return code or 1
+            while child.restarts and now - child.restarts[0] > RESTART_WINDOW:
+                child.restarts.popleft()
+            if len(child.restarts) >= MAX_RESTARTS:
+                say(
+                    f"{child.name} exited with code {code}, its {len(child.restarts) + 1}th exit within "
+                    f"{int(RESTART_WINDOW // 60)} minutes: it is broken, not unlucky; stopping the rest "
+                    "(its log above says why)"
+                )
+                return code or 1
+            child.restarts.append(now)
+            delay = wait(len(child.restarts))
+            child.start_at = now + delay
+            say(
+                f"{child.name} exited with code {code}; starting it again in {delay:g} s "
+                f"(restart {len(child.restarts)} of {MAX_RESTARTS} allowed within {int(RESTART_WINDOW // 60)} minutes)"
+            )
+        pause(0.5)
+    return 0
+
+
+def stop_all(children: list[Child]) -> None:
+    """Stop in reverse order: the app processes first, Redis last so they can finish talking to it."""
+    for child in reversed(children):
+        if child.process and child.process.poll() is None:
+            child.process.terminate()
+    deadline = time.monotonic() + 15
+    for child in reversed(children):
+        if child.process is None:
+            continue
+        try:
+            child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            say(f"{child.name} did not stop in time; killing it")
+            child.process.kill()
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     var_dir = Path(os.environ.get("PLEDGEBOOK_VAR_DIR", ROOT / "var"))
@@ -147,9 +241,11 @@ def main() -> int:
     say("sweeping once, quietly: reminders already owed are recorded in-app, not emailed")
     manage("sweep_commitments", "--quiet")
 
-    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    children: list[Child] = []
     if not redis_answers(redis_url):
-        children.append(("redis", start_embedded_redis(redis_url, var_dir)))
+        redis = Child("redis", [])
+        redis.process = start_embedded_redis(redis_url, var_dir)
+        children.append(redis)
     else:
         say(f"using the Redis at {redis_url}")
 
@@ -163,38 +259,28 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
 
     celery = [PYTHON, "-m", "celery", "-A", "config"]
-    commands = {
-        "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+    children += [
+        Child("web", [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"]),
         # Threads, not forked processes: SQLite files and forks do not mix, and two are plenty here.
-        "worker": [*celery, "worker", "--loglevel", "INFO", "--pool", "threads", "--concurrency", "2"],
-        "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", str(var_dir / "celerybeat-schedule")],
-    }
-    for name, command in commands.items():
-        children.append((name, subprocess.Popen(command, cwd=ROOT)))
+        Child(
+            "worker",
+            [*celery, "worker", "--loglevel", "INFO", "--pool", "threads", "--concurrency", "2"],
+            restart=True,
+        ),
+        Child(
+            "beat",
+            [*celery, "beat", "--loglevel", "INFO", "--schedule", str(var_dir / "celerybeat-schedule")],
+            restart=True,
+        ),
+    ]
+    for child in children:
+        if child.process is None:
+            child.start()
 
     say(f"admin: http://{host}:{port}/admin/  (logins printed above; password from PLEDGEBOOK_DEMO_PASSWORD)")
     say("web, worker and beat are running; press Ctrl-C to stop them all")
-    exit_code = 0
-    while not stopping:
-        for name, process in children:
-            if process.poll() is not None:
-                say(f"{name} exited with code {process.returncode}; stopping the rest")
-                exit_code = process.returncode or 1
-                stopping = True
-                break
-        time.sleep(0.5)
-
-    # Stop in reverse order: the app processes first, Redis last so they can finish talking to it.
-    for _name, process in reversed(children):
-        if process.poll() is None:
-            process.terminate()
-    deadline = time.monotonic() + 15
-    for name, process in reversed(children):
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            say(f"{name} did not stop in time; killing it")
-            process.kill()
+    exit_code = supervise(children, lambda: stopping)
+    stop_all(children)
     say("stopped")
     return exit_code
 

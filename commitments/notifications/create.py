@@ -255,13 +255,12 @@ def notifications_mark_read(*, user: Any, ids: list[int] | None, now: datetime) 
 DELIVERIES_TASK = "commitments.tasks.deliveries"
 
 
-def wake_sender(*, senders: int | None = None, countdown: float | None = None) -> None:
-    """Ask workers to send what is due (PLEDGEBOOK_DELIVERY_SENDERS of them unless told).
+def wake_sender(*, senders: int | None = None) -> None:
+    """Ask workers to send what is due now (PLEDGEBOOK_DELIVERY_SENDERS of them unless told).
 
-    Never fails the caller: a lost wake-up is re-sent by the sweep."""
+    Never with a countdown or an ETA (see notifications/sender.py): what is due later waits in its row.
+    Never fails the caller: a lost wake-up is made good by beat's periodic one and by the sweep."""
     options: dict[str, Any] = {"retry": False}
-    if countdown is not None:
-        options["countdown"] = countdown
     try:
         for _ in range(settings.PLEDGEBOOK_DELIVERY_SENDERS if senders is None else senders):
             current_app.send_task(DELIVERIES_TASK, **options)

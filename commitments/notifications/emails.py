@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime
 from typing import Any
 
@@ -63,10 +64,22 @@ def render_notification(notification: Notification, now: datetime) -> EmailMulti
     )
 
 
+# Characters that must not reach an email header: line breaks of any kind (CR, LF, the Unicode line and
+# paragraph separators, NEL, form feeds) and every other control character. A title typed or imported
+# with "\r\nBcc: …" must neither inject a header nor (as Django refuses such a value with
+# BadHeaderError) stop that commitment's emails for good.
+_NOT_IN_HEADERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_safe(text: str, limit: int = 200) -> str:
+    """`text` as one header line: control characters and line breaks folded to single spaces, at most `limit`."""
+    return " ".join(_NOT_IN_HEADERS.sub(" ", text).split())[:limit]
+
+
 def _email(subject: str, template: str, context: dict[str, Any], to: str, message_id: str) -> EmailMultiAlternatives:
     """Plain text and HTML from one pair of templates."""
     message = EmailMultiAlternatives(
-        subject=subject.replace("\n", " ")[:200],
+        subject=header_safe(subject),
         body=render_to_string(f"{template}.txt", context),
         to=[to],
         # A stable id: a receiving server that sees the same message twice can tell.

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.template import TemplateSyntaxError
 
 from .. import policy
 from ..models import REMINDER_KINDS, Delivery, DeliveryAttempt, Digest, Notification
@@ -42,8 +43,14 @@ class PermanentDeliveryError(Exception):
     """The server refused for good (5xx); trying again would not help."""
 
 
+# Raised while building or handing over an email, these say the email itself is wrong (a header Django
+# refuses, an address it cannot parse, a template that breaks on this row): the same email would fail the
+# same way on every retry, so they are permanent at once rather than after eight tries.
+_WRONG_EMAIL = (ValueError, TypeError, LookupError, AttributeError, UnicodeError, TemplateSyntaxError)
+
+
 def _classify(exc: Exception) -> str:
-    """'transient' or 'permanent' for an exception raised while sending."""
+    """'transient' or 'permanent' for an exception raised while building or sending an email."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         return "permanent" if codes and all(code >= 500 for code in codes) else "transient"
@@ -51,7 +58,7 @@ def _classify(exc: Exception) -> str:
         return "permanent" if exc.smtp_code >= 500 else "transient"
     if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout, OSError)):
         return "transient"
-    if isinstance(exc, PermanentDeliveryError):
+    if isinstance(exc, (PermanentDeliveryError, *_WRONG_EMAIL)):
         return "permanent"
     return "transient"
 
@@ -260,13 +267,3 @@ def attempt(row: Delivery | Digest, build: Any, now: datetime, mailer: Mailer | 
             sender.close()
     finish(row, DeliveryAttempt.Outcome.SENT, "", now, now)
     return True
-
-
-def next_delivery_due() -> datetime | None:
-    row = (
-        Delivery.objects.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-    return row

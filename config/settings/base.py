@@ -171,6 +171,12 @@ PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS = env_int("PLEDGEBOOK_DELIVERY_MAX_ATTEMPTS", 8
 PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS = env_int("PLEDGEBOOK_DELIVERY_BACKOFF_SECONDS", 30, minimum=1)
 # How long a worker's claim on an email lasts; past it, the claim is taken to belong to a dead worker.
 PLEDGEBOOK_DELIVERY_LEASE_SECONDS = env_int("PLEDGEBOOK_DELIVERY_LEASE_SECONDS", 300, minimum=1)
+# Beat wakes the email sender this often, for retries and anything whose own wake-up was lost: the only
+# way later work is picked up (no task waits in a worker with a countdown; see notifications/sender.py).
+PLEDGEBOOK_DELIVERY_WAKE_SECONDS = env_int("PLEDGEBOOK_DELIVERY_WAKE_SECONDS", 60, minimum=1)
+# Beat asks a worker to check in this often; /healthz fails when none has within the second figure.
+PLEDGEBOOK_HEARTBEAT_SECONDS = env_int("PLEDGEBOOK_HEARTBEAT_SECONDS", 20, minimum=1)
+PLEDGEBOOK_WORKER_LATE_SECONDS = env_int("PLEDGEBOOK_WORKER_LATE_SECONDS", 60, minimum=1)
 # How many senders one wake-up starts; each claims emails one at a time (SKIP LOCKED), so they never
 # send the same one. Match it to the worker's concurrency.
 PLEDGEBOOK_DELIVERY_SENDERS = env_int("PLEDGEBOOK_DELIVERY_SENDERS", 4, minimum=1)
@@ -262,6 +268,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": timedelta(seconds=PLEDGEBOOK_SWEEP_SECONDS),
         # A sweep that waited longer than its interval in the queue is superseded by the next one.
         "options": {"expires": PLEDGEBOOK_SWEEP_SECONDS},
+    },
+    "deliveries": {
+        "task": "commitments.tasks.deliveries",
+        "schedule": timedelta(seconds=PLEDGEBOOK_DELIVERY_WAKE_SECONDS),
+        "options": {"expires": PLEDGEBOOK_DELIVERY_WAKE_SECONDS},
+    },
+    "heartbeat": {
+        "task": "commitments.tasks.heartbeat",
+        "schedule": timedelta(seconds=PLEDGEBOOK_HEARTBEAT_SECONDS),
+        "options": {"expires": PLEDGEBOOK_HEARTBEAT_SECONDS},
     },
     "digests": {
         "task": "commitments.tasks.digests",
