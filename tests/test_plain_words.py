@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from commitments import services
 from commitments.models import Commitment
+from commitments.reports.charts import label_lines, timeline
 from summits.models import Summit
 
 from .admin_helpers import login
@@ -164,3 +165,121 @@ def test_the_summit_history_page_speaks_words(client: Client, officer: Any, demo
     assert rows
     assert all(row[-3] == "the system" for row in rows)
     assert "None" not in " ".join(" ".join(row) for row in rows)
+
+
+# --- the report: labels, the assessment form ---------------------------------------------------------------
+
+
+def _report(client: Client, summit: Summit | None = None) -> str:
+    url = reverse("admin:commitments_commitment_report") + (f"?summit={summit.pk}" if summit else "")
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_report_shows_status_labels_not_codes(client: Client, supervisor: Any, fm_visit: Commitment) -> None:
+    services.commitment_transition(
+        commitment_id=fm_visit.pk, to_status="fulfilled", by=None, now=CHRISTMAS_2000, note="Visited."
+    )
+    login(client, supervisor)
+    html = _report(client)
+    assert "Not started: " in html
+    assert "Fulfilled: 1" in html
+    for code in ("not_started", "in_progress", "partially_fulfilled"):
+        assert f"{code}:" not in html
+    # The chart's tooltips and legend speak labels too.
+    assert "<title>Japan: 1 fulfilled</title>" in html
+    assert ">Partially fulfilled</text>" in html
+
+
+def test_the_assessment_form_starts_on_the_summit_being_viewed(client: Client, supervisor: Any, demo: Summit) -> None:
+    other = Summit.objects.create(
+        title="A later meeting", kind=demo.kind, starts_at=demo.starts_at.replace(year=2001), time_zone="Asia/Tokyo"
+    )
+    login(client, supervisor)
+    for viewed in (demo, other):
+        form = _report(client, viewed).split('id="freeze-form"', 1)[1]
+        assert re.search(rf'<option value="{viewed.pk}" selected>', form)
+    unfiltered = _report(client).split('id="freeze-form"', 1)[1]
+    assert '<option value="" selected>' in unfiltered.split("</select>", 1)[0]
+
+
+# --- the timeline ------------------------------------------------------------------------------------------
+
+# A day long after the Brunei meeting, as when someone opens the report today.
+YEARS_LATER = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
+
+
+def _brunei_timeline(demo: Summit, now: datetime) -> dict[str, Any]:
+    commitments = list(
+        Commitment.objects.filter(summit=demo).exclude(status="draft").select_related("desk").order_by("due_by", "pk")
+    )
+    return timeline(commitments, demo.local_date, now)
+
+
+def test_an_old_meetings_timeline_is_scaled_to_its_windows_with_a_break(demo: Summit) -> None:
+    drawn = _brunei_timeline(demo, YEARS_LATER)
+    lanes = {lane.title: lane for lane in drawn["lanes"]}
+    # The latest deadline is 31 Dec 2001 ("this year or next year"): the scale ends a few weeks after it.
+    assert drawn["end_label"] == "20 Jan 2002"
+    # "Within the year" (46 days of ~14 months) is a bar, not a sliver (scaled to 2026 it would be 3 px).
+    assert lanes[FM_VISIT].width > 60
+    assert lanes["President Putin invites Prime Minister Mori to Russia this year or next year"].width > 500
+    # 24 years are left out, said in words, and today is drawn after the break, past every bar.
+    assert drawn["break"]["words"] == "⋯ 24 years ⋯"
+    assert drawn["today"] > drawn["break"]["x"] > drawn["end_x"] >= max(lane.end for lane in lanes.values())
+    assert "then a break of 24 years, to today, 1 Jun 2026" in drawn["description"]
+
+
+def test_a_timeline_looked_at_soon_after_the_meeting_has_no_break(demo: Summit) -> None:
+    drawn = _brunei_timeline(demo, CHRISTMAS_2000)
+    assert drawn["break"] is None
+    # Today sits on the scale itself, between the meeting and the end of the year.
+    lanes = {lane.title: lane for lane in drawn["lanes"]}
+    assert drawn["label_width"] < drawn["today"] < lanes[FM_VISIT].end
+
+
+def test_a_late_closing_stretches_the_scale_instead_of_breaking_it(demo: Summit) -> None:
+    fm = Commitment.objects.get(summit=demo, title=FM_VISIT)
+    services.commitment_transition(
+        commitment_id=fm.pk,
+        to_status="fulfilled",
+        by=None,
+        now=YEARS_LATER,
+        occurred_on=date(2002, 2, 10),
+        note="Late.",
+    )
+    drawn = _brunei_timeline(demo, datetime(2002, 2, 20, 3, 0, tzinfo=UTC))
+    assert drawn["break"] is None  # 51 days past 31 Dec 2001 is within a quarter of the span
+    closed = next(lane for lane in drawn["lanes"] if lane.title == FM_VISIT)
+    assert closed.closed is not None
+    assert closed.closed < drawn["today"] <= drawn["end_x"]
+    assert closed.closed_text == "10 Feb 2002"
+
+
+def test_timeline_labels_are_whole_and_distinct(demo: Summit) -> None:
+    lanes = _brunei_timeline(demo, YEARS_LATER)["lanes"]
+    drawn = [" ".join(lane.lines) for lane in lanes]
+    assert len(set(drawn)) == len(drawn)  # no two "Prime Minister Mori visits …" alike
+    assert all(len(lane.lines) <= 2 for lane in lanes)
+    assert "Prime Minister Mori visits Irkutsk within the year (if the Peace Treaty advances)" in [
+        lane.title for lane in lanes
+    ]
+    assert label_lines("Prime Minister Mori visits Irkutsk within the year (if the Peace Treaty advances)") == [
+        "Prime Minister Mori visits Irkutsk",
+        "within the year (if the Peace Treaty…",
+    ]
+
+
+def test_the_report_page_lists_the_timeline_in_words(client: Client, viewer: Any, demo: Summit) -> None:
+    login(client, viewer)
+    html = _report(client, demo)
+    svg = html.split('id="timeline"', 1)[1].split("</svg>", 1)[0]
+    assert '<desc id="tl-desc">' in svg
+    assert 'aria-labelledby="tl-title tl-desc"' in svg
+    title = "Receive the Japanese Foreign Minister in preparation for the Prime Minister&#x27;s visit"
+    assert f"<title>{title} — Not started" in svg
+    table = _cells(html.split('id="timeline-table"', 1)[1], "tbody")
+    assert len(table) == Commitment.objects.filter(summit=demo).count() == 14
+    row = next(r for r in table if r[0] == FM_VISIT)
+    assert row[1:] == ["by 31 Dec 2000", "Not started; overdue", "—"]
