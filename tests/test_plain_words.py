@@ -283,3 +283,43 @@ def test_the_report_page_lists_the_timeline_in_words(client: Client, viewer: Any
     assert len(table) == Commitment.objects.filter(summit=demo).count() == 14
     row = next(r for r in table if r[0] == FM_VISIT)
     assert row[1:] == ["by 31 Dec 2000", "Not started; overdue", "—"]
+
+
+# --- one date format ---------------------------------------------------------------------------------------
+
+
+def test_dates_read_the_same_in_lists_pages_and_history(
+    frozen: Any, client: Client, officer: Any, fm_visit: Commitment
+) -> None:
+    with time_machine.travel(CHRISTMAS_2000, tick=False):
+        change = services.commitment_transition(
+            commitment_id=fm_visit.pk,
+            to_status="fulfilled",
+            by=officer,
+            now=CHRISTMAS_2000,
+            note="Kono visited Moscow.",
+            occurred_on=date(2000, 12, 3),
+        )
+    login(client, officer)
+    # A list cell (Django's own rendering of a datetime and a date), in the ministry's zone (Tokyo).
+    listed = client.get(reverse("admin:commitments_statuschange_changelist")).content.decode()
+    assert "25 Dec 2000 12:00" in listed
+    assert "3 Dec 2000" in listed
+    # A read-only page.
+    shown = client.get(reverse("admin:commitments_statuschange_change", args=[change.pk])).content.decode()
+    assert "25 Dec 2000 12:00" in shown
+    # The history page.
+    assert "25 Dec 2000 12:00" in _history(client, fm_visit)
+    for page in (listed, shown):
+        assert not re.search(r"Dec\. \d|p\.m\.|a\.m\.|\d{2}/\d{2}/\d{4}", page)
+
+
+def test_forms_still_take_iso_dates_and_show_them_to_date_inputs(client: Client, supervisor: Any, demo: Summit) -> None:
+    login(client, supervisor)
+    url = reverse("admin:commitments_commitment_report")
+    response = client.post(url, {"summit": demo.pk, "kind": "interim", "as_of": "2000-12-31", "note": ""})
+    assert response.status_code == 302
+    assert str(demo.assessments.get().as_of) == "2000-12-31"
+    # A browser's <input type="date"> needs ISO back when the form is shown again.
+    again = client.post(url, {"summit": "", "kind": "interim", "as_of": "2000-12-31"}).content.decode()
+    assert 'value="2000-12-31"' in again
