@@ -92,7 +92,7 @@ def test_summit_page_shows_participants_commitments_and_the_record(
     follow(page, "text=Japan-Russian Federation Summit Meeting on the occasion of the APEC Brunei Meeting")
     content = page.content()
     assert "Deputy Cabinet Secretary" in content
-    assert "15 Nov 2000, 18:20 (Asia/Brunei)" in content
+    assert "15 Nov 2000 18:20 (Asia/Brunei)" in content
     assert page.locator(".pb-source p").count() > 10
     assert "Hold the next Japan-Russia Summit in Irkutsk" in content
     shot(page, "summit-page")

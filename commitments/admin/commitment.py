@@ -16,6 +16,7 @@ from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from common.paginators import EstimatedCountPaginator
@@ -149,9 +150,9 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     def history_status(self, record: Any) -> str:
         return label(record.status)
 
-    @admin.display(description="due by")
+    @admin.display(description="deadline")
     def history_deadline(self, record: Any) -> str:
-        return f"{record.due_by:%d %b %Y}" if record.due_by else "—"
+        return date_format(record.due_by) if record.due_by else "—"
 
     # -- permissions: the policy decides -----------------------------------------------------------
 

@@ -8,10 +8,11 @@ from typing import Any, ClassVar
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import policy
+from .history import NOBODY, column_header, column_value, delta_changes
 
 # URLs typed without a scheme are taken as https (Django 6's default, chosen now).
 HTTPS_URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
@@ -87,11 +88,13 @@ class ReadOnlyAdminMixin(PolicyAdminMixin):
 
 
 class HistoryAdmin(NotFoundAdminMixin, SimpleHistoryAdmin):
-    """simple-history's admin, but a malformed id in a history URL is "not found", not a server error.
+    """simple-history's admin in words (history.py), and a malformed id in a history URL is "not found".
 
     `/admin/…/2/change/history/` reaches history_view with "2/change", which django-simple-history
     passes straight to a query (a ValueError, so a 500).
     """
+
+    object_history_list_template = "admin/history/object_history_list.html"
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
         self.object_or_404(object_id)
@@ -101,3 +104,19 @@ class HistoryAdmin(NotFoundAdminMixin, SimpleHistoryAdmin):
     def history_extra_context(self, object_id: str) -> dict[str, Any]:
         """More for the history page of a valid id; none by default."""
         return {}
+
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records: Any, foreign_keys_are_objs: bool = True
+    ) -> None:
+        delta_changes(list(historical_records), self.model)
+
+    def render_history_view(
+        self, request: HttpRequest, template: Any, context: dict[str, Any], **kwargs: Any
+    ) -> HttpResponse:
+        # Headers and cells in words, worked out here so the template only lays them out.
+        names = list(context["history_list_display"])
+        context["history_columns"] = [column_header(self, name) for name in names]
+        for record in context["page_obj"]:
+            record.pb_cells = [column_value(self, record, name) for name in names]
+        context["nobody"] = NOBODY
+        return super().render_history_view(request, template, context, **kwargs)

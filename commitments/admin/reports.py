@@ -35,7 +35,13 @@ class FreezeForm(forms.Form):
 def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest) -> HttpResponse:
     if not policy.can_view(request.user):
         raise PermissionDenied
-    form = FreezeForm(request.POST or None)
+    summit = (
+        Summit.objects.filter(pk=request.GET.get("summit") or 0).first()
+        if (request.GET.get("summit") or "").isdigit()
+        else None
+    )
+    # Keeping an assessment is done while looking at a summit: the form starts on that one.
+    form = FreezeForm(request.POST or None, initial={"summit": summit.pk} if summit else None)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = assessment_freeze(
@@ -52,11 +58,6 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             model_admin.message_user(request, f"Kept: {assessment}.", messages.SUCCESS)
             target = reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}#summit"
             return HttpResponseRedirect(target)
-    summit = (
-        Summit.objects.filter(pk=request.GET.get("summit") or 0).first()
-        if (request.GET.get("summit") or "").isdigit()
-        else None
-    )
     parties = compliance("party")
     context: dict[str, Any] = {
         **model_admin.admin_site.each_context(request),

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from summits.models import Participation, Party, Person, Summit
@@ -154,7 +155,8 @@ class SummitAdmin(PolicyAdminMixin, HistoryAdmin):
     def local_start_display(self, obj: Summit) -> str:
         if not obj.pk:
             return "—"
-        return f"{obj.local_start:%d %b %Y, %H:%M} ({obj.time_zone})"
+        # In the meeting's own zone (an aware value is formatted as it is, not in the admin's zone).
+        return f"{date_format(obj.local_start, 'DATETIME_FORMAT')} ({obj.time_zone})"
 
     @admin.display(description="place")
     def place(self, obj: Summit) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from ..models import Commitment
 from ..selectors import commitment_is_overdue
@@ -59,9 +60,23 @@ def status_bars(rows: list[Row]) -> dict[str, object]:
     }
 
 
+# The timeline: labels on the left, the commitments' windows on a linear scale, and when today (or a late
+# closing) lies far beyond them, a break and a short stretch after it, so the windows keep their width.
+TIMELINE_LABEL_WIDTH = 250
+TIMELINE_PLOT = 600
+TIMELINE_BREAK = 90  # the gap that says how much time it leaves out ("⋯ 25 years ⋯")
+TIMELINE_FAR = 60  # after the break: from the first event there to today
+LANE_HEIGHT = 30
+LABEL_CHARS = 40  # per line of a lane's label, at 11 px in TIMELINE_LABEL_WIDTH
+# Beyond this share of the windows' span, later moments are drawn after a break instead of scaled in.
+BREAK_AFTER = 0.25
+
+
 @dataclass
 class Lane:
-    title: str
+    pk: int
+    title: str  # in full: the SVG's <title> and the table below it
+    lines: list[str]  # the label as drawn, on at most two lines
     y: int
     start: float
     end: float
@@ -74,48 +89,123 @@ class Lane:
     dated: bool
     status: str
     due_text: str
+    window_text: str
+    closed_text: str
+
+
+def label_lines(text: str, width: int = LABEL_CHARS) -> list[str]:
+    """`text` wrapped on word boundaries onto at most two lines of `width` characters, the second cut with "…"."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    if len(lines) > 2:  # the second line keeps whole words and says that more follows
+        second = ""
+        for word in " ".join(lines[1:]).split():
+            if len(second) + 1 + len(word) > width - 1:
+                break
+            second = f"{second} {word}".strip()
+        lines = [lines[0], (second or lines[1][: width - 1]) + "…"]
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
+
+
+def _gap_words(days: int) -> str:
+    if days >= 548:
+        return f"{round(days / 365.25)} years"
+    if days >= 45:
+        return f"{round(days / 30.44)} months"
+    return f"{days} days"
+
+
+def window_words(commitment: Commitment) -> str:
+    if commitment.due_from and commitment.due_by:
+        return f"{date_format(commitment.due_from)} – {date_format(commitment.due_by)}"
+    if commitment.due_by:
+        return f"by {date_format(commitment.due_by)}"
+    if commitment.due_from:
+        return f"from {date_format(commitment.due_from)}"
+    return "no deadline"
 
 
 def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dict[str, object]:
-    """One lane per commitment from the meeting day to due_by (window shaded from due_from)."""
+    """One lane per commitment from the meeting day to due_by (window shaded from due_from).
+
+    The scale runs from the meeting to the latest deadline (at least 30 days), with a small margin. A closing
+    or today up to BREAK_AFTER of that span later stretches it; anything later is drawn after a break that
+    says how long it leaves out, so an old meeting's windows are not slivers beside 25 years of today."""
     today = timezone.localdate(now)
     dated = [c for c in commitments if c.due_by]
-    ends = [c.due_by for c in dated if c.due_by] + [c.closed_on for c in commitments if c.closed_on]
-    last = max([*ends, meeting + timedelta(days=30)])
-    span = max((last - meeting).days, 1)
-    width = 640.0
+    core_end = max([*(c.due_by for c in dated if c.due_by), meeting + timedelta(days=30)])
+    span = (core_end - meeting).days
+    later = sorted({*(c.closed_on for c in commitments if c.closed_on), *([today] if today >= meeting else [])})
+    near = [day for day in later if core_end < day <= core_end + timedelta(days=span * BREAK_AFTER)]
+    if near:
+        core_end = near[-1]
+        span = (core_end - meeting).days
+    axis_end = core_end + timedelta(days=max(span // 20, 3))
+    span = (axis_end - meeting).days
+    far = [day for day in later if day > axis_end]
+    far_start = TIMELINE_LABEL_WIDTH + TIMELINE_PLOT + TIMELINE_BREAK
 
     def x(day: date) -> float:
-        return LABEL_WIDTH + width * min(max((day - meeting).days, 0), span) / span
+        if far and day > axis_end:
+            reach = max((far[-1] - far[0]).days, 1)
+            return far_start + TIMELINE_FAR * (day - far[0]).days / reach if len(far) > 1 else far_start + TIMELINE_FAR
+        return TIMELINE_LABEL_WIDTH + TIMELINE_PLOT * min(max((day - meeting).days, 0), span) / span
 
     lanes = []
     for index, commitment in enumerate(commitments):
         due = commitment.due_by
-        end = x(due) if due else x(last)
+        end = x(due) if due else x(axis_end)
+        status = commitment.get_status_display()
+        overdue = commitment_is_overdue(commitment, now) if due else False
+        conditional = commitment.condition_state == Commitment.ConditionState.PENDING
         lanes.append(
             Lane(
-                title=commitment.title[:60],
-                y=30 + index * 24,
+                pk=commitment.pk,
+                title=commitment.title,
+                lines=label_lines(commitment.title),
+                y=34 + index * LANE_HEIGHT,
                 start=x(meeting),
                 end=end,
                 width=max(end - x(meeting), 2),
                 window_start=x(commitment.due_from) if commitment.due_from else None,
                 window_width=max(end - x(commitment.due_from), 2) if commitment.due_from and due else 0,
                 closed=x(commitment.closed_on) if commitment.closed_on else None,
-                overdue=commitment_is_overdue(commitment, now) if due else False,
-                conditional=commitment.condition_state == Commitment.ConditionState.PENDING,
+                overdue=overdue,
+                conditional=conditional,
                 dated=due is not None,
-                status=commitment.get_status_display(),
-                due_text=f"{commitment.due_phrase or 'no deadline'}" + (f" — by {due:%d %b %Y}" if due else ""),
+                status=status + ("; overdue" if overdue else "") + ("; condition pending" if conditional else ""),
+                due_text=f"{commitment.due_phrase or 'no deadline'}" + (f" — by {date_format(due)}" if due else ""),
+                window_text=window_words(commitment),
+                closed_text=date_format(commitment.closed_on) if commitment.closed_on else "—",
             )
         )
+    width = far_start + TIMELINE_FAR + 20 if far else TIMELINE_LABEL_WIDTH + TIMELINE_PLOT + 20
+    height = 44 + len(lanes) * LANE_HEIGHT
+    gap = _gap_words((far[0] - axis_end).days) if far else ""
     return {
         "lanes": lanes,
-        "height": 50 + len(lanes) * 24,
-        "width": LABEL_WIDTH + width + 20,
-        "today": x(today) if meeting <= today <= last else None,
-        "start_label": f"{meeting:%d %b %Y}",
-        "end_label": f"{last:%d %b %Y}",
-        "end_x": LABEL_WIDTH + width,
-        "label_width": LABEL_WIDTH,
+        "height": height,
+        "width": width,
+        "today": x(today) if today >= meeting else None,
+        "today_label": f"today, {date_format(today)}",
+        "start_label": date_format(meeting),
+        "end_label": date_format(axis_end),
+        "end_x": TIMELINE_LABEL_WIDTH + TIMELINE_PLOT,
+        "label_width": TIMELINE_LABEL_WIDTH,
+        "break": (
+            {"x": TIMELINE_LABEL_WIDTH + TIMELINE_PLOT + TIMELINE_BREAK / 2, "words": f"⋯ {gap} ⋯", "gap": gap}
+            if far
+            else None
+        ),
+        "description": (
+            f"{len(lanes)} commitments, from the meeting on {date_format(meeting)} to {date_format(axis_end)}"
+            + (f"; then a break of {gap}, to today, {date_format(today)}." if far else ".")
+        ),
     }

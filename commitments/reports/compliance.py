@@ -66,6 +66,11 @@ class Row:
     mean_delay_days: float | None  # against the deadline first promised
     by_status: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def status_labels(self) -> list[tuple[str, int]]:
+        """`by_status` for people: each status's label and count, in the workflow's order."""
+        return [(status_label(s), self.by_status[s]) for s in Status.values if self.by_status.get(s)]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,

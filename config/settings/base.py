@@ -130,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Dates as "31 Dec 2000" and "31 Dec 2000 14:05" in every admin page (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 # Times are stored in UTC; the admin shows them in the ministry's zone. Deadlines are days and are

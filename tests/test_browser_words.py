@@ -1,0 +1,70 @@
+"""Plain words in a real Chromium (issue 17): the history page and the report, on a desktop and on a phone.
+
+Screenshots go to $PLEDGEBOOK_SCREENSHOTS (default var/screenshots) so a reviewer can look at them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from commitments import services
+from commitments.models import Commitment
+
+from .browser import DESKTOP, PHONE, logged_in, scrolls_sideways, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FM_VISIT = "Send the Minister for Foreign Affairs to Russia within the year"
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_the_history_page_speaks_words(
+    browser: Any, live_server: Any, staff: dict[str, Any], viewport: dict[str, int], name: str
+) -> None:
+    fm = Commitment.objects.get(title=FM_VISIT)
+    services.commitment_transition(
+        commitment_id=fm.pk, to_status="in_progress", by=staff["officer"], now=timezone.now(), note="Dates proposed."
+    )
+    page = logged_in(browser, live_server, "officer", viewport)
+    page.goto(f"{live_server.url}/admin/commitments/commitment/{fm.pk}/history/")
+    headers = [h.strip().lower() for h in page.locator("#change-history thead th").all_inner_texts()]
+    assert headers[1:4] == ["status", "deadline", "version"]
+    assert {"changed by", "reason"} <= set(headers)
+    rows = page.locator("#change-history tbody tr")
+    newest, oldest = rows.first.inner_text(), rows.last.inner_text()
+    assert "In progress" in newest
+    assert "Not started → In progress: Dates proposed." in newest
+    assert "officer" in newest
+    assert "the system" in oldest
+    assert "None" not in page.locator("#change-history").inner_text()
+    assert "31 Dec 2000" in newest
+    shot(page, f"history-{name}")
+    assert not scrolls_sideways(page)
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_the_report_reads_in_words_and_fits(
+    browser: Any, live_server: Any, staff: dict[str, Any], viewport: dict[str, int], name: str
+) -> None:
+    summit = Commitment.objects.get(title=FM_VISIT).summit
+    page = logged_in(browser, live_server, "supervisor", viewport)
+    page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit.pk}#summit")
+    by_party = page.locator(".pb-report").first.inner_text()
+    assert "Not started:" in by_party
+    assert "not_started" not in page.locator("#content").inner_text()
+    # The timeline: drawn to the windows, the years since left out in a break, today after it.
+    timeline = page.locator("#timeline svg")
+    assert "years ⋯" in (timeline.locator(".pb-tl-break text").text_content() or "")
+    assert timeline.locator(".pb-tl-today").count() == 1
+    assert page.locator("#timeline-table tbody tr").count() == 14
+    assert page.locator(f"#timeline-table a:text-is('{FM_VISIT}')").count() == 1
+    # The chart and timeline fit the column: scaled down, never wider than the page.
+    width = page.evaluate("document.querySelector('#content').clientWidth")
+    for svg in page.locator("figure.pb-chart svg").all():
+        assert svg.bounding_box()["width"] <= width
+    assert page.locator("#freeze-form select[name=summit]").input_value() == str(summit.pk)
+    shot(page, f"compliance-report-{name}")
+    assert not scrolls_sideways(page)

@@ -1,0 +1,325 @@
+"""Plain words (issue 17): the history pages, the report's status labels, one date format, a readable timeline."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from commitments import services
+from commitments.models import Commitment
+from commitments.reports.charts import label_lines, timeline
+from summits.models import Summit
+
+from .admin_helpers import login
+from .conftest import CHRISTMAS_2000, EARLY_2001
+
+pytestmark = pytest.mark.django_db
+
+FM_VISIT = "Send the Minister for Foreign Affairs to Russia within the year"
+
+
+def _cells(html: str, row_tag: str = "tbody") -> list[list[str]]:
+    """The text of each body row's cells of the first table, tags stripped and spaces collapsed."""
+    body = html.split(f"<{row_tag}>", 1)[1].split(f"</{row_tag}>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        ]
+        for row in rows
+    ]
+
+
+def _headers(html: str) -> list[str]:
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", th).split()) for th in re.findall(r"<th[^>]*>(.*?)</th>", head, flags=re.S)
+    ]
+
+
+@pytest.fixture
+def fm_visit(demo: Summit) -> Commitment:
+    return Commitment.objects.get(summit=demo, title=FM_VISIT)
+
+
+def _history(client: Client, commitment: Commitment) -> str:
+    response = client.get(reverse("admin:commitments_commitment_history", args=[commitment.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- the history page --------------------------------------------------------------------------------------
+
+
+def test_the_history_page_has_readable_headers(client: Client, officer: Any, fm_visit: Commitment) -> None:
+    login(client, officer)
+    html = _history(client, fm_visit)
+    assert _headers(html) == [
+        "Version of",
+        "Status",
+        "Deadline",
+        "Version",
+        "When",
+        "Action",
+        "Changed by",
+        "Reason",
+        "Changes",
+    ]
+    assert "history_status" not in html.lower()
+    assert "Change reason" not in html
+
+
+def test_the_history_page_says_values_in_words(
+    frozen: Any, client: Client, officer: Any, supervisor: Any, fm_visit: Commitment
+) -> None:
+    with time_machine.travel(CHRISTMAS_2000, tick=False):
+        services.commitment_transition(
+            commitment_id=fm_visit.pk, to_status="in_progress", by=officer, now=CHRISTMAS_2000, note="Dates proposed."
+        )
+    with time_machine.travel(EARLY_2001, tick=False):  # history rows are dated by the clock
+        services.deadline_move(
+            commitment_id=fm_visit.pk,
+            new_due_by=date(2001, 3, 31),
+            new_due_from=None,
+            reason="Moscow asked for March.",
+            change_class="postponed",
+            by=supervisor,
+            now=EARLY_2001,
+        )
+    login(client, officer)
+    rows = _cells(_history(client, fm_visit))
+    newest, middle, oldest = rows[0], rows[1], rows[-1]
+    # Status, deadline and version as they were at each row; newest first.
+    assert newest[1:4] == ["In progress", "31 Mar 2001", "3"]
+    assert middle[1:4] == ["In progress", "31 Dec 2000", "2"]
+    assert oldest[1:4] == ["Not started", "31 Dec 2000", "1"]
+    # When, in the one format and the ministry's zone (Tokyo: 5 Jan 2001 03:00 UTC is 12:00 there).
+    assert newest[4] == "5 Jan 2001 12:00"
+    assert newest[6] == "supervisor"
+    assert middle[6] == "officer"
+    # The demo was recorded by nobody: the system, not "None".
+    assert oldest[6] == "the system"
+    assert oldest[7] == "—"
+    assert "Not started → In progress: Dates proposed." in middle[7]
+    # What a form changed, in dates (the status, which only the workflow changes, is in its own column).
+    assert "Due by: 31 Dec 2000 → 31 Mar 2001" in newest[8]
+    assert "Due precision: Year → Day" in newest[8]  # a choice's label, not its code
+    # The demo added who made it just after creating it: parties by name (many-to-many).
+    assert rows[-2][8] == "Made by: — → Japan"
+    assert oldest[8] == "—"
+    assert not any("None" in cell for row in rows for cell in row)
+
+
+def test_the_history_page_names_people_and_parties(
+    frozen: Any, client: Client, officer: Any, fm_visit: Commitment
+) -> None:
+    services.commitment_assign(commitment_id=fm_visit.pk, owner=officer, by=officer, now=CHRISTMAS_2000)
+    login(client, officer)
+    changes = _cells(_history(client, fm_visit))[0][8]
+    assert changes == f"Owner: — → {officer}"
+
+
+def test_the_history_page_costs_the_same_queries_however_long(
+    frozen: Any, client: Client, officer: Any, supervisor: Any, fm_visit: Commitment
+) -> None:
+    login(client, officer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _history(client, fm_visit)
+        return len(captured)
+
+    services.commitment_transition(commitment_id=fm_visit.pk, to_status="in_progress", by=officer, now=CHRISTMAS_2000)
+    few = count()
+    for month in range(1, 9):
+        services.deadline_move(
+            commitment_id=fm_visit.pk,
+            new_due_by=date(2001, month, 28),
+            new_due_from=None,
+            reason=f"Move {month}.",
+            change_class="postponed",
+            by=supervisor,
+            now=EARLY_2001,
+        )
+    services.commitment_assign(commitment_id=fm_visit.pk, owner=officer, by=officer, now=EARLY_2001)
+    assert fm_visit.history.count() >= 11
+    assert count() == few
+
+
+def test_the_summit_history_page_speaks_words(client: Client, officer: Any, demo: Summit) -> None:
+    login(client, officer)
+    response = client.get(reverse("admin:summits_summit_history", args=[demo.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert {"Changed by", "Reason"} <= set(_headers(html))
+    rows = _cells(html)
+    assert rows
+    assert all(row[-3] == "the system" for row in rows)
+    assert "None" not in " ".join(" ".join(row) for row in rows)
+
+
+# --- the report: labels, the assessment form ---------------------------------------------------------------
+
+
+def _report(client: Client, summit: Summit | None = None) -> str:
+    url = reverse("admin:commitments_commitment_report") + (f"?summit={summit.pk}" if summit else "")
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_report_shows_status_labels_not_codes(client: Client, supervisor: Any, fm_visit: Commitment) -> None:
+    services.commitment_transition(
+        commitment_id=fm_visit.pk, to_status="fulfilled", by=None, now=CHRISTMAS_2000, note="Visited."
+    )
+    login(client, supervisor)
+    html = _report(client)
+    assert "Not started: " in html
+    assert "Fulfilled: 1" in html
+    for code in ("not_started", "in_progress", "partially_fulfilled"):
+        assert f"{code}:" not in html
+    # The chart's tooltips and legend speak labels too.
+    assert "<title>Japan: 1 fulfilled</title>" in html
+    assert ">Partially fulfilled</text>" in html
+
+
+def test_the_assessment_form_starts_on_the_summit_being_viewed(client: Client, supervisor: Any, demo: Summit) -> None:
+    other = Summit.objects.create(
+        title="A later meeting", kind=demo.kind, starts_at=demo.starts_at.replace(year=2001), time_zone="Asia/Tokyo"
+    )
+    login(client, supervisor)
+    for viewed in (demo, other):
+        form = _report(client, viewed).split('id="freeze-form"', 1)[1]
+        assert re.search(rf'<option value="{viewed.pk}" selected>', form)
+    unfiltered = _report(client).split('id="freeze-form"', 1)[1]
+    assert '<option value="" selected>' in unfiltered.split("</select>", 1)[0]
+
+
+# --- the timeline ------------------------------------------------------------------------------------------
+
+# A day long after the Brunei meeting, as when someone opens the report today.
+YEARS_LATER = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
+
+
+def _brunei_timeline(demo: Summit, now: datetime) -> dict[str, Any]:
+    commitments = list(
+        Commitment.objects.filter(summit=demo).exclude(status="draft").select_related("desk").order_by("due_by", "pk")
+    )
+    return timeline(commitments, demo.local_date, now)
+
+
+def test_an_old_meetings_timeline_is_scaled_to_its_windows_with_a_break(demo: Summit) -> None:
+    drawn = _brunei_timeline(demo, YEARS_LATER)
+    lanes = {lane.title: lane for lane in drawn["lanes"]}
+    # The latest deadline is 31 Dec 2001 ("this year or next year"): the scale ends a few weeks after it.
+    assert drawn["end_label"] == "20 Jan 2002"
+    # "Within the year" (46 days of ~14 months) is a bar, not a sliver (scaled to 2026 it would be 3 px).
+    assert lanes[FM_VISIT].width > 60
+    assert lanes["President Putin invites Prime Minister Mori to Russia this year or next year"].width > 500
+    # 24 years are left out, said in words, and today is drawn after the break, past every bar.
+    assert drawn["break"]["words"] == "⋯ 24 years ⋯"
+    assert drawn["today"] > drawn["break"]["x"] > drawn["end_x"] >= max(lane.end for lane in lanes.values())
+    assert "then a break of 24 years, to today, 1 Jun 2026" in drawn["description"]
+
+
+def test_a_timeline_looked_at_soon_after_the_meeting_has_no_break(demo: Summit) -> None:
+    drawn = _brunei_timeline(demo, CHRISTMAS_2000)
+    assert drawn["break"] is None
+    # Today sits on the scale itself, between the meeting and the end of the year.
+    lanes = {lane.title: lane for lane in drawn["lanes"]}
+    assert drawn["label_width"] < drawn["today"] < lanes[FM_VISIT].end
+
+
+def test_a_late_closing_stretches_the_scale_instead_of_breaking_it(demo: Summit) -> None:
+    fm = Commitment.objects.get(summit=demo, title=FM_VISIT)
+    services.commitment_transition(
+        commitment_id=fm.pk,
+        to_status="fulfilled",
+        by=None,
+        now=YEARS_LATER,
+        occurred_on=date(2002, 2, 10),
+        note="Late.",
+    )
+    drawn = _brunei_timeline(demo, datetime(2002, 2, 20, 3, 0, tzinfo=UTC))
+    assert drawn["break"] is None  # 51 days past 31 Dec 2001 is within a quarter of the span
+    closed = next(lane for lane in drawn["lanes"] if lane.title == FM_VISIT)
+    assert closed.closed is not None
+    assert closed.closed < drawn["today"] <= drawn["end_x"]
+    assert closed.closed_text == "10 Feb 2002"
+
+
+def test_timeline_labels_are_whole_and_distinct(demo: Summit) -> None:
+    lanes = _brunei_timeline(demo, YEARS_LATER)["lanes"]
+    drawn = [" ".join(lane.lines) for lane in lanes]
+    assert len(set(drawn)) == len(drawn)  # no two "Prime Minister Mori visits …" alike
+    assert all(len(lane.lines) <= 2 for lane in lanes)
+    assert "Prime Minister Mori visits Irkutsk within the year (if the Peace Treaty advances)" in [
+        lane.title for lane in lanes
+    ]
+    assert label_lines("Prime Minister Mori visits Irkutsk within the year (if the Peace Treaty advances)") == [
+        "Prime Minister Mori visits Irkutsk",
+        "within the year (if the Peace Treaty…",
+    ]
+
+
+def test_the_report_page_lists_the_timeline_in_words(client: Client, viewer: Any, demo: Summit) -> None:
+    login(client, viewer)
+    html = _report(client, demo)
+    svg = html.split('id="timeline"', 1)[1].split("</svg>", 1)[0]
+    assert '<desc id="tl-desc">' in svg
+    assert 'aria-labelledby="tl-title tl-desc"' in svg
+    title = "Receive the Japanese Foreign Minister in preparation for the Prime Minister&#x27;s visit"
+    assert f"<title>{title} — Not started" in svg
+    table = _cells(html.split('id="timeline-table"', 1)[1], "tbody")
+    assert len(table) == Commitment.objects.filter(summit=demo).count() == 14
+    row = next(r for r in table if r[0] == FM_VISIT)
+    assert row[1:] == ["by 31 Dec 2000", "Not started; overdue", "—"]
+
+
+# --- one date format ---------------------------------------------------------------------------------------
+
+
+def test_dates_read_the_same_in_lists_pages_and_history(
+    frozen: Any, client: Client, officer: Any, fm_visit: Commitment
+) -> None:
+    with time_machine.travel(CHRISTMAS_2000, tick=False):
+        change = services.commitment_transition(
+            commitment_id=fm_visit.pk,
+            to_status="fulfilled",
+            by=officer,
+            now=CHRISTMAS_2000,
+            note="Kono visited Moscow.",
+            occurred_on=date(2000, 12, 3),
+        )
+    login(client, officer)
+    # A list cell (Django's own rendering of a datetime and a date), in the ministry's zone (Tokyo).
+    listed = client.get(reverse("admin:commitments_statuschange_changelist")).content.decode()
+    assert "25 Dec 2000 12:00" in listed
+    assert "3 Dec 2000" in listed
+    # A read-only page.
+    shown = client.get(reverse("admin:commitments_statuschange_change", args=[change.pk])).content.decode()
+    assert "25 Dec 2000 12:00" in shown
+    # The history page.
+    assert "25 Dec 2000 12:00" in _history(client, fm_visit)
+    for page in (listed, shown):
+        assert not re.search(r"Dec\. \d|p\.m\.|a\.m\.|\d{2}/\d{2}/\d{4}", page)
+
+
+def test_forms_still_take_iso_dates_and_show_them_to_date_inputs(client: Client, supervisor: Any, demo: Summit) -> None:
+    login(client, supervisor)
+    url = reverse("admin:commitments_commitment_report")
+    response = client.post(url, {"summit": demo.pk, "kind": "interim", "as_of": "2000-12-31", "note": ""})
+    assert response.status_code == 302
+    assert str(demo.assessments.get().as_of) == "2000-12-31"
+    # A browser's <input type="date"> needs ISO back when the form is shown again.
+    again = client.post(url, {"summit": "", "kind": "interim", "as_of": "2000-12-31"}).content.decode()
+    assert 'value="2000-12-31"' in again
