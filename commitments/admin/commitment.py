@@ -33,14 +33,21 @@ from .panel import WorkflowPanelAdmin
 
 
 class UpdateInline(ReadOnlyAdminMixin, admin.StackedInline):
-    """Progress notes: new ones are added here, existing ones are part of the record and stay as written."""
+    """Adding a progress note: one empty form at the top of the edit form. Notes already written are part
+    of the record and are read in the page's activity stream (selectors.commitment_activity), not here."""
 
     model = Update
-    extra = 0
-    fields = ["note", "evidence_url", "evidence_summit", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    extra = 1
+    max_num = 1
+    fields = ["note", "evidence_url", "evidence_summit"]
     autocomplete_fields = ["evidence_summit"]
     can_delete = False
+    verbose_name = "new progress update"
+    verbose_name_plural = "Add a progress update"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Update]:
+        # Told once, in the activity stream: the inline only adds.
+        return super().get_queryset(request).none()
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         obj = args[0] if args else None
@@ -184,6 +191,14 @@ class CommitmentAdmin(WorkflowPanelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
         return selectors.commitment_list_flagged(timezone.now())
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        # The updates inline only adds: nothing to show to someone who may not add one.
+        return [
+            inline
+            for inline in super().get_inline_instances(request, obj)
+            if not isinstance(inline, UpdateInline) or inline.has_add_permission(request, obj)
+        ]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)

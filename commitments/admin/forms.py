@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from .. import errors, policy, selectors, services
 from ..models import Commitment, DeadlineChange
-from ..workflow import SCORED_STATUSES, TRACKED_STATUSES, allowed_next, is_reopening, label
+from ..workflow import SCORED_STATUSES, TRACKED_STATUSES, is_reopening, label
 
 
 class VersionedForm(forms.Form):
@@ -18,8 +18,22 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class StatusChoiceField(forms.ChoiceField):
+    """A choice of the statuses offered; any other value (a tampered or stale post) is refused with the
+    policy's words: why not, and which statuses may be chosen now."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusal: Any = None  # set by the form: value -> sentence
+
+    def validate(self, value: Any) -> None:
+        if value and not self.valid_value(value) and self.refusal is not None:
+            raise ValidationError(self.refusal(value), code="invalid_choice")
+        super().validate(value)
+
+
 class TransitionForm(VersionedForm):
-    to_status = forms.ChoiceField(label="New status")
+    to_status = StatusChoiceField(label="New status")
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         required=False,
@@ -36,12 +50,13 @@ class TransitionForm(VersionedForm):
         super().__init__(*args, **kwargs)
         choices = [
             (status, label(status) + (" (reopen)" if is_reopening(commitment.status, status) else ""))
-            for status in allowed_next(commitment.status, conditional=commitment.is_conditional)
-            if policy.can_transition(user, commitment, status)
+            for status in policy.choosable_statuses(user, commitment)
         ]
         # The statuses this user may move this commitment to now; empty means no form to show.
         self.offered = choices
-        cast(forms.ChoiceField, self.fields["to_status"]).choices = choices
+        field = cast(StatusChoiceField, self.fields["to_status"])
+        field.choices = choices
+        field.refusal = lambda value: policy.transition_refusal(user, commitment, value)
         self.initial.setdefault("version", commitment.version)
 
 
