@@ -366,7 +366,7 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
     for move in DeadlineChange.objects.filter(commitment=commitment).select_related("by"):
         old = _window(move.old_due_from, move.old_due_by)
         new = _window(move.new_due_from, move.new_due_by)
-        phrase = f" (“{move.new_due_phrase}”)" if move.new_due_phrase else ""
+        phrase = f" (“{move.new_due_phrase}”)" if move.new_due_phrase != move.old_due_phrase else ""
         entries.append(
             ActivityEntry(
                 move.recorded_at,

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.forms import BaseModelFormSet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -26,6 +26,7 @@ from ..deadlines import deadline_reading
 from ..models import Commitment, Desk, StatusChange, Update
 from ..workflow import STATUS_COLOURS, label
 from . import actions as list_actions
+from . import conflicts
 from .filters import AttentionFilter, DeadlineFilter, MineFilter, OpenClosedFilter, PartyFilter, SummitFilter
 from .forms import CommitmentForm
 from .mixins import HTTPS_URL_FIELDS, ReadOnlyAdminMixin
@@ -139,8 +140,12 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         condition = (
             ["condition_text", "condition_state"] if obj is None else ["condition_text", "condition_state_readonly"]
         )
+        conflict = [] if obj is None else ["conflict_from", "conflict_mine"]  # hidden; see conflicts.py
         return [
-            (None, {"fields": ["title", "kind", "modality", "level", "description", "loaded_version"]}),
+            (
+                None,
+                {"fields": ["title", "kind", "modality", "level", "description", "loaded_version", *conflict]},
+            ),
             ("Source", {"fields": ["summit", "quote", "source_ref"]}),
             ("Who", {"fields": ["made_by", "speaker", "counterparty", "desk", "owner", "watchers"]}),
             ("When", {"fields": deadline}),
@@ -308,6 +313,13 @@ class CommitmentAdmin(WorkflowPanelAdmin):
             )
         # What the admin's change message (the LogEntry) reports about this formset.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []
+
+    def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        if conflicts.THEIRS in request.POST or conflicts.MINE in request.POST:
+            # A conflict resolved from the banner: back to the page, to see the result.
+            self.message_user(request, f"“{obj}” was saved with the values you chose.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         if not policy.can_delete(request.user):
