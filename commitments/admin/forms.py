@@ -216,7 +216,8 @@ class CommitmentForm(forms.ModelForm):
         self.data = data
         last = selectors.last_change(self.instance)
         self.conflict = conflicts.Conflict(last["changed_by"], last["changed_at"], open_, taken)
-        when = f" at {last['changed_at']:%d %b %Y %H:%M %Z}" if last["changed_at"] else ""
+        at = last["changed_at"]
+        when = f" at {at.day} {at:%b %Y %H:%M}" if at else ""  # as the page writes dates
         raise ValidationError(
             f"This commitment was changed by {last['changed_by']}{when} after you opened it. "
             "Nothing of yours was saved: your input is still in the form. "
