@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from .workflow import is_reopening
+from .workflow import CLOSED_STATUSES, allowed_next, is_reopening, label, refusal
 
 if TYPE_CHECKING:
     from .models import Commitment
@@ -169,3 +169,60 @@ def desk_supervisor_ids(desk_ids: Any) -> dict[int, set[int]]:
     for desk_id, user_id in rows:
         result.setdefault(desk_id, set()).add(user_id)
     return result
+
+
+# --- the same rules, in words: what the commitment page says when it offers less -----------------------
+
+
+def _desk_words(commitment: Commitment) -> str:
+    return f"the {commitment.desk.name}" if commitment.desk_id else "its desk"
+
+
+def choosable_statuses(user: Any, commitment: Commitment) -> list[str]:
+    """The statuses `user` may move `commitment` to now: the table's next statuses that the rights allow."""
+    return [
+        status
+        for status in allowed_next(commitment.status, conditional=commitment.is_conditional)
+        if can_transition(user, commitment, status)
+    ]
+
+
+def transition_refusal(user: Any, commitment: Commitment, to_status: str) -> str:
+    """Why `user` cannot move `commitment` to `to_status` now, and what they can choose instead."""
+    desk = _desk_words(commitment)
+    if not can_edit_commitment(user, commitment):
+        return f"You can read this commitment; only officers and supervisors of {desk} can change its status."
+    if to_status in allowed_next(commitment.status, conditional=commitment.is_conditional) and is_reopening(
+        commitment.status, to_status
+    ):
+        return f"“{label(to_status)}” cannot be chosen now: only a supervisor of {desk} can reopen a closed commitment."
+    return refusal(
+        commitment.status,
+        to_status,
+        choosable=choosable_statuses(user, commitment),
+        conditional=commitment.is_conditional,
+    )
+
+
+def panel_limits(user: Any, commitment: Commitment) -> list[str]:
+    """What the workflow panel does not offer this user on this commitment, and why, in sentences; empty
+    when it offers everything the workflow allows now. The rules are the ones above (can_edit_commitment,
+    can_transition, can_supervise) and the services' own (a closed commitment's condition and deadline
+    stay as they were): this only explains them."""
+    desk = _desk_words(commitment)
+    if not can_edit_commitment(user, commitment):
+        return [f"You can read this commitment; only officers and supervisors of {desk} can change it."]
+    closed = commitment.status in CLOSED_STATUSES
+    supervisor = can_supervise(user, commitment)
+    limits = []
+    if closed and not supervisor:
+        limits.append(f"Only a supervisor of {desk} can reopen a closed commitment.")
+    if closed and commitment.is_conditional and supervisor:
+        limits.append("While it is closed, its deadline and condition stay as they are: reopen it to change them.")
+    elif closed and commitment.is_conditional:
+        limits.append("While it is closed, its condition stays as it is.")
+    elif closed and supervisor:
+        limits.append("While it is closed, its deadline stays as it is: reopen it to move it.")
+    if not closed and not supervisor:
+        limits.append(f"Only a supervisor of {desk} can move the deadline.")
+    return limits

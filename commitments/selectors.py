@@ -7,6 +7,7 @@ condition per distinct zone — an indexable range on `due_by` — not a per-row
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from summits.models import Party
 from . import rules
 from .models import Commitment, CommitmentOutcome, Desk
 from .rules import local_today
-from .workflow import SCORED_STATUSES, TRACKED_STATUSES
+from .workflow import SCORED_STATUSES, TRACKED_STATUSES, label
 
 
 def desk_time_zones() -> list[str]:
@@ -259,3 +260,177 @@ def import_drafts(summit_id: int) -> QuerySet[Commitment]:
         .prefetch_related("made_by")
         .order_by("quote_start", "pk")
     )
+
+
+# --- a commitment's story, told once --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityEntry:
+    """One thing that happened to a commitment, in words: who, when, what, and the note and evidence given.
+
+    `at` is an aware datetime (the template shows it in the user's zone); `who` is a display name or
+    "the system"; `kind` is one of status, update, deadline, condition, outcome, follow_up (a CSS hook and
+    what tests filter on)."""
+
+    at: datetime
+    kind: str
+    who: str
+    what: str
+    note: str = ""
+    evidence_url: str = ""
+    # A later meeting whose record is the evidence (the page links to it).
+    evidence_summit_id: int | None = None
+    evidence_summit_title: str = ""
+
+
+# Same moment (one service call writes several rows): the order in which they read best, newest first.
+_SAME_MOMENT_ORDER = {"status": 0, "condition": 1, "outcome": 2, "deadline": 3, "follow_up": 4, "update": 5}
+
+
+def _day(value: Any) -> str:
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def _window(due_from: Any, due_by: Any) -> str:
+    if due_by is None:
+        return "no deadline"
+    return f"{_day(due_from)} to {_day(due_by)}" if due_from else f"by {_day(due_by)}"
+
+
+def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
+    """Everything that happened to `commitment`, newest first: status changes, progress updates, deadline
+    moves, condition changes, each party's outcome, accepted follow-ups. Six queries whatever the number
+    of entries (one per source, with the people and meetings joined in).
+
+    A follow-up accepted from a later record writes an update with the same note at the same moment: the
+    follow-up's entry stands for both. A condition that failed lapsed the commitment: the status change
+    to Lapsed says so, so the condition's own row is not repeated."""
+    from .models import DeadlineChange, FollowUp, StatusChange, Update
+
+    entries: list[ActivityEntry] = []
+    for change in StatusChange.objects.filter(commitment=commitment).select_related("by"):
+        what = (
+            f"{change.get_from_status_display()} → {change.get_to_status_display()}"
+            if change.from_status
+            else f"Recorded as {change.get_to_status_display()}"
+        )
+        if change.on_time is True:
+            what += " (on time)"
+        elif change.on_time is False:
+            what += " (late)"
+        if change.occurred_on != timezone.localtime(change.recorded_at).date():
+            what += f", happened on {_day(change.occurred_on)}"
+        entries.append(
+            ActivityEntry(change.recorded_at, "status", display_name(change.by), what, change.note, change.evidence_url)
+        )
+
+    accepted = list(
+        FollowUp.objects.filter(commitment=commitment, decision=FollowUp.Decision.ACCEPTED).select_related(
+            "summit", "decided_by"
+        )
+    )
+    written_by_follow_ups = {(f.summit_id, f.decided_at) for f in accepted}
+    for follow_up in accepted:
+        summit = follow_up.summit
+        entries.append(
+            ActivityEntry(
+                follow_up.decided_at or follow_up.summit.starts_at,
+                "follow_up",
+                display_name(follow_up.decided_by),
+                f"Follow-up accepted: {follow_up.get_proposed_display()}, from the record of “{summit.title}” "
+                f"({_day(summit.local_date)}), happened on {_day(follow_up.occurred_on)}",
+                follow_up.reason + (f" — “{follow_up.evidence_quote}”" if follow_up.evidence_quote else ""),
+                evidence_summit_id=summit.pk,
+                evidence_summit_title=summit.title,
+            )
+        )
+
+    for update in Update.objects.filter(commitment=commitment).select_related("author", "evidence_summit"):
+        if (update.evidence_summit_id, update.created_at) in written_by_follow_ups:
+            continue
+        evidence = update.evidence_summit
+        entries.append(
+            ActivityEntry(
+                update.created_at,
+                "update",
+                display_name(update.author),
+                "Progress update",
+                update.note,
+                update.evidence_url,
+                evidence_summit_id=evidence.pk if evidence else None,
+                evidence_summit_title=evidence.title if evidence else "",
+            )
+        )
+
+    for move in DeadlineChange.objects.filter(commitment=commitment).select_related("by"):
+        old = _window(move.old_due_from, move.old_due_by)
+        new = _window(move.new_due_from, move.new_due_by)
+        phrase = f" (“{move.new_due_phrase}”)" if move.new_due_phrase != move.old_due_phrase else ""
+        entries.append(
+            ActivityEntry(
+                move.recorded_at,
+                "deadline",
+                display_name(move.by),
+                f"Deadline moved: {old} → {new}{phrase}, {move.get_change_class_display().lower()}",
+                move.reason,
+            )
+        )
+
+    entries.extend(_condition_entries(commitment))
+    entries.extend(_outcome_entries(commitment))
+    entries.sort(key=lambda e: (e.at, -_SAME_MOMENT_ORDER[e.kind]), reverse=True)
+    return entries
+
+
+_CONDITION_WORDS = {
+    Commitment.ConditionState.PENDING: "Condition pending",
+    Commitment.ConditionState.MET: "Condition met",
+    Commitment.ConditionState.FAILED: "Condition failed",
+}
+
+
+def _condition_entries(commitment: Commitment) -> list[ActivityEntry]:
+    """Condition changes, read from the commitment's history (one query): each row whose condition state
+    differs from the row before. The note given is the history's change reason after its "Condition x: "."""
+    rows = (
+        commitment.history.select_related("history_user")
+        .order_by("history_date", "history_id")
+        .only("history_date", "condition_state", "history_change_reason", "history_user")
+    )
+    entries: list[ActivityEntry] = []
+    previous: str | None = None
+    for row in rows:
+        state = row.condition_state
+        if previous is not None and state != previous and state != Commitment.ConditionState.FAILED:
+            if not state:
+                what = "Condition removed"
+            elif not previous:
+                what = "Condition added: pending"
+            elif state == Commitment.ConditionState.PENDING:
+                what = "Condition pending again"
+            else:
+                what = _CONDITION_WORDS[state]
+            reason = row.history_change_reason or ""
+            prefix = f"Condition {state}: "
+            note = reason[len(prefix) :] if reason.startswith(prefix) else ""
+            entries.append(ActivityEntry(row.history_date, "condition", display_name(row.history_user), what, note))
+        previous = state
+    return entries
+
+
+def _outcome_entries(commitment: Commitment) -> list[ActivityEntry]:
+    """Each party's own outcome recorded, changed or removed, from the outcomes' history (one query)."""
+    rows = (
+        CommitmentOutcome.history.filter(commitment_id=commitment.pk)
+        .select_related("history_user", "party")
+        .order_by("history_date", "history_id")
+    )
+    entries: list[ActivityEntry] = []
+    for row in rows:
+        if row.history_type == "-":
+            what, note = f"{row.party.code}: own outcome removed, it follows the status again", ""
+        else:
+            what, note = f"{row.party.code}: own outcome {label(row.status)}", row.note
+        entries.append(ActivityEntry(row.history_date, "outcome", display_name(row.history_user), what, note))
+    return entries

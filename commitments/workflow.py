@@ -112,3 +112,21 @@ def allowed_next(status: str, *, conditional: bool) -> list[str]:
 
 def label(status: str) -> str:
     return str(Status(status).label) if status in Status.values else status
+
+
+def refusal(from_status: str, to_status: str, *, choosable: list[str], conditional: bool) -> str:
+    """Why `to_status` cannot follow `from_status` for this user, and what can: the words a refused (or
+    tampered) transition gets. `choosable` is what the user may choose now (the table and their rights)."""
+    wanted = f"“{label(to_status)}”" if to_status in Status.values else f"“{to_status}” is not a status and"
+    why = (
+        " Only a conditional commitment can lapse, when its condition fails."
+        if to_status == Status.LAPSED and not conditional
+        else ""
+    )
+    options = ", ".join(label(s) for s in choosable)
+    then = (
+        f"from {label(from_status)} you may choose {options}."
+        if options
+        else f"from {label(from_status)} you may choose nothing."
+    )
+    return f"{wanted} cannot be chosen now: {then}{why}"

@@ -127,7 +127,9 @@ def test_a_conditional_commitment_may_lapse_and_a_viewer_sees_no_form(
     html = client.get(change_url(conditional)).content.decode()
     assert 'id="transition-form"' not in html
     assert 'id="condition-form"' not in html
-    assert "Status history" in html
+    # The story is told once, in the activity stream; the viewer reads why there is no form.
+    assert 'id="activity"' in html
+    assert "only officers and supervisors of the Russian Federation Division can change it" in html
 
 
 def test_closing_without_a_note_shows_the_reason_on_the_page(

@@ -36,7 +36,7 @@ def test_officer_triages_and_transitions_with_a_note(browser: Any, live_server: 
     follow(page, "#transition-form input[type=submit]")
     assert "is now Fulfilled" in page.locator(".messagelist li.success").inner_text()
     assert page.locator("#pb-status").inner_text() == "Fulfilled"
-    history = page.locator("#status-history").inner_text()
+    history = page.locator("#activity").inner_text()
     assert "Not started → Fulfilled" in history
     assert "Foreign Minister Kono visited Moscow." in history
     shot(page, "commitment-page-after-transition")

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.forms import BaseModelFormSet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,6 +27,7 @@ from ..deadlines import deadline_reading
 from ..models import Commitment, Desk, StatusChange, Update
 from ..workflow import STATUS_COLOURS, label
 from . import actions as list_actions
+from . import conflicts
 from .filters import AttentionFilter, DeadlineFilter, MineFilter, OpenClosedFilter, PartyFilter, SummitFilter
 from .forms import CommitmentForm
 from .mixins import HTTPS_URL_FIELDS, ReadOnlyAdminMixin
@@ -34,14 +35,21 @@ from .panel import WorkflowPanelAdmin
 
 
 class UpdateInline(ReadOnlyAdminMixin, admin.StackedInline):
-    """Progress notes: new ones are added here, existing ones are part of the record and stay as written."""
+    """Adding a progress note: one empty form at the top of the edit form. Notes already written are part
+    of the record and are read in the page's activity stream (selectors.commitment_activity), not here."""
 
     model = Update
-    extra = 0
-    fields = ["note", "evidence_url", "evidence_summit", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    extra = 1
+    max_num = 1
+    fields = ["note", "evidence_url", "evidence_summit"]
     autocomplete_fields = ["evidence_summit"]
     can_delete = False
+    verbose_name = "new progress update"
+    verbose_name_plural = "Add a progress update"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Update]:
+        # Told once, in the activity stream: the inline only adds.
+        return super().get_queryset(request).none()
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         obj = args[0] if args else None
@@ -133,8 +141,12 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         condition = (
             ["condition_text", "condition_state"] if obj is None else ["condition_text", "condition_state_readonly"]
         )
+        conflict = [] if obj is None else ["conflict_from", "conflict_mine"]  # hidden; see conflicts.py
         return [
-            (None, {"fields": ["title", "kind", "modality", "level", "description", "loaded_version"]}),
+            (
+                None,
+                {"fields": ["title", "kind", "modality", "level", "description", "loaded_version", *conflict]},
+            ),
             ("Source", {"fields": ["summit", "quote", "source_ref"]}),
             ("Who", {"fields": ["made_by", "speaker", "counterparty", "desk", "owner", "watchers"]}),
             ("When", {"fields": deadline}),
@@ -185,6 +197,14 @@ class CommitmentAdmin(WorkflowPanelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
         return selectors.commitment_list_flagged(timezone.now())
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        # The updates inline only adds: nothing to show to someone who may not add one.
+        return [
+            inline
+            for inline in super().get_inline_instances(request, obj)
+            if not isinstance(inline, UpdateInline) or inline.has_add_permission(request, obj)
+        ]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -294,6 +314,13 @@ class CommitmentAdmin(WorkflowPanelAdmin):
             )
         # What the admin's change message (the LogEntry) reports about this formset.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []
+
+    def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        if conflicts.THEIRS in request.POST or conflicts.MINE in request.POST:
+            # A conflict resolved from the banner: back to the page, to see the result.
+            self.message_user(request, f"“{obj}” was saved with the values you chose.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         if not policy.can_delete(request.user):

@@ -8,9 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from .. import errors, policy, selectors, services
+from .. import policy, selectors, services
 from ..models import Commitment, DeadlineChange
-from ..workflow import SCORED_STATUSES, TRACKED_STATUSES, allowed_next, is_reopening, label
+from ..workflow import SCORED_STATUSES, TRACKED_STATUSES, is_reopening, label
+from . import conflicts
 
 
 class VersionedForm(forms.Form):
@@ -18,8 +19,22 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class StatusChoiceField(forms.ChoiceField):
+    """A choice of the statuses offered; any other value (a tampered or stale post) is refused with the
+    policy's words: why not, and which statuses may be chosen now."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusal: Any = None  # set by the form: value -> sentence
+
+    def validate(self, value: Any) -> None:
+        if value and not self.valid_value(value) and self.refusal is not None:
+            raise ValidationError(self.refusal(value), code="invalid_choice")
+        super().validate(value)
+
+
 class TransitionForm(VersionedForm):
-    to_status = forms.ChoiceField(label="New status")
+    to_status = StatusChoiceField(label="New status")
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         required=False,
@@ -36,12 +51,13 @@ class TransitionForm(VersionedForm):
         super().__init__(*args, **kwargs)
         choices = [
             (status, label(status) + (" (reopen)" if is_reopening(commitment.status, status) else ""))
-            for status in allowed_next(commitment.status, conditional=commitment.is_conditional)
-            if policy.can_transition(user, commitment, status)
+            for status in policy.choosable_statuses(user, commitment)
         ]
         # The statuses this user may move this commitment to now; empty means no form to show.
         self.offered = choices
-        cast(forms.ChoiceField, self.fields["to_status"]).choices = choices
+        field = cast(StatusChoiceField, self.fields["to_status"])
+        field.choices = choices
+        field.refusal = lambda value: policy.transition_refusal(user, commitment, value)
         self.initial.setdefault("version", commitment.version)
 
 
@@ -114,6 +130,12 @@ class BulkTransitionForm(forms.Form):
 class CommitmentForm(forms.ModelForm):
     # The version the user loaded; compared (under a row lock) with the stored one when saving.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # While a conflict is being resolved: the version the user first loaded (what "yours" is judged
+    # against) and the fields they chose to reapply. See conflicts.py.
+    conflict_from = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    conflict_mine = forms.CharField(widget=forms.HiddenInput, required=False)
+    # What the banner at the top of the page shows after a refused save (None otherwise).
+    conflict: conflicts.Conflict | None = None
     # The person filling the form in (CommitmentAdmin.get_form sets it): owns a new commitment that
     # names nobody, when they may.
     recorded_by: Any = None
@@ -136,7 +158,7 @@ class CommitmentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.instance.pk:
-            self._check_version(cleaned.get("loaded_version"))
+            self._check_version(cleaned.get("loaded_version"), cleaned.get("conflict_from"))
             self._check_dependencies(cleaned.get("depends_on"))
         self._check_people(cleaned.get("desk"), cleaned.get("owner"), cleaned.get("watchers"))
         return cleaned
@@ -159,20 +181,53 @@ class CommitmentForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error(None, error)
 
-    def _check_version(self, seen: int | None) -> None:
+    def _check_version(self, seen: int | None, first_seen: int | None) -> None:
+        """Refuse a save on a version someone else has changed since; while the user resolves such a
+        conflict (first_seen set), apply their choice and refuse again until every field is decided."""
         # Inside the admin's transaction: the lock is held until the save commits, so a concurrent
         # save waits here and then sees the new version (PostgreSQL; SQLite serialises writers).
         current = (
             Commitment.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
         )
-        if seen is None or current != seen:
-            conflict = errors.VersionConflict(
-                commitment_id=self.instance.pk,
-                expected_version=seen or 0,
-                current_version=current or 0,
-                **selectors.last_change(self.instance),
-            )
-            raise ValidationError(str(conflict), code="conflict")
+        if seen is None or current is None:
+            raise ValidationError("Reload the page: the version you opened is not known.", code="conflict")
+        if current == seen and first_seen is None:
+            return
+        base = first_seen or seen
+        found = conflicts.differences(self, self.instance, base)
+        # Only they changed it: their value, into the form (a save must not put back what you loaded).
+        taken = [d for d in found if not d.conflict]
+        conflicts.take_theirs(self, self.instance, [d.name for d in taken])
+        open_ = [d for d in found if d.conflict]
+        # Fields reapplied on an earlier round; a newer save by someone else asks again about every field.
+        mine = {n for n in self.cleaned_data.get("conflict_mine", "").split(",") if n} if current == seen else set()
+        if current == seen:  # a choice made in the banner, on the version now current
+            keep, reapply = self.data.get(conflicts.THEIRS, ""), self.data.get(conflicts.MINE, "")
+            chosen_theirs = [d.name for d in open_ if keep in (d.name, conflicts.ALL)]
+            conflicts.take_theirs(self, self.instance, chosen_theirs)
+            mine |= {d.name for d in open_ if reapply in (d.name, conflicts.ALL)}
+            open_ = [d for d in open_ if d.name not in chosen_theirs and d.name not in mine]
+            if not open_:
+                return  # every field decided: saved as usual, with the current version
+        data = conflicts.mutable_data(self)
+        data[self.add_prefix("loaded_version")] = str(current)
+        data[self.add_prefix("conflict_from")] = str(base)
+        data[self.add_prefix("conflict_mine")] = ",".join(sorted(mine))
+        self.data = data
+        last = selectors.last_change(self.instance)
+        self.conflict = conflicts.Conflict(last["changed_by"], last["changed_at"], open_, taken)
+        at = last["changed_at"]
+        when = f" at {at.day} {at:%b %Y %H:%M}" if at else ""  # as the page writes dates
+        raise ValidationError(
+            f"This commitment was changed by {last['changed_by']}{when} after you opened it. "
+            "Nothing of yours was saved: your input is still in the form. "
+            + (
+                "Keep their value or reapply yours for each field listed at the top of the page."
+                if open_
+                else "Save again to apply it to their version."
+            ),
+            code="conflict",
+        )
 
     def _check_dependencies(self, depends_on: QuerySet[Commitment] | None) -> None:
         if not depends_on:

@@ -8,6 +8,7 @@ again with the input and the reason, nothing saved.
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -106,8 +107,10 @@ class WorkflowPanelAdmin(HistoryAdmin):
             "transition_form": transition_form,
             "condition_form": condition_form,
             "deadline_form": deadline_form,
-            "pb_status_changes": commitment.status_changes.select_related("by").all(),
-            "pb_deadline_changes": commitment.deadline_changes.select_related("by").all(),
+            # Why the panel offers this user less than the workflow allows (policy.panel_limits).
+            "pb_limits": policy.panel_limits(user, commitment),
+            # The story, told once: status changes, updates, deadline moves, conditions, outcomes, follow-ups.
+            "pb_activity": selectors.commitment_activity(commitment),
             "pb_prepares": commitment.prepares.all(),
         }
 
@@ -133,7 +136,14 @@ class WorkflowPanelAdmin(HistoryAdmin):
             else:
                 self.message_user(request, message, messages.SUCCESS)
                 return HttpResponseRedirect(change_url)
-        self.message_user(request, "Nothing was changed: see the errors below.", messages.ERROR)
+        # At the top, where the eye is, the reasons themselves: a refused form may not even be drawn
+        # below (a tampered post for a status this user may not choose).
+        reasons = " ".join(
+            (f"{form[name].label}: {message}" if name in form.fields else str(message))
+            for name, field_errors in form.errors.items()
+            for message in field_errors
+        )
+        self.message_user(request, f"Nothing was changed. {reasons}".strip(), messages.ERROR)
         # The page is drawn as for a GET of the same address: the admin must not take this POST for
         # its own form. A copy, so the request that came in stays as it came.
         page = copy.copy(request)
@@ -191,7 +201,7 @@ class WorkflowPanelAdmin(HistoryAdmin):
                 now=now,
                 expected_version=data["version"],
             )
-            return f"The deadline of “{c}” moved: {change.old_due_by or 'none'} → {change.new_due_by or 'none'}."
+            return f"The deadline of “{c}” moved: {_day(change.old_due_by)} → {_day(change.new_due_by)}."
 
         return self._panel_post(request, object_id, "deadline_form", form, act)
 
@@ -212,6 +222,11 @@ class WorkflowPanelAdmin(HistoryAdmin):
             return f"Outcomes of “{c}”: " + ", ".join(f"{o.party.code} {label(o.status)}" for o in recorded) + "."
 
         return self._panel_post(request, object_id, "outcomes_form", form, act)
+
+
+def _day(value: date | None) -> str:
+    """A deadline as the page shows it ("31 Dec 2000"), or "no deadline"."""
+    return f"{value.day} {value:%b %Y}" if value else "no deadline"
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

@@ -200,7 +200,13 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return Response(StatusChangeSerializer(rows, many=True).data, headers=etag(commitment))
         version = expected_version(request)
         data = TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            wanted = request.data.get("to") if hasattr(request.data, "get") else None
+            if "to" in data.errors and isinstance(wanted, str) and wanted:
+                # Not a status at all: say which ones this user may choose now, as the admin does.
+                refusal = policy.transition_refusal(request.user, commitment, wanted)
+                return error_response(status.HTTP_400_BAD_REQUEST, "invalid_choice", refusal, {"to": [refusal]})
+            raise ValidationError(data.errors)
         values = data.validated_data
         change = services.commitment_transition(
             commitment_id=commitment.pk,
