@@ -1,4 +1,4 @@
-"""The layout's promises that import-linter's contracts do not state: no import circle anywhere."""
+"""The layout's promises that no linter states: no import circle anywhere, stylesheets whose blocks close."""
 
 from __future__ import annotations
 
@@ -19,3 +19,20 @@ def test_no_module_imports_itself_back_through_any_chain() -> None:
 def test_summits_imports_nothing_of_commitments_even_lazily() -> None:
     graph = grimp.build_graph("commitments", "summits", "common", "config")
     assert not graph.find_shortest_chains(importer="summits", imported="commitments")
+
+
+def test_every_stylesheet_closes_each_block_it_opens() -> None:
+    """Two merges in a row lost a closing brace in admin.css and put the next rules inside a phone-only
+    (or print-only) block: the page looked right at one width only. Count them, comments left out."""
+    import re
+    from pathlib import Path
+
+    sheets = sorted((Path(__file__).resolve().parents[1] / "commitments" / "static").rglob("*.css"))
+    assert sheets
+    for sheet in sheets:
+        text = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
+        depth = 0
+        for line_number, line in enumerate(text.splitlines(), 1):
+            depth += line.count("{") - line.count("}")
+            assert depth >= 0, f"{sheet.name}:{line_number} closes a block it never opened"
+        assert depth == 0, f"{sheet.name} leaves {depth} block(s) open"

@@ -117,3 +117,24 @@ def test_the_heartbeat_is_one_key_with_when_and_who(redis_server: RedisServer, s
     assert last.worker == "celery@a"
     assert not worker_late(last, now + timedelta(seconds=60))
     assert worker_late(last, now + LIMIT_PASSED)
+
+
+def test_the_container_check_passes_with_a_fresh_heartbeat_and_fails_without(
+    redis_server: RedisServer, settings: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    settings.REDIS_URL = redis_server.url
+    with pytest.raises(CommandError, match=r"No worker has checked in lately \(none recorded\)"):
+        call_command("check_heartbeat")
+    heartbeat_record(now=timezone.now(), worker="celery@w1")
+    out = StringIO()
+    call_command("check_heartbeat", stdout=out)
+    assert out.getvalue().startswith("ok: celery@w1 checked in ")
+    with (
+        time_machine.travel(timezone.now() + LIMIT_PASSED, tick=False),
+        pytest.raises(CommandError, match=r"last at .* by celery@w1"),
+    ):
+        call_command("check_heartbeat")
