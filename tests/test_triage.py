@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from commitments import rules, selectors, services
 from commitments.api.filters import URGENCY_DESCRIPTION
 from commitments.models import Commitment, Desk
-from commitments.models.core import IS_CLOSED, TRIAGE_ORDER
+from commitments.models.core import IS_CLOSED, IS_PENDING, TRIAGE_ORDER
 from summits.models import Summit
 
 from .admin_helpers import login
@@ -221,10 +221,11 @@ def test_the_list_is_ordered_by_urgency_with_its_words(
     with time_machine.travel(EARLY_2001, tick=False):
         response = client.get(LIST)
     titles = [c.title for c in response.context["cl"].result_list]
-    # Open before closed; the most overdue first (conditional visits sort by their deadline, their words say why
-    # they wait); open-ended last.
-    assert titles[:6] == ["Older promise", IRKUTSK, PROGRESS, FM_VISIT, RUSSIA_VISIT, INVITATION]
-    assert titles[-1] == "Done long ago"
+    # Open before closed; the most overdue first, then by deadline, open-ended ones after them; those waiting on
+    # a condition (their deadline suspended) after the open ones whose deadline runs; closed ones last.
+    assert titles[:4] == ["Older promise", PROGRESS, FM_VISIT, INVITATION]
+    assert titles[-3:] == [IRKUTSK, RUSSIA_VISIT, "Done long ago"]
+    assert len(titles) == 16
     html = response.content.decode()
     assert (
         '<span class="pb-flag pb-overdue">overdue by 16 days</span><br><small class="pb-next">next: update or close'
@@ -257,12 +258,12 @@ def test_the_urgency_filter_offers_each_band(client: Client, officer: Any, demo:
     assert len(pending) == 2
 
 
-def test_the_triage_order_is_the_index_order_and_closed_on_marks_closed(officer: Any, rf_desk: Desk) -> None:
+def test_the_triage_order_is_the_index_order_and_its_flags_follow_the_services(officer: Any, rf_desk: Desk) -> None:
     # The ORDER BY and the index state the same expressions, so the database can read the index in order.
     index = next(i for i in Commitment._meta.indexes if i.name == "commitment_triage_order")
-    assert [str(e) for e in index.expressions] == [str(IS_CLOSED), "F(due_by)", "F(id)"]
+    assert [str(e) for e in index.expressions] == [str(IS_CLOSED), str(IS_PENDING), "F(due_by)", "F(id)"]
     assert [str(term.expression) for term in TRIAGE_ORDER] == [str(e) for e in index.expressions]
-    assert [term.descending for term in TRIAGE_ORDER] == [False, False, False]
+    assert [term.descending for term in TRIAGE_ORDER] == [False, False, False, False]
     # What the expression relies on: closed_on is set exactly while a status is closed.
     item = make_commitment(desk=rf_desk, title="Kept and reopened")
     assert item.closed_on is None
@@ -272,6 +273,11 @@ def test_the_triage_order_is_the_index_order_and_closed_on_marks_closed(officer:
         commitment_id=item.pk, to_status="in_progress", by=None, now=EARLY_2001, note="Not yet."
     )
     assert not Commitment.objects.filter(IS_CLOSED.expression, pk=item.pk).exists()
+    # And condition_pending_since exactly while a condition is pending.
+    visit = make_commitment(desk=rf_desk, title="Visit, if", condition_text="if the talks advance")
+    assert Commitment.objects.filter(IS_PENDING.expression, pk=visit.pk).exists()
+    services.condition_set_state(commitment_id=visit.pk, state="met", by=None, now=EARLY_2001)
+    assert not Commitment.objects.filter(IS_PENDING.expression, pk=visit.pk).exists()
 
 
 # --- the API -------------------------------------------------------------------------------------------------

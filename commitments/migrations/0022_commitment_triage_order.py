@@ -1,4 +1,5 @@
-"""The index behind the triage order (models.core.TRIAGE_ORDER): closed last, then deadline, then id."""
+"""The index behind the triage order (models.core.TRIAGE_ORDER): closed last, pending conditions after the
+other open ones, then deadline, then id."""
 
 from django.db import migrations, models
 
@@ -13,6 +14,9 @@ class Migration(migrations.Migration):
             model_name="commitment",
             index=models.Index(
                 models.ExpressionWrapper(models.Q(("closed_on__isnull", False)), output_field=models.BooleanField()),
+                models.ExpressionWrapper(
+                    models.Q(("condition_pending_since__isnull", False)), output_field=models.BooleanField()
+                ),
                 models.F("due_by"),
                 models.F("id"),
                 name="commitment_triage_order",
