@@ -226,14 +226,15 @@ def commitment_urgency(commitment: Commitment, now: datetime) -> rules.Urgency:
 
 
 def triage_order() -> list[Any]:
-    """The order of the admin's triage list and the API's `ordering=urgency` (models.core.TRIAGE_ORDER:
-    open first, then by deadline — the overdue lead, most overdue first —, open-ended last; an index serves it)."""
+    """The order of the admin's triage list and the API's `ordering=urgency` (models.core.TRIAGE_ORDER: open
+    first, those waiting on a condition after the others, then by deadline — the overdue lead, most overdue
+    first —, open-ended last; an index serves it)."""
     return list(TRIAGE_ORDER)
 
 
 class UrgencySection(NamedTuple):
     band: rules.Band
-    count: int
+    total: int  # in this band; `rows` holds the first few
     rows: list[tuple[Commitment, rules.Urgency]]
 
 

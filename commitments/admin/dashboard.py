@@ -61,12 +61,12 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         {
             "label": BAND_LABELS[section.band],
             "band": section.band.name.lower(),
-            "count": section.count,
+            "count": section.total,
             "rows": section.rows,
             "link": link(urgency=section.band.name.lower(), mine="watched"),
         }
         for section in selectors.my_commitments_by_urgency(request.user, now, per_band=MINE_PER_BAND)
-        if section.count
+        if section.total
     ]
     recent = list(
         StatusChange.objects.exclude(from_status="").select_related("commitment", "by").order_by("-recorded_at")[:10]
