@@ -1,4 +1,4 @@
-"""The reminder and schedule rules, side by side: overdue, stale, the occasions owed, the next check.
+"""The reminder and schedule rules, side by side: overdue, stale, the occasions owed, the next check, urgency.
 
 Pure functions of one commitment's values and `now`: no queries, no writes. The sweep applies them to
 the rows it reads, the services to the row they save, and the selectors state the same overdue and
@@ -21,12 +21,13 @@ from __future__ import annotations
 import functools
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
+from enum import IntEnum
 from typing import NamedTuple
 
 from django.conf import settings
 
 from .models import Commitment, NotificationKind
-from .workflow import TRACKED_STATUSES
+from .workflow import CLOSED_STATUSES, TRACKED_STATUSES
 
 # Strictly after: "stale" means the last activity is *more* than N days old.
 _JUST_AFTER = timedelta(microseconds=1)
@@ -194,3 +195,94 @@ def next_check(
     if stale_from > now:
         moments.append(stale_from)
     return min(moments) if moments else None
+
+
+# --- urgency: what needs doing first ------------------------------------------------------------------
+
+
+class Band(IntEnum):
+    """How urgent a commitment is, most urgent first: the dashboard's sections and the order of its rows."""
+
+    OVERDUE = 0
+    DUE_SOON = 1  # due today or within DUE_SOON_DAYS
+    CONDITION = 2  # waiting on a condition: someone should check whether it has been met
+    STALE = 3
+    OPEN = 4  # tracked, nothing asks for attention yet
+    DRAFT = 5  # proposed by an import, not yet accepted for tracking
+    CLOSED = 6
+
+
+DUE_SOON_DAYS = 7
+
+ACTION_UPDATE_OR_CLOSE = "update or close"
+ACTION_CHECK_CONDITION = "check condition"
+ACTION_REVIEW = "review"
+ACTION_REVIEW_DRAFT = "review the draft"
+ACTION_ASSIGN = "assign an owner"
+ACTION_NONE = "nothing due yet"
+
+_ACTIONS = {
+    Band.OVERDUE: ACTION_UPDATE_OR_CLOSE,
+    Band.DUE_SOON: ACTION_UPDATE_OR_CLOSE,
+    Band.CONDITION: ACTION_CHECK_CONDITION,
+    Band.STALE: ACTION_REVIEW,
+    Band.OPEN: ACTION_NONE,
+    Band.DRAFT: ACTION_REVIEW_DRAFT,
+    Band.CLOSED: "",
+}
+
+
+class Urgency(NamedTuple):
+    band: Band
+    words: str  # the deadline in words: "overdue by 12 days", "due in 3 days", "no deadline", …
+    action: str  # what the owner should do next, in words ("" for a closed one)
+    days: int  # days overdue (OVERDUE) or days left (DUE_SOON and later bands with a deadline); else 0
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def urgency(
+    *,
+    status: str,
+    condition_state: str,
+    due_by: date | None,
+    last_activity_at: datetime,
+    time_zone: str,
+    now: datetime,
+    has_active_owner: bool = True,
+) -> Urgency:
+    """How urgent one commitment is at `now`, its deadline in words and the next thing to do.
+
+    The bands, most urgent first: overdue (the overdue rule: past the end of due_by in the desk's zone,
+    not waiting on a condition), due today or within DUE_SOON_DAYS, condition pending (its deadline is
+    suspended, as the reminders treat it), stale (the stale rule), the rest of the tracked ones; then
+    drafts, then closed ones. Nobody active owning a tracked commitment makes "assign an owner" its next
+    action whatever its band: until someone owns it, no reminder reaches anyone. The same bands as
+    selectors.urgency_band_q (tests hold the two equal)."""
+    if status in CLOSED_STATUSES:
+        return Urgency(Band.CLOSED, "closed", _ACTIONS[Band.CLOSED], 0)
+    if status not in TRACKED_STATUSES:
+        return Urgency(Band.DRAFT, "draft, not yet tracked", _ACTIONS[Band.DRAFT], 0)
+    today = local_today(time_zone, now)
+    left = (due_by - today).days if due_by is not None else 0
+    if condition_state == PENDING:
+        band, words = Band.CONDITION, "condition pending"
+    elif is_overdue(status=status, condition_state=condition_state, due_by=due_by, time_zone=time_zone, now=now):
+        band, words = Band.OVERDUE, f"overdue by {_days(-left)}"
+    else:
+        if due_by is None:
+            words = "no deadline"
+        elif left == 0:
+            words = "due today"
+        else:
+            words = f"due in {_days(left)}"
+        if due_by is not None and left <= DUE_SOON_DAYS:
+            band = Band.DUE_SOON
+        elif is_stale(status=status, last_activity_at=last_activity_at, now=now):
+            band = Band.STALE
+        else:
+            band = Band.OPEN
+    action = _ACTIONS[band] if has_active_owner else ACTION_ASSIGN
+    return Urgency(band, words, action, -left if band == Band.OVERDUE else left)

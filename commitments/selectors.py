@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from common.pgarray import array_literal
@@ -22,8 +22,9 @@ from summits.models import Party
 
 from . import rules
 from .models import Commitment, CommitmentOutcome, Desk
+from .models.core import TRIAGE_ORDER
 from .rules import local_today
-from .workflow import SCORED_STATUSES, TRACKED_STATUSES, label
+from .workflow import CLOSED_STATUSES, OPEN_STATUSES, SCORED_STATUSES, TRACKED_STATUSES, label
 
 
 def desk_time_zones() -> list[str]:
@@ -179,6 +180,81 @@ def party_outcomes(commitment: Commitment) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+# --- urgency: the bands of rules.urgency, as set-based conditions ----------------------------------------
+
+
+def due_soon_q(now: datetime) -> Q:
+    """Due today or within rules.DUE_SOON_DAYS, not waiting on a condition (a pending condition suspends the
+    deadline, as the reminders treat it): the due-soon band of rules.urgency."""
+    return due_within_q(now, rules.DUE_SOON_DAYS) & unconditional_or_met_q()
+
+
+def urgency_band_q(band: rules.Band, now: datetime) -> Q:
+    """The commitments in one band of rules.urgency at `now` (tests hold the two equal, row by row).
+
+    Each band but the last two is an indexable condition (a range on due_by per desk zone, a status, a
+    condition state, last activity), so the dashboard reads each with its own small query."""
+    overdue, soon, pending = overdue_q(now), due_soon_q(now), condition_pending_q()
+    if band == rules.Band.OVERDUE:
+        return overdue
+    if band == rules.Band.DUE_SOON:
+        return soon
+    if band == rules.Band.CONDITION:
+        return pending
+    if band == rules.Band.STALE:
+        return stale_q(now) & ~overdue & ~soon & ~pending
+    if band == rules.Band.OPEN:
+        return tracked_q() & ~overdue & ~soon & ~pending & ~stale_q(now)
+    if band == rules.Band.DRAFT:
+        return Q(status__in=OPEN_STATUSES - TRACKED_STATUSES)
+    return Q(status__in=CLOSED_STATUSES)
+
+
+def commitment_urgency(commitment: Commitment, now: datetime) -> rules.Urgency:
+    """rules.urgency for one loaded row (its desk and owner must be loaded: select_related)."""
+    owner = commitment.owner
+    return rules.urgency(
+        status=commitment.status,
+        condition_state=commitment.condition_state,
+        due_by=commitment.due_by,
+        last_activity_at=commitment.last_activity_at,
+        time_zone=commitment.desk.time_zone,
+        now=now,
+        has_active_owner=owner is not None and owner.is_active,
+    )
+
+
+def triage_order() -> list[Any]:
+    """The order of the admin's triage list and the API's `ordering=urgency` (models.core.TRIAGE_ORDER: open
+    first, those waiting on a condition after the others, then by deadline — the overdue lead, most overdue
+    first —, open-ended last; an index serves it)."""
+    return list(TRIAGE_ORDER)
+
+
+class UrgencySection(NamedTuple):
+    band: rules.Band
+    total: int  # in this band; `rows` holds the first few
+    rows: list[tuple[Commitment, rules.Urgency]]
+
+
+def my_commitments_by_urgency(user: Any, now: datetime, per_band: int = 5) -> list[UrgencySection]:
+    """The tracked commitments `user` owns or watches, one section per band of rules.urgency, most urgent
+    band first: how many there are and the first `per_band` of them, most overdue (or soonest due) first.
+
+    A fixed number of queries whatever the numbers (one count, one query per band): the dashboard's cost
+    does not grow with the rows."""
+    bands = [rules.Band.OVERDUE, rules.Band.DUE_SOON, rules.Band.CONDITION, rules.Band.STALE, rules.Band.OPEN]
+    # Exists, not a join: a commitment watched by its owner would otherwise count twice.
+    mine = Commitment.objects.filter(pk__in=Commitment.objects.filter(mine_q(user)).values("pk"))
+    counts = mine.aggregate(**{band.name: Count("pk", filter=urgency_band_q(band, now)) for band in bands})
+    sections = []
+    for band in bands:
+        page = mine.filter(urgency_band_q(band, now)).select_related("desk", "owner").order_by(*triage_order())
+        rows = [(commitment, commitment_urgency(commitment, now)) for commitment in page[:per_band]]
+        sections.append(UrgencySection(band, counts[band.name], rows))
+    return sections
 
 
 def commitment_list() -> QuerySet[Commitment]:

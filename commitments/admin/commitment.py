@@ -11,27 +11,44 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 from common.paginators import EstimatedCountPaginator
 from summits.models import Summit
 
-from .. import policy, selectors, services
+from .. import policy, rules, selectors, services
 from ..deadlines import deadline_reading
 from ..models import Commitment, Desk, StatusChange, Update
 from ..workflow import STATUS_COLOURS, label
 from . import actions as list_actions
 from . import conflicts
-from .filters import AttentionFilter, DeadlineFilter, MineFilter, OpenClosedFilter, PartyFilter, SummitFilter
+from .filters import (
+    AttentionFilter,
+    DeadlineFilter,
+    MineFilter,
+    OpenClosedFilter,
+    PartyFilter,
+    SummitFilter,
+    UrgencyFilter,
+)
 from .forms import CommitmentForm
 from .mixins import HTTPS_URL_FIELDS, ReadOnlyAdminMixin
 from .panel import WorkflowPanelAdmin
+
+# The urgency words of the bands that ask for attention wear the flag colours the list always used.
+URGENCY_FLAGS = {
+    rules.Band.OVERDUE: "pb-flag pb-overdue",
+    rules.Band.DUE_SOON: "pb-flag pb-soon",
+    rules.Band.CONDITION: "pb-flag pb-conditional",
+    rules.Band.STALE: "pb-flag pb-stale",
+}
 
 
 class UpdateInline(ReadOnlyAdminMixin, admin.StackedInline):
@@ -61,20 +78,24 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     form = CommitmentForm
     formfield_overrides = HTTPS_URL_FIELDS
     change_form_template = "admin/commitments/commitment/change_form.html"
+    # Triage first: what it is, its status, how urgent and what to do next, when it last moved, whose it is;
+    # then the deadline as written and where it comes from. On a phone the CSS keeps the first three.
     list_display = [
         "title",
+        "status_badge",
+        "urgency",
+        "last_update",
+        "owner",
+        "deadline",
         "summit_short",
         "made_by_codes",
-        "deadline",
-        "status_badge",
-        "markers",
-        "owner",
         "desk",
     ]
     list_display_links = ["title"]
     list_filter = [
         "status",
         OpenClosedFilter,
+        UrgencyFilter,
         DeadlineFilter,
         AttentionFilter,
         MineFilter,
@@ -87,9 +108,11 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     # No date_hierarchy: its year and month links are a DISTINCT over the whole filtered table on
     # every page; the deadline filter answers the same questions from an index.
     list_per_page = 50
-    # Dated commitments first, soonest deadline first; open-ended ones after them (index
-    # commitment_list_order serves the first page without sorting the table).
-    ordering = [F("due_by").asc(nulls_last=True), "id"]
+    # By urgency, as far as an index can serve it: open before closed, then by deadline — the overdue lead,
+    # most overdue first, then the soonest due —, open-ended ones last (selectors.triage_order). An ORDER BY
+    # on `now`-dependent bands would sort every row of a million on each page; this one reads the index
+    # commitment_triage_order. The urgency column names each row's band in words.
+    ordering = selectors.triage_order()
     # An exact COUNT(*) of a million rows costs more than the page itself: the total is not shown,
     # and the filtered result is counted exactly only when the planner expects it to be small.
     show_full_result_count = False
@@ -252,16 +275,37 @@ class CommitmentAdmin(WorkflowPanelAdmin):
             obj.get_status_display(),
         )
 
-    @admin.display(description="flags")
-    def markers(self, obj: Commitment) -> str:
-        flags = []
-        if getattr(obj, "is_overdue", False):
-            flags.append(("pb-flag pb-overdue", "Past its deadline", "overdue"))
-        if getattr(obj, "is_stale", False):
-            flags.append(("pb-flag pb-stale", "No update for a long time", "stale"))
-        if obj.condition_state == Commitment.ConditionState.PENDING:
-            flags.append(("pb-flag pb-conditional", "Waiting on its condition", "condition pending"))
-        return format_html_join(" ", '<span class="{}" title="{}">{}</span>', flags) or "—"
+    # The page's rows judged once, as of one moment (the list is an edge: it asks the clock).
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        now = timezone.now()
+        for row in changelist.result_list:
+            row.pb_urgency = selectors.commitment_urgency(row, now)
+            row.pb_now = now
+        return changelist
+
+    @admin.display(description="urgency")
+    def urgency(self, obj: Commitment) -> str:
+        found: rules.Urgency = getattr(obj, "pb_urgency", None) or selectors.commitment_urgency(obj, timezone.now())
+        words = format_html('<span class="{}">{}</span>', URGENCY_FLAGS.get(found.band, "pb-when"), found.words)
+        # Stale is a second signal: an overdue or due-soon row says so first, and this says nobody updated it.
+        if getattr(obj, "is_stale", False) and found.band != rules.Band.STALE:
+            stale = '{} <span class="pb-flag pb-stale" title="No update for a long time">stale</span>'
+            words = format_html(stale, words)
+        if not found.action:
+            return words
+        return format_html('{}<br><small class="pb-next">next: {}</small>', words, found.action)
+
+    @admin.display(description="last update", ordering="last_activity_at")
+    def last_update(self, obj: Commitment) -> str:
+        """How long ago its last transition, progress note or deadline move was (what "stale" measures)."""
+        now = getattr(obj, "pb_now", None) or timezone.now()
+        ago = timesince(obj.last_activity_at, now, depth=1)
+        return format_html(
+            '<span title="{}">{}</span>',
+            f"{timezone.localtime(obj.last_activity_at):%d %b %Y %H:%M}",
+            "just now" if ago.startswith("0\xa0") else f"{ago} ago",
+        )
 
     @admin.display(description="due by")
     def due_by_readonly(self, obj: Commitment) -> str:

@@ -11,9 +11,19 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import policy, selectors
+from .. import policy, rules, selectors
 from ..models import Commitment, StatusChange
-from ..workflow import OPEN_STATUSES, TRACKED_STATUSES
+from ..workflow import OPEN_STATUSES
+
+# Rows shown per urgency band; the section's count and link lead to the rest.
+MINE_PER_BAND = 5
+BAND_LABELS = {
+    rules.Band.OVERDUE: "Overdue",
+    rules.Band.DUE_SOON: f"Due within {rules.DUE_SOON_DAYS} days",
+    rules.Band.CONDITION: "Conditions to check",
+    rules.Band.STALE: "Stale: no update for a long time",
+    rules.Band.OPEN: "Nothing due yet",
+}
 
 
 def dashboard_context(request: HttpRequest) -> dict[str, Any]:
@@ -45,12 +55,19 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         ("Drafts to review", counts["drafts"], link(status__exact="draft"), ""),
         ("No active owner", counts["ownerless"], link(attention="ownerless"), "pb-tile-alert"),
     ]
-    mine = list(
-        selectors.commitment_list_flagged(now)
-        .filter(status__in=TRACKED_STATUSES)
-        .filter(pk__in=Commitment.objects.filter(selectors.mine_q(request.user)).values("pk"))
-        .order_by("due_by", "pk")[:10]
-    )
+    # My commitments by urgency: one section per band, most urgent first, each with its count and a link
+    # to all of them in the list (the urgency filter counts them the same way).
+    mine = [
+        {
+            "label": BAND_LABELS[section.band],
+            "band": section.band.name.lower(),
+            "count": section.total,
+            "rows": section.rows,
+            "link": link(urgency=section.band.name.lower(), mine="watched"),
+        }
+        for section in selectors.my_commitments_by_urgency(request.user, now, per_band=MINE_PER_BAND)
+        if section.total
+    ]
     recent = list(
         StatusChange.objects.exclude(from_status="").select_related("commitment", "by").order_by("-recorded_at")[:10]
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from summits.models import Summit
 
-from .. import selectors
+from .. import rules, selectors
 from ..models import Commitment
 from ..workflow import CLOSED_STATUSES, OPEN_STATUSES
 
@@ -52,6 +52,29 @@ class DeadlineFilter(admin.SimpleListFilter):
             return queryset.filter(selectors.due_within_q(now, int(value)))
         if value == "none":
             return queryset.filter(due_by__isnull=True)
+        return queryset
+
+
+class UrgencyFilter(admin.SimpleListFilter):
+    """The bands of rules.urgency, exactly as the dashboard counts them (its sections link here)."""
+
+    title = "urgency"
+    parameter_name = "urgency"
+    BANDS = [
+        (rules.Band.OVERDUE, "Overdue"),
+        (rules.Band.DUE_SOON, f"Due within {rules.DUE_SOON_DAYS} days"),
+        (rules.Band.CONDITION, "Condition to check"),
+        (rules.Band.STALE, "Stale"),
+        (rules.Band.OPEN, "Nothing due yet"),
+    ]
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(band.name.lower(), label) for band, label in self.BANDS]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        for band, _ in self.BANDS:
+            if self.value() == band.name.lower():
+                return queryset.filter(selectors.urgency_band_q(band, timezone.now()))
         return queryset
 
 

@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
@@ -91,12 +92,33 @@ ORDERINGS = {
     "status_changed_at": "status_changed_at",
     "due_by": "due_sort",
     "title": "title",
+    "urgency": "urgency_key",
 }
 FAR_FUTURE = date(9999, 12, 31)
+URGENCY_DESCRIPTION = (
+    "urgency: the admin list's triage order — open before closed, those waiting on a condition after the other "
+    "open ones, then by deadline (the overdue first, the most overdue first, then the soonest due), no deadline "
+    "last, then id"
+)
+
+
+def urgency_key() -> Concat:
+    """The admin list's triage order (models.core.TRIAGE_ORDER: closed last, pending conditions after the other
+    open ones, due_by with NULLs last, id) as one text value: "0" or "1" (closed), "0" or "1" (pending), the
+    deadline (ISO, or 9999-12-31 for none), the id zero-padded.
+
+    One value, because the cursor pages by the first ordering term alone (an offset within ties, capped at
+    1,000): ordering by a closed flag would put every open commitment into one tie. This key is unique, so
+    every page starts exactly where the last one ended."""
+    closed = Case(When(closed_on__isnull=False, then=Value("1")), default=Value("0"), output_field=CharField())
+    pending = Case(When(condition_pending_since__isnull=False, then=Value("1")), default=Value("0"))
+    due = Cast(Coalesce("due_by", Value(FAR_FUTURE)), output_field=CharField())
+    padded_id = LPad(Cast("id", output_field=CharField()), 20, Value("0"))
+    return Concat(closed, pending, due, padded_id, output_field=CharField())
 
 
 class CommitmentOrdering(OrderingFilter):
-    ordering_description = "One of: " + ", ".join(ORDERINGS) + " (prefix - for descending)."
+    ordering_description = "One of: " + ", ".join(ORDERINGS) + f" (prefix - for descending). {URGENCY_DESCRIPTION}."
 
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
         raw = request.query_params.get(self.ordering_param, "")

@@ -31,7 +31,7 @@ from .. import policy, services
 from ..models import Commitment, Desk, Notification
 from ..notifications.create import notifications_mark_read
 from .errors import PreconditionRequired, error_response
-from .filters import FAR_FUTURE, CommitmentFilter, CommitmentFilterBackend, CommitmentOrdering
+from .filters import FAR_FUTURE, CommitmentFilter, CommitmentFilterBackend, CommitmentOrdering, urgency_key
 from .serializers import (
     ROW_COLUMNS,
     CommitmentInputSerializer,
@@ -118,7 +118,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self) -> QuerySet[Commitment]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database reads
             return Commitment.objects.none()
-        return Commitment.objects.annotate(due_sort=Coalesce("due_by", Value(FAR_FUTURE)))
+        return Commitment.objects.annotate(due_sort=Coalesce("due_by", Value(FAR_FUTURE)), urgency_key=urgency_key())
 
     def _load(self, pk: Any) -> Commitment:
         return get_object_or_404(self.get_queryset(), pk=pk)
@@ -135,7 +135,8 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Filters, ordering and the cursor work on the queryset as usual; the page is read as plain rows.
-        rows = self.filter_queryset(self.get_queryset()).values(*ROW_COLUMNS, "due_sort")  # the cursor's sort key
+        # due_sort and urgency_key: the cursor's sort keys (it reads the first ordering term of the last row).
+        rows = self.filter_queryset(self.get_queryset()).values(*ROW_COLUMNS, "due_sort", "urgency_key")
         page = self.paginate_queryset(rows)
         assert page is not None  # the cursor always paginates
         return self.get_paginated_response(commitment_representations(list(page), request, timezone.now()))

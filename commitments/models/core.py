@@ -20,6 +20,21 @@ from summits.validators import validate_time_zone
 
 from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, SCORED_STATUSES, ConditionState, Status, condition_state_for
 
+# "Closed" and "waiting on its condition", stated without a list of values: the transition service
+# (services.lifecycle) sets closed_on exactly when a commitment moves to a closed status and clears it when it
+# reopens; condition_clock (services.core) keeps condition_pending_since set exactly while a condition is pending.
+# Parameter-free expressions are what let an expression index serve an ORDER BY on them: PostgreSQL matches the
+# ORDER BY against the index's expressions, and `status IN (%s, …)` with bound values would not match reliably.
+IS_CLOSED = models.ExpressionWrapper(Q(closed_on__isnull=False), output_field=models.BooleanField())
+IS_PENDING = models.ExpressionWrapper(Q(condition_pending_since__isnull=False), output_field=models.BooleanField())
+# The triage order of the admin list and the API's `ordering=urgency`: open before closed; those whose deadline
+# runs before those waiting on a condition (its deadline is suspended); then by deadline — the overdue lead, the
+# most overdue first, then the soonest due —, open-ended ones last; then id. Served by the index
+# commitment_triage_order, so a page of a million rows reads the index instead of sorting the table. (The
+# finer bands — stale, due within 7 days — depend on `now` and cannot be stored in an index; the dashboard
+# reads each band with its own indexed query instead, selectors.urgency_band_q.)
+TRIAGE_ORDER = [IS_CLOSED.asc(), IS_PENDING.asc(), models.F("due_by").asc(nulls_last=True), models.F("id").asc()]
+
 
 def default_desk_time_zone() -> str:
     return settings.PLEDGEBOOK_TIME_ZONE
@@ -252,6 +267,9 @@ class Commitment(models.Model):
             # The admin list's order (CommitmentAdmin.ordering): its first page without sorting the table.
             # (An ascending btree keeps NULLs last, as that ordering asks; SQLite rejects NULLS LAST here.)
             models.Index(fields=["due_by", "id"], name="commitment_list_order"),
+            # The triage order (TRIAGE_ORDER: closed last, then pending conditions, then deadline, then id). An
+            # ascending btree keeps NULL deadlines last on PostgreSQL, as the ORDER BY asks; false sorts first.
+            models.Index(IS_CLOSED, IS_PENDING, models.F("due_by"), models.F("id"), name="commitment_triage_order"),
         ]
 
     def __str__(self) -> str:
