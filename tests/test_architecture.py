@@ -36,3 +36,33 @@ def test_every_stylesheet_closes_each_block_it_opens() -> None:
             depth += line.count("{") - line.count("}")
             assert depth >= 0, f"{sheet.name}:{line_number} closes a block it never opened"
         assert depth == 0, f"{sheet.name} leaves {depth} block(s) open"
+
+
+def test_no_task_is_sent_to_wait_in_a_worker() -> None:
+    """No ETA or countdown (house style 12): such a task sits unacknowledged in a worker until it is due,
+    and when Redis went away meanwhile, Celery could not restore it and the worker exited for good (issue
+    18). Later work is a row with a due time that beat's periodic wake-ups pick up."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for package in ("commitments", "config", "summits", "common")
+        for path in sorted((root / package).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\b(countdown|eta)\s*=|[\"'](countdown|eta)[\"']|apply_async\(", line)
+        and not line.lstrip().startswith("#")
+    ]
+    assert offenders == []
+
+
+def test_every_periodic_entry_names_a_task_that_exists() -> None:
+    from django.conf import settings
+
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+    assert {"sweep", "deliveries", "heartbeat"} <= set(settings.CELERY_BEAT_SCHEDULE)

@@ -139,6 +139,7 @@ def test_every_task_has_soft_and_hard_time_limits_from_the_environment() -> None
         "commitments.tasks.cleanup",
         "commitments.tasks.deliveries",
         "commitments.tasks.digests",
+        "commitments.tasks.heartbeat",
         "commitments.tasks.sweep",
     ]
     for name in tasks:  # none sets limits of its own
