@@ -22,7 +22,6 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from common.api import ByIdCursor
@@ -48,6 +47,7 @@ from .serializers import (
     UpdateSerializer,
     commitment_representations,
 )
+from .throttles import SharedScopedRateThrottle
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -62,7 +62,7 @@ class TokenView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SharedScopedRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
