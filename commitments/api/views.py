@@ -153,7 +153,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         with transaction.atomic():
             commitment = Commitment(**_scalars(fields))
             services.commitment_create(commitment=commitment, by=request.user, now=now)
-            services.commitment_links_set(commitment=commitment, by=request.user, **_links(fields))
+            services.commitment_links_set(commitment=commitment, by=request.user, now=now, **_links(fields))
         response = self._respond(commitment.pk, status.HTTP_201_CREATED)
         response["Location"] = str(response.data["url"])
         return response
@@ -177,12 +177,13 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         fields.pop("version", None)
+        now = timezone.now()
         with transaction.atomic():
             current = Commitment.objects.get(pk=commitment.pk)
             for name, value in _scalars(fields).items():
                 setattr(current, name, value)
-            services.commitment_save(commitment=current, expected_version=version, by=request.user, now=timezone.now())
-            services.commitment_links_set(commitment=current, by=request.user, **_links(fields))
+            services.commitment_save(commitment=current, expected_version=version, by=request.user, now=now)
+            services.commitment_links_set(commitment=current, by=request.user, now=now, **_links(fields))
         return self._respond(current.pk)
 
     @extend_schema(methods=["GET"], responses={200: StatusChangeSerializer(many=True)})
