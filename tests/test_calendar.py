@@ -80,3 +80,23 @@ def test_revoked_regenerated_and_deactivated_feeds_are_404(client: Client, offic
     assert Client().get(third).status_code == 404
     assert Client().get("/calendar/not-a-key.ics").status_code == 404
     assert len(CalendarFeed.objects.get(user=officer).key) >= 40  # unguessable
+
+
+def test_reactivating_a_user_does_not_bring_their_old_calendar_key_back(
+    client: Client, officer: Any, demo: Summit
+) -> None:
+    old = _feed_url(client, officer)
+    assert Client().get(old).status_code == 200
+    officer.is_active = False
+    officer.save()  # as the user admin does: a history row says when
+    officer.is_active = True
+    officer.save()
+    assert Client().get(old).status_code == 404  # dead for good, though the user is active again
+    # Nor does the preferences page offer it any more; a new key, issued now, works.
+    client.force_login(officer)
+    page = client.get(reverse("admin:commitments_notificationpreference_changelist"), follow=True)
+    assert old not in page.content.decode()
+    new = _feed_url(client, officer)
+    assert new != old
+    assert Client().get(new).status_code == 200
+    assert Client().get(old).status_code == 404

@@ -17,7 +17,7 @@ from commitments.reports.exchange import CsvRejected, export_csv, import_csv
 from commitments.sweep import sweep_run
 from summits.models import Summit
 
-from .admin_helpers import commitment_form_data, login
+from .admin_helpers import change_url, commitment_form_data, login
 from .conftest import DAY_AFTER_MEETING, EARLY_2001
 from .factories import PartyFactory, SummitFactory, UserFactory, make_commitment
 from .test_api import API, client_for, desk_has_a_default_owner
@@ -342,3 +342,27 @@ def test_drafts_withdrawn_at_review_before_this_change_become_rejected_drafts(of
         "Rejected at review: not a commitment.",
     )
     assert Commitment.objects.filter(pk=reopened.pk).exists()
+
+
+def test_the_admin_form_refuses_a_watcher_who_may_not_read_commitments(
+    client: Client, officer: Any, outsider: Any, template: Commitment
+) -> None:
+    login(client, officer)
+    data = commitment_form_data(template, title="New commitment", owner="", watchers=[outsider.pk])
+    data.pop("loaded_version")
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "may not read commitments (inactive, or no role), so cannot watch." in response.content.decode()
+    assert not Commitment.objects.filter(title="New commitment").exists()
+
+
+def test_the_admin_change_form_refuses_another_desks_officer_as_owner(
+    client: Client, officer: Any, other_officer: Any, rf_desk: Desk
+) -> None:
+    commitment = make_commitment(desk=rf_desk, owner=officer)
+    login(client, officer)
+    response = client.post(change_url(commitment), commitment_form_data(commitment, owner=str(other_officer.pk)))
+    assert response.status_code == 200
+    assert "cannot own it: an owner must be an active officer or supervisor" in response.content.decode()
+    commitment.refresh_from_db()
+    assert (commitment.owner, commitment.version) == (officer, 1)

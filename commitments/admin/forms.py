@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .. import policy, selectors, services
 from ..models import Commitment, DeadlineChange
@@ -161,7 +162,31 @@ class CommitmentForm(forms.ModelForm):
             self._check_version(cleaned.get("loaded_version"), cleaned.get("conflict_from"))
             self._check_dependencies(cleaned.get("depends_on"))
         self._check_people(cleaned.get("desk"), cleaned.get("owner"), cleaned.get("watchers"))
+        self._check_reciprocal(cleaned.get("reciprocal"))
         return cleaned
+
+    def _check_reciprocal(self, reciprocal: QuerySet[Commitment] | None) -> None:
+        """A link that would change another desk's commitment, refused on the field before anything is saved."""
+        if reciprocal is None or "reciprocal" not in self.fields:
+            return
+        try:
+            services.reciprocal_check(commitment=self.instance, reciprocal=list(reciprocal), by=self.recorded_by)
+        except ValidationError as error:
+            self.add_error(None, error)
+
+    def _save_m2m(self) -> None:
+        """The relations as ModelForm saves them, but the reciprocal links through the service, which writes
+        the other commitment's side, checks it may and bumps its version (services.commitment_links_set)."""
+        reciprocal = self.cleaned_data.pop("reciprocal", None) if "reciprocal" in self.fields else None
+        try:
+            super()._save_m2m()  # type: ignore[misc]
+        finally:
+            if reciprocal is not None:
+                self.cleaned_data["reciprocal"] = reciprocal
+        if reciprocal is not None:
+            services.commitment_links_set(
+                commitment=self.instance, by=self.recorded_by, now=timezone.now(), reciprocal=list(reciprocal)
+            )
 
     def _check_people(self, desk: Any, owner: Any, watchers: Any) -> None:
         """The services' own rules for owners and watchers, as field errors before anything is saved."""

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import policy
@@ -100,6 +100,19 @@ class HistoryAdmin(NotFoundAdminMixin, SimpleHistoryAdmin):
         self.object_or_404(object_id)
         context = {**(extra_context or {}), **self.history_extra_context(object_id)}
         return super().history_view(request, object_id, extra_context=context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        # A past version is only read (SIMPLE_HISTORY_REVERT_DISABLED): simple-history would otherwise
+        # validate and save a POSTed form here, outside the services and outside any transaction (the
+        # form's version check locks the row: TransactionManagementError, a 500).
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        self.object_or_404(object_id)
+        if not version_id.isdigit():
+            raise Http404(f"No version has the id “{version_id}”.")
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
     def history_extra_context(self, object_id: str) -> dict[str, Any]:
         """More for the history page of a valid id; none by default."""

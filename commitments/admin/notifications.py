@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .. import policy
-from ..models import CalendarFeed, Notification, NotificationKind, NotificationPreference, SweepRun
+from ..models import Notification, NotificationKind, NotificationPreference, SweepRun
 from ..notifications.create import notifications_mark_read
-from ..reports.calendar import calendar_feed_issue, calendar_feed_revoke
+from ..reports.calendar import calendar_feed_issue, calendar_feed_of, calendar_feed_revoke
 from .mixins import NotFoundAdminMixin, ReadOnlyAdminMixin
 
 
@@ -130,7 +130,7 @@ class NotificationPreferenceAdmin(NotFoundAdminMixin, admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        feed = CalendarFeed.objects.filter(user_id=int(request.user.pk or 0), revoked_at__isnull=True).first()
+        feed = calendar_feed_of(request.user)
         feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.key])) if feed else ""
         context = {"title": "My notification preferences", "pb_feed_url": feed_url, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, context)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -84,6 +86,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return error_response(status.HTTP_400_BAD_REQUEST, code, message, fields)
     if isinstance(exc, DjangoPermissionDenied):
         return error_response(status.HTTP_403_FORBIDDEN, "permission_denied", str(exc) or "You may not do that.")
+    # Django's own limits (DATA_UPLOAD_MAX_*), met while a multipart or form body is read: the API's shape,
+    # not Django's HTML 400 page.
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = f"The request body is over {limit:,} bytes, the most the API reads."
+        return error_response(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large", message)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return error_response(status.HTTP_400_BAD_REQUEST, "too_many_fields", str(exc))
     if isinstance(exc, Http404):
         return error_response(status.HTTP_404_NOT_FOUND, "not_found", "Not found.")
     response = drf_exception_handler(exc, context)
@@ -103,7 +113,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def lockout_response(request: Any, original_response: Any, credentials: Any) -> Any:
     """Too many failed logins: the API's error shape for /api/, a page for the admin (HTTP 429)."""
-    from django.conf import settings
     from django.contrib import admin
     from django.shortcuts import render
 

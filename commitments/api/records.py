@@ -12,7 +12,8 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +27,7 @@ from ..models import Commitment, Desk, FollowUp, RejectedDraft
 from ..reports.exchange import CsvRejected, import_csv
 from ..workflow import Status
 from .errors import error_response
+from .parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser, read_limited
 from .serializers import LookupField, User
 
 
@@ -148,7 +150,7 @@ def _import(summit: Summit, request: Request) -> dict[str, Any]:
 class RecordImportView(APIView):
     """POST a record (text or file): its meeting and draft commitments, nothing tracked until accepted."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [LimitedJSONParser, LimitedMultiPartParser, LimitedFormParser]
 
     @extend_schema(request=RecordInputSerializer, responses={201: ImportSerializer})
     def post(self, request: Request) -> Response:
@@ -250,7 +252,10 @@ class CsvTextParser(BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        return stream.read().decode("utf-8-sig")
+        try:
+            return read_limited(stream, parser_context).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ParseError("The CSV is not UTF-8 text.") from None
 
 
 class ImportCountsSerializer(serializers.Serializer):
@@ -263,7 +268,7 @@ class CommitmentImportView(APIView):
     """Take back an export (CSV, or the JSON array) edited or not: rows with an id update that commitment
     (refused if it changed since the export), rows without one are created, all or nothing."""
 
-    parser_classes = [CsvTextParser, JSONParser, MultiPartParser]
+    parser_classes = [CsvTextParser, LimitedJSONParser, LimitedMultiPartParser]
 
     @extend_schema(
         request={"text/csv": OpenApiTypes.STR, "application/json": OpenApiTypes.OBJECT},

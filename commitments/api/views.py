@@ -22,7 +22,6 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from common.api import ByIdCursor
@@ -48,6 +47,7 @@ from .serializers import (
     UpdateSerializer,
     commitment_representations,
 )
+from .throttles import SharedScopedRateThrottle
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -62,7 +62,7 @@ class TokenView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SharedScopedRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
@@ -154,7 +154,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         with transaction.atomic():
             commitment = Commitment(**_scalars(fields))
             services.commitment_create(commitment=commitment, by=request.user, now=now)
-            services.commitment_links_set(commitment=commitment, by=request.user, **_links(fields))
+            services.commitment_links_set(commitment=commitment, by=request.user, now=now, **_links(fields))
         response = self._respond(commitment.pk, status.HTTP_201_CREATED)
         response["Location"] = str(response.data["url"])
         return response
@@ -178,12 +178,13 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         fields.pop("version", None)
+        now = timezone.now()
         with transaction.atomic():
             current = Commitment.objects.get(pk=commitment.pk)
             for name, value in _scalars(fields).items():
                 setattr(current, name, value)
-            services.commitment_save(commitment=current, expected_version=version, by=request.user, now=timezone.now())
-            services.commitment_links_set(commitment=current, by=request.user, **_links(fields))
+            services.commitment_save(commitment=current, expected_version=version, by=request.user, now=now)
+            services.commitment_links_set(commitment=current, by=request.user, now=now, **_links(fields))
         return self._respond(current.pk)
 
     @extend_schema(methods=["GET"], responses={200: StatusChangeSerializer(many=True)})

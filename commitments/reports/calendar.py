@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from icalendar import Calendar, Event
 
@@ -33,9 +34,28 @@ def calendar_feed_revoke(*, user: Any, now: datetime) -> None:
 def calendar_feed_for_key(key: str) -> CalendarFeed | None:
     """The live feed behind `key`: not revoked, and its user still active and allowed to see."""
     feed = CalendarFeed.objects.select_related("user").filter(key=key, revoked_at__isnull=True).first()
-    if feed is None or not feed.user.is_active or not policy.can_view(feed.user):
+    if feed is None or not feed.user.is_active or not policy.can_view(feed.user) or calendar_feed_outlived(feed):
         return None
     return feed
+
+
+def calendar_feed_of(user: Any) -> CalendarFeed | None:
+    """The user's own feed as the preferences page offers it: none once it no longer works."""
+    feed = CalendarFeed.objects.filter(user_id=user.pk, revoked_at__isnull=True).first()
+    return None if feed is None or calendar_feed_outlived(feed) else feed
+
+
+def calendar_feed_outlived(feed: CalendarFeed) -> bool:
+    """Whether the user was deactivated at any moment since the key was issued: then it is dead for good.
+
+    Checked where the key is used, not by revoking keys in whatever deactivates a user: accounts are
+    deactivated in the user admin, the shell, a script or an identity sync, and each would have to
+    remember. The user's history (models/audit.py) records every save that deactivated them, whoever made
+    it; reactivating them later does not bring a key issued before back. A new key, issued after the
+    reactivation, works. (A raw SQL UPDATE of is_active leaves no history: deactivate through Django.)
+    """
+    users = get_user_model().history  # type: ignore[attr-defined]  # registered in models/audit.py
+    return bool(users.filter(id=feed.user_id, is_active=False, history_date__gte=feed.created_at).exists())
 
 
 def calendar_ics(user: Any, now: datetime) -> bytes:

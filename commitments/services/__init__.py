@@ -15,6 +15,7 @@ from .editing import (
     commitment_links_set,
     commitment_save,
     desk_reschedule,
+    reciprocal_check,
     update_add,
 )
 from .followups import followup_accept, followup_reject
@@ -42,6 +43,7 @@ __all__ = [
     "owner_candidate",
     "owner_check",
     "owner_required",
+    "reciprocal_check",
     "update_add",
     "watchers_check",
 ]

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from summits.models import Summit
 
@@ -198,10 +199,39 @@ def _owner_change_check(commitment: Commitment, by: Any, *, had_owner: bool) -> 
         raise owner_required(commitment.desk)
 
 
+def reciprocal_check(*, commitment: Commitment, reciprocal: list[Commitment], by: Any) -> list[int]:
+    """The other commitments a new reciprocal set changes (the link is symmetric: adding or removing B on
+    A adds or removes A on B), refused unless `by` may edit each of them. Their ids, in lock order."""
+    if any(c.pk == commitment.pk for c in reciprocal if c.pk is not None):
+        raise WorkflowError({"reciprocal": ["A commitment cannot be its own reciprocal."]}, code="invalid_links")
+    before = set(commitment.reciprocal.values_list("pk", flat=True)) if commitment.pk else set()
+    touched = sorted(before ^ {c.pk for c in reciprocal})
+    if by is None or not touched:
+        return touched
+    refused = [
+        other
+        for other in Commitment.objects.filter(pk__in=touched).select_related("desk").order_by("pk")
+        if not policy.can_edit_commitment(by, other)
+    ]
+    if refused:
+        names = "; ".join(f"“{other.title}” ({other.desk})" for other in refused)
+        raise WorkflowError(
+            {
+                "reciprocal": [
+                    f"Linking or unlinking changes the other commitment too, and you may not change {names}: "
+                    "ask an officer of its desk to make the link."
+                ]
+            },
+            code="link_not_allowed",
+        )
+    return touched
+
+
 def commitment_links_set(
     *,
     commitment: Commitment,
     by: Any = None,
+    now: datetime | None = None,
     made_by: list[Any] | None = None,
     watchers: list[Any] | None = None,
     depends_on: list[Commitment] | None = None,
@@ -209,18 +239,30 @@ def commitment_links_set(
 ) -> None:
     """Replace the given relations of a commitment (None leaves one as it is), refusing a dependency
     cycle or a commitment that is its own reciprocal. Call inside the transaction that saved it; `by` (who
-    saved it) is named in the history of the party outcomes that new makers remove (outcomes_prune)."""
+    saved it) is named in the history of the party outcomes that new makers remove (outcomes_prune).
+
+    A reciprocal link is written on both commitments, so one that changes another commitment needs `by`
+    to be allowed to edit that one too (reciprocal_check), and bumps its version with a history row
+    saying why: a client holding its old version must not overwrite the link unknowingly. Only reciprocal
+    writes the other side; depends_on and superseded_by are stored on this commitment alone."""
     errors: dict[str, list[str]] = {}
     if depends_on is not None:
         cycle = dependency_cycle(commitment.pk, [c.pk for c in depends_on])
         if cycle:
             errors["depends_on"] = [f"That would make a cycle: {' → '.join(cycle)}."]
-    if reciprocal is not None and any(c.pk == commitment.pk for c in reciprocal):
-        errors["reciprocal"] = ["A commitment cannot be its own reciprocal."]
+    touched: list[int] = []
+    code = "invalid_links"
+    if reciprocal is not None:
+        try:
+            touched = reciprocal_check(commitment=commitment, reciprocal=reciprocal, by=by)
+        except WorkflowError as error:
+            errors.update(error.message_dict)
+            code = error.workflow_code
     if made_by is not None and not made_by:
         errors["made_by"] = ["Name at least one party that made the commitment."]
     if errors:
-        raise WorkflowError(errors, code="invalid_links")
+        # One refusal keeps its own code (link_not_allowed); several are invalid_links.
+        raise WorkflowError(errors, code=code if len(errors) == 1 else "invalid_links")
     if watchers is not None:
         watchers_check(watchers)
     for name, values in (
@@ -233,6 +275,16 @@ def commitment_links_set(
             getattr(commitment, name).set(values)
     if made_by is not None:
         outcomes_prune(commitment=commitment, by=by)
+    if touched:
+        _reciprocal_bump(commitment, touched, by, now or timezone.now())
+
+
+def _reciprocal_bump(commitment: Commitment, touched: list[int], by: Any, now: datetime) -> None:
+    linked = set(commitment.reciprocal.values_list("pk", flat=True))
+    for other_id in touched:  # in id order, so two saves linking the same pair lock them alike
+        other = row_lock(other_id, None)
+        change = "linked to" if other_id in linked else "unlinked from"
+        row_save(other, by, now, activity=False, reason=f"Reciprocal {change} #{commitment.pk}")
 
 
 def desk_reschedule(*, desk_id: int, now: datetime) -> int:

@@ -290,6 +290,47 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# --- Proxies and the shared cache -----------------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, clients connect
+# directly). The client's address is REMOTE_ADDR unless this says otherwise; then it is the address the
+# outermost trusted proxy saw (the right-most but N-1 of X-Forwarded-For): anything to its left was
+# written by the client and could be anything. The API's throttles and axes' lockouts both read it
+# (common.clientip.client_address), and X-Forwarded-Proto is believed only when a proxy is declared.
+PLEDGEBOOK_TRUSTED_PROXIES = env_int("PLEDGEBOOK_TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "common.clientip.client_address"
+if PLEDGEBOOK_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The throttle counts live here, so that every gunicorn process (and every web machine) counts the same
+# requests: in a per-process memory each process would allow the full rate. Redis by default, the one
+# Celery uses, under its own key prefix (not another db number: a managed Redis may offer only db 0, and
+# Celery's keys — celery, unacked, _kombu.* — never start with it). `locmem://` keeps counts in the
+# process (one process only: the test suite). Redis being down does not stop logins: the throttle lets
+# the request through and logs it (commitments.api.throttles), and axes' lockouts, in the database, hold.
+PLEDGEBOOK_CACHE_URL = env_str("PLEDGEBOOK_CACHE_URL", "") or REDIS_URL
+if PLEDGEBOOK_CACHE_URL.startswith("locmem:"):
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pledgebook"}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_redis_url("PLEDGEBOOK_CACHE_URL", PLEDGEBOOK_CACHE_URL),
+            "KEY_PREFIX": "pledgebook-cache",
+            # A request waits at most this long for a Redis that does not answer.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+# The most the API reads of one request body (413 past it), and how deeply its JSON may nest (400 past it):
+# see commitments/api/parsers.py. A meeting record of a million characters fits the default.
+PLEDGEBOOK_API_MAX_BODY_BYTES = env_int("PLEDGEBOOK_API_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024)
+PLEDGEBOOK_API_MAX_JSON_DEPTH = env_int("PLEDGEBOOK_API_MAX_JSON_DEPTH", 32, minimum=4)
+# Django's own limit on a body read into memory (forms, and a body read before the API's parser): the same,
+# so that the admin's import form and the API accept the same record and refuse the same oversized one.
+DATA_UPLOAD_MAX_MEMORY_SIZE = PLEDGEBOOK_API_MAX_BODY_BYTES
+
 REST_FRAMEWORK = {
     # Token first: an anonymous request gets 401 with "WWW-Authenticate: Token", not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -305,6 +346,14 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_RATES": {"login": env_str("PLEDGEBOOK_LOGIN_RATE", "10/min")},
+    # The same count as PLEDGEBOOK_TRUSTED_PROXIES (DRF's own default, None, believes the whole header).
+    "NUM_PROXIES": PLEDGEBOOK_TRUSTED_PROXIES,
+    # JSON with limits on size and depth, answered in the API's error shape (commitments.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "commitments.api.parsers.LimitedJSONParser",
+        "commitments.api.parsers.LimitedFormParser",
+        "commitments.api.parsers.LimitedMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "common.api.ByIdCursor",
     "PAGE_SIZE": 50,
 }

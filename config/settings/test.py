@@ -25,3 +25,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Throttle counts in the test process's memory: the suite must not need a Redis, nor share counts with
+# whatever Redis this machine runs. Tests of the shared counts start their own redis-server and set
+# PLEDGEBOOK_CACHE_URL (or build their own cache clients) to reach it.
+if not os.environ.get("PLEDGEBOOK_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pledgebook-tests"}}
