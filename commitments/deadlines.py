@@ -403,11 +403,11 @@ def deadline_reading(phrase: str, meeting: date | None) -> dict[str, str | None]
             else "Reads as no date" + (", marked urgent." if window.urgent else ".")
         )
     elif window.due_from is not None and window.due_by is not None:
-        text = f"Reads as {window.due_from:%d %b %Y} – {window.due_by:%d %b %Y} ({precision})."
+        text = f"Reads as {window.due_from:%-d %b %Y} – {window.due_by:%-d %b %Y} ({precision})."
     elif window.due_by is not None:
-        text = f"Reads as by {window.due_by:%d %b %Y} ({precision})."
+        text = f"Reads as by {window.due_by:%-d %b %Y} ({precision})."
     else:
-        text = f"Reads as from {window.due_from:%d %b %Y} ({precision})."
+        text = f"Reads as from {window.due_from:%-d %b %Y} ({precision})."
     return {
         "rule": window.rule,
         "due_from": window.due_from.isoformat() if window.due_from else None,

@@ -50,7 +50,7 @@ class VersionConflict(Exception):
     changed_at: datetime | None
 
     def __str__(self) -> str:
-        when = f" at {self.changed_at:%d %b %Y %H:%M %Z}" if self.changed_at else ""
+        when = f" at {self.changed_at:%-d %b %Y %H:%M %Z}" if self.changed_at else ""
         return (
             f"This commitment was changed by {self.changed_by}{when} after you opened it "
             f"(you had version {self.expected_version}, it is now version {self.current_version}). "

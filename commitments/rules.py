@@ -127,7 +127,7 @@ def occasions(
         if 1 <= days <= offsets[-1]:
             # Occasions name the offset, so an earlier offset's reminder never blocks a later one.
             offset = next(o for o in offsets if o >= days)
-            message = f"Due in {days} day{'s' if days != 1 else ''}: {title} ({due_phrase or 'by'} {due_by:%d %b %Y})"
+            message = f"Due in {days} day{'s' if days != 1 else ''}: {title} ({due_phrase or 'by'} {due_by:%-d %b %Y})"
             found.append(Occasion(pk, NotificationKind.DUE_SOON, f"{offset}:{due_by}", message))
         elif days == 0:
             found.append(Occasion(pk, NotificationKind.DUE_TODAY, str(today), f"Due today: {title}"))

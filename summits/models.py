@@ -119,7 +119,7 @@ class Summit(models.Model):
         indexes = [models.Index(fields=["-starts_at"], name="summit_starts_at_desc")]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.local_start:%d %b %Y})"
+        return f"{self.title} ({self.local_start:%-d %b %Y})"
 
     def save(self, *args: object, **kwargs: object) -> None:
         # A derived checksum, not a business rule: it must always match the text it describes.

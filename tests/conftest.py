@@ -136,7 +136,8 @@ def other_desk(db: Any) -> Desk:
 def _member(username: str, group: str | None, desk: Desk | None, role: str | None, **extra: Any) -> Any:
     user = UserFactory(username=username, **extra)
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        # get_or_create: a transactional test that ran before flushed the groups the migrations made.
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
     if desk is not None and role:
         DeskMembership.objects.create(desk=desk, user=user, role=role)
     return user

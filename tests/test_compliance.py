@@ -156,7 +156,7 @@ def test_a_second_final_assessment_is_refused_naming_the_first(assessed: Any) ->
     from commitments.reports.compliance import assessment_freeze
 
     assessment_freeze(summit=assessed, kind="final", note="", by=None, now=LATER, as_of=date(2001, 5, 1))
-    with pytest.raises(WorkflowError, match="already has its final assessment, as of 01 May 2001"):
+    with pytest.raises(WorkflowError, match="already has its final assessment, as of 1 May 2001"):
         assessment_freeze(summit=assessed, kind="final", note="", by=None, now=LATER)
     with pytest.raises(WorkflowError, match="a day that has come"):
         assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2001, 6, 2))

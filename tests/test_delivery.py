@@ -189,7 +189,7 @@ def test_a_digest_user_gets_one_email_a_day_at_their_hour(brunei: None, smtp: Sc
     while digest_send_one(MARCH_2001):
         pass
     (message,) = smtp.wait_for(1)
-    assert message["Subject"].strip() == f"[Pledgebook] Your digest for 01 Mar 2001: {held} items"
+    assert message["Subject"].strip() == f"[Pledgebook] Your digest for 1 Mar 2001: {held} items"
     assert Digest.objects.get().status == Delivery.Status.SENT
     assert not Delivery.objects.filter(recipient=officer).exclude(status=Delivery.Status.SENT).exists()
     assert _drain(MARCH_2001) == 0  # the digested items are not also sent one by one

@@ -138,3 +138,20 @@ def test_the_container_check_passes_with_a_fresh_heartbeat_and_fails_without(
         pytest.raises(CommandError, match=r"last at .* by celery@w1"),
     ):
         call_command("check_heartbeat")
+
+
+def test_every_long_running_service_of_compose_restarts_and_is_health_checked() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).resolve().parents[1] / "docker-compose.yml").read_text())
+    for name, service in compose["services"].items():
+        if name == "migrate":  # runs once and ends
+            assert service["restart"] == "no"
+            continue
+        assert service["restart"] == "unless-stopped", name
+        if name != "proxy":  # Caddy's image has no shell tools to probe with; its failures show at the door
+            assert service["healthcheck"]["test"], name
+    assert "check_heartbeat" in compose["services"]["beat"]["healthcheck"]["test"]
+    assert "inspect ping" in compose["services"]["worker"]["healthcheck"]["test"][1]

@@ -250,7 +250,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
             '<span title="{}">{} · {}</span>',
             summit.title,
             summit.country or summit.city or summit.title[:30],
-            f"{summit.local_date:%d %b %Y}",
+            f"{summit.local_date:%-d %b %Y}",
         )
 
     @admin.display(description="made by")
@@ -263,7 +263,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         phrase = obj.due_phrase or "—"
         if obj.due_by is None:
             return format_html('<span class="pb-phrase">{}</span>', phrase)
-        window = f"{obj.due_from:%d %b %Y} – {obj.due_by:%d %b %Y}" if obj.due_from else f"by {obj.due_by:%d %b %Y}"
+        window = f"{obj.due_from:%-d %b %Y} – {obj.due_by:%-d %b %Y}" if obj.due_from else f"by {obj.due_by:%-d %b %Y}"
         return format_html('<span class="pb-phrase">{}</span><br><small>{}</small>', phrase, window)
 
     @admin.display(description="status", ordering="status")
@@ -303,17 +303,17 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         ago = timesince(obj.last_activity_at, now, depth=1)
         return format_html(
             '<span title="{}">{}</span>',
-            f"{timezone.localtime(obj.last_activity_at):%d %b %Y %H:%M}",
+            f"{timezone.localtime(obj.last_activity_at):%-d %b %Y %H:%M}",
             "just now" if ago.startswith("0\xa0") else f"{ago} ago",
         )
 
     @admin.display(description="due by")
     def due_by_readonly(self, obj: Commitment) -> str:
-        return f"{obj.due_by:%d %b %Y}" if obj.due_by else "—"
+        return f"{obj.due_by:%-d %b %Y}" if obj.due_by else "—"
 
     @admin.display(description="due from")
     def due_from_readonly(self, obj: Commitment) -> str:
-        return f"{obj.due_from:%d %b %Y}" if obj.due_from else "—"
+        return f"{obj.due_from:%-d %b %Y}" if obj.due_from else "—"
 
     @admin.display(description="condition state")
     def condition_state_readonly(self, obj: Commitment) -> str:

@@ -138,7 +138,7 @@ class SummitFilter(admin.SimpleListFilter):
         chosen = self.value()
         if chosen and chosen.isdigit() and int(chosen) not in {pk for pk, _, _ in summits}:
             summits += list(Summit.objects.filter(pk=int(chosen)).values_list("pk", "title", "starts_at"))
-        return [(str(pk), f"{title} ({starts_at:%d %b %Y})") for pk, title, starts_at in summits]
+        return [(str(pk), f"{title} ({starts_at:%-d %b %Y})") for pk, title, starts_at in summits]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         value = self.value()

@@ -163,7 +163,7 @@ def _decide_follow_up(model_admin: admin.ModelAdmin[Summit], request: HttpReques
         model_admin.message_user(
             request,
             f"“{follow_up.commitment.title}”: {follow_up.get_proposed_display().lower()} recorded, "
-            f"as of {follow_up.occurred_on:%d %b %Y}.",
+            f"as of {follow_up.occurred_on:%-d %b %Y}.",
             messages.SUCCESS,
         )
     else:

@@ -126,7 +126,10 @@ class HistoryAdmin(NotFoundAdminMixin, SimpleHistoryAdmin):
     def render_history_view(
         self, request: HttpRequest, template: Any, context: dict[str, Any], **kwargs: Any
     ) -> HttpResponse:
-        # Headers and cells in words, worked out here so the template only lays them out.
+        # Headers and cells in words, worked out here so the template only lays them out. simple-history
+        # renders a past version's page through here too, which has no list to put in words.
+        if "history_list_display" not in context:
+            return super().render_history_view(request, template, context, **kwargs)
         names = list(context["history_list_display"])
         context["history_columns"] = [column_header(self, name) for name in names]
         for record in context["page_obj"]:

@@ -220,7 +220,7 @@ def _by_meeting(commitment: Commitment, summit: Summit, record: Record) -> Propo
     place = gazetteer.place_mentions(text[verb.start() :]) if verb else []
     city = place[0].city if place else ""
     where = summit.city or summit.country or "an unnamed place"
-    here = f"{summit.get_kind_display().lower()} in {where} on {when:%d %b %Y}"
+    here = f"{summit.get_kind_display().lower()} in {where} on {when:%-d %b %Y}"
     if _VISIT_WORDS.search(text):
         return _visit(commitment, summit, record, text, city, here)
     if commitment.kind == Commitment.Kind.MEETING or _HOLD.search(text):

@@ -146,7 +146,7 @@ def record_import(
     if meeting_date is not None:
         if record.meeting_date is not None and record.meeting_date != meeting_date:
             record.notes.append(
-                f"The record reads {record.meeting_date:%d %B %Y}; the date given, {meeting_date:%d %B %Y}, was used."
+                f"The record reads {record.meeting_date:%-d %B %Y}; the date given, {meeting_date:%-d %B %Y}, was used."
             )
         record.meeting_date = meeting_date
     if record.meeting_date is None:

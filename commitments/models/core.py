@@ -295,8 +295,8 @@ class Commitment(models.Model):
         errors: dict[str, list[str]] = {}
         if self.due_from and self.due_by and self.due_from > self.due_by:
             errors.setdefault("due_from", []).append(
-                f"The window cannot start after it ends: due from {self.due_from:%d %b %Y} is after "
-                f"due by {self.due_by:%d %b %Y}."
+                f"The window cannot start after it ends: due from {self.due_from:%-d %b %Y} is after "
+                f"due by {self.due_by:%-d %b %Y}."
             )
         if self.condition_state and not self.condition_text.strip():
             errors.setdefault("condition_state", []).append(

@@ -34,7 +34,7 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} assessment of {self.summit.title} as of {self.as_of:%d %b %Y}"
+        return f"{self.get_kind_display()} assessment of {self.summit.title} as of {self.as_of:%-d %b %Y}"
 
 
 class AssessmentItem(models.Model):

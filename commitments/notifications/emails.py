@@ -98,7 +98,7 @@ def render_digest(digest: Digest, notifications: list[Notification], now: dateti
         "items": items,
         "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
     }
-    subject = f"[Pledgebook] Your digest for {digest.local_date:%d %b %Y}: {len(items)} item" + (
+    subject = f"[Pledgebook] Your digest for {digest.local_date:%-d %b %Y}: {len(items)} item" + (
         "s" if len(items) != 1 else ""
     )
     return _email(subject, "email/digest", context, digest.recipient.email, f"digest-{digest.pk}")

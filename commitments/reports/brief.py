@@ -213,7 +213,7 @@ class LastUpdate:
         if self.kind == "status_change":
             head = f"Now {status_label(self.to_status).lower()}"
         elif self.kind == "deadline_move":
-            head = f"Deadline moved to {self.new_due_by:%d %b %Y}" if self.new_due_by else "Deadline removed"
+            head = f"Deadline moved to {self.new_due_by:%-d %b %Y}" if self.new_due_by else "Deadline removed"
         else:
             head = ""
         return ": ".join(part for part in (head, self.text) if part)

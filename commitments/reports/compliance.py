@@ -228,12 +228,12 @@ def assessment_freeze(
     if day > today:
         errors["as_of"] = ["An assessment describes a day that has come: choose today or earlier."]
     elif day < summit.local_date:
-        errors["as_of"] = [f"The meeting was on {summit.local_date:%d %b %Y}: choose that day or later."]
+        errors["as_of"] = [f"The meeting was on {summit.local_date:%-d %b %Y}: choose that day or later."]
     final = Assessment.objects.filter(summit=summit, kind=Assessment.Kind.FINAL).first()
     if kind == Assessment.Kind.FINAL and final is not None:
         errors["kind"] = [
-            f"This meeting already has its final assessment, as of {final.as_of:%d %b %Y} (recorded "
-            f"{timezone.localtime(final.created_at):%d %b %Y}). Keep an interim one instead."
+            f"This meeting already has its final assessment, as of {final.as_of:%-d %b %Y} (recorded "
+            f"{timezone.localtime(final.created_at):%-d %b %Y}). Keep an interim one instead."
         ]
     if errors:
         raise WorkflowError(errors, code="invalid_assessment")

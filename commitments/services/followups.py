@@ -42,7 +42,7 @@ def followup_accept(*, follow_up_id: int, by: Any, now: datetime) -> FollowUp:
     commitment = follow_up.commitment
     note = (
         f"{follow_up.get_proposed_display()}, from the record of “{summit.title}” "
-        f"({summit.local_date:%d %b %Y}): {follow_up.reason}"
+        f"({summit.local_date:%-d %b %Y}): {follow_up.reason}"
     )
     if follow_up.evidence_quote:
         note += f" — “{follow_up.evidence_quote}”"

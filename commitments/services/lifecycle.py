@@ -89,7 +89,7 @@ def commitment_transition(
         meeting_day = commitment.summit.local_date
         if occurred < meeting_day:
             raise WorkflowError(
-                {"occurred_on": [f"The date it happened cannot be before the meeting ({meeting_day:%d %b %Y})."]},
+                {"occurred_on": [f"The date it happened cannot be before the meeting ({meeting_day:%-d %b %Y})."]},
                 code="before_meeting",
             )
 
@@ -247,7 +247,7 @@ def deadline_move(
             actor=by,
             now=now,
             message=f"{display_name(by)} moved the deadline of “{commitment.title}” to "
-            + (f"{new_due_by:%d %b %Y}" if new_due_by else "none"),
+            + (f"{new_due_by:%-d %b %Y}" if new_due_by else "none"),
             note=reason,
         )
         return change

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         for follow_up in result.follow_ups:
             self.stdout.write(
                 f"  follow-up of commitment {follow_up.commitment_id}: {follow_up.get_proposed_display().lower()} "
-                f"on {follow_up.occurred_on:%d %b %Y} — {follow_up.reason}"
+                f"on {follow_up.occurred_on:%-d %b %Y} — {follow_up.reason}"
             )
         for note in result.notes:
             self.stdout.write(self.style.WARNING(f"  note: {note}"))
