@@ -148,6 +148,15 @@ class Worker:
                 self.kill()
 
 
+class PreforkWorker(Worker):
+    """A worker with the prefork pool of production (docker-compose), not the threads of `make run`."""
+
+    def command(self) -> list[str]:
+        command = super().command()
+        command[command.index("threads")] = "prefork"
+        return command
+
+
 class Beat(Worker):
     """`celery -A config beat` in a subprocess, with its own schedule file beside its log."""
 

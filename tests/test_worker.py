@@ -6,6 +6,8 @@ database; Redis is a redis-server the test starts (and stops); SMTP is aiosmtpd 
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -27,7 +29,7 @@ from commitments.tasks import sweep_task
 from .admin_helpers import login
 from .conftest import DAY_AFTER_MEETING
 from .factories import UserFactory, make_commitment
-from .services import Beat, RedisServer, TableHold, Worker, wait_until
+from .services import Beat, PreforkWorker, RedisServer, TableHold, Worker, wait_until
 from .smtp import ScriptedHandler, smtp_server
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -303,3 +305,56 @@ def test_after_a_refusal_no_task_waits_in_the_worker_and_it_survives_redis_going
     assert "Unrecoverable error" not in (tmp_path / "worker.log").read_text()
     ids = _message_ids(handler)
     assert len(ids) == expected == len(set(ids))
+
+
+def test_a_prefork_worker_with_messages_in_hand_survives_redis_stopping(
+    redis_server: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    """make chaos found it (issue 18): a prefork worker's main process holds each message, unacknowledged,
+    until a pool process takes it; a Redis stop in that window made kombu restore it through a connection
+    already gone (AttributeError … 'hostname') and the worker exited for good."""
+    from celery import current_app
+
+    from commitments.sweep import sweep_run
+
+    demo_load(now=DAY_AFTER_MEETING, with_users=True, password="unused")
+    sweep_run(now=timezone.now())  # a quarter of a century overdue: emails to send
+    assert Delivery.objects.exists()
+    # The mail server hangs: each pool process is busy with one email for EMAIL_TIMEOUT, so the wake-ups
+    # that keep coming wait in the main process's hands, unacknowledged, as under real load.
+    with smtp_server(["hang"] * 200) as (handler, port):
+        handler.hang_seconds = 30
+        worker = PreforkWorker(redis_server.url, port, tmp_path / "worker.log")
+        worker.start()
+        workers.append(worker)
+        stop = threading.Event()
+
+        def publish() -> None:  # a stream of wake-ups, as under load: some are always in the worker's hands
+            while not stop.is_set():
+                with contextlib.suppress(Exception):  # Redis is down for a while: keep trying
+                    current_app.send_task("commitments.tasks.deliveries", retry=False)
+                time.sleep(0.01)
+
+        publisher = threading.Thread(target=publish, daemon=True)
+        publisher.start()
+        try:
+            log = tmp_path / "worker.log"
+            for stop_number in range(1, 4):
+                time.sleep(2)  # wake-ups pile up in the worker's hands
+                redis_server.stop()
+                assert wait_until(lambda n=stop_number: log.read_text().count("Connection to broker lost") >= n)
+                time.sleep(1)
+                assert worker.process is not None
+                assert worker.process.poll() is None, log.read_text()[-3000:]
+                redis_server.start()
+                # Back before the next stop: the worker reconnects by itself (its retries back off).
+                assert wait_until(lambda n=stop_number: log.read_text().count("Connected to") > n, timeout=30)
+        finally:
+            stop.set()
+            publisher.join(5)
+    log = (tmp_path / "worker.log").read_text()
+    assert log.count("Connection to broker lost") >= 3
+    # The step that crashed is not taken at all: held messages wait in Redis for the visibility timeout.
+    assert "Restoring" not in log
+    assert "Unrecoverable error" not in log
+    assert worker.process.poll() is None

@@ -224,6 +224,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pledgebook <pledgebook@local
 # --- Celery -------------------------------------------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
+# Redis, without restoring held messages through a connection already gone (config/celery_broker.py).
+CELERY_BROKER_TRANSPORT = "config.celery_broker:Transport"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
