@@ -172,11 +172,11 @@ class CommitmentAdmin(WorkflowPanelAdmin):
                 None,
                 {"fields": ["title", "kind", "modality", "level", "description", "loaded_version", *conflict]},
             ),
-            (_("Source"), {"fields": ["summit", "quote", "source_ref"]}),
-            (_("Who"), {"fields": ["made_by", "speaker", "counterparty", "desk", "owner", "watchers"]}),
-            (_("When"), {"fields": deadline}),
-            (_("Condition"), {"fields": condition}),
-            (_("Links"), {"fields": ["depends_on", "reciprocal", "superseded_by"], "classes": ["collapse"]}),
+            (gettext("Source"), {"fields": ["summit", "quote", "source_ref"]}),
+            (gettext("Who"), {"fields": ["made_by", "speaker", "counterparty", "desk", "owner", "watchers"]}),
+            (gettext("When"), {"fields": deadline}),
+            (gettext("Condition"), {"fields": condition}),
+            (gettext("Links"), {"fields": ["depends_on", "reciprocal", "superseded_by"], "classes": ["collapse"]}),
         ]
 
     # The history page diffs only fields a form edits; these columns show the workflow's own state
