@@ -22,7 +22,7 @@ from commitments.notifications.emails import render_notification
 from commitments.workflow import Status
 
 from .admin_helpers import change_url, login
-from .conftest import DAY_AFTER_MEETING, EARLY_2001
+from .conftest import DAY_AFTER_MEETING, EARLY_2001, require
 
 pytestmark = pytest.mark.django_db
 
@@ -222,9 +222,9 @@ def test_every_project_string_has_a_japanese_translation() -> None:
         assert sorted(set(placeholder.findall(translated))) == sorted(set(placeholder.findall(e.msgid))), e.msgid
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="makemessages needs GNU gettext's xgettext")
 def test_the_committed_translation_is_up_to_date_with_the_code(tmp_path: Path) -> None:
     """makemessages over the code (into a copy of the project's locale folder) finds nothing new."""
+    require(shutil.which("xgettext") is not None, "makemessages needs GNU gettext's xgettext (apt-get install gettext)")
     root = Path(settings.BASE_DIR)
     copy = tmp_path / "locale"
     shutil.copytree(root / "locale", copy)
