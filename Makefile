@@ -18,10 +18,13 @@ $(STAMP): pyproject.toml
 
 ## Bring the whole service up with demo data: web, Celery worker and beat (Ctrl-C stops all).
 run: $(STAMP)
+	$(BIN)/python manage.py compile_translations
 	$(BIN)/python -m config.devstack
 
+## The translations (locale/*/LC_MESSAGES/*.po) are compiled to .mo before `run` and `test`: not committed.
 ## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL says so).
 test: $(STAMP)
+	$(BIN)/python manage.py compile_translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## The importer measured on the hand-labelled records (PLEDGEBOOK_RECORDS_DIR, default ../shared/records):

@@ -25,6 +25,8 @@ from enum import IntEnum
 from typing import NamedTuple
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Commitment, NotificationKind
 from .workflow import CLOSED_STATUSES, TRACKED_STATUSES
@@ -214,12 +216,12 @@ class Band(IntEnum):
 
 DUE_SOON_DAYS = 7
 
-ACTION_UPDATE_OR_CLOSE = "update or close"
-ACTION_CHECK_CONDITION = "check condition"
-ACTION_REVIEW = "review"
-ACTION_REVIEW_DRAFT = "review the draft"
-ACTION_ASSIGN = "assign an owner"
-ACTION_NONE = "nothing due yet"
+ACTION_UPDATE_OR_CLOSE = _("update or close")
+ACTION_CHECK_CONDITION = _("check condition")
+ACTION_REVIEW = _("review")
+ACTION_REVIEW_DRAFT = _("review the draft")
+ACTION_ASSIGN = _("assign an owner")
+ACTION_NONE = _("nothing due yet")
 
 _ACTIONS = {
     Band.OVERDUE: ACTION_UPDATE_OR_CLOSE,
@@ -239,8 +241,13 @@ class Urgency(NamedTuple):
     days: int  # days overdue (OVERDUE) or days left (DUE_SOON and later bands with a deadline); else 0
 
 
-def _days(count: int) -> str:
-    return f"{count} day{'s' if count != 1 else ''}"
+def _overdue_words(days: int) -> str:
+    # Whole phrases with a placeholder, not words glued around a number: Japanese puts the number elsewhere.
+    return ngettext("overdue by %(days)d day", "overdue by %(days)d days", days) % {"days": days}
+
+
+def _due_in_words(days: int) -> str:
+    return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
 
 
 def urgency(
@@ -262,27 +269,28 @@ def urgency(
     action whatever its band: until someone owns it, no reminder reaches anyone. The same bands as
     selectors.urgency_band_q (tests hold the two equal)."""
     if status in CLOSED_STATUSES:
-        return Urgency(Band.CLOSED, "closed", _ACTIONS[Band.CLOSED], 0)
+        return Urgency(Band.CLOSED, gettext("closed"), "", 0)
     if status not in TRACKED_STATUSES:
-        return Urgency(Band.DRAFT, "draft, not yet tracked", _ACTIONS[Band.DRAFT], 0)
+        return Urgency(Band.DRAFT, gettext("draft, not yet tracked"), str(_ACTIONS[Band.DRAFT]), 0)
     today = local_today(time_zone, now)
     left = (due_by - today).days if due_by is not None else 0
     if condition_state == PENDING:
-        band, words = Band.CONDITION, "condition pending"
+        band, words = Band.CONDITION, gettext("condition pending")
     elif is_overdue(status=status, condition_state=condition_state, due_by=due_by, time_zone=time_zone, now=now):
-        band, words = Band.OVERDUE, f"overdue by {_days(-left)}"
+        band, words = Band.OVERDUE, _overdue_words(-left)
     else:
         if due_by is None:
-            words = "no deadline"
+            words = gettext("no deadline")
         elif left == 0:
-            words = "due today"
+            words = gettext("due today")
         else:
-            words = f"due in {_days(left)}"
+            words = _due_in_words(left)
         if due_by is not None and left <= DUE_SOON_DAYS:
             band = Band.DUE_SOON
         elif is_stale(status=status, last_activity_at=last_activity_at, now=now):
             band = Band.STALE
         else:
             band = Band.OPEN
-    action = _ACTIONS[band] if has_active_owner else ACTION_ASSIGN
+    # Evaluated now, in the language of the page or email being written.
+    action = str(_ACTIONS[band] if has_active_owner else ACTION_ASSIGN)
     return Urgency(band, words, action, -left if band == Band.OVERDUE else left)

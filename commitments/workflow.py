@@ -6,29 +6,32 @@ the API and the importer ask `allowed_next()` and the service enforces the same 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
     # open
-    DRAFT = "draft", "Draft"
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    STALLED = "stalled", "Stalled"
+    DRAFT = "draft", _("Draft")
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    STALLED = "stalled", _("Stalled")
     # closed
-    FULFILLED = "fulfilled", "Fulfilled"
-    PARTIALLY_FULFILLED = "partially_fulfilled", "Partially fulfilled"
-    NOT_FULFILLED = "not_fulfilled", "Not fulfilled"
-    LAPSED = "lapsed", "Lapsed (condition failed)"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    SUPERSEDED = "superseded", "Superseded"
+    FULFILLED = "fulfilled", _("Fulfilled")
+    PARTIALLY_FULFILLED = "partially_fulfilled", _("Partially fulfilled")
+    NOT_FULFILLED = "not_fulfilled", _("Not fulfilled")
+    LAPSED = "lapsed", _("Lapsed (condition failed)")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 class ConditionState(models.TextChoices):
     NONE = "", "—"
-    PENDING = "pending", "Pending"
-    MET = "met", "Met"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    MET = "met", _("Met")
+    FAILED = "failed", _("Failed")
 
 
 def condition_state_for(*, text: str, state: str, previous_text: str | None = None) -> str:
@@ -112,6 +115,13 @@ def allowed_next(status: str, *, conditional: bool) -> list[str]:
 
 def label(status: str) -> str:
     return str(Status(status).label) if status in Status.values else status
+
+
+def stored_label(status: str) -> str:
+    """The status's name in LANGUAGE_CODE, whatever the request's language: for text that is stored once and
+    read by several people (a notification's message), not for a page."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return label(status)
 
 
 def refusal(from_status: str, to_status: str, *, choosable: list[str], conditional: bool) -> str:

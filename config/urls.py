@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from commitments.views import calendar_feed, favicon, healthz
 
 admin.site.site_header = "Pledgebook"
 admin.site.site_title = "Pledgebook"
-admin.site.index_title = "Commitments from diplomatic meetings"
+admin.site.index_title = _("Commitments from diplomatic meetings")
 # The wide commitment list needs the room more than a second navigation column.
 admin.site.enable_nav_sidebar = False
 

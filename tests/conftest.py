@@ -53,6 +53,14 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """The .mo files are built, not committed: `make test` builds them, and so does a bare `pytest`."""
+    from commitments.management.commands.compile_translations import translations_compile
+
+    translations_compile()
+
+
 @pytest.fixture
 def postgres() -> None:
     require(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://...")

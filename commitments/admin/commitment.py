@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from common.paginators import EstimatedCountPaginator
 from summits.models import Summit
@@ -170,22 +172,22 @@ class CommitmentAdmin(WorkflowPanelAdmin):
                 None,
                 {"fields": ["title", "kind", "modality", "level", "description", "loaded_version", *conflict]},
             ),
-            ("Source", {"fields": ["summit", "quote", "source_ref"]}),
-            ("Who", {"fields": ["made_by", "speaker", "counterparty", "desk", "owner", "watchers"]}),
-            ("When", {"fields": deadline}),
-            ("Condition", {"fields": condition}),
-            ("Links", {"fields": ["depends_on", "reciprocal", "superseded_by"], "classes": ["collapse"]}),
+            (gettext("Source"), {"fields": ["summit", "quote", "source_ref"]}),
+            (gettext("Who"), {"fields": ["made_by", "speaker", "counterparty", "desk", "owner", "watchers"]}),
+            (gettext("When"), {"fields": deadline}),
+            (gettext("Condition"), {"fields": condition}),
+            (gettext("Links"), {"fields": ["depends_on", "reciprocal", "superseded_by"], "classes": ["collapse"]}),
         ]
 
     # The history page diffs only fields a form edits; these columns show the workflow's own state
     # (status, version, deadline) as it was at each row.
     history_list_display = ["history_status", "history_deadline", "version"]
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def history_status(self, record: Any) -> str:
         return label(record.status)
 
-    @admin.display(description="deadline")
+    @admin.display(description=_("deadline"))
     def history_deadline(self, record: Any) -> str:
         return date_format(record.due_by) if record.due_by else "—"
 
@@ -243,30 +245,34 @@ class CommitmentAdmin(WorkflowPanelAdmin):
 
     # -- columns ------------------------------------------------------------------------------------
 
-    @admin.display(description="summit", ordering="summit__starts_at")
+    @admin.display(description=_("summit"), ordering="summit__starts_at")
     def summit_short(self, obj: Commitment) -> str:
         summit = obj.summit
         return format_html(
             '<span title="{}">{} · {}</span>',
             summit.title,
             summit.country or summit.city or summit.title[:30],
-            f"{summit.local_date:%-d %b %Y}",
+            date_format(summit.local_date),
         )
 
-    @admin.display(description="made by")
+    @admin.display(description=_("made by"))
     def made_by_codes(self, obj: Commitment) -> str:
         codes = [p.code for p in obj.made_by.all()]
         return " + ".join(codes) if codes else "—"
 
-    @admin.display(description="deadline", ordering="due_by")
+    @admin.display(description=_("deadline"), ordering="due_by")
     def deadline(self, obj: Commitment) -> str:
         phrase = obj.due_phrase or "—"
         if obj.due_by is None:
             return format_html('<span class="pb-phrase">{}</span>', phrase)
-        window = f"{obj.due_from:%-d %b %Y} – {obj.due_by:%-d %b %Y}" if obj.due_from else f"by {obj.due_by:%-d %b %Y}"
+        window = (
+            f"{date_format(obj.due_from)} – {date_format(obj.due_by)}"
+            if obj.due_from
+            else gettext("by %(date)s") % {"date": date_format(obj.due_by)}
+        )
         return format_html('<span class="pb-phrase">{}</span><br><small>{}</small>', phrase, window)
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Commitment) -> str:
         return format_html(
             '<span class="pb-badge pb-status-{}" style="background:{}">{}</span>',
@@ -284,40 +290,42 @@ class CommitmentAdmin(WorkflowPanelAdmin):
             row.pb_now = now
         return changelist
 
-    @admin.display(description="urgency")
+    @admin.display(description=_("urgency"))
     def urgency(self, obj: Commitment) -> str:
         found: rules.Urgency = getattr(obj, "pb_urgency", None) or selectors.commitment_urgency(obj, timezone.now())
         words = format_html('<span class="{}">{}</span>', URGENCY_FLAGS.get(found.band, "pb-when"), found.words)
         # Stale is a second signal: an overdue or due-soon row says so first, and this says nobody updated it.
         if getattr(obj, "is_stale", False) and found.band != rules.Band.STALE:
-            stale = '{} <span class="pb-flag pb-stale" title="No update for a long time">stale</span>'
-            words = format_html(stale, words)
+            stale = '{} <span class="pb-flag pb-stale" title="{}">{}</span>'
+            words = format_html(stale, words, gettext("No update for a long time"), gettext("stale"))
         if not found.action:
             return words
-        return format_html('{}<br><small class="pb-next">next: {}</small>', words, found.action)
+        return format_html(
+            '{}<br><small class="pb-next">{}</small>', words, gettext("next: %(action)s") % {"action": found.action}
+        )
 
-    @admin.display(description="last update", ordering="last_activity_at")
+    @admin.display(description=_("last update"), ordering="last_activity_at")
     def last_update(self, obj: Commitment) -> str:
         """How long ago its last transition, progress note or deadline move was (what "stale" measures)."""
         now = getattr(obj, "pb_now", None) or timezone.now()
         ago = timesince(obj.last_activity_at, now, depth=1)
         return format_html(
             '<span title="{}">{}</span>',
-            f"{timezone.localtime(obj.last_activity_at):%-d %b %Y %H:%M}",
-            "just now" if ago.startswith("0\xa0") else f"{ago} ago",
+            date_format(timezone.localtime(obj.last_activity_at), "DATETIME_FORMAT"),
+            gettext("just now") if ago.startswith("0\xa0") else gettext("%(ago)s ago") % {"ago": ago},
         )
 
-    @admin.display(description="due by")
+    @admin.display(description=_("due by"))
     def due_by_readonly(self, obj: Commitment) -> str:
-        return f"{obj.due_by:%-d %b %Y}" if obj.due_by else "—"
+        return date_format(obj.due_by) if obj.due_by else "—"
 
-    @admin.display(description="due from")
+    @admin.display(description=_("due from"))
     def due_from_readonly(self, obj: Commitment) -> str:
-        return f"{obj.due_from:%-d %b %Y}" if obj.due_from else "—"
+        return date_format(obj.due_from) if obj.due_from else "—"
 
-    @admin.display(description="condition state")
+    @admin.display(description=_("condition state"))
     def condition_state_readonly(self, obj: Commitment) -> str:
-        return obj.get_condition_state_display() if obj.condition_text else "No condition"
+        return obj.get_condition_state_display() if obj.condition_text else gettext("No condition")
 
     # -- saving: through the services ---------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .. import policy, rules, selectors
 from ..models import Commitment, StatusChange
@@ -18,11 +20,12 @@ from ..workflow import OPEN_STATUSES
 # Rows shown per urgency band; the section's count and link lead to the rest.
 MINE_PER_BAND = 5
 BAND_LABELS = {
-    rules.Band.OVERDUE: "Overdue",
-    rules.Band.DUE_SOON: f"Due within {rules.DUE_SOON_DAYS} days",
-    rules.Band.CONDITION: "Conditions to check",
-    rules.Band.STALE: "Stale: no update for a long time",
-    rules.Band.OPEN: "Nothing due yet",
+    rules.Band.OVERDUE: _("Overdue"),
+    # Lazy, and formatted when shown: the number goes where each language puts it.
+    rules.Band.DUE_SOON: format_lazy(_("Due within {days} days"), days=rules.DUE_SOON_DAYS),
+    rules.Band.CONDITION: _("Conditions to check"),
+    rules.Band.STALE: _("Stale: no update for a long time"),
+    rules.Band.OPEN: _("Nothing due yet"),
 }
 
 
@@ -46,14 +49,14 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         return f"{changelist}?{urlencode(params)}"
 
     tiles = [
-        ("Open", counts["open"], link(state="open"), ""),
-        ("Overdue", counts["overdue"], link(deadline="overdue"), "pb-tile-alert"),
-        ("Due in 7 days", counts["due7"], link(deadline="7"), "pb-tile-warn"),
-        ("Due in 30 days", counts["due30"], link(deadline="30"), ""),
-        ("Stale", counts["stale"], link(attention="stale"), "pb-tile-warn"),
-        ("Condition pending", counts["conditional"], link(attention="condition"), ""),
-        ("Drafts to review", counts["drafts"], link(status__exact="draft"), ""),
-        ("No active owner", counts["ownerless"], link(attention="ownerless"), "pb-tile-alert"),
+        (_("Open"), counts["open"], link(state="open"), ""),
+        (_("Overdue"), counts["overdue"], link(deadline="overdue"), "pb-tile-alert"),
+        (_("Due in 7 days"), counts["due7"], link(deadline="7"), "pb-tile-warn"),
+        (_("Due in 30 days"), counts["due30"], link(deadline="30"), ""),
+        (_("Stale"), counts["stale"], link(attention="stale"), "pb-tile-warn"),
+        (_("Condition pending"), counts["conditional"], link(attention="condition"), ""),
+        (_("Drafts to review"), counts["drafts"], link(status__exact="draft"), ""),
+        (_("No active owner"), counts["ownerless"], link(attention="ownerless"), "pb-tile-alert"),
     ]
     # My commitments by urgency: one section per band, most urgent first, each with its count and a link
     # to all of them in the list (the urgency filter counts them the same way).

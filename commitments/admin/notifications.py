@@ -12,8 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import policy
+from ..locale import language_remember
 from ..models import Notification, NotificationKind, NotificationPreference, SweepRun
 from ..notifications.create import notifications_mark_read
 from ..reports.calendar import calendar_feed_issue, calendar_feed_of, calendar_feed_revoke
@@ -112,12 +115,13 @@ class PreferenceForm(forms.ModelForm):
         choices=NotificationKind.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Notifications you want, in the admin and (if on) by email.",
+        label=_("Kinds"),
+        help_text=_("Notifications you want, in the admin and (if on) by email."),
     )
 
     class Meta:
         model = NotificationPreference
-        fields = ["kinds", "email_enabled", "mode", "digest_hour", "time_zone"]
+        fields = ["kinds", "email_enabled", "mode", "digest_hour", "time_zone", "language"]
 
 
 @admin.register(NotificationPreference)
@@ -132,7 +136,7 @@ class NotificationPreferenceAdmin(NotFoundAdminMixin, admin.ModelAdmin):
     ) -> HttpResponse:
         feed = calendar_feed_of(request.user)
         feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.key])) if feed else ""
-        context = {"title": "My notification preferences", "pb_feed_url": feed_url, **(extra_context or {})}
+        context = {"title": gettext("My notification preferences"), "pb_feed_url": feed_url, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, context)
 
     def get_urls(self) -> list[URLPattern]:
@@ -174,7 +178,9 @@ class NotificationPreferenceAdmin(NotFoundAdminMixin, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:commitments_notificationpreference_change", args=[preference.pk]))
 
     def response_change(self, request: HttpRequest, obj: NotificationPreference) -> HttpResponse:
-        self.message_user(request, "Your notification preferences were saved.", messages.SUCCESS)
+        # The new language from this response on (the session keeps it; see commitments/locale.py).
+        language_remember(request, obj.language)
+        self.message_user(request, gettext("Your notification preferences were saved."), messages.SUCCESS)
         if "_continue" in request.POST:
             return HttpResponseRedirect(reverse("admin:commitments_notificationpreference_change", args=[obj.pk]))
         return HttpResponseRedirect(reverse("admin:commitments_notification_changelist"))

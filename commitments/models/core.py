@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from summits.models import Party, Person, Summit
@@ -76,8 +77,8 @@ class Desk(models.Model):
 
 class DeskMembership(models.Model):
     class Role(models.TextChoices):
-        OFFICER = "officer", "Desk officer"
-        SUPERVISOR = "supervisor", "Supervisor"
+        OFFICER = "officer", _("Desk officer")
+        SUPERVISOR = "supervisor", _("Supervisor")
 
     desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_memberships")
@@ -94,30 +95,30 @@ class DeskMembership(models.Model):
 
 class Commitment(models.Model):
     class Kind(models.TextChoices):
-        VISIT = "visit", "Visit"
-        NEGOTIATION = "negotiation", "Negotiation"
-        MEETING = "meeting", "Meeting"
-        INVITATION = "invitation", "Invitation"
-        AGREEMENT = "agreement", "Agreement"
-        INTENT = "intent", "Statement of intent"
-        OTHER = "other", "Other"
+        VISIT = "visit", _("Visit")
+        NEGOTIATION = "negotiation", _("Negotiation")
+        MEETING = "meeting", _("Meeting")
+        INVITATION = "invitation", _("Invitation")
+        AGREEMENT = "agreement", _("Agreement")
+        INTENT = "intent", _("Statement of intent")
+        OTHER = "other", _("Other")
 
     class Modality(models.TextChoices):
-        FIRM = "firm", "Firm (will)"
-        AGREED = "agreed", "Agreed"
-        INTENDS = "intends", "Intends"
-        READY = "ready", "Is ready to"
-        HOPES = "hopes", "Hopes / would like"
-        SHOULD = "should", "Should"
-        WILL_CONSIDER = "will_consider", "Will consider"
+        FIRM = "firm", _("Firm (will)")
+        AGREED = "agreed", _("Agreed")
+        INTENDS = "intends", _("Intends")
+        READY = "ready", _("Is ready to")
+        HOPES = "hopes", _("Hopes / would like")
+        SHOULD = "should", _("Should")
+        WILL_CONSIDER = "will_consider", _("Will consider")
 
     class Precision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        QUARTER = "quarter", "Quarter"
-        YEAR = "year", "Year"
-        FISCAL_YEAR = "fiscal_year", "Fiscal year"
-        NONE = "none", "No deadline"
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+        FISCAL_YEAR = "fiscal_year", _("Fiscal year")
+        NONE = "none", _("No deadline")
 
     ConditionState = ConditionState  # the workflow's, under the model's name as well
 
@@ -407,9 +408,9 @@ class Update(models.Model):
 
 class DeadlineChange(models.Model):
     class ChangeClass(models.TextChoices):
-        RENEGOTIATED = "renegotiated", "Renegotiated"
-        POSTPONED = "postponed", "Postponed by mutual agreement"
-        CORRECTED = "corrected", "Corrected (data entry)"
+        RENEGOTIATED = "renegotiated", _("Renegotiated")
+        POSTPONED = "postponed", _("Postponed by mutual agreement")
+        CORRECTED = "corrected", _("Corrected (data entry)")
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deadline_changes")
     old_due_from = models.DateField(null=True, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from summits.models import Summit
 
@@ -52,20 +53,20 @@ class FollowUp(models.Model):
     """
 
     class Proposed(models.TextChoices):
-        FULFILLED = "fulfilled", "Fulfilled"
-        PARTIALLY_FULFILLED = "partially_fulfilled", "Partially fulfilled"
-        IN_PROGRESS = "in_progress", "In progress"
-        PROGRESS = "progress", "Progress noted"
-        CONDITION_MET = "condition_met", "Condition may be met"
+        FULFILLED = "fulfilled", _("Fulfilled")
+        PARTIALLY_FULFILLED = "partially_fulfilled", _("Partially fulfilled")
+        IN_PROGRESS = "in_progress", _("In progress")
+        PROGRESS = "progress", _("Progress noted")
+        CONDITION_MET = "condition_met", _("Condition may be met")
 
     class Basis(models.TextChoices):
-        MEETING = "meeting", "The meeting itself"
-        TEXT = "text", "A statement in the record"
+        MEETING = "meeting", _("The meeting itself")
+        TEXT = "text", _("A statement in the record")
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="proposed_follow_ups")
     commitment = models.ForeignKey("commitments.Commitment", on_delete=models.CASCADE, related_name="follow_ups")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from summits.validators import validate_time_zone
 
@@ -19,15 +20,15 @@ from .core import Commitment
 
 
 class NotificationKind(models.TextChoices):
-    DUE_SOON = "due_soon", "Due soon"
-    DUE_TODAY = "due_today", "Due today"
-    OVERDUE = "overdue", "Overdue"
-    ESCALATION = "escalation", "Escalation to supervisors"
-    CONDITION_CHECK = "condition_check", "Has the condition been met?"
-    STALE = "stale", "No update for a long time"
-    STATUS_CHANGED = "status_changed", "Status changed by someone else"
-    UPDATE_ADDED = "update_added", "Update added by someone else"
-    DEADLINE_MOVED = "deadline_moved", "Deadline moved by someone else"
+    DUE_SOON = "due_soon", _("Due soon")
+    DUE_TODAY = "due_today", _("Due today")
+    OVERDUE = "overdue", _("Overdue")
+    ESCALATION = "escalation", _("Escalation to supervisors")
+    CONDITION_CHECK = "condition_check", _("Has the condition been met?")
+    STALE = "stale", _("No update for a long time")
+    STATUS_CHANGED = "status_changed", _("Status changed by someone else")
+    UPDATE_ADDED = "update_added", _("Update added by someone else")
+    DEADLINE_MOVED = "deadline_moved", _("Deadline moved by someone else")
 
 
 # Reminders come from the sweep; activity notices from other people's changes.
@@ -128,12 +129,12 @@ class Delivery(models.Model):
     """The email for one notification (the outbox row), or its place in a daily digest."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        HELD = "held", "Held for the daily digest"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed (not retried)"
-        SKIPPED = "skipped", "Skipped (no longer relevant)"
+        PENDING = "pending", _("Waiting to be sent")
+        HELD = "held", _("Held for the daily digest")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (not retried)")
+        SKIPPED = "skipped", _("Skipped (no longer relevant)")
 
     notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="delivery")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -168,10 +169,10 @@ class DeliveryAttempt(models.Model):
     """One try at sending: kept for every try, successful or not."""
 
     class Outcome(models.TextChoices):
-        SENT = "sent", "Sent"
-        TRANSIENT = "transient", "Transient error (will retry)"
-        PERMANENT = "permanent", "Permanent error"
-        SKIPPED = "skipped", "Skipped"
+        SENT = "sent", _("Sent")
+        TRANSIENT = "transient", _("Transient error (will retry)")
+        PERMANENT = "permanent", _("Permanent error")
+        SKIPPED = "skipped", _("Skipped")
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="tries")
     digest = models.ForeignKey("Digest", on_delete=models.CASCADE, null=True, blank=True, related_name="tries")
@@ -212,8 +213,8 @@ def default_kinds() -> list[str]:
 
 class NotificationPreference(models.Model):
     class Mode(models.TextChoices):
-        IMMEDIATE = "immediate", "Each email as it happens"
-        DIGEST = "digest", "One daily digest"
+        IMMEDIATE = "immediate", _("Each email as it happens")
+        DIGEST = "digest", _("One daily digest")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
@@ -227,6 +228,15 @@ class NotificationPreference(models.Model):
         blank=True,
         validators=[validate_time_zone],
         help_text="Your IANA time zone for the digest hour, e.g. Europe/Moscow; empty means the ministry's.",
+    )
+    # The interface's and your emails' language; "" follows the browser (and LANGUAGE_CODE for emails).
+    # The names are in their own languages, so anyone can find theirs whatever the page's language.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=[("", _("As the browser asks")), ("en-gb", "English"), ("ja", "日本語")],
+        help_text=_("The language of the pages and of your emails."),
     )
 
     class Meta:

@@ -51,7 +51,7 @@ def digest_send_one(now: datetime, mailer: Mailer | None = None) -> bool:
     ids, _ = claim(Digest, now, 1)  # a few a day per user: one at a time
     if not ids:
         return False
-    digest = Digest.objects.select_related("recipient").get(pk=ids[0])
+    digest = Digest.objects.select_related("recipient__notification_preference").get(pk=ids[0])
     if not digest.recipient.is_active or not digest.recipient.email:
         finish(digest, DeliveryAttempt.Outcome.SKIPPED, "the recipient is inactive or has no email", now, now)
         return True

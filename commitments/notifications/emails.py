@@ -11,7 +11,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
 
+from ..locale import user_language
 from ..models import Digest, Notification
 from ..selectors import commitment_days_overdue
 
@@ -45,6 +49,7 @@ def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
     commitment = notification.commitment
     return {
         "notification": notification,
+        "headline": notification_headline(notification),
         "commitment": commitment,
         "summit": commitment.summit,
         "days_overdue": commitment_days_overdue(commitment, now),
@@ -53,15 +58,36 @@ def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
 
 
 def render_notification(notification: Notification, now: datetime) -> EmailMultiAlternatives:
-    context = {
-        **_item_context(notification, now),
-        "recipient": notification.recipient,
-        "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
+    # In the recipient's language, whoever's request or task is sending it.
+    with translation.override(user_language(notification.recipient)):
+        context = {
+            **_item_context(notification, now),
+            "recipient": notification.recipient,
+            "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
+            "long_date": _long_date(),
+        }
+        subject = f"[Pledgebook] {context['headline']}"
+        return _email(
+            subject, "email/notification", context, notification.recipient.email, f"notification-{notification.pk}"
+        )
+
+
+def _long_date() -> str:
+    # The meeting's date with the month in full: a format of its own per language ("31 December 2000").
+    return pgettext("date format in emails", "j F Y")
+
+
+def notification_headline(notification: Notification) -> str:
+    """The notification's one line in the active language.
+
+    The stored message is written once, in LANGUAGE_CODE, for everyone it concerns; another language says
+    the same from the kind and the commitment's title (its words are the kind's label, already translated)."""
+    if translation.get_language() == translation.to_language(settings.LANGUAGE_CODE):
+        return notification.message
+    return gettext("%(kind)s: “%(title)s”") % {
+        "kind": notification.get_kind_display(),
+        "title": notification.commitment.title,
     }
-    subject = f"[Pledgebook] {notification.message}"
-    return _email(
-        subject, "email/notification", context, notification.recipient.email, f"notification-{notification.pk}"
-    )
 
 
 # Characters that must not reach an email header: line breaks of any kind (CR, LF, the Unicode line and
@@ -91,14 +117,16 @@ def _email(subject: str, template: str, context: dict[str, Any], to: str, messag
 
 def render_digest(digest: Digest, notifications: list[Notification], now: datetime) -> EmailMultiAlternatives:
     """One email for the day's held notifications that should still go out (the caller chose them)."""
-    items = [_item_context(n, now) for n in notifications]
-    context = {
-        "recipient": digest.recipient,
-        "digest": digest,
-        "items": items,
-        "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
-    }
-    subject = f"[Pledgebook] Your digest for {digest.local_date:%-d %b %Y}: {len(items)} item" + (
-        "s" if len(items) != 1 else ""
-    )
-    return _email(subject, "email/digest", context, digest.recipient.email, f"digest-{digest.pk}")
+    with translation.override(user_language(digest.recipient)):
+        items = [_item_context(n, now) for n in notifications]
+        context = {
+            "recipient": digest.recipient,
+            "digest": digest,
+            "items": items,
+            "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
+            "long_date": _long_date(),
+        }
+        subject = "[Pledgebook] " + ngettext(
+            "Your digest for %(date)s: %(count)d item", "Your digest for %(date)s: %(count)d items", len(items)
+        ) % {"date": date_format(digest.local_date), "count": len(items)}
+        return _email(subject, "email/digest", context, digest.recipient.email, f"digest-{digest.pk}")

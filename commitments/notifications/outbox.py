@@ -216,6 +216,8 @@ def delivery_send_due(now: datetime, mailer: Mailer | None = None, limit: int = 
         Delivery.objects.filter(pk__in=ids)
         .select_related(
             "notification__recipient",
+            # The recipient's language, read with the row rather than by a query per email.
+            "notification__recipient__notification_preference",
             "notification__actor",
             "notification__commitment__summit",
             "notification__commitment__desk",

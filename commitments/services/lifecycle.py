@@ -21,6 +21,7 @@ from ..workflow import (
     allowed_next,
     is_reopening,
     label,
+    stored_label,
 )
 from .core import condition_clock, owner_choose, require, row_lock, row_save, window_fill
 from .editing import commitment_save
@@ -100,7 +101,7 @@ def commitment_transition(
         if to_status == Status.FULFILLED:
             as_promised = commitment.original_due_by is None or occurred <= commitment.original_due_by
             as_rescheduled = commitment.due_by is None or occurred <= commitment.due_by
-        reason = f"{label(from_status)} → {label(to_status)}" + (f": {note}" if note else "")
+        reason = f"{stored_label(from_status)} → {stored_label(to_status)}" + (f": {note}" if note else "")
         if from_status in SCORED_STATUSES and from_status != to_status:
             # The parties' outcomes judged the closing this transition leaves (reopening: a closed status is
             # followed only by an open one); kept, they would score a commitment whose status no longer
@@ -130,7 +131,8 @@ def commitment_transition(
             occasion=f"status:{change.pk}",
             actor=by,
             now=now,
-            message=f"{display_name(by)} changed “{commitment.title}”: {label(from_status)} → {label(to_status)}",
+            message=f"{display_name(by)} changed “{commitment.title}”: "
+            f"{stored_label(from_status)} → {stored_label(to_status)}",
             note=note,
             evidence_url=evidence_url,
         )

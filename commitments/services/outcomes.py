@@ -20,7 +20,7 @@ from ..errors import WorkflowError
 from ..models import Commitment, CommitmentOutcome, NotificationKind
 from ..notifications.create import notify_activity
 from ..selectors import display_name
-from ..workflow import SCORED_STATUSES, label
+from ..workflow import SCORED_STATUSES, label, stored_label
 from .core import require, row_lock, row_save
 
 
@@ -91,7 +91,9 @@ def outcome_set(
             actor=by,
             now=now,
             message=f"{display_name(by)} recorded the parties' outcomes of “{commitment.title}”: "
-            + (", ".join(f"{code} {label(status)}" for code, (status, _) in sorted(wanted.items())) or "cleared"),
+            + (
+                ", ".join(f"{code} {stored_label(status)}" for code, (status, _) in sorted(wanted.items())) or "cleared"
+            ),
             note="\n".join(f"{code}: {note}" for code, (_, note) in sorted(wanted.items()) if note),
         )
         return _ordered({code: recorded[code] for code in wanted})
@@ -178,7 +180,9 @@ def _history(outcome: CommitmentOutcome, by: Any, reason: str) -> None:
 def _describe(wanted: dict[str, tuple[str, str]]) -> str:
     if not wanted:
         return "Per-party outcomes cleared: each party follows the status"
-    return "Outcomes: " + ", ".join(f"{code} {label(status).lower()}" for code, (status, _) in sorted(wanted.items()))
+    return "Outcomes: " + ", ".join(
+        f"{code} {stored_label(status).lower()}" for code, (status, _) in sorted(wanted.items())
+    )
 
 
 def _ordered(outcomes: dict[str, CommitmentOutcome]) -> list[CommitmentOutcome]:

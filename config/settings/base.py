@@ -53,9 +53,14 @@ MIDDLEWARE = [
     # A write refused because the disk is full or the database read-only: a clear 503, not a 500.
     "config.storage.StorageErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language) among LANGUAGES, else LANGUAGE_CODE; after sessions, before
+    # common (which may redirect, and its redirect should speak the same language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's own choice (Preferences → Language) overrides the browser's, from the session.
+    "commitments.locale.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request's user on every history row written during the request.
@@ -130,7 +135,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-# Dates as "31 Dec 2000" and "31 Dec 2000 14:05" in every admin page (config/formats/en/formats.py).
+# The interface's languages; each name is written in its own language, as a language menu should be.
+LANGUAGES = [("en-gb", "English"), ("ja", "日本語")]
+# The project's translations (locale/ja/LC_MESSAGES/django.po); the .mo files are built by `make`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as "31 Dec 2000" and "31 Dec 2000 14:05" in every admin page (config/formats/en/formats.py), and as
+# "2000年12月31日" in Japanese (config/formats/ja/formats.py).
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,62 @@
+"""The admin in Japanese in a real Chromium, for an officer who chose it: the dashboard and a commitment page
+at 1400 and 400 px (screenshots in $PLEDGEBOOK_SCREENSHOTS, looked at: Japanese needs a CJK font, which CI
+installs with Chromium)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from commitments.models import Commitment, NotificationPreference
+
+from .browser import DESKTOP, PHONE, follow, logged_in, scrolls_sideways, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+IRKUTSK = "Send the Minister for Foreign Affairs to Russia within the year"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1400", "400"])
+def test_an_officer_who_chose_japanese_reads_the_dashboard_and_a_commitment_in_japanese(
+    browser: Any, live_server: Any, staff: dict[str, Any], viewport: dict[str, int]
+) -> None:
+    NotificationPreference.objects.update_or_create(user=staff["officer"], defaults={"language": "ja"})
+    # Chromium asks for English (Accept-Language: en-US): the officer's own choice wins once logged in.
+    page = logged_in(browser, live_server, "officer", viewport)
+    width = viewport["width"]
+
+    assert page.locator("html").get_attribute("lang") == "ja"
+    dashboard = page.locator(".pb-dashboard").inner_text()
+    # The tiles in their order, then the officer's sections.
+    tiles = page.locator(".pb-tile span:not(.pb-tile-count)").all_inner_texts()
+    assert tiles == [
+        "未完了",
+        "期限超過",
+        "7日以内に期限",
+        "30日以内に期限",
+        "停滞",
+        "条件未確定",
+        "確認待ちの草案",
+        "担当者不在",
+    ]
+    assert "担当の約束" in dashboard
+    assert "最近の状況変更" in dashboard
+    assert "My commitments" not in dashboard
+    assert page.locator("#pb-notifications").inner_text().startswith("通知")
+    assert not scrolls_sideways(page)
+    shot(page, f"i18n-dashboard-ja-{width}")
+
+    commitment = Commitment.objects.get(title=IRKUTSK)
+    page.goto(f"{live_server.url}/admin/commitments/commitment/")
+    headers = page.locator("#result_list thead th").all_inner_texts()
+    assert [h.strip() for h in headers[2:5]] == ["状況", "緊急度", "最終更新"]
+    follow(page, f"#result_list a[href$='/{commitment.pk}/change/']")
+    assert page.locator("#pb-status").inner_text() == "未着手"
+    panel = page.locator("#workflow").inner_text()
+    assert "2000年12月31日まで" in panel
+    assert "期限超過" in panel  # today, years after 2000
+    assert "31 Dec 2000" not in panel
+    assert page.locator("#transition-form h2").inner_text() == "状況を変更"
+    assert not scrolls_sideways(page)
+    shot(page, f"i18n-commitment-ja-{width}")

@@ -1,0 +1,244 @@
+"""The Japanese interface: each user's language, Japanese dates, emails in the recipient's language, and a
+translation for every project string (the .po complete and in step with the code)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from commitments.models import Commitment, Notification, NotificationKind, NotificationPreference
+from commitments.notifications.emails import render_notification
+from commitments.workflow import Status
+
+from .admin_helpers import change_url, login
+from .conftest import DAY_AFTER_MEETING, EARLY_2001, require
+
+pytestmark = pytest.mark.django_db
+
+PO = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+# One of the Brunei commitments, not started, due "within the year": 31 December 2000.
+IRKUTSK = "Send the Minister for Foreign Affairs to Russia within the year"
+
+
+def _choose(user: Any, language: str) -> None:
+    NotificationPreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def _page(client: Client, url: str, **headers: str) -> str:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.fixture
+def irkutsk(staff: dict[str, Any], frozen: Any) -> Commitment:
+    commitment = Commitment.objects.get(title=IRKUTSK)
+    assert (commitment.status, str(commitment.due_by)) == (Status.NOT_STARTED, "2000-12-31")
+    return commitment
+
+
+# -- the pages ----------------------------------------------------------------------------------------------
+
+
+def test_a_user_who_chose_japanese_sees_the_dashboard_list_and_commitment_page_in_japanese(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])  # the choice is read at login, into the session
+
+    # Even a browser that asks for English: the user's own choice wins.
+    dashboard = _page(client, "/admin/", **{"Accept-Language": "en"})
+    assert '<html lang="ja"' in dashboard
+    for words in ("担当の約束", "期限超過", "7日以内に期限", "最近の状況変更", "通知", "設定"):
+        assert words in dashboard, words
+    assert "My commitments" not in dashboard
+
+    listing = _page(client, reverse("admin:commitments_commitment_changelist"))
+    for header in ("状況", "緊急度", "最終更新", "期限", "会談"):
+        assert f">{header}</a>" in listing or f">{header}</span>" in listing, header
+    assert ">未着手</span>" in listing
+    assert "2000年12月31日まで" in listing  # the deadline's window, in the Japanese date form
+    assert "期限まで45日" in listing  # urgency words: 16 Nov to 31 Dec 2000
+
+    page = _page(client, change_url(irkutsk))
+    assert 'id="pb-status">未着手</span>' in page
+    assert "2000年12月31日" in page
+    assert "31 Dec 2000" not in page
+    for words in ("状況を変更", "経過", "この約束の変更履歴", "期限："):
+        assert words in page, words
+
+
+def test_english_users_keep_the_english_pages(client: Client, staff: dict[str, Any], irkutsk: Commitment) -> None:
+    login(client, staff["officer"])
+    page = _page(client, change_url(irkutsk))
+    assert 'id="pb-status">Not started</span>' in page
+    assert "by 31 Dec 2000" in page
+    assert "未着手" not in page
+    listing = _page(client, reverse("admin:commitments_commitment_changelist"))
+    assert "due in 45 days" in listing
+
+
+def test_a_user_with_no_choice_gets_the_browsers_language_then_the_default(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    login(client, staff["officer"])
+    page = _page(client, change_url(irkutsk), **{"Accept-Language": "ja,en;q=0.5"})
+    assert 'id="pb-status">未着手</span>' in page
+    # A language the interface does not speak falls back to LANGUAGE_CODE, English.
+    page = _page(client, change_url(irkutsk), **{"Accept-Language": "de"})
+    assert 'id="pb-status">Not started</span>' in page
+
+
+def test_choosing_a_language_in_preferences_switches_at_once_and_is_kept(client: Client, staff: dict[str, Any]) -> None:
+    officer = staff["officer"]
+    login(client, officer)
+    preference, _ = NotificationPreference.objects.get_or_create(user=officer)
+    form = _page(client, reverse("admin:commitments_notificationpreference_change", args=[preference.pk]))
+    assert '<option value="ja">日本語</option>' in form
+    response = client.post(
+        reverse("admin:commitments_notificationpreference_change", args=[preference.pk]),
+        {"kinds": ["overdue"], "email_enabled": "on", "mode": "immediate", "digest_hour": 8, "language": "ja"},
+    )
+    assert response.status_code == 302
+    assert NotificationPreference.objects.get(user=officer).language == "ja"
+    assert "設定を保存しました。" in _page(client, response["Location"])
+    # And back to following the browser.
+    client.post(
+        reverse("admin:commitments_notificationpreference_change", args=[preference.pk]),
+        {"kinds": ["overdue"], "email_enabled": "on", "mode": "immediate", "digest_hour": 8, "language": ""},
+    )
+    assert "My commitments" in _page(client, "/admin/")
+
+
+def test_japanese_dates_keep_iso_input() -> None:
+    from config.formats.ja import formats
+
+    assert formats.DATE_FORMAT == "Y年n月j日"
+    assert formats.DATE_INPUT_FORMATS[0] == "%Y-%m-%d"
+    with translation.override("ja"):
+        from django import forms
+
+        assert forms.DateField().clean("2000-12-31").isoformat() == "2000-12-31"
+        assert forms.DateField().clean("2000年12月31日").isoformat() == "2000-12-31"
+
+
+# -- emails -------------------------------------------------------------------------------------------------
+
+
+def test_an_email_goes_out_in_each_recipients_language(staff: dict[str, Any], irkutsk: Commitment) -> None:
+    japanese, english = staff["officer"], staff["supervisor"]
+    _choose(japanese, "ja")
+    _choose(english, "")
+    message = "Overdue by 5 days: " + irkutsk.title
+    notes = [
+        Notification.objects.create(
+            commitment=irkutsk,
+            recipient=user,
+            kind=NotificationKind.OVERDUE,
+            occasion="x",
+            message=message,
+            created_at=EARLY_2001,
+        )
+        for user in (japanese, english)
+    ]
+    # Rendered inside an English request or task: the recipient's language decides, not the sender's.
+    with translation.override("en-gb"):
+        ja_email, en_email = (render_notification(n, EARLY_2001) for n in notes)
+
+    assert ja_email.subject == f"[Pledgebook] 期限超過：「{IRKUTSK}」"
+    ja_text, ja_html = ja_email.body, ja_email.alternatives[0][0]
+    for part in (ja_text, ja_html):
+        assert "未着手" in part  # the status
+        assert "2000年12月31日まで" in part  # the deadline
+        assert "期限超過" in part
+        assert "Not started" not in part
+        assert "Deadline" not in part
+    assert "5日" in ja_text
+    assert "様" in ja_text
+    assert '<html lang="ja">' in ja_html
+
+    assert en_email.subject == f"[Pledgebook] {message}"
+    assert "Status:     Not started" in en_email.body
+    assert "by 31 Dec 2000" in en_email.body
+    assert "Overdue by: 5 days" in en_email.body
+    assert "Not started" in en_email.alternatives[0][0]
+    assert "未着手" not in en_email.body + en_email.alternatives[0][0]
+    assert mail.outbox == []  # rendered, not sent
+    # The stored message stays as written, whoever reads it.
+    assert Notification.objects.filter(message=message).count() == 2
+
+
+def test_a_status_change_by_a_japanese_user_is_stored_in_english_for_everyone(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    from commitments.services import commitment_transition
+
+    irkutsk.watchers.add(staff["officer"])
+    with translation.override("ja"):
+        commitment_transition(
+            commitment_id=irkutsk.pk, to_status=Status.IN_PROGRESS, by=staff["supervisor"], now=DAY_AFTER_MEETING
+        )
+    stored = list(Notification.objects.filter(kind=NotificationKind.STATUS_CHANGED).values_list("message", flat=True))
+    assert stored
+    assert all("Not started → In progress" in m for m in stored)
+
+
+# -- the translation is complete and up to date --------------------------------------------------------------
+
+
+def _entries(po: polib.POFile) -> dict[tuple[str, str, str], polib.POEntry]:
+    return {(e.msgctxt or "", e.msgid, e.msgid_plural or ""): e for e in po if not e.obsolete and e.msgid}
+
+
+def test_every_project_string_has_a_japanese_translation() -> None:
+    po = polib.pofile(str(PO))
+    assert po.metadata["Language"] == "ja"
+    entries = _entries(po)
+    assert len(entries) > 150
+    missing = [
+        key
+        for key, e in entries.items()
+        if "fuzzy" in e.flags
+        or (not e.msgstr if not e.msgid_plural else not all(e.msgstr_plural.get(i) for i in range(1)))
+    ]
+    assert missing == []
+    # Placeholders survive translation: a lost %(days)s would show a raw number nowhere.
+    import re
+
+    placeholder = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
+    for e in entries.values():
+        translated = e.msgstr_plural[0] if e.msgid_plural else e.msgstr
+        assert sorted(set(placeholder.findall(translated))) == sorted(set(placeholder.findall(e.msgid))), e.msgid
+
+
+def test_the_committed_translation_is_up_to_date_with_the_code(tmp_path: Path) -> None:
+    """makemessages over the code (into a copy of the project's locale folder) finds nothing new."""
+    require(shutil.which("xgettext") is not None, "makemessages needs GNU gettext's xgettext (apt-get install gettext)")
+    root = Path(settings.BASE_DIR)
+    copy = tmp_path / "locale"
+    shutil.copytree(root / "locale", copy)
+    script = (
+        "import django, os, sys;"
+        "os.environ['DJANGO_SETTINGS_MODULE']='config.settings.test';"
+        f"from django.conf import settings; django.setup();"
+        "from django.core.management import call_command;"
+        f"settings.LOCALE_PATHS=[{str(copy)!r}];"
+        "call_command('makemessages', locale=['ja'], no_location=True, verbosity=0,"
+        "ignore_patterns=['.venv', 'var', 'bench', 'tests', 'build'])"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=root, check=True)
+    fresh = _entries(polib.pofile(str(copy / "ja" / "LC_MESSAGES" / "django.po")))
+    committed = _entries(polib.pofile(str(PO)))
+    assert sorted(set(fresh) - set(committed)) == []
+    assert sorted(set(committed) - set(fresh)) == []  # no translation kept for a string the code dropped
