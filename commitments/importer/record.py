@@ -129,6 +129,7 @@ class Record:
     paragraphs: list[Paragraph] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     home: str = ""  # the state whose government published or hosted the record, when it says so
+    language: str = "en"  # "ja" for a record read by commitments/importer/japanese.py
 
     def party_of_name(self, name: str) -> str:
         """The party of a participant a later sentence names by surname (any case: "KISHIDA Fumio")."""
@@ -243,6 +244,10 @@ def _seat(text: str) -> str:
 def parse(text: str, default_zone: str, home_party: str = "") -> Record:
     """Read a record. `home_party` is the state of the ministry importing it: a record that neither says
     who published it nor names a state in its title speaks of that state's officials unqualified."""
+    from .japanese import language_of, parse_japanese  # it builds on this module's Record
+
+    if language_of(text) == "ja":
+        return parse_japanese(text, default_zone, home_party)
     record = Record(text=text)
     record.title = _title(text)
 
