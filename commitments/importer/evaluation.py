@@ -103,6 +103,11 @@ def record_body(text: str) -> str:
     return text.removesuffix("\n")
 
 
+def corpus_languages(directory: Path) -> dict[str, str]:
+    """Each labelled record's id and language ("en" or "ja")."""
+    return {item["id"]: item["language"] for item in json.loads((directory / LABELS).read_text(encoding="utf-8"))}
+
+
 def corpus_load(directory: Path, language: str = "en", only: Iterable[str] = ()) -> list[LabelledRecord]:
     wanted = set(only)
     records = []

@@ -1063,6 +1063,11 @@ def _ja_pattern() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(name) for name, _ in _ja_names()))
 
 
+def ja_names_pattern() -> str:
+    """A regular expression (no groups) for any Japanese name of a party."""
+    return _ja_pattern().pattern
+
+
 def ja_party_mentions(text: str) -> list[Mention]:
     """Parties a Japanese text names, in order: by name ("ロシア", "インドネシア共和国") or in a compound
     ("日露" is Japan and Russia; "日・インドネシア" Japan and Indonesia)."""

@@ -93,12 +93,21 @@ _OWN_TITLES = {"内閣総理大臣", "総理大臣", "総理", "外務大臣", "
 _TITLE_PARTY = {"国務院総理": "CHN", "国家主席": "CHN", "外交部長": "CHN", "外交部長官": "KOR", "国務長官": "USA"}
 _PRINCIPAL = {"内閣総理大臣", "総理大臣", "総理", "首相", "大統領", "国家主席", "国務院総理", "外務大臣", "外相"}
 _PRINCIPAL |= {"外交部長官", "外交部長", "国務長官", "外務長官", "国王", "大臣"}
-_OFFICIAL = re.compile(
-    r"(?P<name>(?:[ァ-ヴー]+・)*[ァ-ヴー]{2,}|[\u4e00-\u9fff々]{1,5}?)"
-    r"(?:[(（][^)）]{1,20}[)）])?・?(?P<qual>[ァ-ヴー\u4e00-\u9fff]{0,12}?)(?P<title>"
-    + "|".join(JA_TITLES)
-    + r")(?![\u4e00-\u9fff])"
-)
+
+
+@functools.cache
+def _official() -> re.Pattern[str]:
+    """ "安倍晋三内閣総理大臣", "ボリス・ジョンソン英国首相", "趙兌烈(チョ・テヨル)韓国外交部長官": a name, a reading,
+    the country whose official it is (any of the gazetteer's Japanese names) and a title."""
+    countries = gazetteer.ja_names_pattern()
+    return re.compile(
+        r"(?P<name>(?:[ァ-ヴー]+・)*[ァ-ヴー]{2,}|[\u4e00-\u9fff々]{1,5}?)"
+        rf"(?:[(（][^)）]{{1,20}}[)）])?・?(?P<qual>(?:{countries})?)(?P<title>"
+        + "|".join(JA_TITLES)
+        + r")(?![\u4e00-\u9fff])"
+    )
+
+
 _KINDS = (
     ("電話会談", "telephone"),
     ("外相会談", "foreign ministers"),
@@ -208,13 +217,11 @@ def _participants(record: Record, text: str, named: list[str]) -> None:
     else a surname introduced before, else a title only one government uses, else Japan for the Ministry's
     own titles (総理, 外務大臣) and the other side for the rest (a 大統領 or 首相 in a Japanese record)."""
     others = [code for code in dict.fromkeys(named) if code != record.home]
-    for found in _OFFICIAL.finditer(text):
+    for found in _official().finditer(text):
         name, qualifier, title = found["name"], found["qual"], found["title"]
         if gazetteer.ja_party_mentions(name) or re.search(r"[両各同前元新]$|^[両各同前元新本]", name):
             continue
         qualified = [m.code for m in gazetteer.ja_party_mentions(qualifier)]
-        if qualifier and not qualified and qualifier not in ("内閣", "第一"):
-            continue
         party = (
             (qualified[0] if qualified else "")
             or ja_party_of(record, name)
@@ -340,7 +347,7 @@ _MEETING_ACTS = {
 }
 _JOINT_SUBJECT = re.compile(r"両首脳|両外相|両大臣|両者|双方|両国|両政府|日[露米英中韓豪仏独伊印加越]{1,2}(?:間)?で")
 _SPEAKER = re.compile(r"(?P<who>[^、,。\s]{1,30}?)(?:から|より)[、,]?|(?P<subject>[^、,。\s]{1,30}?)は[、,]")
-_CONDITION = re.compile(r"[^、,。]{2,40}?(?:が許せば|の場合には?|場合は|ならば|であれば|次第)")
+_CONDITION = re.compile(r"[^、,。]{2,40}?(?:が許せば|場合には?|場合は|ならば|であれば|次第)")
 _LEAD = re.compile(r"以下の(?:点|とおり)[^。]{0,6}(?:一致|確認|合意)")
 _KIND_RULES = [
     ("invitation", r"招待"),
@@ -348,9 +355,7 @@ _KIND_RULES = [
     ("negotiation", r"交渉"),
     ("agreement", r"署名|締結|合意文書"),
     ("meeting", r"開催|会談|会合|協議|対話|意思疎通|議論して"),
-    ("assistance", r"支援|援助|整備に協力"),
-    ("cooperation", r"連携|協力|調整"),
-]
+]  # the model's kinds: anything else (連携, 協力) is a statement of intent, as in English
 
 
 def _trigger(clause: str) -> tuple[re.Match[str], str, bool] | None:
@@ -438,7 +443,7 @@ def _who(record: Record, region: str, joint: bool, speaker: str) -> tuple[list[s
     if joint:
         return both, ""
     if speaker:
-        official = _OFFICIAL.search(speaker)
+        official = _official().search(speaker)
         party = ja_party_of(record, official["name"]) if official else ""
         if not party and official:
             party = _TITLE_PARTY.get(official["title"], "") or (
@@ -452,7 +457,7 @@ def _who(record: Record, region: str, joint: bool, speaker: str) -> tuple[list[s
 def _speaker_in(text: str) -> str:
     """The official a passage gives the floor to last: "安倍総理から、", "ターンブル首相より", "安倍総理は、"."""
     last = ""
-    for found in _OFFICIAL.finditer(text):
+    for found in _official().finditer(text):
         after = text[found.end() : found.end() + 3]
         if re.match(r"(?:から|より|は)", after):
             last = found.group(0)
@@ -563,7 +568,7 @@ def _draft(
     speaker: str,
 ) -> Draft:
     quote = record.text[begin:end]
-    others = [code for code in record.parties if code not in made_by]
+    others = [code for code in record.parties[:2] if code not in made_by]
     condition = _CONDITION.search(quote)
     who = speaker or "・".join(gazetteer.party_name(code) for code in made_by)
     title = f"{who}: {quote}"
