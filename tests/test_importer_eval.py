@@ -67,7 +67,8 @@ def test_the_importer_holds_its_floors_on_the_japanese_records(corpus: Path) -> 
     assert score.deadline >= JA_DEADLINE_FLOOR, table
     assert score.bound >= JA_BOUND_FLOOR, table
     assert score.parties == 1.0, table
-    assert score.dates_wrong == 0 and score.dates_asked == 0, table
+    assert score.dates_wrong == 0, table
+    assert score.dates_asked == 0, table
 
 
 def test_a_corpus_header_is_not_part_of_the_body() -> None:

@@ -44,7 +44,8 @@ USA_2018 = """アメリカ合衆国
 日米首脳電話会談
 平成30年2月2日
 2月2日,安倍晋三内閣総理大臣は,午後10時過ぎから約1時間,ドナルド・トランプ米国大統領と電話会談を行ったところ,概要は以下のとおりです。
-4 また,安倍総理から,諸般の事情が許せば,平昌オリンピックの開会式に出席したいと考えている旨を述べるとともに,慰安婦問題に関する我が国の考え方を説明しました。
+4 また,安倍総理から,諸般の事情が許せば,平昌オリンピックの開会式に出席したいと考えている旨を述べるとともに,\
+慰安婦問題に関する我が国の考え方を説明しました。
 """
 # 日・インドネシア首脳会談 (MOFA, 2015), the opening and two sentences of its first section.
 INDONESIA_2015 = """インドネシア共和国
@@ -110,7 +111,8 @@ def test_the_meeting_date_is_read_in_either_calendar(heading: str, meeting: date
 
 
 def test_the_body_gives_the_meeting_day_in_the_headings_year() -> None:
-    text = "日米首脳電話会談\n平成29年1月30日\n28日(土曜日),安倍総理はトランプ大統領と電話会談を行いました。\n"  # written for the tests
+    # written for the tests
+    text = "日米首脳電話会談\n平成29年1月30日\n28日(土曜日),安倍総理はトランプ大統領と電話会談を行いました。\n"
     assert _record(text).meeting_date == date(2017, 1, 28)
 
 
@@ -206,12 +208,15 @@ def test_the_speaker_binds_their_own_side() -> None:
     drafts = _drafts(INDONESIA_2015)
     by_quote = {d.quote: d for d in drafts}
     indonesia = next(d for q, d in by_quote.items() if "コミットメント" in q)
-    assert indonesia.made_by == ["IDN"] and indonesia.counterparty == "JPN"
+    assert indonesia.made_by == ["IDN"]
+    assert indonesia.counterparty == "JPN"
     wish = next(d for q, d in by_quote.items() if "強化したい" in q)
-    assert wish.made_by == ["JPN"] and wish.modality == "hopes"
+    assert wish.made_by == ["JPN"]
+    assert wish.modality == "hopes"
     meeting = next(d for q, d in by_quote.items() if "来月開催し" in q)
     assert meeting.made_by == ["JPN"]
-    assert meeting.window is not None and meeting.window.due_by == date(2015, 12, 31)
+    assert meeting.window is not None
+    assert meeting.window.due_by == date(2015, 12, 31)
 
 
 def test_a_foreign_leader_speaking_binds_their_state() -> None:  # written for the tests
@@ -223,9 +228,11 @@ def test_a_condition_is_kept_with_the_undertaking() -> None:
     drafts = _drafts(USA_2018)
     assert len(drafts) == 1
     draft = drafts[0]
-    assert draft.made_by == ["JPN"] and draft.modality == "hopes"
+    assert draft.made_by == ["JPN"]
+    assert draft.modality == "hopes"
     assert draft.condition == "諸般の事情が許せば"
-    assert draft.window is not None and draft.window.due_by == date(2018, 2, 9)  # the opening ceremony
+    assert draft.window is not None
+    assert draft.window.due_by == date(2018, 2, 9)
 
 
 def test_a_case_condition() -> None:  # written for the tests
@@ -260,13 +267,15 @@ def test_a_case_condition() -> None:  # written for the tests
 )
 def test_each_japanese_deadline_form(phrase: str, due_by: date) -> None:
     window = deadline_find(phrase, MEETING)
-    assert window is not None and window.due_by == due_by, window
+    assert window is not None
+    assert window.due_by == due_by, window
 
 
 @pytest.mark.parametrize("phrase", ["早期に開催", "できる限り早期に訪日", "来年以降も継続", "今後も連携"])
 def test_undated_japanese_phrases_get_no_date(phrase: str) -> None:
     window = deadline_find(phrase, MEETING)
-    assert window is not None and window.due_by is None
+    assert window is not None
+    assert window.due_by is None
     assert window.urgent == ("早期" in phrase)
 
 
@@ -282,7 +291,8 @@ def test_importing_a_japanese_record_creates_the_meeting_and_its_drafts() -> Non
     desk = Desk.objects.create(name="Russian Federation Division", time_zone="Asia/Tokyo")
     desk.parties.add(Party.objects.create(code="RUS", name="Russian Federation"))
     result = record_import(raw=RUSSIA_2017.encode(), by=None, now=NOW)
-    assert result.language == "ja" and result.as_json()["language"] == "ja"
+    assert result.language == "ja"
+    assert result.as_json()["language"] == "ja"
     summit = result.summit
     assert summit.title == "日露首脳会談"
     assert summit.kind == Summit.Kind.SUMMIT
@@ -291,5 +301,6 @@ def test_importing_a_japanese_record_creates_the_meeting_and_its_drafts() -> Non
     drafts = Commitment.objects.filter(summit=summit)
     assert drafts.count() == len(result.drafts) == 4
     assert drafts.filter(due_by=date(2017, 12, 31), due_rule="within_the_year").exists()
-    assert drafts.first() is not None and drafts.first().desk == desk
+    assert drafts.first() is not None
+    assert drafts.first().desk == desk
     assert all(text in RUSSIA_2017 for text in drafts.values_list("quote", flat=True))
