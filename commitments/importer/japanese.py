@@ -48,7 +48,7 @@ def _tokenizer() -> Any:
     from sudachipy import Dictionary, SplitMode
 
     # Mode C: the longest units ("外務大臣", "首脳会談"), as a reader of the genre sees them.
-    return Dictionary(dict="core").create(SplitMode.C)
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
 def words(text: str, offset: int = 0) -> list[Word]:
@@ -183,8 +183,6 @@ def parse_japanese(text: str, default_zone: str, home_party: str = "") -> Record
         if codes:
             record.country, record.time_zone = gazetteer.party_name(codes[0]), gazetteer.country_zone(codes[0])
     record.home = "JPN" if re.search(r"外務省|日本|総理|外務大臣", text[:3000]) else home_party
-    if clock and record.time_zone and re.search(r"日本時間[^(（)）]{0,12}$", intro[: clock.start()]):
-        pass  # the time is on Japan's clock, in a record of a meeting abroad: read below
     if not record.time_zone:
         home_zone = gazetteer.country_zone(record.home) if record.home else ""
         record.time_zone = home_zone or default_zone
@@ -203,6 +201,7 @@ def parse_japanese(text: str, default_zone: str, home_party: str = "") -> Record
     title_parties = [m.code for m in gazetteer.ja_party_mentions(record.title)]
     ordered = [*([record.home] if record.home else []), *title_parties, *principals, *named]
     record.parties = list(dict.fromkeys(ordered))[:4]
+    # "日本時間午後7時50分" alone, for a meeting abroad: the time is on Japan's clock, read on the place's.
     if dated and record.local_time and record.meeting_date and record.time_zone != "Asia/Tokyo":
         stated_on_japan_clock = re.search(r"^[^(（]*日本時間", intro[: clock.start()] if clock else "")
         if stated_on_japan_clock:
