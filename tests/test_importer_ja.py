@@ -16,9 +16,10 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from commitments.deadlines import deadline_find, era_year
-from commitments.importer.extract import Draft, extract
+from commitments.importer.extract import Draft
 from commitments.importer.japanese import language_of
-from commitments.importer.record import Record, parse
+from commitments.importer.reading import drafts_extract, record_parse
+from commitments.importer.record import Record
 from commitments.importer.service import record_import
 from commitments.models import Commitment, Desk
 from summits.models import Party, Summit
@@ -62,11 +63,11 @@ INDONESIA_2015 = """インドネシア共和国
 
 
 def _record(text: str) -> Record:
-    return parse(text, "UTC", "JPN")
+    return record_parse(text, "UTC", "JPN")
 
 
 def _drafts(text: str) -> list[Draft]:
-    return extract(_record(text))
+    return drafts_extract(_record(text))
 
 
 def _with(body: str, day: str = "平成29年11月10日") -> str:

@@ -35,7 +35,8 @@ from typing import Any
 from django.conf import settings
 
 from .extract import Draft, extract
-from .record import Record, parse
+from .reading import drafts_extract, record_parse
+from .record import Record
 
 LABELS = "labels.json"
 
@@ -166,7 +167,7 @@ class RecordScore:
 def record_evaluate(
     labelled: LabelledRecord, extractor: Callable[[Record], list[Draft]] = extract, zone: str = "UTC"
 ) -> RecordScore:
-    record = parse(labelled.body, zone, settings.PLEDGEBOOK_HOME_PARTY)
+    record = record_parse(labelled.body, zone, settings.PLEDGEBOOK_HOME_PARTY)
     if record.meeting_date is None:
         verdict = "asked"
         record.meeting_date = labelled.meeting_date  # what the person asked would type
@@ -174,7 +175,7 @@ def record_evaluate(
     else:
         date_read = record.meeting_date
         verdict = "right" if date_read == labelled.meeting_date else "wrong"
-    drafts = extractor(record)
+    drafts = drafts_extract(record, extractor)
     score = RecordScore(
         id=labelled.id,
         labels=len(labelled.commitments),

@@ -323,10 +323,6 @@ def _title(clause: str, trigger_end: int, made_by: list[str], speaker: str) -> s
 
 
 def extract(record: Record) -> list[Draft]:
-    if record.language == "ja":
-        from .japanese import extract_japanese  # it builds on this module's Draft
-
-        return extract_japanese(record)
     drafts: list[Draft] = []
     source = record.text
     meeting = record.meeting_date

@@ -244,10 +244,6 @@ def _seat(text: str) -> str:
 def parse(text: str, default_zone: str, home_party: str = "") -> Record:
     """Read a record. `home_party` is the state of the ministry importing it: a record that neither says
     who published it nor names a state in its title speaks of that state's officials unqualified."""
-    from .japanese import language_of, parse_japanese  # it builds on this module's Record
-
-    if language_of(text) == "ja":
-        return parse_japanese(text, default_zone, home_party)
     record = Record(text=text)
     record.title = _title(text)
 

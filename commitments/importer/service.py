@@ -22,7 +22,8 @@ from ..workflow import Status
 from .extract import Draft
 from .followups import followups_propose
 from .japanese import language_of, summit_kind_ja
-from .record import Record, parse, parties_in, party_name
+from .reading import drafts_extract, record_parse
+from .record import Record, parties_in, party_name
 
 MAX_BYTES = 1_000_000
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|in|that|was|with|on|for|is|by)\b", re.IGNORECASE)
@@ -147,7 +148,7 @@ def record_import(
     )
     if existing is not None:
         raise ImportRefused(f"This record was imported before, as “{existing.title}” (summit {existing.pk}).", existing)
-    record = parse(text, settings.PLEDGEBOOK_TIME_ZONE, settings.PLEDGEBOOK_HOME_PARTY)
+    record = record_parse(text, settings.PLEDGEBOOK_TIME_ZONE, settings.PLEDGEBOOK_HOME_PARTY)
     if meeting_date is not None:
         if record.meeting_date is not None and record.meeting_date != meeting_date:
             record.notes.append(
@@ -165,7 +166,7 @@ def record_import(
             "This does not read as a record of a meeting: it names no state and no meeting, talk, call, "
             "visit or message. Paste the published overview of a meeting."
         )
-    drafts = import_string(settings.PLEDGEBOOK_EXTRACTOR)(record)
+    drafts = drafts_extract(record, import_string(settings.PLEDGEBOOK_EXTRACTOR))
     if not drafts:
         record.notes.append(
             "No commitments were found in this record (nothing promised, agreed, intended or invited): the "
