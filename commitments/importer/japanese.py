@@ -540,9 +540,8 @@ def _acceptable(clause: str, match: re.Match[str]) -> bool:
         tokens = words(noun)
         if not tokens or "サ変可能" not in tokens[-1].pos or "改めて" in match.group(0) or _VALUE.search(noun):
             return False
-    if re.search(r"(?:た|だ)(?:こと|の)$", before) and match.group(0)[:2] in ("こと", "の"):
-        return False
-    return not re.search(r"(?:た|だ)$", before) or not match.group(0).startswith(("こと", "の"))
+    # "結果が得られたことを確認": a past tense before こと is something done, not undertaken.
+    return not (re.search(r"(?:た|だ)$", before) and match.group(0).startswith(("こと", "の")))
 
 
 def _sentences(source: str, begin: int, end: int) -> list[tuple[int, int]]:
