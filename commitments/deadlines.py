@@ -20,6 +20,10 @@ Conventions, written down because the phrases are vague:
 - "within the fiscal year" (Japan): to 31 March after the meeting, the end of Japan's fiscal year;
 - "at an early date", "at the earliest possible date/occasion", "as soon as possible": no date,
   flagged urgent;
+- Japanese phrasings read by the same rules: 年内 / 本年中 (the year's end), 来年 (next year), 来年前半
+  (the first half), 年度内 (the fiscal year), 〇月上旬 / 中旬 / 下旬 (days 1-10 / 11-20 / 21-end), 来月,
+  年明け (January after the meeting), 春 / 夏 / 秋 / 冬 with 来 / 今, dates in 西暦 or 和暦
+  (令和7年3月31日), 早期に (urgent, no date), 〜の機会に / 〜を機に (an occasion);
 - "on the occasion of <event>", "towards the G20 Bali summit", "the opening ceremony for the
   PyeongChang Olympic Games": a recurring meeting with public dates (occasions.py) is due on its
   last day (its first for an opening); any other event gets no date of its own (the importer may
@@ -37,6 +41,28 @@ from datetime import date
 from .occasions import SERIES_PATTERN, occasion_find
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+
+# The first Gregorian year of each Japanese era (和暦): 平成12年 is 1989 + 12 - 1 = 2000; 元年 is its first year.
+ERAS = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
+# Japanese words for the meeting's year and the next, as the English "this" and "next".
+_JA_YEAR_WORDS = {"本年": "this", "今年": "this", "同年": "this", "来年": "next", "明年": "next", "翌年": "next"}
+
+
+def era_year(era: str, number: str) -> int:
+    """The Gregorian year of a 和暦 year: era_year("令和", "6") is 2024, era_year("平成", "元") is 1989."""
+    return ERAS[era] + (1 if number == "元" else int(number)) - 1
+
+
+def _month_number(word: str) -> int:
+    return int(word) if word.isdigit() else MONTHS[word.lower()]
+
+
+def _stated_year(m: re.Match[str]) -> str | None:
+    """The year a phrase states, in 西暦 ("2019") or 和暦 ("平成31"), as digits; None when it states none."""
+    groups = m.groupdict()
+    if groups.get("era"):
+        return str(era_year(groups["era"], groups["eyear"]))
+    return groups.get("year")
 
 
 @dataclass(frozen=True)
@@ -66,6 +92,7 @@ def _year_of_month(meeting: date, month: int, year: str | None) -> int:
 
 def _year(meeting: date, word: str | None) -> int:
     """'this year' / 'next year' / '2005' / None (this year)."""
+    word = _JA_YEAR_WORDS.get(word, word) if word else word
     if not word or word.lower() in ("this", "the", "the current", "this current"):
         return meeting.year
     if word.lower() == "next":
@@ -81,8 +108,8 @@ _YEARNUM = r"(?P<year>(?:19|20)\d\d)"
 
 
 def _part_of_month(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
-    month = MONTHS[m["month"].lower()]
-    year = _year_of_month(meeting, month, m["year"])
+    month = _month_number(m["month"])
+    year = _year_of_month(meeting, month, _stated_year(m))
     part = m["part"].lower()
     last = _month_end(year, month).day
     days = {
@@ -92,6 +119,11 @@ def _part_of_month(meeting: date, m: re.Match[str]) -> tuple[date | None, date |
         "middle of": (11, 20),
         "late": (21, last),
         "the end of": (21, last),
+        "上旬": (1, 10),
+        "初旬": (1, 10),
+        "中旬": (11, 20),
+        "下旬": (21, last),
+        "末": (21, last),
     }[part]
     return date(year, month, days[0]), date(year, month, days[1]), "day"
 
@@ -112,15 +144,15 @@ def _part_of_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | 
 
 def _half(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
     year = _year(meeting, m["year"] or m["rel"])
-    first = m["half"].lower() == "first"
+    first = m["half"].lower() in ("first", "前半", "上半期")
     return (
         (date(year, 1, 1), date(year, 6, 30), "quarter") if first else (date(year, 7, 1), date(year, 12, 31), "quarter")
     )
 
 
 def _month(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
-    month = MONTHS[m["month"].lower()]
-    year = _year_of_month(meeting, month, m["year"])
+    month = _month_number(m["month"])
+    year = _year_of_month(meeting, month, _stated_year(m))
     return date(year, month, 1), _month_end(year, month), "month"
 
 
@@ -130,8 +162,8 @@ def _by_end_of_month(meeting: date, m: re.Match[str]) -> tuple[date | None, date
 
 
 def _day_range(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
-    month = MONTHS[m["month"].lower()]
-    year = _year_of_month(meeting, month, m["year"])
+    month = _month_number(m["month"])
+    year = _year_of_month(meeting, month, _stated_year(m))
     return date(year, month, int(m["d1"])), date(year, month, int(m["d2"])), "day"
 
 
@@ -160,7 +192,19 @@ def _this_or_next(meeting: date, m: re.Match[str]) -> tuple[date | None, date | 
 
 
 # Northern-hemisphere seasons by their months; winter runs into the next year.
-SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+SEASONS = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "winter": (12, 2),
+    "春": (3, 5),
+    "夏": (6, 8),
+    "秋": (9, 11),
+    "冬": (12, 2),
+}
+# 来春 / 来年の春 is "next spring", 今夏 / 本年の夏 / この夏 "this summer".
+_JA_SEASON_WORDS = {"来": "next", "来年の": "next", "今": "this", "この": "this", "本年の": "this", "今年の": "this"}
 
 
 def _season(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
@@ -168,6 +212,7 @@ def _season(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, 
     the meeting; a season alone: the one under way or the next."""
     first, last = SEASONS[m["season"].lower()]
     rel = (m["srel"] or "").strip().lower()
+    rel = _JA_SEASON_WORDS.get(rel, rel)
 
     def window(year: int) -> tuple[date, date]:
         return date(year, first, 1), _month_end(year + 1 if first > last else year, last)
@@ -184,7 +229,7 @@ def _season(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, 
 
 def _next_month(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
     """ "next May": the first May after the meeting's month."""
-    month = MONTHS[m["month"].lower()]
+    month = _month_number(m["month"])
     year = meeting.year if month > meeting.month else meeting.year + 1
     return date(year, month, 1), _month_end(year, month), "month"
 
@@ -208,27 +253,31 @@ def _span(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, st
 
 def _on_day(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
     """ "on 1 December", "by 2 April 2024": that day (the next one on or after the meeting without a year)."""
-    month = MONTHS[m["month"].lower()]
+    month = _month_number(m["month"])
     day = int(m["d"])
-    if m["year"]:
-        year = int(m["year"])
-    else:
-        year = meeting.year if (month, day) >= (meeting.month, meeting.day) else meeting.year + 1
+    stated = _stated_year(m)
+    upcoming = meeting.year if (month, day) >= (meeting.month, meeting.day) else meeting.year + 1
+    year = int(stated) if stated else upcoming
     try:
         when = date(year, month, day)
     except ValueError:
         return None, None, "none"
-    by = m.group(0).split()[0].lower() in ("by", "before", "until")
+    by = m.group(0).split()[0].lower() in ("by", "before", "until") or bool(m.groupdict().get("by"))
     return (None if by else when), when, "day"
 
 
 def _next_month_part(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
     year, month = (meeting.year + 1, 1) if meeting.month == 12 else (meeting.year, meeting.month + 1)
     last = _month_end(year, month).day
-    first_day, last_day = {"early": (1, 10), "mid": (11, 20), "late": (21, last)}.get(
-        (m["part"] or "").lower(), (1, last)
-    )
+    parts = {"early": (1, 10), "mid": (11, 20), "late": (21, last), "上旬": (1, 10), "初旬": (1, 10), "中旬": (11, 20)}
+    first_day, last_day = {**parts, "下旬": (21, last), "末": (21, last)}.get((m["part"] or "").lower(), (1, last))
     return date(year, month, first_day), date(year, month, last_day), "day" if m["part"] else "month"
+
+
+def _new_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
+    """ "年明け早々" (right after the new year): the January after the meeting."""
+    year = meeting.year + 1
+    return date(year, 1, 1), date(year, 1, 31), "month"
 
 
 def _today(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
@@ -241,7 +290,7 @@ def _occasion(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None
     found = occasion_find(m.group(0), meeting)
     if found is None:
         return None, None, "none"
-    day = found.start if re.search(r"\bopening\b", m.group(0), re.IGNORECASE) else found.end
+    day = found.start if re.search(r"\bopening\b|開会", m.group(0), re.IGNORECASE) else found.end
     return None, day, "day"
 
 
@@ -327,8 +376,55 @@ RULES: list[tuple[str, str, Build, bool]] = [
     ),
     ("open_ended", r"in the future|continue to|continue(?=\s+(?:their|its|his|her)\b)|from now on", _none, False),
 ]
+
+# A year stated in 西暦 (2019年) or 和暦 (平成31年, 令和元年).
+_JA_YEAR = r"(?:(?P<year>(?:19|20)\d\d)|(?P<era>明治|大正|昭和|平成|令和)(?P<eyear>元|\d{1,2}))年"
+_JA_PART = r"(?P<part>上旬|初旬|中旬|下旬|末)"
+# The same readings for Japanese phrasings. Japanese writes no spaces, so these are matched without the word
+# boundary the English ones need (a digit must not come just before a number, though).
+RULES_JA: list[tuple[str, str, Build, bool]] = [
+    ("this_or_next_year", r"(?:本年|今年)(?:中)?(?:又は|または|か)来年", _this_or_next, False),
+    ("fiscal_year", r"(?:本|今)?年度(?:内|中|末まで)", _fiscal_year, False),
+    (
+        "day_range",
+        rf"(?:{_JA_YEAR})?(?P<month>\d{{1,2}})月(?P<d1>\d{{1,2}})日?(?:から|～|〜|-|－)(?P<d2>\d{{1,2}})日",
+        _day_range,
+        False,
+    ),
+    ("on_day", rf"(?:{_JA_YEAR})?(?P<month>\d{{1,2}})月(?P<d>\d{{1,2}})日(?P<by>まで)?", _on_day, False),
+    ("next_month_part", r"来月(?P<part>上旬|初旬|中旬|下旬|末)?", _next_month_part, False),
+    ("part_of_month", rf"(?:{_JA_YEAR})?(?P<month>\d{{1,2}})月{_JA_PART}", _part_of_month, False),
+    (
+        "half_of_year",
+        rf"(?:(?P<rel>本年|今年|来年)|{_JA_YEAR})の?(?P<half>前半|後半|上半期|下半期)",
+        _half,
+        False,
+    ),
+    ("end_of_year", rf"(?:(?P<rel>本年|今年|来年)|{_JA_YEAR})末", _year_end, False),
+    ("within_the_year", r"年内|(?:本|今)年(?:中|内)|年末まで", _year_end, False),
+    ("new_year", r"年明け(?:早々|後)?", _new_year, False),
+    ("in_month", rf"(?:{_JA_YEAR})?(?P<month>\d{{1,2}})月(?=に|中|まで|頃|ごろ|を目)", _month, False),
+    ("open_ended", r"来年以降|今後(?:とも|も)?|引き続き|将来", _none, False),
+    ("next_year", r"来年(?!度)|明年", _next_year, False),
+    ("current_year", r"(?P<rel>本年|今年)(?![\d度])", _whole_year, False),
+    (
+        "season",
+        r"(?P<srel>来年の|本年の|今年の|来|今|この)?(?P<season>春|夏|秋|冬)(?=に|まで|頃|ごろ|中|の間|以降|を目|、|,|。)",
+        _season,
+        False,
+    ),
+    ("today", r"本日中|今日中", _today, False),
+    ("urgent", r"(?:できる限り|可能な限り|できるだけ)?(?:早期|早急|速やか)に?|一日も早く", _none, True),
+    (
+        "on_the_occasion",
+        r"(?P<occasion>[^、,。\s]{2,30}?)(?:の機会に|の際に|を機に|に際して?|の開会式|の閉会式)",
+        _occasion,
+        False,
+    ),
+]
 _COMPILED = [
-    (name, re.compile(rf"\b(?:{pattern})", re.IGNORECASE), build, urgent) for name, pattern, build, urgent in RULES
+    *((name, re.compile(rf"\b(?:{pattern})", re.IGNORECASE), build, urgent) for name, pattern, build, urgent in RULES),
+    *((name, re.compile(rf"(?<!\d)(?:{pattern})"), build, urgent) for name, pattern, build, urgent in RULES_JA),
 ]
 
 

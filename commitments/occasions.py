@@ -202,7 +202,7 @@ SERIES: list[tuple[str, list[Occasion]]] = [
     (r"\bG-?20\b|Group of Twenty", G20),
     (r"\bG-?[78]\b|Group of (?:Seven|Eight)", G7),
     (r"\bASEAN\b[-\w ]*?\bSummit|\bEast Asia Summit\b|\bEAS\b|\bASEAN[- ]related\b", ASEAN),
-    (r"\bOlympic(?:s| Games| Winter Games)\b|\bOlympics\b", OLYMPICS),
+    (r"\bOlympic(?:s| Games| Winter Games)\b|\bOlympics\b|オリンピック|五輪", OLYMPICS),
     (r"\bBRICS\b", BRICS),
 ]
 SERIES_PATTERN = "|".join(f"(?:{pattern})" for pattern, _ in SERIES)

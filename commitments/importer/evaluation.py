@@ -35,7 +35,8 @@ from typing import Any
 from django.conf import settings
 
 from .extract import Draft, extract
-from .record import Record, parse
+from .reading import drafts_extract, record_parse
+from .record import Record
 
 LABELS = "labels.json"
 
@@ -103,6 +104,11 @@ def record_body(text: str) -> str:
     return text.removesuffix("\n")
 
 
+def corpus_languages(directory: Path) -> dict[str, str]:
+    """Each labelled record's id and language ("en" or "ja")."""
+    return {item["id"]: item["language"] for item in json.loads((directory / LABELS).read_text(encoding="utf-8"))}
+
+
 def corpus_load(directory: Path, language: str = "en", only: Iterable[str] = ()) -> list[LabelledRecord]:
     wanted = set(only)
     records = []
@@ -161,7 +167,7 @@ class RecordScore:
 def record_evaluate(
     labelled: LabelledRecord, extractor: Callable[[Record], list[Draft]] = extract, zone: str = "UTC"
 ) -> RecordScore:
-    record = parse(labelled.body, zone, settings.PLEDGEBOOK_HOME_PARTY)
+    record = record_parse(labelled.body, zone, settings.PLEDGEBOOK_HOME_PARTY)
     if record.meeting_date is None:
         verdict = "asked"
         record.meeting_date = labelled.meeting_date  # what the person asked would type
@@ -169,7 +175,7 @@ def record_evaluate(
     else:
         date_read = record.meeting_date
         verdict = "right" if date_read == labelled.meeting_date else "wrong"
-    drafts = extractor(record)
+    drafts = drafts_extract(record, extractor)
     score = RecordScore(
         id=labelled.id,
         labels=len(labelled.commitments),

@@ -982,3 +982,102 @@ def place_mentions(text: str) -> list[Place]:
 def country_zone(code: str) -> str:
     """The zone of a party's capital (or, lacking one, its most populous city): "JPN" -> "Asia/Tokyo"."""
     return _geo().zones.get(code, "")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Japanese names of parties: the ISO 3166-1 names in Japanese come from the iso-codes translations that
+# pycountry ships with its table (maintained with it); kept here is only what no table has — the short forms
+# the Ministry writes ("ロシア" for ロシア連邦, "豪州") and the one-character abbreviations of its compounds
+# ("日露首脳会談", "日米韓").
+# ---------------------------------------------------------------------------------------------------------
+
+JA_SHORT_FORMS: dict[str, tuple[str, ...]] = {
+    "JPN": ("日本", "我が国"),
+    "RUS": ("ロシア", "ロシア連邦"),
+    "USA": ("米国", "アメリカ", "アメリカ合衆国"),
+    "GBR": ("英国", "イギリス"),
+    "KOR": ("韓国", "大韓民国"),
+    "PRK": ("北朝鮮",),
+    "CHN": ("中国", "中華人民共和国"),
+    "AUS": ("豪州", "オーストラリア"),
+    "TWN": ("台湾",),
+    EU: ("EU", "欧州連合"),
+}
+# Abbreviations in compounds: 日露 (Japan–Russia), 日米豪印, 日中韓. A character stands for a party only inside
+# such a compound, never alone (中 is also "middle", 米 "rice").
+JA_ABBREVIATIONS: dict[str, str] = {
+    "日": "JPN",
+    "露": "RUS",
+    "米": "USA",
+    "英": "GBR",
+    "中": "CHN",
+    "韓": "KOR",
+    "朝": "PRK",
+    "豪": "AUS",
+    "仏": "FRA",
+    "独": "DEU",
+    "伊": "ITA",
+    "印": "IND",
+    "加": "CAN",
+    "越": "VNM",
+    "比": "PHL",
+    "泰": "THA",
+    "伯": "BRA",
+    "墨": "MEX",
+    "星": "SGP",
+    "蘭": "NLD",
+    "西": "ESP",
+}
+_JA_COMPOUND = re.compile(
+    rf"(?<![\u4e00-\u9fff])(?P<codes>日[{''.join(JA_ABBREVIATIONS)}]{{1,3}})(?=首脳|外相|外務|電話|関係|間|両国|共同|戦略|会談"
+    r"|協力|経済|同盟|サミット|[でのと、,・])"
+)
+
+
+@functools.cache
+def _ja_names() -> tuple[tuple[str, str], ...]:
+    """(Japanese name, code), longest first, from the iso3166-1 translation pycountry ships and the short forms."""
+    import gettext
+
+    try:
+        translation: gettext.NullTranslations = gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=["ja"]
+        )
+    except OSError:  # a pycountry without its translations: the short forms still read the common states
+        translation = gettext.NullTranslations()
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            english = getattr(country, attribute, "")
+            japanese = translation.gettext(english) if english else ""
+            if japanese and japanese != english:
+                names.setdefault(re.sub(r"\s*[(（][^)）]*[)）]", "", japanese).strip(), country.alpha_3)
+    for code, forms in JA_SHORT_FORMS.items():
+        for form in forms:
+            names[form] = code
+    return tuple(sorted(((name, code) for name, code in names.items() if len(name) >= 2), key=lambda n: -len(n[0])))
+
+
+@functools.cache
+def _ja_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(name) for name, _ in _ja_names()))
+
+
+def ja_names_pattern() -> str:
+    """A regular expression (no groups) for any Japanese name of a party."""
+    return _ja_pattern().pattern
+
+
+def ja_party_mentions(text: str) -> list[Mention]:
+    """Parties a Japanese text names, in order: by name ("ロシア", "インドネシア共和国") or in a compound
+    ("日露" is Japan and Russia; "日・インドネシア" Japan and Indonesia)."""
+    codes = dict(_ja_names())
+    found = [Mention(codes[m.group(0)], m.start(), m.end(), m.group(0), False) for m in _ja_pattern().finditer(text)]
+    for compound in _JA_COMPOUND.finditer(text):
+        for offset, char in enumerate(compound["codes"]):
+            start = compound.start() + offset
+            if not any(m.start <= start < m.end for m in found):
+                found.append(Mention(JA_ABBREVIATIONS[char], start, start + 1, char, False))
+    for joined in re.finditer(r"(?<![\u4e00-\u9fff])日・", text):  # 日・インドネシア: the 日 of a compound
+        found.append(Mention("JPN", joined.start(), joined.start() + 1, "日", False))
+    return sorted(found, key=lambda m: m.start)

@@ -129,6 +129,7 @@ class Record:
     paragraphs: list[Paragraph] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     home: str = ""  # the state whose government published or hosted the record, when it says so
+    language: str = "en"  # "ja" for a record read by commitments/importer/japanese.py
 
     def party_of_name(self, name: str) -> str:
         """The party of a participant a later sentence names by surname (any case: "KISHIDA Fumio")."""

@@ -21,7 +21,9 @@ from ..models import Commitment, Desk, FollowUp
 from ..workflow import Status
 from .extract import Draft
 from .followups import followups_propose
-from .record import Record, parse, parties_in, party_name
+from .japanese import language_of, summit_kind_ja
+from .reading import drafts_extract, record_parse
+from .record import Record, parties_in, party_name
 
 MAX_BYTES = 1_000_000
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|in|that|was|with|on|for|is|by)\b", re.IGNORECASE)
@@ -42,10 +44,12 @@ class ImportResult:
     drafts: list[tuple[Draft, Commitment]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
+    language: str = "en"  # the record's, "en" or "ja"
 
     def as_json(self) -> dict[str, Any]:
         return {
             "summit": self.summit.pk,
+            "language": self.language,
             "drafts": [
                 {
                     "id": commitment.pk,
@@ -96,13 +100,15 @@ def record_text(raw: bytes | str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ImportRefused("The record is empty: paste the published text or choose a file that has it.")
+    if language_of(text) == "ja":  # read by commitments/importer/japanese.py
+        return text
     letters = re.findall(r"[A-Za-z]", text)
     # A short readout has few function words; a long text with almost none is not English prose.
     function_words = len(_ENGLISH.findall(text))
     if len(letters) < 0.5 * len(re.findall(r"\w", text)) or function_words < min(5, 2 + len(text.split()) // 20):
         raise ImportRefused(
-            "This does not look like an English-language record. The importer reads the English versions "
-            "published by foreign ministries; paste one of those."
+            "This does not look like an English- or Japanese-language record. The importer reads the records "
+            "foreign ministries publish in English or Japanese; paste one of those."
         )
     return text
 
@@ -142,7 +148,7 @@ def record_import(
     )
     if existing is not None:
         raise ImportRefused(f"This record was imported before, as “{existing.title}” (summit {existing.pk}).", existing)
-    record = parse(text, settings.PLEDGEBOOK_TIME_ZONE, settings.PLEDGEBOOK_HOME_PARTY)
+    record = record_parse(text, settings.PLEDGEBOOK_TIME_ZONE, settings.PLEDGEBOOK_HOME_PARTY)
     if meeting_date is not None:
         if record.meeting_date is not None and record.meeting_date != meeting_date:
             record.notes.append(
@@ -160,7 +166,7 @@ def record_import(
             "This does not read as a record of a meeting: it names no state and no meeting, talk, call, "
             "visit or message. Paste the published overview of a meeting."
         )
-    drafts = import_string(settings.PLEDGEBOOK_EXTRACTOR)(record)
+    drafts = drafts_extract(record, import_string(settings.PLEDGEBOOK_EXTRACTOR))
     if not drafts:
         record.notes.append(
             "No commitments were found in this record (nothing promised, agreed, intended or invited): the "
@@ -213,7 +219,7 @@ def record_import(
                     "order": order,
                 },
             )
-        result = ImportResult(summit=summit, notes=list(record.notes))
+        result = ImportResult(summit=summit, notes=list(record.notes), language=record.language)
         for draft in drafts:
             if draft.window and draft.window.rule == "on_the_occasion":
                 draft.window = _anchored(draft.window, summit)
@@ -279,6 +285,8 @@ _MEETING_WORDS = re.compile(
 
 def looks_like_a_meeting(record: Record) -> bool:
     """A record names a party, or a meeting of some kind: a page of anything else is refused."""
+    if record.language == "ja":
+        return len(record.parties) > 1 or bool(re.search(r"会談|会議|会合|電話|訪問", record.text))
     return bool(parties_in(record.text[:5000])) or len(_MEETING_WORDS.findall(record.text)) >= 2
 
 
@@ -310,6 +318,13 @@ _KIND_IN_TEXT: list[tuple[str, str]] = [
 
 
 def _summit_kind(record: Record) -> str:
+    if record.language == "ja":
+        ja_kinds = {
+            "telephone": Summit.Kind.TELEPHONE,
+            "foreign ministers": Summit.Kind.FOREIGN_MINISTERS,
+            "summit": Summit.Kind.SUMMIT,
+        }
+        return ja_kinds.get(summit_kind_ja(record.title, record.text), Summit.Kind.OTHER)
     for text, table in ((record.title, _KIND_WORDS), (record.text[:800], _KIND_IN_TEXT)):
         for kind, pattern in table:
             if re.search(pattern, text, re.IGNORECASE):

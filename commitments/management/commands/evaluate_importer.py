@@ -4,7 +4,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from commitments.importer.evaluation import CorpusMissing, corpus_dir, corpus_evaluate, corpus_load, report_lines
+from commitments.importer.evaluation import (
+    CorpusMissing,
+    corpus_dir,
+    corpus_evaluate,
+    corpus_languages,
+    corpus_load,
+    report_lines,
+)
 
 
 class Command(BaseCommand):
@@ -23,10 +30,21 @@ class Command(BaseCommand):
 
         try:
             directory = Path(records) if records else corpus_dir()
-            labelled = corpus_load(directory, "en", ids)
+            languages = corpus_languages(directory)
+            unknown = [i for i in ids if i not in languages]
+            if unknown:
+                raise ValueError(f"No labelled record with id {', '.join(unknown)}.")
+            # Japanese records are measured apart: one language's figures must not hide the other's.
+            corpora = [
+                (name, corpus_load(directory, code, [i for i in ids if languages[i] == code]))
+                for name, code in (("English", "en"), ("Japanese", "ja"))
+                if not ids or any(languages[i] == code for i in ids)
+            ]
         except (CorpusMissing, ValueError, OSError) as exc:
             raise CommandError(str(exc)) from None
-        score = corpus_evaluate(labelled)
-        self.stdout.write(f"Importer on {len(labelled)} labelled English records in {directory}:\n")
-        for line in report_lines(score, details=not summary):
-            self.stdout.write(line)
+        for name, labelled in corpora:
+            score = corpus_evaluate(labelled)
+            self.stdout.write(f"Importer on {len(labelled)} labelled {name} records in {directory}:\n")
+            for line in report_lines(score, details=not summary):
+                self.stdout.write(line)
+            self.stdout.write("")
