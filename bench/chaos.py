@@ -528,6 +528,17 @@ def outbox_rows() -> tuple[list[DeliveryRow], int]:
     return rows, Notification.objects.count()
 
 
+def faults_bit() -> str:
+    """How the faults showed in the outbox: tries by outcome, and emails that needed more than one try."""
+    from django.db.models import Count
+
+    from commitments.models import Delivery, DeliveryAttempt
+
+    outcomes = dict(DeliveryAttempt.objects.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
+    retried = Delivery.objects.filter(status=Delivery.Status.SENT, attempts__gt=1).count()
+    return f"tries by outcome {outcomes}; emails sent after more than one try: {retried}"
+
+
 def settle(world: World, limit: float) -> bool:
     """Wait until every delivery is sent, skipped or failed, two sweeps after the last change (or `limit`)."""
     from commitments.models import Delivery, SweepRun
@@ -670,6 +681,7 @@ def soak(world: World) -> Tally:
         say(f"  {line}")
     for line in result.lost_examples:
         say(f"  lost: {line}")
+    say(faults_bit())
     say(f"SMTP sink: {world.sink.refused} refused, {world.sink.held} connections or commands held while hanging")
     return result
 
