@@ -343,6 +343,7 @@ class Traffic:
     responses: Counter[int] = field(default_factory=Counter)
     unanswered: int = 0
     server_errors: list[str] = field(default_factory=list)
+    client_errors: dict[int, str] = field(default_factory=dict)  # the first answer of each 4xx status
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, method: str, path: str, status: int | None, body: bytes) -> None:
@@ -354,6 +355,8 @@ class Traffic:
                 self.responses[status] += 1
                 if status >= 500:
                     self.server_errors.append(f"{method} {path}: {status} {body[:300]!r}")
+                elif status >= 400:
+                    self.client_errors.setdefault(status, f"{method} {path}: {body[:300]!r}")
 
 
 def call(
@@ -677,6 +680,8 @@ def soak(world: World) -> Tally:
         log_alarms=log_alarms(world),
         seconds=time.monotonic() - begun,
     )
+    for code, line in sorted(traffic.client_errors.items()):
+        say(f"  first {code}: {line}")
     for line in traffic.server_errors[:20]:
         say(f"  {line}")
     for line in result.lost_examples:
