@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test eval bench lint typecheck check clean
+.PHONY: run test eval bench chaos lint typecheck check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pledgebook needs Python 3.11 or newer: set PYTHON=python3.11 (or newer).")'
@@ -36,6 +36,12 @@ eval: $(STAMP)
 ## BENCH_ARGS="--scales 1k,10k --runs 3 --only sweep,admin" for a part; see bench/run.py.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## A few minutes' soak of the production processes (gunicorn, two workers, beat; PostgreSQL, Redis, an SMTP
+## sink) under faults: killed workers, Redis stopped, SMTP refusing and hanging, two beats. Exits 1 on any
+## lost or duplicated email, 5xx or dead worker; see RELIABILITY.md. CHAOS_ARGS="--duration 240 --commitments 400".
+chaos: $(STAMP)
+	$(BIN)/python -m bench.chaos $(CHAOS_ARGS)
 
 ## Style, format, and the import contracts (pyproject.toml [tool.importlinter]: what may import what).
 lint: $(STAMP)
