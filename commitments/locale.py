@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -59,8 +60,14 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        code = supported(request.session.get(SESSION_KEY, "")) if hasattr(request, "session") else ""
-        if code and request.user.is_authenticated:
-            translation.activate(code)
-            request.LANGUAGE_CODE = code
+        try:
+            code = supported(request.session.get(SESSION_KEY, "")) if hasattr(request, "session") else ""
+            if code and request.user.is_authenticated:
+                translation.activate(code)
+                request.LANGUAGE_CODE = code
+        except DatabaseError:
+            # The session or the user cannot be read (a full disk, a read-only database): the page keeps
+            # the browser's language, and the view meets the same error where StorageErrorMiddleware turns
+            # it into a 503 that says what happened. Raised here, it would be a bare 500.
+            pass
         return self.get_response(request)

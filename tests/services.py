@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -123,6 +124,9 @@ class Worker:
             env=self.env,
             stdout=handle,
             stderr=subprocess.STDOUT,
+            # Its own process group, so that a kill takes a prefork worker's pool with it (as a container's
+            # death would) and no pool process outlives the test holding a database connection.
+            start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -134,9 +138,9 @@ class Worker:
         raise RuntimeError(f"{self.command()[0]} did not start:\n{self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:
-        """SIGKILL: no chance to finish or acknowledge anything."""
+        """SIGKILL to the whole process group: no chance to finish or acknowledge anything."""
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            self._kill_group()
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
@@ -146,6 +150,12 @@ class Worker:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self._kill_group()  # any pool process its parent left behind
+
+    def _kill_group(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
 
 
 class PreforkWorker(Worker):

@@ -223,11 +223,18 @@ def test_every_project_string_has_a_japanese_translation() -> None:
 
 
 def test_the_committed_translation_is_up_to_date_with_the_code(tmp_path: Path) -> None:
-    """makemessages over the code (into a copy of the project's locale folder) finds nothing new."""
+    """makemessages over a copy of the project finds nothing new.
+
+    A copy, not the checkout: makemessages writes into the `locale` folder of the directory it runs in, and
+    a test must never rewrite the repository's files."""
     require(shutil.which("xgettext") is not None, "makemessages needs GNU gettext's xgettext (apt-get install gettext)")
     root = Path(settings.BASE_DIR)
-    copy = tmp_path / "locale"
-    shutil.copytree(root / "locale", copy)
+    project = tmp_path / "project"
+    skip = shutil.ignore_patterns("__pycache__", "*.mo", "*.pyc")
+    for name in ("commitments", "summits", "common", "config", "templates", "locale"):
+        shutil.copytree(root / name, project / name, ignore=skip)
+    shutil.copy2(root / "manage.py", project / "manage.py")
+    copy = project / "locale"
     script = (
         "import django, os, sys;"
         "os.environ['DJANGO_SETTINGS_MODULE']='config.settings.test';"
@@ -237,7 +244,9 @@ def test_the_committed_translation_is_up_to_date_with_the_code(tmp_path: Path) -
         "call_command('makemessages', locale=['ja'], no_location=True, verbosity=0,"
         "ignore_patterns=['.venv', 'var', 'bench', 'tests', 'build'])"
     )
-    subprocess.run([sys.executable, "-c", script], cwd=root, check=True)
+    before = PO.read_bytes()
+    subprocess.run([sys.executable, "-c", script], cwd=project, check=True)
+    assert PO.read_bytes() == before  # the checkout's catalogue untouched
     fresh = _entries(polib.pofile(str(copy / "ja" / "LC_MESSAGES" / "django.po")))
     committed = _entries(polib.pofile(str(PO)))
     assert sorted(set(fresh) - set(committed)) == []
