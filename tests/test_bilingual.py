@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from io import StringIO
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from commitments.models import Commitment, Desk
 from summits.models import Party, Summit, SummitRecord
 
 from .conftest import require
+from .test_api import API, client_for
 
 NOW = datetime(2017, 11, 20, 3, 0, tzinfo=UTC)  # ten days after the Da Nang meeting
 
@@ -168,3 +170,19 @@ def test_import_record_json_says_language_attachment_and_alignment(
     assert second["summit"] == {"id": first["summit"]["id"], "attached": True}
     assert second["attached"] is True
     assert [d["aligned_with"] for d in second["drafts"]] == [d["id"] for d in first["drafts"][:5]]
+
+
+@pytest.mark.django_db
+def test_the_api_says_the_english_page_was_attached(officer: Any, rf_desk: Desk, danang: tuple[str, str]) -> None:
+    japanese, english = danang
+    client = client_for(officer)
+    first = client.post(f"{API}/records/", {"text": japanese, "desk": rf_desk.pk}, format="json").json()
+    assert (first["language"], first["attached"]) == ("ja", False)
+    response = client.post(f"{API}/records/", {"text": english, "desk": rf_desk.pk}, format="json")
+    assert response.status_code == 201, response.json()
+    second = response.json()
+    assert (second["language"], second["attached"], second["summit"]["id"]) == ("en", True, first["summit"]["id"])
+    aligned = [d for d in second["drafts"] if d["aligned_with"] is not None]
+    assert len(aligned) == 5
+    assert all(d["quote_other_language"] == "en" and d["quote_other"] in english for d in aligned)
+    assert all(d["aligned_with"] == d["id"] for d in aligned)  # kept on the Japanese commitment
