@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from io import StringIO
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -95,7 +95,8 @@ def test_the_english_page_is_attached_to_the_japanese_meeting(desk: Desk, danang
     japanese, english = danang
     first = record_import(raw=japanese, by=None, now=NOW, source_url="https://www.mofa.go.jp/mofaj/x.html")
     second = record_import(raw=english, by=None, now=NOW, source_url="https://www.mofa.go.jp/x.html")
-    assert second.attached and not first.attached
+    assert second.attached
+    assert not first.attached
     assert second.summit.pk == first.summit.pk
     assert Summit.objects.count() == 1
     summit = Summit.objects.get()
@@ -112,7 +113,8 @@ def test_the_english_page_is_attached_to_the_japanese_meeting(desk: Desk, danang
     assert year_end.quote_other_language == "en"
     assert "before the end of this year" in year_end.quote_other
     assert record.text[year_end.quote_other_start :].startswith(year_end.quote_other)
-    assert year_end.title_other and year_end.title
+    assert year_end.title_other
+    assert year_end.title
     # One promise, not two: the aligned English drafts made no commitments of their own.
     assert Commitment.objects.filter(summit=summit).count() == len(first.drafts)
 
@@ -122,12 +124,14 @@ def test_the_japanese_record_is_attached_to_the_english_meeting_too(desk: Desk, 
     japanese, english = danang
     first = record_import(raw=english, by=None, now=NOW)
     second = record_import(raw=japanese, by=None, now=NOW)
-    assert second.attached and second.summit.pk == first.summit.pk
+    assert second.attached
+    assert second.summit.pk == first.summit.pk
     assert Summit.objects.get().source_language == "en"
     # The two Japanese points the English page lacks are new drafts of the same meeting, quoting the Japanese.
     unaligned = [c for i, (_d, c) in enumerate(second.drafts) if i not in second.aligned_with]
     assert len(unaligned) == 2
-    assert all(c.summit_id == first.summit.pk and c.quote in japanese for c in unaligned)
+    assert all(c.summit_id == first.summit.pk for c in unaligned)
+    assert all(c.quote in japanese for c in unaligned)
     assert sorted(second.aligned_with.values()) == sorted(c.pk for _d, c in first.drafts)
 
 

@@ -60,10 +60,12 @@ def test_the_commitment_page_shows_its_quote_in_both_languages(
     assert commitment.quote in sides.nth(0).inner_text()
     assert commitment.quote_other in sides.nth(1).inner_text()
     assert commitment.title_other in sides.nth(1).inner_text()
-    assert sides.nth(0).get_attribute("lang") == "ja" and sides.nth(1).get_attribute("lang") == "en"
+    assert sides.nth(0).get_attribute("lang") == "ja"
+    assert sides.nth(1).get_attribute("lang") == "en"
     first, second = sides.nth(0).bounding_box(), sides.nth(1).bounding_box()
     if viewport is DESKTOP:
-        assert first["y"] == second["y"] and first["x"] < second["x"]  # side by side
+        assert first["y"] == second["y"]  # side by side
+        assert first["x"] < second["x"]
     else:
         assert first["y"] < second["y"]  # one under the other on a phone
     assert not scrolls_sideways(page)
