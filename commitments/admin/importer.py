@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from summits.models import Summit
 
@@ -136,6 +137,10 @@ def highlighted(text: str, commitments: list[Commitment], follow_ups: Sequence[F
     return _marked(text, spans)
 
 
+# The languages a record can be in, named in the reader's language.
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "ja": gettext_lazy("Japanese")}
+
+
 def highlighted_other(text: str, language: str, commitments: list[Commitment]) -> SafeString:
     """An attached record (the meeting's record in another language) with each commitment's aligned span
     marked, and the quotes of the drafts only that record states (the other page said more)."""
@@ -245,7 +250,12 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
             "source": highlighted(summit.source_text, commitments, follow_ups),
             # The meeting's records in other languages, each with the same commitments' spans marked.
             "other_records": [
-                (record, highlighted_other(record.text, record.language, commitments))
+                (
+                    record,
+                    LANGUAGE_NAMES.get(record.language, record.language),
+                    LANGUAGE_NAMES.get(summit.source_language, summit.source_language),
+                    highlighted_other(record.text, record.language, commitments),
+                )
                 for record in summit.records.all()
             ],
             "follow_ups": follow_ups,
