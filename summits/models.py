@@ -107,6 +107,8 @@ class Summit(models.Model):
     source_url = models.URLField(max_length=500, blank=True)
     source_published_on = models.DateField(null=True, blank=True)
     source_text = models.TextField(blank=True, help_text="The full published text, kept verbatim.")
+    # The primary record's language; the same meeting's record in another language is a SummitRecord.
+    source_language = models.CharField(max_length=8, default="en", help_text="en or ja.")
     # Lets an import recognise a record it has seen before without comparing whole texts.
     source_sha256 = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
@@ -140,6 +142,32 @@ class Summit(models.Model):
         if self.duration_minutes is None:
             return None
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class SummitRecord(models.Model):
+    """The same meeting's record in another language (the English page of a Japanese record, or the other
+    way round), attached to the summit whose own source fields hold the record imported first."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="records")
+    language = models.CharField(max_length=8, help_text="en or ja.")
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    text = models.TextField(help_text="The full published text, kept verbatim.")
+    # As on Summit: lets an import recognise a record it has already attached.
+    sha256 = models.CharField(max_length=64, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["summit", "language"]
+        constraints = [models.UniqueConstraint(fields=["summit", "language"], name="summitrecord_one_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.summit.title} ({self.language})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.sha256 = source_digest(self.text)  # derived, as Summit.source_sha256
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Participation(models.Model):

@@ -24,8 +24,10 @@ def test_an_officer_imports_a_record_and_gets_its_meeting_and_drafts(officer: An
     response = _import(client_for(officer), rf_desk)
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert set(body) == {"import", "summit", "drafts", "follow_ups"}
+    assert set(body) == {"import", "summit", "language", "attached", "drafts", "follow_ups"}
     assert body["summit"]["id"] == body["import"]
+    assert (body["language"], body["attached"]) == ("en", False)  # a new meeting, in English
+    assert {draft["aligned_with"] for draft in body["drafts"]} == {None}
     assert len(body["drafts"]) == 14
     assert {draft["decision"] for draft in body["drafts"]} == {"pending"}
     assert all(draft["quote"] in RECORD for draft in body["drafts"])

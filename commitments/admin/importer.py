@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from summits.models import Summit
 
@@ -133,6 +134,28 @@ def highlighted(text: str, commitments: list[Commitment], follow_ups: Sequence[F
         for f in follow_ups
         if f.evidence_start is not None and f.evidence_end is not None
     ]
+    return _marked(text, spans)
+
+
+# The languages a record can be in, named in the reader's language.
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "ja": gettext_lazy("Japanese")}
+
+
+def highlighted_other(text: str, language: str, commitments: list[Commitment]) -> SafeString:
+    """An attached record (the meeting's record in another language) with each commitment's aligned span
+    marked, and the quotes of the drafts only that record states (the other page said more)."""
+    spans: list[tuple[int, int, str, str, str]] = []
+    for c in commitments:
+        css = "pb-mark-draft" if c.status == Status.DRAFT else "pb-mark-tracked"
+        title = c.title_other or c.title
+        if c.quote_other_language == language and c.quote_other_start is not None:
+            spans.append((c.quote_other_start, c.quote_other_start + len(c.quote_other), css, f"o{c.pk}", title))
+        elif c.quote_start is None and c.quote and (start := text.find(c.quote)) >= 0:
+            spans.append((start, start + len(c.quote), css, f"q{c.pk}", title))
+    return _marked(text, spans)
+
+
+def _marked(text: str, spans: list[tuple[int, int, str, str, str]]) -> SafeString:
     parts: list[str] = []
     position = 0
     for start, end, css, anchor, title in sorted(spans, key=lambda span: (span[0], span[1])):
@@ -225,6 +248,16 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
             "commitments": commitments,
             "drafts": drafts,
             "source": highlighted(summit.source_text, commitments, follow_ups),
+            # The meeting's records in other languages, each with the same commitments' spans marked.
+            "other_records": [
+                (
+                    record,
+                    LANGUAGE_NAMES.get(record.language, record.language),
+                    LANGUAGE_NAMES.get(summit.source_language, summit.source_language),
+                    highlighted_other(record.text, record.language, commitments),
+                )
+                for record in summit.records.all()
+            ],
             "follow_ups": follow_ups,
             "can_decide_follow_ups": {
                 f.pk for f in follow_ups if policy.can_edit_commitment(request.user, f.commitment)

@@ -67,12 +67,26 @@ class DraftSerializer(serializers.Serializer):
     rejected_by = serializers.CharField(allow_null=True)
     rejected_at = serializers.DateTimeField(allow_null=True)
     reason = serializers.CharField()
+    aligned_with = serializers.IntegerField(
+        allow_null=True,
+        help_text="The commitment of the meeting's other-language record this draft was aligned with, or null. "
+        "An aligned draft is kept on that commitment (one promise in two languages), so it is the draft's own id.",
+    )
+    quote_other = serializers.CharField(help_text="The aligned span in the other language's record, or empty.")
+    quote_other_language = serializers.CharField(help_text='"en", "ja" or empty.')
 
 
 class ImportSerializer(serializers.Serializer):
     # "import" is the record's meeting: one import per meeting.
     import_ = serializers.IntegerField(help_text="The import's id (its meeting's id).")
     summit = SummitSerializer()
+    language = serializers.ChoiceField(
+        choices=["en", "ja"], help_text="The language of the record imported (on GET, of the meeting's first record)."
+    )
+    attached = serializers.BooleanField(
+        help_text="True when the record was attached to an existing meeting as its record in another language "
+        "(on GET: when the meeting holds such a record); summit.id is then that meeting's id."
+    )
     drafts = DraftSerializer(many=True)
     follow_ups = serializers.ListField(
         child=serializers.DictField(),
@@ -116,6 +130,9 @@ def _draft(commitment: Commitment) -> dict[str, Any]:
         "rejected_by": None,
         "rejected_at": None,
         "reason": "",
+        "aligned_with": commitment.pk if commitment.quote_other else None,
+        "quote_other": commitment.quote_other,
+        "quote_other_language": commitment.quote_other_language,
     }
 
 
@@ -136,13 +153,22 @@ def _rejected(draft: RejectedDraft) -> dict[str, Any]:
         "rejected_by": draft.rejected_by.get_username() if draft.rejected_by else None,
         "rejected_at": draft.rejected_at,
         "reason": draft.reason,
+        "aligned_with": None,
+        "quote_other": "",
+        "quote_other_language": "",
     }
 
 
-def _import(summit: Summit, request: Request) -> dict[str, Any]:
+def _import(summit: Summit, request: Request, language: str = "", attached: bool | None = None) -> dict[str, Any]:
     drafts = [_draft(c) for c in selectors.import_drafts(summit.pk)]
     rejected = [_rejected(r) for r in RejectedDraft.objects.filter(summit=summit).select_related("rejected_by")]
-    body = {"import_": summit.pk, "summit": summit, "drafts": sorted(drafts + rejected, key=lambda d: d["id"])}
+    body = {
+        "import_": summit.pk,
+        "summit": summit,
+        "language": language or summit.source_language,
+        "attached": summit.records.exists() if attached is None else attached,
+        "drafts": sorted(drafts + rejected, key=lambda d: d["id"]),
+    }
     follow_ups = [follow_up.as_json() for follow_up in summit.proposed_follow_ups.all()]
     return dict(ImportSerializer({**body, "follow_ups": follow_ups}, context={"request": request}).data)
 
@@ -174,7 +200,9 @@ class RecordImportView(APIView):
             existing: dict[str, Any] = {"existing": refused.existing.pk} if refused.existing is not None else {}
             fields = {refused.field: [str(refused)]} if refused.field else None
             return error_response(status.HTTP_400_BAD_REQUEST, "import_refused", str(refused), fields, **existing)
-        return Response(_import(result.summit, request), status=status.HTTP_201_CREATED)
+        return Response(
+            _import(result.summit, request, result.language, result.attached), status=status.HTTP_201_CREATED
+        )
 
 
 class RecordDetailView(APIView):

@@ -34,6 +34,7 @@ from typing import Any
 
 from django.conf import settings
 
+from .align import Point, points_align
 from .extract import Draft, extract
 from .reading import drafts_extract, record_parse
 from .record import Record
@@ -304,4 +305,87 @@ def report_lines(score: CorpusScore, details: bool = True) -> list[str]:
                 f"  deadline    {label.get('deadline_phrase')!r} → {label.get('deadline_latest')} "
                 f"but read {phrase!r} → {got or 'none'}: {label['quote'][:80]}"
             )
+    return lines
+
+
+@dataclass
+class AlignmentScore:
+    """Of the labelled pair commitments (a Japanese commitment and the same one on the English page), how
+    many the importer's drafts aligned to the right counterpart."""
+
+    pairs: int = 0
+    right: int = 0
+    wrong: list[tuple[str, str]] = field(default_factory=list)  # (label id, what happened)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / max(1, self.pairs)
+
+
+def _drafts_of(labelled: LabelledRecord, extractor: Callable[[Record], list[Draft]]) -> list[Draft]:
+    record = record_parse(labelled.body, "UTC", settings.PLEDGEBOOK_HOME_PARTY)
+    record.meeting_date = record.meeting_date or labelled.meeting_date
+    return drafts_extract(record, extractor)
+
+
+def draft_point(draft: Draft, language: str) -> Point:
+    return Point(
+        quote=draft.quote,
+        start=draft.start,
+        language=language,
+        kind=draft.kind,
+        made_by=tuple(draft.made_by),
+        due_by=draft.window.due_by if draft.window else None,
+    )
+
+
+def alignment_evaluate(
+    directory: Path, extractor: Callable[[Record], list[Draft]] = extract, only: Iterable[str] = ()
+) -> AlignmentScore:
+    """Import both languages of each paired record and align their drafts as an attach would; a pair is right
+    when a draft covering one label is aligned with a draft covering its partner."""
+    items = json.loads((directory / LABELS).read_text(encoding="utf-8"))
+    wanted = set(only)
+    by_id = {item["id"]: item for item in items}
+    score = AlignmentScore()
+    for item in items:
+        if item["language"] != "ja" or not item.get("pair") or (wanted and item["id"] not in wanted):
+            continue
+        [japanese] = corpus_load(directory, "ja", [item["id"]])
+        [english] = corpus_load(directory, by_id[item["pair"]]["language"], [item["pair"]])
+        ja_drafts, en_drafts = _drafts_of(japanese, extractor), _drafts_of(english, extractor)
+        matches = points_align([draft_point(d, "ja") for d in ja_drafts], [draft_point(d, "en") for d in en_drafts])
+        partners = {label["id"]: label for label in english.commitments}
+        for label in japanese.commitments:
+            partner = partners.get(label.get("pair_commitment") or "")
+            if partner is None:
+                continue
+            score.pairs += 1
+            ours = [
+                i
+                for i, d in enumerate(ja_drafts)
+                if _overlaps(d.start, d.end, label["quote_start"], label["quote_end"])
+            ]
+            theirs = {
+                j
+                for j, d in enumerate(en_drafts)
+                if _overlaps(d.start, d.end, partner["quote_start"], partner["quote_end"])
+            }
+            if any(matches.get(i) in theirs for i in ours):
+                score.right += 1
+            elif not ours or not theirs:
+                score.wrong.append(
+                    (label["id"], "no draft covers it" if not ours else f"no draft covers {partner['id']}")
+                )
+            else:
+                got = [en_drafts[matches[i]].quote[:60] for i in ours if i in matches]
+                score.wrong.append((label["id"], f"aligned with {got[0]!r}" if got else "left unaligned"))
+    return score
+
+
+def alignment_lines(score: AlignmentScore) -> list[str]:
+    lines = [
+        f"Alignment of paired records: {score.right}/{score.pairs} pair commitments aligned ({score.accuracy:.2f})"
+    ]
+    lines += [f"  {label}: {what}" for label, what in score.wrong]
     return lines

@@ -6,19 +6,20 @@ import html
 import re
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.module_loading import import_string
 
-from summits.models import Participation, Party, Person, Summit, source_digest
+from summits.models import Participation, Party, Person, Summit, SummitRecord, source_digest
 
 from .. import services
 from ..deadlines import Window
 from ..models import Commitment, Desk, FollowUp
 from ..workflow import Status
+from .align import Point, points_align
 from .extract import Draft
 from .followups import followups_propose
 from .japanese import language_of, summit_kind_ja
@@ -45,14 +46,20 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
     language: str = "en"  # the record's, "en" or "ja"
+    # True when the record was the same meeting's record in another language, attached to an existing summit.
+    attached: bool = False
+    # For each entry of `drafts` (by index): the id of the other language's commitment it was aligned with.
+    aligned_with: dict[int, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "summit": self.summit.pk,
+            "summit": {"id": self.summit.pk, "attached": self.attached},
             "language": self.language,
+            "attached": self.attached,
             "drafts": [
                 {
                     "id": commitment.pk,
+                    "aligned_with": self.aligned_with.get(index),
                     "quote": draft.quote,
                     "start": draft.start,
                     "end": draft.end,
@@ -67,7 +74,7 @@ class ImportResult:
                     "condition": draft.condition,
                     "source_ref": draft.source_ref,
                 }
-                for draft, commitment in self.drafts
+                for index, (draft, commitment) in enumerate(self.drafts)
             ],
             "follow_ups": [follow_up.as_json() for follow_up in self.follow_ups],
             "notes": self.notes,
@@ -146,6 +153,11 @@ def record_import(
     existing = Summit.objects.filter(source_sha256=digest).first() or (
         Summit.objects.filter(source_url=source_url).first() if source_url else None
     )
+    if existing is None:
+        attached_record = SummitRecord.objects.select_related("summit").filter(sha256=digest).first() or (
+            SummitRecord.objects.select_related("summit").filter(url=source_url).first() if source_url else None
+        )
+        existing = attached_record.summit if attached_record is not None else None
     if existing is not None:
         raise ImportRefused(f"This record was imported before, as “{existing.title}” (summit {existing.pk}).", existing)
     record = record_parse(text, settings.PLEDGEBOOK_TIME_ZONE, settings.PLEDGEBOOK_HOME_PARTY)
@@ -178,6 +190,21 @@ def record_import(
             "There is no desk to follow these commitments up yet: an administrator must create one first."
         )
 
+    counterpart = summit_counterpart(record)
+    if counterpart is not None:
+        return record_attach(
+            summit=counterpart,
+            record=record,
+            drafts=drafts,
+            text=text,
+            by=by,
+            now=now,
+            desk=desk,
+            source_url=source_url,
+            publisher=publisher,
+            published_on=published_on,
+        )
+
     with transaction.atomic():
         parties = {
             code: Party.objects.get_or_create(code=code, defaults={"name": party_name(code)})[0]
@@ -203,6 +230,7 @@ def record_import(
             source_url=source_url[:500],
             source_published_on=published_on,
             source_text=text,
+            source_language=record.language,
         )
         summit.parties.set([parties[code] for code in record.parties if code in parties])
         people: dict[str, Person] = {}
@@ -226,30 +254,7 @@ def record_import(
             speaker = next(
                 (person for name, person in people.items() if draft.speaker and name.split()[-1] in draft.speaker), None
             )
-            commitment = Commitment(
-                summit=summit,
-                quote=draft.quote,
-                source_ref=draft.source_ref,
-                title=draft.title[:200],
-                kind=draft.kind,
-                level=draft.level[:120],
-                modality=draft.modality,
-                desk=desk,
-                speaker=speaker,
-                counterparty=parties.get(draft.counterparty),
-                condition_text=draft.condition,
-                due_phrase=(draft.window.phrase if draft.window else "")[:200],
-                due_from=draft.window.due_from if draft.window else None,
-                due_by=draft.window.due_by if draft.window else None,
-                due_precision=draft.window.precision if draft.window else "none",
-                due_rule=(draft.window.rule if draft.window else "")[:60],
-                description="Proposed by the importer; review before tracking."
-                + (
-                    " Urgent: the record asks for it at the earliest date."
-                    if draft.window and draft.window.urgent
-                    else ""
-                ),
-            )
+            commitment = _draft_commitment(draft, summit, desk, speaker, parties)
             services.commitment_create(commitment=commitment, by=by, now=now, status=Status.DRAFT, read_window=False)
             commitment.made_by.set([parties[code] for code in draft.made_by])
             result.drafts.append((draft, commitment))
@@ -274,6 +279,138 @@ def record_import(
             for proposal in followups_propose(summit, record)
         )
     return result
+
+
+def summit_counterpart(record: Record) -> Summit | None:
+    """The meeting this record is the other-language record of: held the same day between the same two
+    parties, with its record in another language and none yet in this one."""
+    if record.meeting_date is None or len(record.parties) < 2:
+        return None
+    wanted = set(record.parties[:2])
+    day = datetime.combine(record.meeting_date, time(12), zoneinfo.ZoneInfo(record.time_zone))
+    # A day either side: the stored start is in UTC and the meeting's local day is compared below.
+    candidates = (
+        Summit.objects.filter(starts_at__range=(day - timedelta(days=2), day + timedelta(days=2)))
+        .exclude(source_language=record.language)
+        .exclude(records__language=record.language)
+        .prefetch_related("parties")
+        .defer("source_text")
+        .order_by("starts_at", "pk")
+    )
+    for summit in candidates:
+        if summit.local_date == record.meeting_date and wanted <= {party.code for party in summit.parties.all()}:
+            return summit
+    return None
+
+
+def _point(commitment: Commitment, language: str) -> Point:
+    return Point(
+        quote=commitment.quote,
+        start=commitment.quote_start if commitment.quote_start is not None else 0,
+        language=language,
+        kind=commitment.kind,
+        made_by=tuple(party.code for party in commitment.made_by.all()),
+        due_by=commitment.due_by,
+    )
+
+
+def record_attach(
+    *,
+    summit: Summit,
+    record: Record,
+    drafts: list[Draft],
+    text: str,
+    by: Any,
+    now: datetime,
+    desk: Desk,
+    source_url: str,
+    publisher: str,
+    published_on: date | None,
+) -> ImportResult:
+    """Keep `record` as `summit`'s record in another language: each draft aligned with one of the summit's
+    commitments adds its quote and title in that language to that commitment (one promise, not two);
+    a draft with no counterpart (the other page says more) becomes a new draft of the same summit."""
+    with transaction.atomic():
+        SummitRecord.objects.create(
+            summit=summit,
+            language=record.language,
+            publisher=publisher[:200],
+            url=source_url[:500],
+            published_on=published_on,
+            text=text,
+        )
+        # Only commitments quoted in the summit's own record: one that came from an earlier attached record
+        # is already in that record's language.
+        existing = [
+            c
+            for c in summit.commitments.prefetch_related("made_by").order_by("quote_start", "pk")
+            if c.quote_start is not None and not c.quote_other
+        ]
+        matches = points_align(
+            [_point(c, summit.source_language) for c in existing],
+            [
+                Point(
+                    d.quote, d.start, record.language, d.kind, tuple(d.made_by), d.window.due_by if d.window else None
+                )
+                for d in drafts
+            ],
+        )
+        counterpart_of = {draft_index: existing[index] for index, draft_index in matches.items()}
+        result = ImportResult(summit=summit, notes=list(record.notes), language=record.language, attached=True)
+        parties = {
+            code: Party.objects.get_or_create(code=code, defaults={"name": party_name(code)})[0]
+            for code in {*(c for d in drafts for c in d.made_by), *(d.counterparty for d in drafts if d.counterparty)}
+        }
+        for index, draft in enumerate(drafts):
+            other = counterpart_of.get(index)
+            if other is not None:
+                Commitment.objects.filter(pk=other.pk).update(
+                    quote_other=draft.quote,
+                    quote_other_start=draft.start,
+                    quote_other_language=record.language,
+                    title_other=draft.title[:200],
+                )
+                result.aligned_with[len(result.drafts)] = other.pk
+                result.drafts.append((draft, other))
+                continue
+            if draft.window and draft.window.rule == "on_the_occasion":
+                draft.window = _anchored(draft.window, summit)
+            commitment = _draft_commitment(draft, summit, desk, None, parties)
+            services.commitment_create(commitment=commitment, by=by, now=now, status=Status.DRAFT, read_window=False)
+            commitment.made_by.set([parties[code] for code in draft.made_by])
+            result.drafts.append((draft, commitment))
+        language = {"en": "English", "ja": "Japanese"}.get(record.language, record.language)
+        result.notes.insert(
+            0,
+            f"Attached to “{summit.title}” (summit {summit.pk}) as its {language} record: {len(matches)} of "
+            f"{len(drafts)} draft(s) aligned with its commitments; no second meeting was created.",
+        )
+    return result
+
+
+def _draft_commitment(
+    draft: Draft, summit: Summit, desk: Desk, speaker: Person | None, parties: dict[str, Party]
+) -> Commitment:
+    return Commitment(
+        summit=summit,
+        quote=draft.quote,
+        source_ref=draft.source_ref,
+        title=draft.title[:200],
+        kind=draft.kind,
+        level=draft.level[:120],
+        modality=draft.modality,
+        desk=desk,
+        speaker=speaker,
+        counterparty=parties.get(draft.counterparty),
+        condition_text=draft.condition,
+        due_phrase=(draft.window.phrase if draft.window else "")[:200],
+        due_from=draft.window.due_from if draft.window else None,
+        due_by=draft.window.due_by if draft.window else None,
+        due_precision=draft.window.precision if draft.window else "none",
+        due_rule=(draft.window.rule if draft.window else "")[:60],
+        description="Proposed by the importer; review before tracking."
+        + (" Urgent: the record asks for it at the earliest date." if draft.window and draft.window.urgent else ""),
+    )
 
 
 _MEETING_WORDS = re.compile(

@@ -126,6 +126,12 @@ class Commitment(models.Model):
     summit = models.ForeignKey(Summit, on_delete=models.PROTECT, related_name="commitments")
     quote = models.TextField(help_text="The exact words of the record: a verbatim span of the summit's source text.")
     quote_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The same commitment in the meeting's record in another language (see summits.SummitRecord), found by
+    # commitments/importer/align.py when that record was attached: verbatim in that record's text.
+    quote_other = models.TextField(blank=True, verbose_name="quote in the other language")
+    quote_other_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    quote_other_language = models.CharField(max_length=8, blank=True)
+    title_other = models.CharField(max_length=200, blank=True, verbose_name="title in the other language")
     source_ref = models.CharField(
         max_length=40, blank=True, verbose_name="paragraph", help_text='Paragraph reference, e.g. "2.(2).3".'
     )
@@ -231,7 +237,7 @@ class Commitment(models.Model):
 
     history = HistoricalRecords(
         m2m_fields=[made_by, watchers],
-        excluded_fields=["updated_at", "last_activity_at", "quote_start", "next_check_at"],
+        excluded_fields=["updated_at", "last_activity_at", "quote_start", "quote_other_start", "next_check_at"],
     )
 
     class Meta:
@@ -310,7 +316,8 @@ class Commitment(models.Model):
                 errors.setdefault("quote", []).append(
                     "The summit has no source text yet: add the published record to the summit first."
                 )
-            elif self.quote not in text:
+            elif self.quote not in text and not self.summit.records.filter(text__contains=self.quote).exists():
+                # A commitment found only in an attached record (the English page says more) quotes that one.
                 errors.setdefault("quote", []).append(
                     "The quote is not a verbatim span of the summit's source text. Copy the words exactly "
                     "as published (same spelling, punctuation and spacing)."

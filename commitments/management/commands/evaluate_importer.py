@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from commitments.importer.evaluation import (
     CorpusMissing,
+    alignment_evaluate,
+    alignment_lines,
     corpus_dir,
     corpus_evaluate,
     corpus_languages,
@@ -48,3 +50,7 @@ class Command(BaseCommand):
             for line in report_lines(score, details=not summary):
                 self.stdout.write(line)
             self.stdout.write("")
+        if not ids or any(languages[i] == "ja" for i in ids):
+            # Both languages of one meeting: does each Japanese commitment find its English counterpart?
+            for line in alignment_lines(alignment_evaluate(directory, only=[i for i in ids if languages[i] == "ja"])):
+                self.stdout.write(line)

@@ -53,8 +53,9 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
             return
+        verb = "Attached to" if result.attached else "Imported"
         self.stdout.write(
-            f"Imported “{result.summit.title}” as summit {result.summit.pk}, "
+            f"{verb} “{result.summit.title}” as summit {result.summit.pk}, "
             f"with {len(result.drafts)} draft commitment(s):"
         )
         for draft, _commitment in result.drafts:
