@@ -242,3 +242,40 @@ def test_the_committed_translation_is_up_to_date_with_the_code(tmp_path: Path) -
     committed = _entries(polib.pofile(str(PO)))
     assert sorted(set(fresh) - set(committed)) == []
     assert sorted(set(committed) - set(fresh)) == []  # no translation kept for a string the code dropped
+
+
+# -- the rest of the commitment page ---------------------------------------------------------------------------
+
+
+def test_the_commitment_pages_forms_activity_and_refusals_read_in_japanese(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    page = _page(client, change_url(irkutsk))
+    for words in ("新しい状況", "本日でない場合、実際に生じた日。", "発生日"):
+        assert words in page, words
+    # What the panel does not offer an officer, and why.
+    assert "期限を変更できるのはRussian Federation Divisionの上席だけです。" in page
+    assert "only a supervisor" not in page
+
+    # A tampered status: refused in whole Japanese sentences, naming what may be chosen.
+    response = client.post(
+        f"/admin/commitments/commitment/{irkutsk.pk}/transition/",
+        {"to_status": "abandoned_by_all", "version": irkutsk.version, "note": ""},
+        follow=True,
+    )
+    refused = response.content.decode()
+    assert "「abandoned_by_all」は状況ではないため選べません。未着手から選べるのは" in refused
+    assert "cannot be chosen now" not in refused
+
+    # A status change recorded, then read back in the activity stream in Japanese.
+    response = client.post(
+        f"/admin/commitments/commitment/{irkutsk.pk}/transition/",
+        {"to_status": "in_progress", "version": irkutsk.version, "note": "着手した"},
+        follow=True,
+    )
+    done = response.content.decode()
+    assert f"「{IRKUTSK}」を進行中にしました。" in done
+    assert "未着手 → 進行中" in done
+    assert "is now" not in done
