@@ -279,3 +279,33 @@ def test_the_commitment_pages_forms_activity_and_refusals_read_in_japanese(
     assert f"「{IRKUTSK}」を進行中にしました。" in done
     assert "未着手 → 進行中" in done
     assert "is now" not in done
+
+
+def test_the_lists_filters_actions_and_their_pages_read_in_japanese(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    listing = reverse("admin:commitments_commitment_changelist")
+    page = _page(client, listing)
+    for words in ("未完了・完了", "要対応", "停滞（長期間更新なし）", "7日以内に期限", "自分の担当（担当者）"):
+        assert words in page, words
+    for words in ("自分を担当者にする", "状況を変更（メモ付き）…", "JSONで書き出す"):
+        assert f">{words}</option>" in page, words
+    assert "needs attention" not in page
+
+    confirm = client.post(listing, {"action": "bulk_transition", "_selected_action": [irkutsk.pk]})
+    text = confirm.content.decode()
+    assert "それぞれの約束のページと同じ手順で処理されます" in text
+    assert 'value="状況を変更"' in text
+    assert "新しい状況" in text
+    done = client.post(
+        listing,
+        {"action": "bulk_transition", "_selected_action": [irkutsk.pk], "apply": "1", "to_status": "in_progress"},
+        follow=True,
+    )
+    assert "1件の約束を進行中にしました。" in done.content.decode()
+
+    upload = _page(client, reverse("admin:commitments_commitment_csv_import"))
+    assert "確認して取り込む" in upload
+    assert "Check and import" not in upload
