@@ -309,3 +309,33 @@ def test_the_lists_filters_actions_and_their_pages_read_in_japanese(
     upload = _page(client, reverse("admin:commitments_commitment_csv_import"))
     assert "確認して取り込む" in upload
     assert "Check and import" not in upload
+
+
+def test_model_and_field_names_read_in_japanese_on_the_index_and_the_forms(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    index = _page(client, reverse("admin:index"))
+    assert ">約束</a>" in index
+    assert ">会談</a>" in index
+    assert "Meetings" not in index
+
+    form = _page(client, change_url(irkutsk))
+    for label in ("件名", "担当者", "注視者", "期限の表現", "前提となる約束"):
+        assert f">{label}：</label>" in form or f">{label}:</label>" in form, label
+    assert "Due phrase" not in form
+
+    summit = _page(client, reverse("admin:summits_summit_change", args=[irkutsk.summit_id]))
+    assert "開始日時" in summit
+    assert "首脳会談" in summit  # the meeting's kind
+
+
+def test_field_names_stay_english_for_english_readers(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    login(client, staff["officer"])
+    form = _page(client, change_url(irkutsk))
+    assert ">Due phrase:</label>" in form
+    assert ">Watchers:</label>" in form
+    assert "件名" not in form
