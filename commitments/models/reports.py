@@ -6,6 +6,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from summits.models import Summit
@@ -39,7 +41,11 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} assessment of {self.summit.title} as of {self.as_of:%-d %b %Y}"
+        return gettext("%(kind)s assessment of %(summit)s as of %(date)s") % {
+            "kind": self.get_kind_display(),
+            "summit": self.summit.title,
+            "date": date_format(self.as_of),
+        }
 
 
 class AssessmentItem(models.Model):
