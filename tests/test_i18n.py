@@ -339,3 +339,93 @@ def test_field_names_stay_english_for_english_readers(
     assert ">Due phrase:</label>" in form
     assert ">Watchers:</label>" in form
     assert "件名" not in form
+
+
+# -- the other pages -----------------------------------------------------------------------------------------
+
+
+def test_the_report_the_brief_and_the_history_read_in_japanese(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    report = _page(client, reverse("admin:commitments_commitment_report") + f"?summit={irkutsk.summit_id}")
+    for words in ("履行状況報告", "国・機関別", "会談別", "担当課別", "評価対象", "当初の期限内", "国・機関別の状況"):
+        assert words in report, words
+    assert "<th>国・機関</th>" in report  # the first column, named per table, not cut from the heading
+    assert "会談ごとの時系列と評価" in report
+    assert "破線：本日" in report  # the timeline's caption
+    assert "約束" in report
+    assert "Score" not in report
+    assert "By party" not in report
+
+    brief = _page(client, reverse("admin:commitments_commitment_brief") + "?party=RUS")
+    for words in ("が共に約束したこと", "期限超過と残り日数は各担当課の時間帯で数えます", "印刷", "最終更新"):
+        assert words in brief, words
+    assert 'data-label="担当者"' in brief  # the phone layout's labels
+    assert "Nothing open." not in brief
+    assert "What " not in brief
+
+    history = _page(client, reverse("admin:commitments_commitment_history", args=[irkutsk.pk]))
+    for words in ("変更者", "変更内容", "件"):
+        assert words in history, words
+    assert "Changed by" not in history
+
+
+def test_the_error_pages_notifications_and_preferences_read_in_japanese(client: Client, staff: dict[str, Any]) -> None:
+    officer = staff["officer"]
+    _choose(officer, "ja")
+    login(client, officer)
+    missing = client.get("/admin/commitments/commitment/999999/history/nowhere/")
+    text = missing.content.decode()
+    assert missing.status_code == 404
+    assert '<html lang="ja">' in text
+    assert "ページが見つかりません" in text
+    assert "Nothing here" not in text
+
+    notifications = _page(client, reverse("admin:commitments_notification_changelist"))
+    assert "すべて既読にする" in notifications
+    preference = NotificationPreference.objects.get(user=officer)
+    form = _page(client, reverse("admin:commitments_notificationpreference_change", args=[preference.pk]))
+    assert "<h2>カレンダー</h2>" in form
+    assert "カレンダーのアドレスを作成" in form
+    assert "まとめの時刻" in form  # a model field's label
+
+
+def test_the_english_error_page_keeps_its_english_words(client: Client, staff: dict[str, Any]) -> None:
+    login(client, staff["officer"])
+    text = client.get("/admin/commitments/commitment/999999/history/nowhere/").content.decode()
+    assert '<html lang="en">' in text
+    assert "<h1>Nothing here</h1>" in text
+
+
+def test_a_digest_reads_in_its_recipients_language(staff: dict[str, Any], irkutsk: Commitment) -> None:
+    from commitments.models import Digest
+    from commitments.notifications.emails import render_digest
+
+    officer = staff["officer"]
+    note = Notification.objects.create(
+        commitment=irkutsk,
+        recipient=officer,
+        kind=NotificationKind.OVERDUE,
+        occasion="x",
+        message="Overdue by 5 days: " + irkutsk.title,
+        created_at=EARLY_2001,
+    )
+    digest = Digest.objects.create(recipient=officer, local_date=EARLY_2001.date(), next_attempt_at=EARLY_2001)
+
+    _choose(officer, "ja")
+    ja = render_digest(digest, [note], EARLY_2001)
+    text, html = ja.body, ja.alternatives[0][0]
+    assert '<html lang="ja">' in html
+    for part in (text, html):
+        assert f"期限超過：「{IRKUTSK}」" in part  # the item's line: kind and title, not the stored English
+        assert "Overdue by 5 days" not in part
+        assert "のまとめ：1件" in part
+    assert "状況：未着手、期限「within the year」（2000年12月31日）、期限超過" in text
+
+    _choose(officer, "")
+    en = render_digest(Digest.objects.get(pk=digest.pk), [note], EARLY_2001)  # the recipient's choice read afresh
+    assert "Your Pledgebook digest for 5 January 2001: 1 item." in en.body
+    assert f"1. Overdue by 5 days: {IRKUTSK}" in en.body
+    assert 'Status: Not started; deadline "within the year", 31 Dec 2000; overdue by' in en.body

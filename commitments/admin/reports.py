@@ -85,6 +85,9 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             .order_by("due_by", "pk")
         )
         context["timeline"] = timeline(commitments, summit.local_date, timezone.now())
+        context["timeline_title"] = gettext(
+            "Timeline of %(title)s: each commitment from the meeting to its deadline"
+        ) % {"title": summit.title}
         assessments = list(
             Assessment.objects.filter(summit=summit).select_related("created_by").order_by("as_of", "created_at")
         )

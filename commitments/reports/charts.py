@@ -58,6 +58,7 @@ def status_bars(rows: list[Row]) -> dict[str, object]:
         "width": LABEL_WIDTH + BAR_WIDTH + 60,
         "legend": legend,
         "label_width": LABEL_WIDTH,
+        "title": gettext("Commitments by status, per party"),
     }
 
 
@@ -92,6 +93,22 @@ class Lane:
     due_text: str
     window_text: str
     closed_text: str
+
+    # The SVG's hover words, written here because makemessages does not read .svg templates.
+    @property
+    def summary(self) -> str:
+        words = f"{self.title} — {self.status}; {self.due_text}"
+        if self.closed is not None:
+            words += gettext("; closed %(date)s") % {"date": self.closed_text}
+        return words
+
+    @property
+    def window_title(self) -> str:
+        return gettext("Window: %(window)s") % {"window": self.window_text}
+
+    @property
+    def closed_title(self) -> str:
+        return gettext("Closed %(date)s: %(status)s") % {"date": self.closed_text, "status": self.status}
 
 
 def label_lines(text: str, width: int = LABEL_CHARS) -> list[str]:
@@ -213,12 +230,19 @@ def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dic
         "width": width,
         "today": x(today) if today >= meeting else None,
         "today_label": gettext("today, %(date)s") % {"date": date_format(today)},
+        "today_word": gettext("today"),
+        "table_note": gettext("The table below lists the same commitments in words."),
         "start_label": date_format(meeting),
         "end_label": date_format(axis_end),
         "end_x": TIMELINE_LABEL_WIDTH + TIMELINE_PLOT,
         "label_width": TIMELINE_LABEL_WIDTH,
         "break": (
-            {"x": TIMELINE_LABEL_WIDTH + TIMELINE_PLOT + TIMELINE_BREAK / 2, "words": f"⋯ {gap} ⋯", "gap": gap}
+            {
+                "x": TIMELINE_LABEL_WIDTH + TIMELINE_PLOT + TIMELINE_BREAK / 2,
+                "words": f"⋯ {gap} ⋯",
+                "gap": gap,
+                "title": gettext("%(gap)s left out") % {"gap": gap},
+            }
             if far
             else None
         ),
