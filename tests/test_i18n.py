@@ -429,3 +429,39 @@ def test_a_digest_reads_in_its_recipients_language(staff: dict[str, Any], irkuts
     assert "Your Pledgebook digest for 5 January 2001: 1 item." in en.body
     assert f"1. Overdue by 5 days: {IRKUTSK}" in en.body
     assert 'Status: Not started; deadline "within the year", 31 Dec 2000; overdue by' in en.body
+
+
+# -- the API's errors ----------------------------------------------------------------------------------------
+
+
+def _api(user: Any) -> Any:
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_the_apis_errors_follow_the_requesters_accept_language(staff: dict[str, Any], irkutsk: Commitment) -> None:
+    client = _api(staff["officer"])
+    url = f"/api/v1/commitments/{irkutsk.pk}/transitions/"
+    refused = client.post(url, {"to": "draft"}, format="json", HTTP_IF_MATCH='"1"', HTTP_ACCEPT_LANGUAGE="ja")
+    error = refused.json()["error"]
+    assert refused.status_code == 409
+    assert error["code"] == "transition_not_allowed"  # codes stay as they are, for programs
+    assert error["message"].startswith("未着手の約束を草案にすることはできません。次に選べる状況：進行中、")
+
+    closing = client.post(url, {"to": "fulfilled"}, format="json", HTTP_IF_MATCH='"1"', HTTP_ACCEPT_LANGUAGE="ja")
+    assert closing.json()["error"]["fields"]["note"] == ["履行として完了するには、メモまたは根拠URLが必要です。"]
+
+    stale = client.post(url, {"to": "in_progress"}, format="json", HTTP_IF_MATCH='"9"', HTTP_ACCEPT_LANGUAGE="ja")
+    assert stale.status_code == 412
+    assert "開いた版は9、現在の版は1" in stale.json()["error"]["message"]
+
+    nowhere = client.get("/api/v1/nowhere/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert nowhere.json()["error"]["message"].startswith("APIに /api/v1/nowhere/ というアドレスはありません。")
+
+    english = client.post(url, {"to": "draft"}, format="json", HTTP_IF_MATCH='"1"', HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["error"]["message"].startswith("A commitment that is Not started cannot become Draft.")
