@@ -31,6 +31,14 @@ PO = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 IRKUTSK = "Send the Minister for Foreign Affairs to Russia within the year"
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Any:
+    """A request through the test client leaves its language active in this thread (LocaleMiddleware does
+    not undo it); code the next test calls directly (services, imports) must not find Japanese active."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _choose(user: Any, language: str) -> None:
     NotificationPreference.objects.update_or_create(user=user, defaults={"language": language})
 
@@ -465,3 +473,15 @@ def test_the_apis_errors_follow_the_requesters_accept_language(staff: dict[str, 
 
     english = client.post(url, {"to": "draft"}, format="json", HTTP_IF_MATCH='"1"', HTTP_ACCEPT_LANGUAGE="en")
     assert english.json()["error"]["message"].startswith("A commitment that is Not started cannot become Draft.")
+
+
+def test_a_refused_csv_import_is_explained_in_japanese(client: Client, staff: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    upload = SimpleUploadedFile("c.csv", b"title,summit\nx,1\n", content_type="text/csv")
+    page = client.post(reverse("admin:commitments_commitment_csv_import"), {"file": upload}).content.decode()
+    assert "何も取り込んでいません：" in page
+    assert "1行目：見出し行に列" in page
+    assert "the header lacks" not in page
