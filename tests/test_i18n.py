@@ -391,8 +391,21 @@ def test_the_error_pages_notifications_and_preferences_read_in_japanese(client: 
     assert "ページが見つかりません" in text
     assert "Nothing here" not in text
 
+    Notification.objects.create(
+        commitment=Commitment.objects.get(title=IRKUTSK),
+        recipient=officer,
+        kind=NotificationKind.OVERDUE,
+        occasion="x",
+        message="Overdue by 5 days: " + IRKUTSK,
+        note="まだ",
+        created_at=EARLY_2001,
+    )
     notifications = _page(client, reverse("admin:commitments_notification_changelist"))
     assert "すべて既読にする" in notifications
+    assert "自分宛ての通知" in notifications
+    assert f"期限超過：「{IRKUTSK}」" in notifications  # the kind and title, not the stored English line
+    assert "メモ：まだ" in notifications
+    assert ">Overdue by 5 days" not in notifications  # (the checkbox label still names the stored line)
     preference = NotificationPreference.objects.get(user=officer)
     form = _page(client, reverse("admin:commitments_notificationpreference_change", args=[preference.pk]))
     assert "<h2>カレンダー</h2>" in form

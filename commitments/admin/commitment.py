@@ -370,7 +370,11 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
         if conflicts.THEIRS in request.POST or conflicts.MINE in request.POST:
             # A conflict resolved from the banner: back to the page, to see the result.
-            self.message_user(request, f"“{obj}” was saved with the values you chose.", messages.SUCCESS)
+            self.message_user(
+                request,
+                gettext("“%(commitment)s” was saved with the values you chose.") % {"commitment": obj},
+                messages.SUCCESS,
+            )
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
