@@ -379,6 +379,11 @@ def _window(due_from: Any, due_by: Any) -> str:
     return gettext("by %(end)s") % {"end": _day(due_by)}
 
 
+def _who(user: Any) -> str:
+    # Read in the reader's language; display_name's "the system" stays English for what is stored.
+    return gettext("the system") if user is None else display_name(user)
+
+
 def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
     """Everything that happened to `commitment`, newest first: status changes, progress updates, deadline
     moves, condition changes, each party's outcome, accepted follow-ups. Six queries whatever the number
@@ -403,7 +408,7 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
         if change.occurred_on != timezone.localtime(change.recorded_at).date():
             what += gettext(", happened on %(date)s") % {"date": _day(change.occurred_on)}
         entries.append(
-            ActivityEntry(change.recorded_at, "status", display_name(change.by), what, change.note, change.evidence_url)
+            ActivityEntry(change.recorded_at, "status", _who(change.by), what, change.note, change.evidence_url)
         )
 
     accepted = list(
@@ -418,7 +423,7 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
             ActivityEntry(
                 follow_up.decided_at or follow_up.summit.starts_at,
                 "follow_up",
-                display_name(follow_up.decided_by),
+                _who(follow_up.decided_by),
                 gettext(
                     "Follow-up accepted: %(status)s, from the record of “%(title)s” (%(meeting)s), happened on %(date)s"
                 )
@@ -442,7 +447,7 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
             ActivityEntry(
                 update.created_at,
                 "update",
-                display_name(update.author),
+                _who(update.author),
                 gettext("Progress update"),
                 update.note,
                 update.evidence_url,
@@ -463,7 +468,7 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
             ActivityEntry(
                 move.recorded_at,
                 "deadline",
-                display_name(move.by),
+                _who(move.by),
                 gettext("Deadline moved: %(old)s → %(new)s%(phrase)s, %(class)s")
                 % {"old": old, "new": new, "phrase": phrase, "class": move.get_change_class_display().lower()},
                 move.reason,
@@ -507,7 +512,7 @@ def _condition_entries(commitment: Commitment) -> list[ActivityEntry]:
             reason = row.history_change_reason or ""
             prefix = f"Condition {state}: "
             note = reason[len(prefix) :] if reason.startswith(prefix) else ""
-            entries.append(ActivityEntry(row.history_date, "condition", display_name(row.history_user), what, note))
+            entries.append(ActivityEntry(row.history_date, "condition", _who(row.history_user), what, note))
         previous = state
     return entries
 
@@ -527,5 +532,5 @@ def _outcome_entries(commitment: Commitment) -> list[ActivityEntry]:
         else:
             what = gettext("%(code)s: own outcome %(status)s") % {"code": row.party.code, "status": label(row.status)}
             note = row.note
-        entries.append(ActivityEntry(row.history_date, "outcome", display_name(row.history_user), what, note))
+        entries.append(ActivityEntry(row.history_date, "outcome", _who(row.history_user), what, note))
     return entries

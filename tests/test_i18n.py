@@ -261,8 +261,12 @@ def test_the_commitment_pages_forms_activity_and_refusals_read_in_japanese(
     _choose(staff["officer"], "ja")
     login(client, staff["officer"])
     page = _page(client, change_url(irkutsk))
-    for words in ("新しい状況", "本日でない場合、実際に生じた日。", "発生日"):
+    for words in ("新しい状況", "本日でない場合、実際に生じた日。", "発生日", "新しい進捗"):
         assert words in page, words
+    # The activity stream: recorded by the import, in Japanese words.
+    assert "未着手として記録" in page
+    assert "システム" in page
+    assert "the system" not in page
     # What the panel does not offer an officer, and why.
     assert "期限を変更できるのはRussian Federation Divisionの上席だけです。" in page
     assert "only a supervisor" not in page
@@ -384,11 +388,12 @@ def test_the_error_pages_notifications_and_preferences_read_in_japanese(client: 
     officer = staff["officer"]
     _choose(officer, "ja")
     login(client, officer)
-    missing = client.get("/admin/commitments/commitment/999999/history/nowhere/")
+    missing = client.get("/admin/commitments/commitment/999999/change/")
     text = missing.content.decode()
     assert missing.status_code == 404
     assert '<html lang="ja">' in text
     assert "ページが見つかりません" in text
+    assert "ID「999999」の約束はありません。" in text
     assert "Nothing here" not in text
 
     Notification.objects.create(

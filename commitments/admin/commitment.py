@@ -63,8 +63,8 @@ class UpdateInline(ReadOnlyAdminMixin, admin.StackedInline):
     fields = ["note", "evidence_url", "evidence_summit"]
     autocomplete_fields = ["evidence_summit"]
     can_delete = False
-    verbose_name = "new progress update"
-    verbose_name_plural = "Add a progress update"
+    verbose_name = _("new progress update")
+    verbose_name_plural = _("Add a progress update")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Update]:
         # Told once, in the activity stream: the inline only adds.

@@ -51,7 +51,7 @@ class CommitmentInline(PolicyAdminMixin, admin.TabularInline):
     show_change_link = True
     fields = ["source_ref", "title", "status_badge", "due_phrase", "due_by"]
     readonly_fields = ["source_ref", "title", "status_badge", "due_phrase", "due_by"]
-    verbose_name_plural = "commitments stated at this meeting"
+    verbose_name_plural = _("commitments stated at this meeting")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
