@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommitmentsConfig(AppConfig):
     name = "commitments"
-    verbose_name = "Commitments"
+    verbose_name = _("Commitments")
 
     def ready(self) -> None:
         from django.contrib.auth.models import update_last_login

@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from .workflow import Status, allowed_next, label
 
@@ -28,15 +30,18 @@ class TransitionNotAllowed(WorkflowError):
         self.from_status = from_status
         self.to_status = to_status
         self.allowed = allowed_next(from_status, conditional=conditional)
-        allowed_text = ", ".join(label(s) for s in self.allowed) or "none"
-        why = (
-            " Only a conditional commitment can lapse, when its condition fails." if to_status == Status.LAPSED else ""
+        allowed_text = pgettext("list separator", ", ").join(label(s) for s in self.allowed) or gettext("none")
+        words = {"from": label(from_status), "to": label(to_status), "allowed": allowed_text}
+        # Whole sentences, so a language can order them its own way.
+        message = (
+            gettext(
+                "A commitment that is %(from)s cannot become %(to)s. Only a conditional commitment can lapse, "
+                "when its condition fails. Allowed next: %(allowed)s."
+            )
+            if to_status == Status.LAPSED
+            else gettext("A commitment that is %(from)s cannot become %(to)s. Allowed next: %(allowed)s.")
         )
-        super().__init__(
-            f"A commitment that is {label(from_status)} cannot become {label(to_status)}.{why} "
-            f"Allowed next: {allowed_text}.",
-            code="transition_not_allowed",
-        )
+        super().__init__(message % words, code="transition_not_allowed")
 
 
 @dataclass
@@ -50,9 +55,17 @@ class VersionConflict(Exception):
     changed_at: datetime | None
 
     def __str__(self) -> str:
-        when = f" at {self.changed_at:%-d %b %Y %H:%M %Z}" if self.changed_at else ""
-        return (
-            f"This commitment was changed by {self.changed_by}{when} after you opened it "
-            f"(you had version {self.expected_version}, it is now version {self.current_version}). "
-            "Nothing of yours was saved. Reload it to see their change, then apply yours again."
-        )
+        words = {"who": self.changed_by, "had": self.expected_version, "now": self.current_version}
+        if self.changed_at:
+            words["when"] = f"{date_format(self.changed_at, 'DATETIME_FORMAT')} {self.changed_at:%Z}"
+            changed = gettext(
+                "This commitment was changed by %(who)s at %(when)s after you opened it "
+                "(you had version %(had)s, it is now version %(now)s)."
+            )
+        else:
+            changed = gettext(
+                "This commitment was changed by %(who)s after you opened it "
+                "(you had version %(had)s, it is now version %(now)s)."
+            )
+        then = gettext("Nothing of yours was saved. Reload it to see their change, then apply yours again.")
+        return f"{changed % words} {then}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from .workflow import CLOSED_STATUSES, allowed_next, is_reopening, label, refusal
 
 if TYPE_CHECKING:
@@ -175,7 +177,7 @@ def desk_supervisor_ids(desk_ids: Any) -> dict[int, set[int]]:
 
 
 def _desk_words(commitment: Commitment) -> str:
-    return f"the {commitment.desk.name}" if commitment.desk_id else "its desk"
+    return gettext("the %(desk)s") % {"desk": commitment.desk.name} if commitment.desk_id else gettext("its desk")
 
 
 def choosable_statuses(user: Any, commitment: Commitment) -> list[str]:
@@ -191,11 +193,15 @@ def transition_refusal(user: Any, commitment: Commitment, to_status: str) -> str
     """Why `user` cannot move `commitment` to `to_status` now, and what they can choose instead."""
     desk = _desk_words(commitment)
     if not can_edit_commitment(user, commitment):
-        return f"You can read this commitment; only officers and supervisors of {desk} can change its status."
+        return gettext(
+            "You can read this commitment; only officers and supervisors of %(desk)s can change its status."
+        ) % {"desk": desk}
     if to_status in allowed_next(commitment.status, conditional=commitment.is_conditional) and is_reopening(
         commitment.status, to_status
     ):
-        return f"“{label(to_status)}” cannot be chosen now: only a supervisor of {desk} can reopen a closed commitment."
+        return gettext(
+            "“%(status)s” cannot be chosen now: only a supervisor of %(desk)s can reopen a closed commitment."
+        ) % {"status": label(to_status), "desk": desk}
     return refusal(
         commitment.status,
         to_status,
@@ -211,18 +217,23 @@ def panel_limits(user: Any, commitment: Commitment) -> list[str]:
     stay as they were): this only explains them."""
     desk = _desk_words(commitment)
     if not can_edit_commitment(user, commitment):
-        return [f"You can read this commitment; only officers and supervisors of {desk} can change it."]
+        return [
+            gettext("You can read this commitment; only officers and supervisors of %(desk)s can change it.")
+            % {"desk": desk}
+        ]
     closed = commitment.status in CLOSED_STATUSES
     supervisor = can_supervise(user, commitment)
     limits = []
     if closed and not supervisor:
-        limits.append(f"Only a supervisor of {desk} can reopen a closed commitment.")
+        limits.append(gettext("Only a supervisor of %(desk)s can reopen a closed commitment.") % {"desk": desk})
     if closed and commitment.is_conditional and supervisor:
-        limits.append("While it is closed, its deadline and condition stay as they are: reopen it to change them.")
+        limits.append(
+            gettext("While it is closed, its deadline and condition stay as they are: reopen it to change them.")
+        )
     elif closed and commitment.is_conditional:
-        limits.append("While it is closed, its condition stays as it is.")
+        limits.append(gettext("While it is closed, its condition stays as it is."))
     elif closed and supervisor:
-        limits.append("While it is closed, its deadline stays as it is: reopen it to move it.")
+        limits.append(gettext("While it is closed, its deadline stays as it is: reopen it to move it."))
     if not closed and not supervisor:
-        limits.append(f"Only a supervisor of {desk} can move the deadline.")
+        limits.append(gettext("Only a supervisor of %(desk)s can move the deadline.") % {"desk": desk})
     return limits

@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from common.pgarray import array_literal
 from summits.models import Party
@@ -365,13 +367,21 @@ _SAME_MOMENT_ORDER = {"status": 0, "condition": 1, "outcome": 2, "deadline": 3, 
 
 
 def _day(value: Any) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
+    # The page's date form in the reader's language ("31 Dec 2000", 「2000年12月31日」).
+    return date_format(value) if value else ""
 
 
 def _window(due_from: Any, due_by: Any) -> str:
     if due_by is None:
-        return "no deadline"
-    return f"{_day(due_from)} to {_day(due_by)}" if due_from else f"by {_day(due_by)}"
+        return gettext("no deadline")
+    if due_from:
+        return gettext("%(start)s to %(end)s") % {"start": _day(due_from), "end": _day(due_by)}
+    return gettext("by %(end)s") % {"end": _day(due_by)}
+
+
+def _who(user: Any) -> str:
+    # Read in the reader's language; display_name's "the system" stays English for what is stored.
+    return gettext("the system") if user is None else display_name(user)
 
 
 def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
@@ -389,16 +399,16 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
         what = (
             f"{change.get_from_status_display()} → {change.get_to_status_display()}"
             if change.from_status
-            else f"Recorded as {change.get_to_status_display()}"
+            else gettext("Recorded as %(status)s") % {"status": change.get_to_status_display()}
         )
         if change.on_time is True:
-            what += " (on time)"
+            what += gettext(" (on time)")
         elif change.on_time is False:
-            what += " (late)"
+            what += gettext(" (late)")
         if change.occurred_on != timezone.localtime(change.recorded_at).date():
-            what += f", happened on {_day(change.occurred_on)}"
+            what += gettext(", happened on %(date)s") % {"date": _day(change.occurred_on)}
         entries.append(
-            ActivityEntry(change.recorded_at, "status", display_name(change.by), what, change.note, change.evidence_url)
+            ActivityEntry(change.recorded_at, "status", _who(change.by), what, change.note, change.evidence_url)
         )
 
     accepted = list(
@@ -413,9 +423,16 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
             ActivityEntry(
                 follow_up.decided_at or follow_up.summit.starts_at,
                 "follow_up",
-                display_name(follow_up.decided_by),
-                f"Follow-up accepted: {follow_up.get_proposed_display()}, from the record of “{summit.title}” "
-                f"({_day(summit.local_date)}), happened on {_day(follow_up.occurred_on)}",
+                _who(follow_up.decided_by),
+                gettext(
+                    "Follow-up accepted: %(status)s, from the record of “%(title)s” (%(meeting)s), happened on %(date)s"
+                )
+                % {
+                    "status": follow_up.get_proposed_display(),
+                    "title": summit.title,
+                    "meeting": _day(summit.local_date),
+                    "date": _day(follow_up.occurred_on),
+                },
                 follow_up.reason + (f" — “{follow_up.evidence_quote}”" if follow_up.evidence_quote else ""),
                 evidence_summit_id=summit.pk,
                 evidence_summit_title=summit.title,
@@ -430,8 +447,8 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
             ActivityEntry(
                 update.created_at,
                 "update",
-                display_name(update.author),
-                "Progress update",
+                _who(update.author),
+                gettext("Progress update"),
                 update.note,
                 update.evidence_url,
                 evidence_summit_id=evidence.pk if evidence else None,
@@ -442,13 +459,18 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
     for move in DeadlineChange.objects.filter(commitment=commitment).select_related("by"):
         old = _window(move.old_due_from, move.old_due_by)
         new = _window(move.new_due_from, move.new_due_by)
-        phrase = f" (“{move.new_due_phrase}”)" if move.new_due_phrase != move.old_due_phrase else ""
+        phrase = (
+            gettext(" (“%(phrase)s”)") % {"phrase": move.new_due_phrase}
+            if move.new_due_phrase != move.old_due_phrase
+            else ""
+        )
         entries.append(
             ActivityEntry(
                 move.recorded_at,
                 "deadline",
-                display_name(move.by),
-                f"Deadline moved: {old} → {new}{phrase}, {move.get_change_class_display().lower()}",
+                _who(move.by),
+                gettext("Deadline moved: %(old)s → %(new)s%(phrase)s, %(class)s")
+                % {"old": old, "new": new, "phrase": phrase, "class": move.get_change_class_display().lower()},
                 move.reason,
             )
         )
@@ -460,9 +482,9 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
 
 
 _CONDITION_WORDS = {
-    Commitment.ConditionState.PENDING: "Condition pending",
-    Commitment.ConditionState.MET: "Condition met",
-    Commitment.ConditionState.FAILED: "Condition failed",
+    Commitment.ConditionState.PENDING: gettext_lazy("Condition pending"),
+    Commitment.ConditionState.MET: gettext_lazy("Condition met"),
+    Commitment.ConditionState.FAILED: gettext_lazy("Condition failed"),
 }
 
 
@@ -480,17 +502,17 @@ def _condition_entries(commitment: Commitment) -> list[ActivityEntry]:
         state = row.condition_state
         if previous is not None and state != previous and state != Commitment.ConditionState.FAILED:
             if not state:
-                what = "Condition removed"
+                what = gettext("Condition removed")
             elif not previous:
-                what = "Condition added: pending"
+                what = gettext("Condition added: pending")
             elif state == Commitment.ConditionState.PENDING:
-                what = "Condition pending again"
+                what = gettext("Condition pending again")
             else:
-                what = _CONDITION_WORDS[state]
+                what = str(_CONDITION_WORDS[state])
             reason = row.history_change_reason or ""
             prefix = f"Condition {state}: "
             note = reason[len(prefix) :] if reason.startswith(prefix) else ""
-            entries.append(ActivityEntry(row.history_date, "condition", display_name(row.history_user), what, note))
+            entries.append(ActivityEntry(row.history_date, "condition", _who(row.history_user), what, note))
         previous = state
     return entries
 
@@ -505,8 +527,10 @@ def _outcome_entries(commitment: Commitment) -> list[ActivityEntry]:
     entries: list[ActivityEntry] = []
     for row in rows:
         if row.history_type == "-":
-            what, note = f"{row.party.code}: own outcome removed, it follows the status again", ""
+            what = gettext("%(code)s: own outcome removed, it follows the status again") % {"code": row.party.code}
+            note = ""
         else:
-            what, note = f"{row.party.code}: own outcome {label(row.status)}", row.note
-        entries.append(ActivityEntry(row.history_date, "outcome", display_name(row.history_user), what, note))
+            what = gettext("%(code)s: own outcome %(status)s") % {"code": row.party.code, "status": label(row.status)}
+            note = row.note
+        entries.append(ActivityEntry(row.history_date, "outcome", _who(row.history_user), what, note))
     return entries

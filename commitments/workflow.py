@@ -127,16 +127,31 @@ def stored_label(status: str) -> str:
 def refusal(from_status: str, to_status: str, *, choosable: list[str], conditional: bool) -> str:
     """Why `to_status` cannot follow `from_status` for this user, and what can: the words a refused (or
     tampered) transition gets. `choosable` is what the user may choose now (the table and their rights)."""
-    wanted = f"“{label(to_status)}”" if to_status in Status.values else f"“{to_status}” is not a status and"
+    words = {
+        "wanted": label(to_status),
+        "from": label(from_status),
+        "options": translation.pgettext("list separator", ", ").join(label(s) for s in choosable),
+    }
+    # Whole sentences per case, so a language can order them its own way.
+    if to_status not in Status.values:
+        sentence = (
+            translation.gettext(
+                "“%(wanted)s” is not a status and cannot be chosen now: from %(from)s you may choose %(options)s."
+            )
+            if choosable
+            else translation.gettext(
+                "“%(wanted)s” is not a status and cannot be chosen now: from %(from)s you may choose nothing."
+            )
+        )
+    else:
+        sentence = (
+            translation.gettext("“%(wanted)s” cannot be chosen now: from %(from)s you may choose %(options)s.")
+            if choosable
+            else translation.gettext("“%(wanted)s” cannot be chosen now: from %(from)s you may choose nothing.")
+        )
     why = (
-        " Only a conditional commitment can lapse, when its condition fails."
+        " " + translation.gettext("Only a conditional commitment can lapse, when its condition fails.")
         if to_status == Status.LAPSED and not conditional
         else ""
     )
-    options = ", ".join(label(s) for s in choosable)
-    then = (
-        f"from {label(from_status)} you may choose {options}."
-        if options
-        else f"from {label(from_status)} you may choose nothing."
-    )
-    return f"{wanted} cannot be chosen now: {then}{why}"
+    return sentence % words + why

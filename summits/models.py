@@ -11,6 +11,7 @@ import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_time_zone
@@ -24,20 +25,22 @@ def source_digest(text: str) -> str:
 
 class Party(models.Model):
     class Kind(models.TextChoices):
-        STATE = "state", "State"
-        ORGANISATION = "organisation", "International organisation"
+        STATE = "state", _("State")
+        ORGANISATION = "organisation", _("International organisation")
 
     code = models.CharField(
         max_length=16,
         unique=True,
-        help_text="ISO 3166 alpha-3 for states (JPN, RUS); a short code otherwise.",
+        help_text=_("ISO 3166 alpha-3 for states (JPN, RUS); a short code otherwise."),
+        verbose_name=_("code"),
     )
-    name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE, verbose_name=_("kind"))
 
     class Meta:
+        verbose_name = _("party")
         ordering = ["name"]
-        verbose_name_plural = "parties"
+        verbose_name_plural = _("parties")
 
     def __str__(self) -> str:
         return self.name
@@ -46,20 +49,22 @@ class Party(models.Model):
 class Person(models.Model):
     """An official. Titles change over time, so the title held at a meeting is on Participation."""
 
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=200, verbose_name=_("full name"))
     party = models.ForeignKey(
         Party,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="people",
-        help_text="The state or organisation the person usually represents.",
+        help_text=_("The state or organisation the person usually represents."),
+        verbose_name=_("party"),
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
 
     class Meta:
+        verbose_name = _("person")
         ordering = ["full_name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
         constraints = [models.UniqueConstraint(fields=["full_name", "party"], name="person_unique_name_party")]
 
     def __str__(self) -> str:
@@ -68,39 +73,47 @@ class Person(models.Model):
 
 class Summit(models.Model):
     class Kind(models.TextChoices):
-        SUMMIT = "summit", "Summit meeting"
-        FOREIGN_MINISTERS = "foreign_ministers", "Foreign ministers' meeting"
-        VICE_MINISTERIAL = "vice_ministerial", "Vice-ministerial consultations"
-        EXPERT_LEVEL = "expert_level", "Expert-level talks"
-        TELEPHONE = "telephone", "Telephone talks"
-        MESSAGE = "message", "Message or letter"
-        OTHER = "other", "Other"
+        SUMMIT = "summit", _("Summit meeting")
+        FOREIGN_MINISTERS = "foreign_ministers", _("Foreign ministers' meeting")
+        VICE_MINISTERIAL = "vice_ministerial", _("Vice-ministerial consultations")
+        EXPERT_LEVEL = "expert_level", _("Expert-level talks")
+        TELEPHONE = "telephone", _("Telephone talks")
+        MESSAGE = "message", _("Message or letter")
+        OTHER = "other", _("Other")
 
-    title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.SUMMIT)
-    occasion = models.CharField(max_length=300, blank=True, help_text="For example APEC Ministerial Meeting.")
-    city = models.CharField(max_length=120, blank=True)
-    country = models.CharField(max_length=120, blank=True)
-    starts_at = models.DateTimeField(help_text="When the meeting started (shown in the ministry's time zone).")
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.SUMMIT, verbose_name=_("kind"))
+    occasion = models.CharField(
+        max_length=300, blank=True, help_text=_("For example APEC Ministerial Meeting."), verbose_name=_("occasion")
+    )
+    city = models.CharField(max_length=120, blank=True, verbose_name=_("city"))
+    country = models.CharField(max_length=120, blank=True, verbose_name=_("country"))
+    starts_at = models.DateTimeField(
+        help_text=_("When the meeting started (shown in the ministry's time zone)."), verbose_name=_("starts at")
+    )
     time_zone = models.CharField(
         max_length=64,
         validators=[validate_time_zone],
-        help_text="The local IANA time zone of the meeting, for example Asia/Brunei.",
+        help_text=_("The local IANA time zone of the meeting, for example Asia/Brunei."),
+        verbose_name=_("time zone"),
     )
-    duration_minutes = models.PositiveIntegerField(null=True, blank=True, verbose_name="actual duration (minutes)")
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("actual duration (minutes)"))
     planned_duration_minutes = models.PositiveIntegerField(
-        null=True, blank=True, verbose_name="planned duration (minutes)"
+        null=True, blank=True, verbose_name=_("planned duration (minutes)")
     )
-    parties = models.ManyToManyField(Party, related_name="summits", blank=True)
+    parties = models.ManyToManyField(Party, related_name="summits", blank=True, verbose_name=_("parties"))
     follow_up_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="follow_ups",
-        help_text="The earlier meeting this one follows up (Irkutsk follows Brunei).",
+        help_text=_("The earlier meeting this one follows up (Irkutsk follows Brunei)."),
+        verbose_name=_("follow up of"),
     )
-    summary_points = models.TextField(blank=True, help_text="The points of the meeting, one per line.")
+    summary_points = models.TextField(
+        blank=True, help_text=_("The points of the meeting, one per line."), verbose_name=_("summary points")
+    )
 
     # The source record, verbatim. Commitments quote spans of source_text.
     source_publisher = models.CharField(max_length=200, blank=True)
@@ -112,11 +125,13 @@ class Summit(models.Model):
     # Lets an import recognise a record it has seen before without comparing whole texts.
     source_sha256 = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords(excluded_fields=["source_sha256", "updated_at"])
 
     class Meta:
+        verbose_name = _("summit")
+        verbose_name_plural = _("summits")
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["-starts_at"], name="summit_starts_at_desc")]
 
@@ -174,17 +189,27 @@ class Participation(models.Model):
     """A person at a meeting, for a party, with the title they held then."""
 
     class Capacity(models.TextChoices):
-        PRINCIPAL = "principal", "Principal"
-        DELEGATION = "delegation", "Delegation member"
+        PRINCIPAL = "principal", _("Principal")
+        DELEGATION = "delegation", _("Delegation member")
 
-    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="participations")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="participations")
-    role = models.CharField(max_length=200, help_text="Title at the time, e.g. Deputy Cabinet Secretary.")
-    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.DELEGATION)
-    order = models.PositiveSmallIntegerField(default=0)
+    summit = models.ForeignKey(
+        Summit, on_delete=models.CASCADE, related_name="participations", verbose_name=_("summit")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="participations", verbose_name=_("person")
+    )
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="participations", verbose_name=_("party"))
+    role = models.CharField(
+        max_length=200, help_text=_("Title at the time, e.g. Deputy Cabinet Secretary."), verbose_name=_("role")
+    )
+    capacity = models.CharField(
+        max_length=20, choices=Capacity.choices, default=Capacity.DELEGATION, verbose_name=_("capacity")
+    )
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
         ordering = ["summit", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["summit", "person"], name="participation_unique_person_per_summit")

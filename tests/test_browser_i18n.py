@@ -60,3 +60,36 @@ def test_an_officer_who_chose_japanese_reads_the_dashboard_and_a_commitment_in_j
     assert page.locator("#transition-form h2").inner_text() == "状況を変更"
     assert not scrolls_sideways(page)
     shot(page, f"i18n-commitment-ja-{width}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1400", "400"])
+def test_an_officer_who_chose_japanese_reads_the_report_and_the_brief_in_japanese(
+    browser: Any, live_server: Any, staff: dict[str, Any], viewport: dict[str, int]
+) -> None:
+    NotificationPreference.objects.update_or_create(user=staff["officer"], defaults={"language": "ja"})
+    page = logged_in(browser, live_server, "officer", viewport)
+    width = viewport["width"]
+    summit_id = Commitment.objects.get(title=IRKUTSK).summit_id
+
+    page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit_id}")
+    headings = [h.strip() for h in page.locator("#content h2").all_inner_texts()]
+    assert headings[:5] == ["国・機関別の状況", "国・機関別", "会談別", "担当課別", "会談ごとの時系列と評価"]
+    first_columns = [t.strip() for t in page.locator("table.pb-report thead th:first-child").all_inner_texts()]
+    assert first_columns == ["国・機関", "会談", "担当課"]
+    assert page.locator("#bars-title").text_content() == "国・機関別、状況別の約束"
+    assert "破線：本日" in page.locator("#timeline figcaption").inner_text()
+    assert "By party" not in page.locator("#content").inner_text()
+    assert not scrolls_sideways(page)
+    shot(page, f"i18n-report-ja-{width}")
+
+    page.goto(f"{live_server.url}/admin/commitments/commitment/brief/?party=RUS")
+    sides = [h.strip() for h in page.locator(".pb-brief-side h2").all_inner_texts()]
+    assert len(sides) == 3
+    assert sides[0].endswith("に約束したこと")
+    assert sides[2].endswith("が共に約束したこと")
+    summary = [h.strip() for h in page.locator("#brief-summary thead th").all_inner_texts()][1:4]
+    assert summary == ["未完了", "期限超過", "30日以内に期限"]
+    assert page.locator("#pb-print").inner_text() == "印刷"
+    assert "What " not in page.locator("#brief").inner_text()
+    assert not scrolls_sideways(page)
+    shot(page, f"i18n-brief-ja-{width}")

@@ -31,6 +31,14 @@ PO = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 IRKUTSK = "Send the Minister for Foreign Affairs to Russia within the year"
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Any:
+    """A request through the test client leaves its language active in this thread (LocaleMiddleware does
+    not undo it); code the next test calls directly (services, imports) must not find Japanese active."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _choose(user: Any, language: str) -> None:
     NotificationPreference.objects.update_or_create(user=user, defaults={"language": language})
 
@@ -251,3 +259,256 @@ def test_the_committed_translation_is_up_to_date_with_the_code(tmp_path: Path) -
     committed = _entries(polib.pofile(str(PO)))
     assert sorted(set(fresh) - set(committed)) == []
     assert sorted(set(committed) - set(fresh)) == []  # no translation kept for a string the code dropped
+
+
+# -- the rest of the commitment page ---------------------------------------------------------------------------
+
+
+def test_the_commitment_pages_forms_activity_and_refusals_read_in_japanese(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    page = _page(client, change_url(irkutsk))
+    for words in ("新しい状況", "本日でない場合、実際に生じた日。", "発生日", "新しい進捗"):
+        assert words in page, words
+    # The activity stream: recorded by the import, in Japanese words.
+    assert "未着手として記録" in page
+    assert "システム" in page
+    assert "the system" not in page
+    # What the panel does not offer an officer, and why.
+    assert "期限を変更できるのはRussian Federation Divisionの上席だけです。" in page
+    assert "only a supervisor" not in page
+
+    # A tampered status: refused in whole Japanese sentences, naming what may be chosen.
+    response = client.post(
+        f"/admin/commitments/commitment/{irkutsk.pk}/transition/",
+        {"to_status": "abandoned_by_all", "version": irkutsk.version, "note": ""},
+        follow=True,
+    )
+    refused = response.content.decode()
+    assert "「abandoned_by_all」は状況ではないため選べません。未着手から選べるのは" in refused
+    assert "cannot be chosen now" not in refused
+
+    # A status change recorded, then read back in the activity stream in Japanese.
+    response = client.post(
+        f"/admin/commitments/commitment/{irkutsk.pk}/transition/",
+        {"to_status": "in_progress", "version": irkutsk.version, "note": "着手した"},
+        follow=True,
+    )
+    done = response.content.decode()
+    assert f"「{IRKUTSK}」を進行中にしました。" in done
+    assert "未着手 → 進行中" in done
+    assert "is now" not in done
+
+
+def test_the_lists_filters_actions_and_their_pages_read_in_japanese(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    listing = reverse("admin:commitments_commitment_changelist")
+    page = _page(client, listing)
+    for words in ("未完了・完了", "要対応", "停滞（長期間更新なし）", "7日以内に期限", "自分の担当（担当者）"):
+        assert words in page, words
+    for words in ("自分を担当者にする", "状況を変更（メモ付き）…", "JSONで書き出す"):
+        assert f">{words}</option>" in page, words
+    assert "needs attention" not in page
+
+    confirm = client.post(listing, {"action": "bulk_transition", "_selected_action": [irkutsk.pk]})
+    text = confirm.content.decode()
+    assert "それぞれの約束のページと同じ手順で処理されます" in text
+    assert 'value="状況を変更"' in text
+    assert "新しい状況" in text
+    done = client.post(
+        listing,
+        {"action": "bulk_transition", "_selected_action": [irkutsk.pk], "apply": "1", "to_status": "in_progress"},
+        follow=True,
+    )
+    assert "1件の約束を進行中にしました。" in done.content.decode()
+
+    upload = _page(client, reverse("admin:commitments_commitment_csv_import"))
+    assert "確認して取り込む" in upload
+    assert "Check and import" not in upload
+
+
+def test_model_and_field_names_read_in_japanese_on_the_index_and_the_forms(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    index = _page(client, reverse("admin:index"))
+    assert ">約束</a>" in index
+    assert ">会談</a>" in index
+    assert "Meetings" not in index
+
+    form = _page(client, change_url(irkutsk))
+    for label in ("件名", "担当者", "注視者", "期限の表現", "前提となる約束"):
+        assert f">{label}：</label>" in form or f">{label}:</label>" in form, label
+    assert "Due phrase" not in form
+
+    summit = _page(client, reverse("admin:summits_summit_change", args=[irkutsk.summit_id]))
+    assert "開始日時" in summit
+    assert "首脳会談" in summit  # the meeting's kind
+
+
+def test_field_names_stay_english_for_english_readers(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    login(client, staff["officer"])
+    form = _page(client, change_url(irkutsk))
+    assert ">Due phrase:</label>" in form
+    assert ">Watchers:</label>" in form
+    assert "件名" not in form
+
+
+# -- the other pages -----------------------------------------------------------------------------------------
+
+
+def test_the_report_the_brief_and_the_history_read_in_japanese(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    report = _page(client, reverse("admin:commitments_commitment_report") + f"?summit={irkutsk.summit_id}")
+    for words in ("履行状況報告", "国・機関別", "会談別", "担当課別", "評価対象", "当初の期限内", "国・機関別の状況"):
+        assert words in report, words
+    assert "<th>国・機関</th>" in report  # the first column, named per table, not cut from the heading
+    assert "会談ごとの時系列と評価" in report
+    assert "破線：本日" in report  # the timeline's caption
+    assert "約束" in report
+    assert "Score" not in report
+    assert "By party" not in report
+
+    brief = _page(client, reverse("admin:commitments_commitment_brief") + "?party=RUS")
+    for words in ("が共に約束したこと", "期限超過と残り日数は各担当課の時間帯で数えます", "印刷", "最終更新"):
+        assert words in brief, words
+    assert 'data-label="担当者"' in brief  # the phone layout's labels
+    assert "Nothing open." not in brief
+    assert "What " not in brief
+
+    history = _page(client, reverse("admin:commitments_commitment_history", args=[irkutsk.pk]))
+    for words in ("変更者", "変更内容", "件"):
+        assert words in history, words
+    assert "Changed by" not in history
+
+
+def test_the_error_pages_notifications_and_preferences_read_in_japanese(client: Client, staff: dict[str, Any]) -> None:
+    officer = staff["officer"]
+    _choose(officer, "ja")
+    login(client, officer)
+    missing = client.get("/admin/commitments/commitment/999999/change/")
+    text = missing.content.decode()
+    assert missing.status_code == 404
+    assert '<html lang="ja">' in text
+    assert "ページが見つかりません" in text
+    assert "ID「999999」の約束はありません。" in text
+    assert "Nothing here" not in text
+
+    Notification.objects.create(
+        commitment=Commitment.objects.get(title=IRKUTSK),
+        recipient=officer,
+        kind=NotificationKind.OVERDUE,
+        occasion="x",
+        message="Overdue by 5 days: " + IRKUTSK,
+        note="まだ",
+        created_at=EARLY_2001,
+    )
+    notifications = _page(client, reverse("admin:commitments_notification_changelist"))
+    assert "すべて既読にする" in notifications
+    assert "自分宛ての通知" in notifications
+    assert f"期限超過：「{IRKUTSK}」" in notifications  # the kind and title, not the stored English line
+    assert "メモ：まだ" in notifications
+    assert ">Overdue by 5 days" not in notifications  # (the checkbox label still names the stored line)
+    preference = NotificationPreference.objects.get(user=officer)
+    form = _page(client, reverse("admin:commitments_notificationpreference_change", args=[preference.pk]))
+    assert "<h2>カレンダー</h2>" in form
+    assert "カレンダーのアドレスを作成" in form
+    assert "まとめの時刻" in form  # a model field's label
+
+
+def test_the_english_error_page_keeps_its_english_words(client: Client, staff: dict[str, Any]) -> None:
+    login(client, staff["officer"])
+    text = client.get("/admin/commitments/commitment/999999/history/nowhere/").content.decode()
+    assert '<html lang="en">' in text
+    assert "<h1>Nothing here</h1>" in text
+
+
+def test_a_digest_reads_in_its_recipients_language(staff: dict[str, Any], irkutsk: Commitment) -> None:
+    from commitments.models import Digest
+    from commitments.notifications.emails import render_digest
+
+    officer = staff["officer"]
+    note = Notification.objects.create(
+        commitment=irkutsk,
+        recipient=officer,
+        kind=NotificationKind.OVERDUE,
+        occasion="x",
+        message="Overdue by 5 days: " + irkutsk.title,
+        created_at=EARLY_2001,
+    )
+    digest = Digest.objects.create(recipient=officer, local_date=EARLY_2001.date(), next_attempt_at=EARLY_2001)
+
+    _choose(officer, "ja")
+    ja = render_digest(digest, [note], EARLY_2001)
+    text, html = ja.body, ja.alternatives[0][0]
+    assert '<html lang="ja">' in html
+    for part in (text, html):
+        assert f"期限超過：「{IRKUTSK}」" in part  # the item's line: kind and title, not the stored English
+        assert "Overdue by 5 days" not in part
+        assert "のまとめ：1件" in part
+    assert "状況：未着手、期限「within the year」（2000年12月31日）、期限超過" in text
+
+    _choose(officer, "")
+    en = render_digest(Digest.objects.get(pk=digest.pk), [note], EARLY_2001)  # the recipient's choice read afresh
+    assert "Your Pledgebook digest for 5 January 2001: 1 item." in en.body
+    assert f"1. Overdue by 5 days: {IRKUTSK}" in en.body
+    assert 'Status: Not started; deadline "within the year", 31 Dec 2000; overdue by' in en.body
+
+
+# -- the API's errors ----------------------------------------------------------------------------------------
+
+
+def _api(user: Any) -> Any:
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_the_apis_errors_follow_the_requesters_accept_language(staff: dict[str, Any], irkutsk: Commitment) -> None:
+    client = _api(staff["officer"])
+    url = f"/api/v1/commitments/{irkutsk.pk}/transitions/"
+    refused = client.post(url, {"to": "draft"}, format="json", HTTP_IF_MATCH='"1"', HTTP_ACCEPT_LANGUAGE="ja")
+    error = refused.json()["error"]
+    assert refused.status_code == 409
+    assert error["code"] == "transition_not_allowed"  # codes stay as they are, for programs
+    assert error["message"].startswith("未着手の約束を草案にすることはできません。次に選べる状況：進行中、")
+
+    closing = client.post(url, {"to": "fulfilled"}, format="json", HTTP_IF_MATCH='"1"', HTTP_ACCEPT_LANGUAGE="ja")
+    assert closing.json()["error"]["fields"]["note"] == ["履行として完了するには、メモまたは根拠URLが必要です。"]
+
+    stale = client.post(url, {"to": "in_progress"}, format="json", HTTP_IF_MATCH='"9"', HTTP_ACCEPT_LANGUAGE="ja")
+    assert stale.status_code == 412
+    assert "開いた版は9、現在の版は1" in stale.json()["error"]["message"]
+
+    nowhere = client.get("/api/v1/nowhere/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert nowhere.json()["error"]["message"].startswith("APIに /api/v1/nowhere/ というアドレスはありません。")
+
+    english = client.post(url, {"to": "draft"}, format="json", HTTP_IF_MATCH='"1"', HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["error"]["message"].startswith("A commitment that is Not started cannot become Draft.")
+
+
+def test_a_refused_csv_import_is_explained_in_japanese(client: Client, staff: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    upload = SimpleUploadedFile("c.csv", b"title,summit\nx,1\n", content_type="text/csv")
+    page = client.post(reverse("admin:commitments_commitment_csv_import"), {"file": upload}).content.decode()
+    assert "何も取り込んでいません：" in page
+    assert "1行目：見出し行に列" in page
+    assert "the header lacks" not in page

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .. import policy, services
 from ..models import Desk, DeskMembership
@@ -67,11 +68,11 @@ class DeskAdmin(AdminOnlyWriteMixin, HistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Desk]:
         return super().get_queryset(request).prefetch_related("parties", "memberships__user")
 
-    @admin.display(description="parties")
+    @admin.display(description=_("parties"))
     def party_codes(self, obj: Desk) -> str:
         return ", ".join(p.code for p in obj.parties.all())
 
-    @admin.display(description="members")
+    @admin.display(description=_("members"))
     def member_list(self, obj: Desk) -> str:
         return ", ".join(f"{m.user} ({m.get_role_display()})" for m in obj.memberships.all())
 

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import policy, services
 from ..models import Commitment
@@ -33,39 +35,41 @@ def csv_import_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
         try:
             report = import_csv(text=raw.decode("utf-8-sig"), by=request.user, now=timezone.now())
         except UnicodeDecodeError:
-            errors = [(0, "The file is not UTF-8 text: save the spreadsheet as CSV UTF-8.")]
+            errors = [(0, gettext("The file is not UTF-8 text: save the spreadsheet as CSV UTF-8."))]
         except CsvRejected as rejected:
             errors = rejected.errors
         else:
-            model_admin.message_user(request, f"Imported {len(report.created)} commitment(s).", messages.SUCCESS)
+            count = len(report.created)
+            imported = ngettext("Imported %(count)d commitment(s).", "Imported %(count)d commitment(s).", count)
+            model_admin.message_user(request, imported % {"count": count}, messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:commitments_commitment_changelist"))
     return TemplateResponse(
         request,
         "admin/commitments/commitment/csv_import.html",
         {
             **model_admin.admin_site.each_context(request),
-            "title": "Import commitments from CSV",
+            "title": gettext("Import commitments from CSV"),
             "opts": model_admin.model._meta,
             "errors": errors,
         },
     )
 
 
-@admin.action(description="Export as CSV (the columns the CSV import reads)")
+@admin.action(description=_("Export as CSV (the columns the CSV import reads)"))
 def export_csv(model_admin: Any, request: HttpRequest, queryset: QuerySet[Commitment]) -> HttpResponse:
     response = HttpResponse(csv_of(queryset), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="commitments.csv"'
     return response
 
 
-@admin.action(description="Export as JSON")
+@admin.action(description=_("Export as JSON"))
 def export_json(model_admin: Any, request: HttpRequest, queryset: QuerySet[Commitment]) -> HttpResponse:
     response = HttpResponse(json_of(queryset), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="commitments.json"'
     return response
 
 
-@admin.action(description="Assign to me")
+@admin.action(description=_("Assign to me"))
 def assign_to_me(model_admin: Any, request: HttpRequest, queryset: QuerySet[Commitment]) -> None:
     now = timezone.now()
     done, refused = 0, []
@@ -74,14 +78,19 @@ def assign_to_me(model_admin: Any, request: HttpRequest, queryset: QuerySet[Comm
             services.commitment_assign(commitment_id=commitment.pk, owner=request.user, by=request.user, now=now)
             done += 1
         except (PermissionDenied, ValidationError) as error:
-            refused.append(f"“{commitment}”: {_error_text(error)}")
+            refused.append(
+                gettext("“%(commitment)s”: %(reason)s") % {"commitment": commitment, "reason": _error_text(error)}
+            )
     if done:
-        model_admin.message_user(request, f"{done} commitment(s) assigned to you.", messages.SUCCESS)
+        assigned = ngettext(
+            "%(count)d commitment(s) assigned to you.", "%(count)d commitment(s) assigned to you.", done
+        )
+        model_admin.message_user(request, assigned % {"count": done}, messages.SUCCESS)
     for line in refused:
-        model_admin.message_user(request, f"Not assigned — {line}", messages.WARNING)
+        model_admin.message_user(request, gettext("Not assigned — %(reason)s") % {"reason": line}, messages.WARNING)
 
 
-@admin.action(description="Change status (with a note)…")
+@admin.action(description=_("Change status (with a note)…"))
 def bulk_transition(model_admin: Any, request: HttpRequest, queryset: QuerySet[Commitment]) -> HttpResponse | None:
     commitments = list(queryset.select_related("desk"))
     # Offer the statuses reachable from at least one selected commitment; each is checked again.
@@ -104,19 +113,24 @@ def bulk_transition(model_admin: Any, request: HttpRequest, queryset: QuerySet[C
                 )
                 done += 1
             except (PermissionDenied, ValidationError) as error:
-                refused.append(f"“{commitment}”: {_error_text(error)}")
+                refused.append(
+                    gettext("“%(commitment)s”: %(reason)s") % {"commitment": commitment, "reason": _error_text(error)}
+                )
         target = label(form.cleaned_data["to_status"])
         if done:
-            model_admin.message_user(request, f"{done} commitment(s) are now {target}.", messages.SUCCESS)
+            changed = ngettext(
+                "%(count)d commitment(s) are now %(status)s.", "%(count)d commitment(s) are now %(status)s.", done
+            )
+            model_admin.message_user(request, changed % {"count": done, "status": target}, messages.SUCCESS)
         for line in refused:
-            model_admin.message_user(request, f"Unchanged — {line}", messages.WARNING)
+            model_admin.message_user(request, gettext("Unchanged — %(reason)s") % {"reason": line}, messages.WARNING)
         return None
     return TemplateResponse(
         request,
         "admin/commitments/commitment/bulk_transition.html",
         {
             **model_admin.admin_site.each_context(request),
-            "title": "Change the status of the selected commitments",
+            "title": gettext("Change the status of the selected commitments"),
             "opts": model_admin.model._meta,
             "form": form,
             "commitments": commitments,
@@ -128,4 +142,4 @@ def bulk_transition(model_admin: Any, request: HttpRequest, queryset: QuerySet[C
 def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    return str(error) or "not allowed"
+    return str(error) or gettext("not allowed")

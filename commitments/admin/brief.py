@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from summits.models import Party, Summit
 
@@ -22,20 +24,20 @@ from ..reports.brief import BriefRefused, BriefSubject, brief_get, brief_subject
 class BriefForm(forms.Form):
     """Codes and an id, as the API takes them; brief_subject checks them and says what is wrong."""
 
-    party = forms.CharField(label="Counterpart", required=False)
+    party = forms.CharField(label=_("Counterpart"), required=False)
     meeting = forms.ModelChoiceField(
-        label="…or a planned meeting",
+        label=_("…or a planned meeting"),
         queryset=Summit.objects.defer("source_text"),
         required=False,
-        help_text="Its parties besides ours are the counterpart.",
+        help_text=_("Its parties besides ours are the counterpart."),
     )
-    home = forms.CharField(label="Our side", required=False)
+    home = forms.CharField(label=_("Our side"), required=False)
 
     def __init__(self, *args: Any, site: admin.AdminSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         parties = [(p.code, f"{p.name} ({p.code})") for p in Party.objects.only("code", "name").order_by("name")]
         self.fields["party"].widget = forms.Select(choices=[("", "—"), *parties])
-        self.fields["home"].widget = forms.Select(choices=[("", "Ours (the ministry's)"), *parties])
+        self.fields["home"].widget = forms.Select(choices=[("", gettext("Ours (the ministry's)")), *parties])
         # Meetings are many: searched as typed, like the commitment form's summit.
         meeting = self.fields["meeting"]
         assert isinstance(meeting, forms.ModelChoiceField)
@@ -67,7 +69,7 @@ def brief_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest) 
     brief = brief_get(form.subject, now=timezone.now()) if asked and form.is_valid() and form.subject else None
     context: dict[str, Any] = {
         **model_admin.admin_site.each_context(request),
-        "title": brief.title if brief else "Brief before a meeting",
+        "title": brief.title if brief else gettext("Brief before a meeting"),
         "opts": model_admin.model._meta,
         "form": form,
         "brief": brief,

@@ -63,8 +63,8 @@ class UpdateInline(ReadOnlyAdminMixin, admin.StackedInline):
     fields = ["note", "evidence_url", "evidence_summit"]
     autocomplete_fields = ["evidence_summit"]
     can_delete = False
-    verbose_name = "new progress update"
-    verbose_name_plural = "Add a progress update"
+    verbose_name = _("new progress update")
+    verbose_name_plural = _("Add a progress update")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Update]:
         # Told once, in the activity stream: the inline only adds.
@@ -370,7 +370,11 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
         if conflicts.THEIRS in request.POST or conflicts.MINE in request.POST:
             # A conflict resolved from the banner: back to the page, to see the result.
-            self.message_user(request, f"“{obj}” was saved with the values you chose.", messages.SUCCESS)
+            self.message_user(
+                request,
+                gettext("“%(commitment)s” was saved with the values you chose.") % {"commitment": obj},
+                messages.SUCCESS,
+            )
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 

@@ -8,6 +8,10 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from summits.models import Summit
 
@@ -17,11 +21,11 @@ from ..workflow import CLOSED_STATUSES, OPEN_STATUSES
 
 
 class OpenClosedFilter(admin.SimpleListFilter):
-    title = "open or closed"
+    title = _("open or closed")
     parameter_name = "state"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("open", "Open"), ("closed", "Closed")]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("open", _("Open")), ("closed", _("Closed"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         if self.value() == "open":
@@ -32,15 +36,15 @@ class OpenClosedFilter(admin.SimpleListFilter):
 
 
 class DeadlineFilter(admin.SimpleListFilter):
-    title = "deadline"
+    title = _("deadline")
     parameter_name = "deadline"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
-            ("overdue", "Overdue"),
-            ("7", "Due in 7 days"),
-            ("30", "Due in 30 days"),
-            ("none", "No deadline"),
+            ("overdue", _("Overdue")),
+            ("7", _("Due in 7 days")),
+            ("30", _("Due in 30 days")),
+            ("none", _("No deadline")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
@@ -55,38 +59,42 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Formatted when shown, in the reader's language (a lazy string's % would run once, at import).
+_due_soon_words = lazy(lambda: gettext("Due within %(days)d days") % {"days": rules.DUE_SOON_DAYS}, str)
+
+
 class UrgencyFilter(admin.SimpleListFilter):
     """The bands of rules.urgency, exactly as the dashboard counts them (its sections link here)."""
 
-    title = "urgency"
+    title = _("urgency")
     parameter_name = "urgency"
     BANDS = [
-        (rules.Band.OVERDUE, "Overdue"),
-        (rules.Band.DUE_SOON, f"Due within {rules.DUE_SOON_DAYS} days"),
-        (rules.Band.CONDITION, "Condition to check"),
-        (rules.Band.STALE, "Stale"),
-        (rules.Band.OPEN, "Nothing due yet"),
+        (rules.Band.OVERDUE, _("Overdue")),
+        (rules.Band.DUE_SOON, _due_soon_words()),
+        (rules.Band.CONDITION, _("Condition to check")),
+        (rules.Band.STALE, _("Stale")),
+        (rules.Band.OPEN, _("Nothing due yet")),
     ]
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [(band.name.lower(), label) for band, label in self.BANDS]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-        for band, _ in self.BANDS:
+        for band, _words in self.BANDS:
             if self.value() == band.name.lower():
                 return queryset.filter(selectors.urgency_band_q(band, timezone.now()))
         return queryset
 
 
 class AttentionFilter(admin.SimpleListFilter):
-    title = "needs attention"
+    title = _("needs attention")
     parameter_name = "attention"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
-            ("stale", "Stale (no update for a long time)"),
-            ("condition", "Condition pending"),
-            ("ownerless", "No active owner"),
+            ("stale", _("Stale (no update for a long time)")),
+            ("condition", _("Condition pending")),
+            ("ownerless", _("No active owner")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
@@ -100,11 +108,11 @@ class AttentionFilter(admin.SimpleListFilter):
 
 
 class MineFilter(admin.SimpleListFilter):
-    title = "whose"
+    title = _("whose")
     parameter_name = "mine"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("owned", "Mine (owner)"), ("watched", "Mine (owner or watcher)")]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("owned", _("Mine (owner)")), ("watched", _("Mine (owner or watcher)"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         if self.value() == "owned":
@@ -126,19 +134,20 @@ class SummitFilter(admin.SimpleListFilter):
     """The latest meetings, and whichever one is chosen. Listing every meeting since 1990 in the sidebar
     would cost more than the page; older ones are reached from their summit page ("its commitments")."""
 
-    title = "meeting"
+    title = _("meeting")
     # The parameter Django's own related filter used, so links from summit pages keep working.
     parameter_name = "summit__id__exact"
     LATEST = 12
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         summits = list(
             Summit.objects.order_by("-starts_at", "-id").values_list("pk", "title", "starts_at")[: self.LATEST]
         )
         chosen = self.value()
         if chosen and chosen.isdigit() and int(chosen) not in {pk for pk, _, _ in summits}:
             summits += list(Summit.objects.filter(pk=int(chosen)).values_list("pk", "title", "starts_at"))
-        return [(str(pk), f"{title} ({starts_at:%-d %b %Y})") for pk, title, starts_at in summits]
+        # The meeting's UTC date, as before, in the reader's date form.
+        return [(str(pk), f"{title} ({date_format(starts_at.date())})") for pk, title, starts_at in summits]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         value = self.value()

@@ -8,6 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import policy, selectors, services
 from ..models import Commitment, DeadlineChange
@@ -35,23 +38,32 @@ class StatusChoiceField(forms.ChoiceField):
 
 
 class TransitionForm(VersionedForm):
-    to_status = StatusChoiceField(label="New status")
+    to_status = StatusChoiceField(label=_("New status"))
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         required=False,
-        help_text="Required when closing (or give evidence), and the reason when reopening.",
+        label=_("Note"),
+        help_text=_("Required when closing (or give evidence), and the reason when reopening."),
     )
-    evidence_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    evidence_url = forms.URLField(label=_("Evidence url"), required=False, max_length=500, assume_scheme="https")
     occurred_on = forms.DateField(
         required=False,
+        label=_("Occurred on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="When it happened, if not today.",
+        help_text=_("When it happened, if not today."),
     )
 
     def __init__(self, *args: Any, commitment: Commitment, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [
-            (status, label(status) + (" (reopen)" if is_reopening(commitment.status, status) else ""))
+            (
+                status,
+                (
+                    gettext("%(status)s (reopen)") % {"status": label(status)}
+                    if is_reopening(commitment.status, status)
+                    else label(status)
+                ),
+            )
             for status in policy.choosable_statuses(user, commitment)
         ]
         # The statuses this user may move this commitment to now; empty means no form to show.
@@ -64,18 +76,18 @@ class TransitionForm(VersionedForm):
 
 class ConditionForm(VersionedForm):
     state = forms.ChoiceField(
-        label="Condition is now",
+        label=_("Condition is now"),
         choices=[(s.value, s.label) for s in Commitment.ConditionState if s.value],
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2, "cols": 60}), required=False)
 
 
 class DeadlineMoveForm(VersionedForm):
-    new_due_phrase = forms.CharField(label="Deadline as written", required=False, max_length=200)
-    new_due_from = forms.DateField(label="Due from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    new_due_by = forms.DateField(label="Due by", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    change_class = forms.ChoiceField(label="Class", choices=DeadlineChange.ChangeClass.choices)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    new_due_phrase = forms.CharField(label=_("Deadline as written"), required=False, max_length=200)
+    new_due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    new_due_by = forms.DateField(label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    change_class = forms.ChoiceField(label=_("Class"), choices=DeadlineChange.ChangeClass.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
 
 class OutcomesForm(VersionedForm):
@@ -85,20 +97,20 @@ class OutcomesForm(VersionedForm):
     def __init__(self, *args: Any, commitment: Commitment, outcomes: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", commitment.version)
-        same = f"As the commitment: {label(commitment.status)}"
+        same = gettext("As the commitment: %(status)s") % {"status": label(commitment.status)}
         # (party code, outcome field, note field) in the order shown; field names carry the party's id.
         self.parties: list[tuple[str, str, str]] = []
         for entry in outcomes:
             party = entry["party"]
             outcome_name, note_name = f"outcome_{party.pk}", f"note_{party.pk}"
             self.fields[outcome_name] = forms.ChoiceField(
-                label=f"{party.name} ({party.code})",
+                label=gettext("%(party)s (%(code)s)") % {"party": party.name, "code": party.code},
                 choices=[("", same), *((status, label(status)) for status in SCORED_STATUSES)],
                 required=False,
                 initial=entry["status"] if entry["recorded"] else "",
             )
             self.fields[note_name] = forms.CharField(
-                label=f"Why ({party.code})",
+                label=gettext("Why (%(code)s)") % {"code": party.code},
                 required=False,
                 max_length=5000,
                 initial=entry["note"],
@@ -120,8 +132,8 @@ class OutcomesForm(VersionedForm):
 
 
 class BulkTransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status", choices=[])
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
+    to_status = forms.ChoiceField(label=_("New status"), choices=[])
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False)
 
     def __init__(self, *args: Any, statuses: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -215,7 +227,7 @@ class CommitmentForm(forms.ModelForm):
             Commitment.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
         )
         if seen is None or current is None:
-            raise ValidationError("Reload the page: the version you opened is not known.", code="conflict")
+            raise ValidationError(_("Reload the page: the version you opened is not known."), code="conflict")
         if current == seen and first_seen is None:
             return
         base = first_seen or seen
@@ -242,15 +254,20 @@ class CommitmentForm(forms.ModelForm):
         last = selectors.last_change(self.instance)
         self.conflict = conflicts.Conflict(last["changed_by"], last["changed_at"], open_, taken)
         at = last["changed_at"]
-        when = f" at {at.day} {at:%b %Y %H:%M}" if at else ""  # as the page writes dates
+        who = last["changed_by"]
+        changed = (
+            gettext("This commitment was changed by %(who)s at %(when)s after you opened it.")
+            % {"who": who, "when": date_format(at, "DATETIME_FORMAT")}  # as the page writes dates
+            if at
+            else gettext("This commitment was changed by %(who)s after you opened it.") % {"who": who}
+        )
+        then = (
+            gettext("Keep their value or reapply yours for each field listed at the top of the page.")
+            if open_
+            else gettext("Save again to apply it to their version.")
+        )
         raise ValidationError(
-            f"This commitment was changed by {last['changed_by']}{when} after you opened it. "
-            "Nothing of yours was saved: your input is still in the form. "
-            + (
-                "Keep their value or reapply yours for each field listed at the top of the page."
-                if open_
-                else "Save again to apply it to their version."
-            ),
+            f"{changed} {gettext('Nothing of yours was saved: your input is still in the form.')} {then}",
             code="conflict",
         )
 
@@ -260,5 +277,8 @@ class CommitmentForm(forms.ModelForm):
         cycle = selectors.dependency_cycle(self.instance.pk, [c.pk for c in depends_on])
         if cycle:
             raise ValidationError(
-                {"depends_on": f"That would make a cycle: {' → '.join(cycle)}. A commitment cannot depend on itself."}
+                {
+                    "depends_on": gettext("That would make a cycle: %(cycle)s. A commitment cannot depend on itself.")
+                    % {"cycle": " → ".join(cycle)}
+                }
             )

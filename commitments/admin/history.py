@@ -21,12 +21,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import DeletedObject
 from simple_history.template_utils import ObjDiffDisplay
 from simple_history.utils import get_m2m_reverse_field_name
 
 NOTHING = "—"
-NOBODY = "the system"
+NOBODY = gettext_lazy("the system")
 # Long texts (a quote, a description) are shortened around what changed, as simple-history does.
 SHORTEN = ObjDiffDisplay(max_length=120)
 
@@ -45,7 +46,7 @@ def value_words(field: models.Field[Any, Any] | None, value: Any) -> str:
     if field is not None and field.choices and not isinstance(value, models.Model):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
     if isinstance(value, date):
@@ -53,7 +54,7 @@ def value_words(field: models.Field[Any, Any] | None, value: Any) -> str:
     if isinstance(value, DeletedObject):
         if value.pk is None:  # simple-history's stand-in for an empty foreign key
             return NOTHING
-        return f"a deleted {value.model._meta.verbose_name}"
+        return gettext("a deleted %(thing)s") % {"thing": value.model._meta.verbose_name}
     if isinstance(value, list | tuple):
         return ", ".join(sorted(str(item) for item in value)) or NOTHING
     return str(value)
@@ -99,7 +100,7 @@ def _m2m_members(records: Sequence[Any], names: Iterable[str], model: type[model
             try:
                 member = str(getattr(row, target))
             except models.ObjectDoesNotExist:
-                member = "a deleted entry"
+                member = gettext("a deleted entry")
             members.setdefault((row.history_id, name), []).append(member)
     return {key: ", ".join(sorted(value)) for key, value in members.items()}
 

@@ -9,6 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import policy
@@ -33,13 +34,18 @@ class NotFoundAdminMixin:
         try:
             self.model._meta.pk.to_python(unquote(object_id))
         except ValidationError:
-            raise Http404(f"No {self.model._meta.verbose_name} has the id “{object_id}”.") from None
+            raise Http404(
+                gettext("No %(thing)s has the id “%(id)s”.") % {"thing": self.model._meta.verbose_name, "id": object_id}
+            ) from None
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         self.object_or_404(object_id)
         found = super().get_object(request, object_id, from_field)  # type: ignore[misc]
         if found is None:
-            raise Http404(f"No {self.model._meta.verbose_name} has the id “{object_id}”; perhaps it was deleted.")
+            raise Http404(
+                gettext("No %(thing)s has the id “%(id)s”; perhaps it was deleted.")
+                % {"thing": self.model._meta.verbose_name, "id": object_id}
+            )
         return found
 
 

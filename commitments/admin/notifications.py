@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy
 from ..locale import language_remember
 from ..models import Notification, NotificationKind, NotificationPreference, SweepRun
 from ..notifications.create import notifications_mark_read
+from ..notifications.emails import notification_headline
 from ..reports.calendar import calendar_feed_issue, calendar_feed_of, calendar_feed_revoke
 from .mixins import NotFoundAdminMixin, ReadOnlyAdminMixin
 
@@ -58,7 +59,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return policy.can_view(request.user) and (obj is None or obj.recipient_id == request.user.pk)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        return super().changelist_view(request, {"title": "My notifications", **(extra_context or {})})
+        return super().changelist_view(request, {"title": gettext("My notifications"), **(extra_context or {})})
 
     def get_urls(self) -> list[URLPattern]:
         return [
@@ -75,27 +76,38 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="notification")
+    @admin.display(description=_("notification"))
     def message_link(self, obj: Notification) -> str:
         url = reverse("admin:commitments_notification_open", args=[obj.pk])
-        link = format_html('<a href="{}" class="{}">{}</a>', url, "" if obj.read_at is None else "pb-read", obj.message)
+        link = format_html(
+            '<a href="{}" class="{}">{}</a>', url, "" if obj.read_at is None else "pb-read", notification_headline(obj)
+        )
         reason = format_html_join(
             "",
-            '<br><small class="pb-reason">{}: {}</small>',
-            [(label, value) for label, value in (("Note", obj.note), ("Evidence", obj.evidence_url)) if value],
+            '<br><small class="pb-reason">{}{}</small>',
+            [
+                (gettext("%(label)s: ") % {"label": label}, value)
+                for label, value in ((gettext("Note"), obj.note), (gettext("Evidence"), obj.evidence_url))
+                if value
+            ],
         )
         return format_html("{}{}", link, reason)
 
-    @admin.display(description="read", boolean=True)
+    @admin.display(description=_("read"), boolean=True)
     def read_state(self, obj: Notification) -> bool:
         return obj.read_at is not None
 
-    @admin.action(description="Mark as read")
+    @admin.action(description=_("Mark as read"))
     def mark_read(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         count = notifications_mark_read(
             user=request.user, ids=list(queryset.values_list("pk", flat=True)), now=timezone.now()
         )
-        self.message_user(request, f"{count} notification(s) marked as read.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d notification(s) marked as read.", "%(count)d notification(s) marked as read.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def open_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Mark one read and go to its commitment."""
@@ -106,7 +118,16 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def read_all_view(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             count = notifications_mark_read(user=request.user, ids=None, now=timezone.now())
-            self.message_user(request, f"All {count} unread notification(s) marked as read.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "All %(count)d unread notification(s) marked as read.",
+                    "All %(count)d unread notification(s) marked as read.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
         return HttpResponseRedirect(reverse("admin:commitments_notification_changelist"))
 
 
@@ -150,11 +171,13 @@ class NotificationPreferenceAdmin(NotFoundAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and policy.can_view(request.user):
             if request.POST.get("action") == "revoke":
                 calendar_feed_revoke(user=request.user, now=timezone.now())
-                self.message_user(request, "Your calendar URL no longer works.", messages.SUCCESS)
+                self.message_user(request, gettext("Your calendar URL no longer works."), messages.SUCCESS)
             else:
                 calendar_feed_issue(user=request.user, now=timezone.now())
                 self.message_user(
-                    request, "Your calendar has a new secret URL; the old one no longer works.", messages.SUCCESS
+                    request,
+                    gettext("Your calendar has a new secret URL; the old one no longer works."),
+                    messages.SUCCESS,
                 )
         return HttpResponseRedirect(reverse("admin:commitments_notificationpreference_changelist"))
 
@@ -206,12 +229,12 @@ class SweepRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["trigger", "dry_run"]
     date_hierarchy = "started_at"
 
-    @admin.display(description="took")
+    @admin.display(description=_("took"))
     def duration(self, obj: SweepRun) -> str:
         return "—" if obj.duration_ms is None else f"{obj.duration_ms} ms"
 
-    @admin.display(description="outcome")
+    @admin.display(description=_("outcome"))
     def outcome(self, obj: SweepRun) -> str:
         if obj.error:
-            return format_html('<span class="pb-flag pb-overdue" title="{}">failed</span>', obj.error)
-        return "ok" if obj.finished_at else "running"
+            return format_html('<span class="pb-flag pb-overdue" title="{}">{}</span>', obj.error, gettext("failed"))
+        return gettext("ok") if obj.finished_at else gettext("running")

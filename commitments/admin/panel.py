@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from .. import errors, policy, selectors, services
 from ..models import Commitment
@@ -130,7 +132,7 @@ class WorkflowPanelAdmin(HistoryAdmin):
             except errors.VersionConflict as conflict:
                 form.add_error(None, str(conflict))
             except PermissionDenied as denied:
-                form.add_error(None, str(denied) or "You may not do that.")
+                form.add_error(None, str(denied) or gettext("You may not do that."))
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -139,11 +141,15 @@ class WorkflowPanelAdmin(HistoryAdmin):
         # At the top, where the eye is, the reasons themselves: a refused form may not even be drawn
         # below (a tampered post for a status this user may not choose).
         reasons = " ".join(
-            (f"{form[name].label}: {message}" if name in form.fields else str(message))
+            (
+                gettext("%(field)s: %(message)s") % {"field": form[name].label, "message": message}
+                if name in form.fields
+                else str(message)
+            )
             for name, field_errors in form.errors.items()
             for message in field_errors
         )
-        self.message_user(request, f"Nothing was changed. {reasons}".strip(), messages.ERROR)
+        self.message_user(request, f"{gettext('Nothing was changed.')} {reasons}".strip(), messages.ERROR)
         # The page is drawn as for a GET of the same address: the admin must not take this POST for
         # its own form. A copy, so the request that came in stays as it came.
         page = copy.copy(request)
@@ -165,7 +171,7 @@ class WorkflowPanelAdmin(HistoryAdmin):
                 occurred_on=data["occurred_on"],
                 expected_version=data["version"],
             )
-            return f"“{c}” is now {label(change.to_status)}."
+            return gettext("“%(commitment)s” is now %(status)s.") % {"commitment": c, "status": label(change.to_status)}
 
         return self._panel_post(request, object_id, "transition_form", form, act)
 
@@ -182,7 +188,11 @@ class WorkflowPanelAdmin(HistoryAdmin):
                 expected_version=data["version"],
             )
             state = updated.get_condition_state_display().lower()
-            return f"The condition of “{c}” is {state}; the status is {updated.get_status_display()}."
+            return gettext("The condition of “%(commitment)s” is %(state)s; the status is %(status)s.") % {
+                "commitment": c,
+                "state": state,
+                "status": updated.get_status_display(),
+            }
 
         return self._panel_post(request, object_id, "condition_form", form, act)
 
@@ -201,7 +211,11 @@ class WorkflowPanelAdmin(HistoryAdmin):
                 now=now,
                 expected_version=data["version"],
             )
-            return f"The deadline of “{c}” moved: {_day(change.old_due_by)} → {_day(change.new_due_by)}."
+            return gettext("The deadline of “%(commitment)s” moved: %(old)s → %(new)s.") % {
+                "commitment": c,
+                "old": _day(change.old_due_by),
+                "new": _day(change.new_due_by),
+            }
 
         return self._panel_post(request, object_id, "deadline_form", form, act)
 
@@ -218,15 +232,19 @@ class WorkflowPanelAdmin(HistoryAdmin):
                 expected_version=data["version"],
             )
             if not recorded:
-                return f"Each party of “{c}” follows its status: {label(c.status)}."
-            return f"Outcomes of “{c}”: " + ", ".join(f"{o.party.code} {label(o.status)}" for o in recorded) + "."
+                return gettext("Each party of “%(commitment)s” follows its status: %(status)s.") % {
+                    "commitment": c,
+                    "status": label(c.status),
+                }
+            each = pgettext("list separator", ", ").join(f"{o.party.code} {label(o.status)}" for o in recorded)
+            return gettext("Outcomes of “%(commitment)s”: %(outcomes)s.") % {"commitment": c, "outcomes": each}
 
         return self._panel_post(request, object_id, "outcomes_form", form, act)
 
 
 def _day(value: date | None) -> str:
     """A deadline as the page shows it ("31 Dec 2000"), or "no deadline"."""
-    return f"{value.day} {value:%b %Y}" if value else "no deadline"
+    return date_format(value) if value else gettext("no deadline")
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from summits.models import Summit
 
@@ -21,15 +23,15 @@ from ..reports.compliance import assessment_compare, assessment_freeze, complian
 
 
 class FreezeForm(forms.Form):
-    summit = forms.ModelChoiceField(queryset=Summit.objects.all())
-    kind = forms.ChoiceField(choices=Assessment.Kind.choices)
+    summit = forms.ModelChoiceField(label=_("Summit"), queryset=Summit.objects.all())
+    kind = forms.ChoiceField(label=_("Kind"), choices=Assessment.Kind.choices)
     as_of = forms.DateField(
-        label="As of",
+        label=_("As of"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The day the scores describe (each commitment's status then); empty: today.",
+        help_text=_("The day the scores describe (each commitment's status then); empty: today."),
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
 
 def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest) -> HttpResponse:
@@ -55,13 +57,15 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
         except ValidationError as refused:
             form.add_error(None, refused)
         else:
-            model_admin.message_user(request, f"Kept: {assessment}.", messages.SUCCESS)
+            model_admin.message_user(
+                request, gettext("Kept: %(assessment)s.") % {"assessment": assessment}, messages.SUCCESS
+            )
             target = reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}#summit"
             return HttpResponseRedirect(target)
     parties = compliance("party")
     context: dict[str, Any] = {
         **model_admin.admin_site.each_context(request),
-        "title": "Compliance report",
+        "title": gettext("Compliance report"),
         "opts": model_admin.model._meta,
         "overall": overall(),
         "by_summit": compliance("summit"),
@@ -81,6 +85,9 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             .order_by("due_by", "pk")
         )
         context["timeline"] = timeline(commitments, summit.local_date, timezone.now())
+        context["timeline_title"] = gettext(
+            "Timeline of %(title)s: each commitment from the meeting to its deadline"
+        ) % {"title": summit.title}
         assessments = list(
             Assessment.objects.filter(summit=summit).select_related("created_by").order_by("as_of", "created_at")
         )

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from summits.models import Participation, Party, Person, Summit
 
@@ -50,7 +51,7 @@ class CommitmentInline(PolicyAdminMixin, admin.TabularInline):
     show_change_link = True
     fields = ["source_ref", "title", "status_badge", "due_phrase", "due_by"]
     readonly_fields = ["source_ref", "title", "status_badge", "due_phrase", "due_by"]
-    verbose_name_plural = "commitments stated at this meeting"
+    verbose_name_plural = _("commitments stated at this meeting")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
@@ -61,7 +62,7 @@ class CommitmentInline(PolicyAdminMixin, admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
         return super().get_queryset(request).select_related("desk").order_by("source_ref", "id")
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def status_badge(self, obj: Commitment) -> str:
         return format_html(
             '<span class="pb-badge" style="background:{}">{}</span>',
@@ -151,27 +152,27 @@ class SummitAdmin(PolicyAdminMixin, HistoryAdmin):
             .annotate(_commitments=Count("commitments", distinct=True))
         )
 
-    @admin.display(description="local start", ordering="starts_at")
+    @admin.display(description=_("local start"), ordering="starts_at")
     def local_start_display(self, obj: Summit) -> str:
         if not obj.pk:
             return "—"
         # In the meeting's own zone (an aware value is formatted as it is, not in the admin's zone).
         return f"{date_format(obj.local_start, 'DATETIME_FORMAT')} ({obj.time_zone})"
 
-    @admin.display(description="place")
+    @admin.display(description=_("place"))
     def place(self, obj: Summit) -> str:
         return ", ".join(p for p in [obj.city, obj.country] if p)
 
-    @admin.display(description="parties")
+    @admin.display(description=_("parties"))
     def party_codes(self, obj: Summit) -> str:
         return " · ".join(p.code for p in obj.parties.all())
 
-    @admin.display(description="commitments", ordering="_commitments")
+    @admin.display(description=_("commitments"), ordering="_commitments")
     def commitment_count(self, obj: Summit) -> str:
         url = reverse("admin:commitments_commitment_changelist") + f"?summit__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, getattr(obj, "_commitments", 0))
 
-    @admin.display(description="source text")
+    @admin.display(description=_("source text"))
     def source_text_readable(self, obj: Summit) -> str:
         if not obj.source_text:
             return "—"

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -85,23 +86,25 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = getattr(exc, "workflow_code", None) or getattr(exc, "code", None) or "invalid"
         return error_response(status.HTTP_400_BAD_REQUEST, code, message, fields)
     if isinstance(exc, DjangoPermissionDenied):
-        return error_response(status.HTTP_403_FORBIDDEN, "permission_denied", str(exc) or "You may not do that.")
+        return error_response(
+            status.HTTP_403_FORBIDDEN, "permission_denied", str(exc) or gettext("You may not do that.")
+        )
     # Django's own limits (DATA_UPLOAD_MAX_*), met while a multipart or form body is read: the API's shape,
     # not Django's HTML 400 page.
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        message = f"The request body is over {limit:,} bytes, the most the API reads."
+        message = gettext("The request body is over %(limit)s bytes, the most the API reads.") % {"limit": f"{limit:,}"}
         return error_response(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large", message)
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         return error_response(status.HTTP_400_BAD_REQUEST, "too_many_fields", str(exc))
     if isinstance(exc, Http404):
-        return error_response(status.HTTP_404_NOT_FOUND, "not_found", "Not found.")
+        return error_response(status.HTTP_404_NOT_FOUND, "not_found", gettext("Not found."))
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
     fields = _flatten(exc.detail) if isinstance(exc.detail, dict) else {}
     if isinstance(exc, exceptions.ValidationError):
-        message = "The input is not valid: see fields." if fields else " ".join(str(d) for d in exc.detail)
+        message = gettext("The input is not valid: see fields.") if fields else " ".join(str(d) for d in exc.detail)
         code = _first_code(exc.get_codes())
         code = "invalid" if code in ("", None) else code
     else:
@@ -117,17 +120,21 @@ def lockout_response(request: Any, original_response: Any, credentials: Any) -> 
     from django.shortcuts import render
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = f"Too many failed logins for this account from this address. Try again in {minutes} minutes."
+    message = gettext(
+        "Too many failed logins for this account from this address. Try again in %(minutes)d minutes."
+    ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
         return JsonResponse({"error": {"code": "locked_out", "message": message, "fields": {}}}, status=429)
-    context = {**admin.site.each_context(request), "message": message, "title": "Locked out"}
+    context = {**admin.site.each_context(request), "message": message, "title": gettext("Locked out")}
     return render(request, "admin/lockout.html", context, status=429)
 
 
 @csrf_exempt  # it changes nothing; a POST to a wrong address gets the API's 404, not a CSRF page
 def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
     """Any /api/v1/ address that names no resource (e.g. a malformed id): the API's 404, not an HTML page."""
-    message = f"No such address in the API: {request.path}. The resources are listed at /api/v1/docs/."
+    message = gettext("No such address in the API: %(path)s. The resources are listed at /api/v1/docs/.") % {
+        "path": request.path
+    }
     return JsonResponse({"error": {"code": "not_found", "message": message, "fields": {}}}, status=404)

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -74,7 +75,7 @@ class TokenView(APIView):
             request._request, username=data.validated_data["username"], password=data.validated_data["password"]
         )
         if user is None or not user.is_active:
-            return error_response(400, "invalid_credentials", "The username or password is wrong.")
+            return error_response(400, "invalid_credentials", gettext("The username or password is wrong."))
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -86,7 +87,7 @@ def expected_version(request: Request) -> int:
         value = header.removeprefix("W/").strip().strip('"')
         if value.isdigit() and int(value) > 0:
             return int(value)
-        raise ValidationError({"If-Match": ['Send the ETag you read, for example "3".']})
+        raise ValidationError({"If-Match": [gettext('Send the ETag you read, for example "3".')]})
     body = request.data.get("version") if hasattr(request.data, "get") else None
     if isinstance(body, int) and not isinstance(body, bool) and body > 0:
         return body
@@ -101,10 +102,12 @@ def etag(commitment: Commitment) -> dict[str, str]:
 
 # Where to go instead, for each service that alone changes a guarded field (services.GUARDED_FIELDS).
 _ELSEWHERE = {
-    "transition": "The status changes only through POST /api/v1/commitments/{id}/transitions/.",
-    "deadline": "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason).",
-    "condition": "The condition's state changes through POST /api/v1/commitments/{id}/condition/.",
-    "outcomes": "The parties' own outcomes are recorded through POST /api/v1/commitments/{id}/outcomes/.",
+    "transition": gettext_lazy("The status changes only through POST /api/v1/commitments/{id}/transitions/."),
+    "deadline": gettext_lazy(
+        "Deadlines move only through POST /api/v1/commitments/{id}/deadline/ (a supervisor, with a reason)."
+    ),
+    "condition": gettext_lazy("The condition's state changes through POST /api/v1/commitments/{id}/condition/."),
+    "outcomes": gettext_lazy("The parties' own outcomes are recorded through POST /api/v1/commitments/{id}/outcomes/."),
 }
 
 
@@ -165,11 +168,13 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         commitment = self._load(kwargs["pk"])
         if not policy.can_edit_commitment(request.user, commitment):
-            return error_response(403, "permission_denied", "You may edit only the commitments of your own desks.")
+            return error_response(
+                403, "permission_denied", gettext("You may edit only the commitments of your own desks.")
+            )
         sent = request.data if hasattr(request.data, "keys") else {}
-        elsewhere = {field: [_ELSEWHERE[via]] for field, via in services.GUARDED_FIELDS.items() if field in sent}
+        elsewhere = {field: [str(_ELSEWHERE[via])] for field, via in services.GUARDED_FIELDS.items() if field in sent}
         if "outcomes" in sent:
-            elsewhere["outcomes"] = [_ELSEWHERE["outcomes"]]
+            elsewhere["outcomes"] = [str(_ELSEWHERE["outcomes"])]
         if elsewhere:
             message = " ".join(m[0] for m in elsewhere.values())
             return error_response(400, "read_only_field", message, elsewhere)

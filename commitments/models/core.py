@@ -44,27 +44,37 @@ def default_desk_time_zone() -> str:
 class Desk(models.Model):
     """A ministry unit that follows commitments up, e.g. the Russian Federation Division."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
     time_zone = models.CharField(
         max_length=64,
         default=default_desk_time_zone,
         validators=[validate_time_zone],
-        help_text="Deadlines of this desk's commitments end at midnight in this zone.",
+        help_text=_("Deadlines of this desk's commitments end at midnight in this zone."),
+        verbose_name=_("time zone"),
     )
-    parties = models.ManyToManyField(Party, blank=True, related_name="desks", help_text="Parties this desk covers.")
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="DeskMembership", related_name="desks")
+    parties = models.ManyToManyField(
+        Party, blank=True, related_name="desks", help_text=_("Parties this desk covers."), verbose_name=_("parties")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="DeskMembership", related_name="desks", verbose_name=_("members")
+    )
     default_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="Owns a new or accepted commitment of this desk when nobody is named and the person "
-        "recording it is not an officer here. Must be an officer or supervisor of the desk.",
+        help_text=_(
+            "Owns a new or accepted commitment of this desk when nobody is named and the person "
+            "recording it is not an officer here. Must be an officer or supervisor of the desk."
+        ),
+        verbose_name=_("default owner"),
     )
     history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
+        verbose_name = _("desk")
+        verbose_name_plural = _("desks")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -80,13 +90,17 @@ class DeskMembership(models.Model):
         OFFICER = "officer", _("Desk officer")
         SUPERVISOR = "supervisor", _("Supervisor")
 
-    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_memberships")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("desk"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_memberships", verbose_name=_("user")
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER, verbose_name=_("role"))
     # Who joined or left a desk, or changed role, when and by whom (the policy reads memberships).
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("desk membership")
+        verbose_name_plural = _("desk memberships")
         constraints = [models.UniqueConstraint(fields=["desk", "user"], name="deskmembership_unique_user")]
 
     def __str__(self) -> str:
@@ -123,70 +137,108 @@ class Commitment(models.Model):
     ConditionState = ConditionState  # the workflow's, under the model's name as well
 
     # Source
-    summit = models.ForeignKey(Summit, on_delete=models.PROTECT, related_name="commitments")
-    quote = models.TextField(help_text="The exact words of the record: a verbatim span of the summit's source text.")
-    quote_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    summit = models.ForeignKey(Summit, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("summit"))
+    quote = models.TextField(
+        help_text=_("The exact words of the record: a verbatim span of the summit's source text."),
+        verbose_name=_("quote"),
+    )
+    quote_start = models.PositiveIntegerField(null=True, blank=True, editable=False, verbose_name=_("quote start"))
     # The same commitment in the meeting's record in another language (see summits.SummitRecord), found by
     # commitments/importer/align.py when that record was attached: verbatim in that record's text.
-    quote_other = models.TextField(blank=True, verbose_name="quote in the other language")
-    quote_other_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    quote_other_language = models.CharField(max_length=8, blank=True)
-    title_other = models.CharField(max_length=200, blank=True, verbose_name="title in the other language")
+    quote_other = models.TextField(blank=True, verbose_name=_("quote in the other language"))
+    quote_other_start = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("quote in the other language, start")
+    )
+    quote_other_language = models.CharField(max_length=8, blank=True, verbose_name=_("language of the other quote"))
+    title_other = models.CharField(max_length=200, blank=True, verbose_name=_("title in the other language"))
     source_ref = models.CharField(
-        max_length=40, blank=True, verbose_name="paragraph", help_text='Paragraph reference, e.g. "2.(2).3".'
+        max_length=40, blank=True, verbose_name=_("paragraph"), help_text=_('Paragraph reference, e.g. "2.(2).3".')
     )
 
     # Who
     made_by = models.ManyToManyField(
-        Party, related_name="commitments_made", help_text="One party, or several for a joint commitment."
+        Party,
+        related_name="commitments_made",
+        help_text=_("One party, or several for a joint commitment."),
+        verbose_name=_("made by"),
     )
-    speaker = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments")
+    speaker = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments", verbose_name=_("speaker")
+    )
     counterparty = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments_owed"
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments_owed",
+        verbose_name=_("counterparty"),
     )
-    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="commitments")
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("desk"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="owned_commitments",
+        verbose_name=_("owner"),
     )
-    watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="watched_commitments")
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="watched_commitments", verbose_name=_("watchers")
+    )
 
     # What
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    level = models.CharField(max_length=120, blank=True, help_text='e.g. "foreign-ministerial and expert level".')
-    modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.FIRM)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER, verbose_name=_("kind"))
+    level = models.CharField(
+        max_length=120, blank=True, help_text=_('e.g. "foreign-ministerial and expert level".'), verbose_name=_("level")
+    )
+    modality = models.CharField(
+        max_length=20, choices=Modality.choices, default=Modality.FIRM, verbose_name=_("modality")
+    )
 
     # When: a window, because diplomatic deadlines are phrases, not dates.
     due_phrase = models.CharField(
         max_length=200,
         blank=True,
-        help_text='As written, e.g. "within the year". Give no dates and they are read from it, relative to '
-        "the meeting's date; dates you type win.",
+        help_text=_(
+            'As written, e.g. "within the year". Give no dates and they are read from it, relative to '
+            "the meeting's date; dates you type win."
+        ),
+        verbose_name=_("due phrase"),
     )
-    due_from = models.DateField(null=True, blank=True, help_text="Earliest day of the window, if any.")
-    due_by = models.DateField(null=True, blank=True, help_text="Last day of the window (inclusive).")
-    due_precision = models.CharField(max_length=20, choices=Precision.choices, default=Precision.NONE)
+    due_from = models.DateField(
+        null=True, blank=True, help_text=_("Earliest day of the window, if any."), verbose_name=_("due from")
+    )
+    due_by = models.DateField(
+        null=True, blank=True, help_text=_("Last day of the window (inclusive)."), verbose_name=_("due by")
+    )
+    due_precision = models.CharField(
+        max_length=20, choices=Precision.choices, default=Precision.NONE, verbose_name=_("due precision")
+    )
     due_rule = models.CharField(
         max_length=60,
         blank=True,
         editable=False,
-        help_text='How the window was read from the phrase ("typed": dates given by hand). Set by the system.',
+        help_text=_('How the window was read from the phrase ("typed": dates given by hand). Set by the system.'),
+        verbose_name=_("due rule"),
     )
-    original_due_by = models.DateField(null=True, blank=True, editable=False)
+    original_due_by = models.DateField(null=True, blank=True, editable=False, verbose_name=_("original due by"))
 
     # Condition: "if specific developments are achieved ..."
-    condition_text = models.TextField(blank=True, verbose_name="condition")
+    condition_text = models.TextField(blank=True, verbose_name=_("condition"))
     condition_state = models.CharField(
-        max_length=10, choices=ConditionState.choices, blank=True, default=ConditionState.NONE
+        max_length=10,
+        choices=ConditionState.choices,
+        blank=True,
+        default=ConditionState.NONE,
+        verbose_name=_("condition state"),
     )
 
     # When the condition last became pending: its "has it been met?" checks count from here (None: not pending).
-    condition_pending_since = models.DateTimeField(null=True, blank=True, editable=False)
+    condition_pending_since = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("condition pending since")
+    )
 
     # Links
     depends_on = models.ManyToManyField(
@@ -194,38 +246,49 @@ class Commitment(models.Model):
         symmetrical=False,
         blank=True,
         related_name="prepares",
-        help_text="Commitments that must happen first (the Foreign Minister's visit prepares the Prime Minister's).",
+        help_text=_("Commitments that must happen first (the Foreign Minister's visit prepares the Prime Minister's)."),
+        verbose_name=_("depends on"),
     )
     reciprocal = models.ManyToManyField(
         "self",
         symmetrical=True,
         blank=True,
-        help_text="The other side of the same undertaking (Japan sends ↔ Russia receives).",
+        help_text=_("The other side of the same undertaking (Japan sends ↔ Russia receives)."),
+        verbose_name=_("reciprocal"),
     )
     superseded_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("superseded by"),
     )
 
     # Workflow state; changed only by services.commitment_transition.
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False)
-    status_changed_at = models.DateTimeField(editable=False)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False, verbose_name=_("status")
+    )
+    status_changed_at = models.DateTimeField(editable=False, verbose_name=_("status changed at"))
     # Set when it is fulfilled: on or before the deadline first promised (original_due_by), and on or
     # before the deadline in force then (after any moves). True when there was no such deadline.
-    on_time_as_promised = models.BooleanField(null=True, editable=False)
-    on_time_as_rescheduled = models.BooleanField(null=True, editable=False)
+    on_time_as_promised = models.BooleanField(null=True, editable=False, verbose_name=_("on time as promised"))
+    on_time_as_rescheduled = models.BooleanField(null=True, editable=False, verbose_name=_("on time as rescheduled"))
     # The day the outcome happened (the closing transition's occurred_on): delays are measured from it.
-    closed_on = models.DateField(null=True, blank=True, editable=False)
-    overdue_since = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_on = models.DateField(null=True, blank=True, editable=False, verbose_name=_("closed on"))
+    overdue_since = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("overdue since"))
     # When the sweep must next look at this row (commitments/rules.py: next_check); None: not until it changes.
-    next_check_at = models.DateTimeField(null=True, blank=True, editable=False, default=timezone.now)
+    next_check_at = models.DateTimeField(
+        null=True, blank=True, editable=False, default=timezone.now, verbose_name=_("next check at")
+    )
     # The last transition, update or deadline move: what "stale" is measured from.
-    last_activity_at = models.DateTimeField(editable=False)
+    last_activity_at = models.DateTimeField(editable=False, verbose_name=_("last activity at"))
     # Optimistic locking: every write locks the row, compares and increments it (services.core: row_lock, row_save).
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("version"))
 
     # Set by commitment_create to the caller's `now` (condition checks count from it), not auto_now_add.
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -233,6 +296,7 @@ class Commitment(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
 
     history = HistoricalRecords(
@@ -241,6 +305,8 @@ class Commitment(models.Model):
     )
 
     class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
         ordering = ["due_by", "id"]
         constraints = [
             models.CheckConstraint(
@@ -334,18 +400,35 @@ class Commitment(models.Model):
 class StatusChange(models.Model):
     """One row per transition: the commitment's workflow history and, later, a notification source."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField()
-    occurred_on = models.DateField(help_text="When it happened, which may be before it was recorded.")
-    note = models.TextField(blank=True)
-    evidence_url = models.URLField(max_length=500, blank=True)
-    on_time = models.BooleanField(null=True, help_text="Fulfilled by the deadline in force then.")
-    on_time_as_promised = models.BooleanField(null=True, help_text="Fulfilled by the deadline first promised.")
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("commitment")
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=20, choices=Status.choices, verbose_name=_("to status"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"))
+    occurred_on = models.DateField(
+        help_text=_("When it happened, which may be before it was recorded."), verbose_name=_("occurred on")
+    )
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    evidence_url = models.URLField(max_length=500, blank=True, verbose_name=_("evidence url"))
+    on_time = models.BooleanField(
+        null=True, help_text=_("Fulfilled by the deadline in force then."), verbose_name=_("on time")
+    )
+    on_time_as_promised = models.BooleanField(
+        null=True, help_text=_("Fulfilled by the deadline first promised."), verbose_name=_("on time as promised")
+    )
 
     class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["-recorded_at", "-id"]
         indexes = [models.Index(fields=["commitment", "-recorded_at"], name="statuschange_commitment_time")]
 
@@ -367,19 +450,32 @@ class CommitmentOutcome(models.Model):
         PARTIALLY_FULFILLED = Status.PARTIALLY_FULFILLED.value, Status.PARTIALLY_FULFILLED.label
         NOT_FULFILLED = Status.NOT_FULFILLED.value, Status.NOT_FULFILLED.label
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="outcomes")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=20, choices=Outcome.choices)
-    note = models.TextField(blank=True, help_text="Why this party's outcome is what it is: the assessor's reasoning.")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("commitment")
     )
-    recorded_at = models.DateTimeField()
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("party"))
+    status = models.CharField(max_length=20, choices=Outcome.choices, verbose_name=_("status"))
+    note = models.TextField(
+        blank=True,
+        help_text=_("Why this party's outcome is what it is: the assessor's reasoning."),
+        verbose_name=_("note"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"))
     # Who set, changed or removed each party's outcome, when (a reopening removes them all).
     history = HistoricalRecords()
 
     class Meta:
         # No default ordering: it would join the party table into every query; readers order by code.
+        verbose_name = _("commitment outcome")
+        verbose_name_plural = _("commitment outcomes")
         constraints = [
             models.UniqueConstraint(fields=["commitment", "party"], name="commitmentoutcome_one_per_party"),
             models.CheckConstraint(condition=Q(status__in=SCORED_STATUSES), name="commitmentoutcome_status_scored"),
@@ -392,21 +488,28 @@ class CommitmentOutcome(models.Model):
 class Update(models.Model):
     """A progress note, optionally with evidence and the later meeting that carries it."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField()
-    note = models.TextField()
-    evidence_url = models.URLField(max_length=500, blank=True)
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    note = models.TextField(verbose_name=_("note"))
+    evidence_url = models.URLField(max_length=500, blank=True, verbose_name=_("evidence url"))
     evidence_summit = models.ForeignKey(
         Summit,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="evidence_updates",
-        help_text="A later meeting whose record shows progress on this commitment.",
+        help_text=_("A later meeting whose record shows progress on this commitment."),
+        verbose_name=_("evidence summit"),
     )
 
     class Meta:
+        verbose_name = _("update")
+        verbose_name_plural = _("updates")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -419,23 +522,32 @@ class DeadlineChange(models.Model):
         POSTPONED = "postponed", _("Postponed by mutual agreement")
         CORRECTED = "corrected", _("Corrected (data entry)")
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="deadline_changes")
-    old_due_from = models.DateField(null=True, blank=True)
-    old_due_by = models.DateField(null=True, blank=True)
-    new_due_from = models.DateField(null=True, blank=True)
-    new_due_by = models.DateField(null=True, blank=True)
-    old_due_phrase = models.CharField(max_length=200, blank=True)
-    new_due_phrase = models.CharField(max_length=200, blank=True)
-    old_due_rule = models.CharField(max_length=60, blank=True)
-    new_due_rule = models.CharField(
-        max_length=60, blank=True, help_text="How the new window was read (set by the system)."
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="deadline_changes", verbose_name=_("commitment")
     )
-    reason = models.TextField()
-    change_class = models.CharField(max_length=20, choices=ChangeClass.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    recorded_at = models.DateTimeField()
+    old_due_from = models.DateField(null=True, blank=True, verbose_name=_("old due from"))
+    old_due_by = models.DateField(null=True, blank=True, verbose_name=_("old due by"))
+    new_due_from = models.DateField(null=True, blank=True, verbose_name=_("new due from"))
+    new_due_by = models.DateField(null=True, blank=True, verbose_name=_("new due by"))
+    old_due_phrase = models.CharField(max_length=200, blank=True, verbose_name=_("old due phrase"))
+    new_due_phrase = models.CharField(max_length=200, blank=True, verbose_name=_("new due phrase"))
+    old_due_rule = models.CharField(max_length=60, blank=True, verbose_name=_("old due rule"))
+    new_due_rule = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text=_("How the new window was read (set by the system)."),
+        verbose_name=_("new due rule"),
+    )
+    reason = models.TextField(verbose_name=_("reason"))
+    change_class = models.CharField(max_length=20, choices=ChangeClass.choices, verbose_name=_("change class"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+    )
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"))
 
     class Meta:
+        verbose_name = _("deadline change")
+        verbose_name_plural = _("deadline changes")
         ordering = ["-recorded_at", "-id"]
 
     def __str__(self) -> str:

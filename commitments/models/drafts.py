@@ -16,28 +16,39 @@ class RejectedDraft(models.Model):
     every report. This row is all that remains, shown on the meeting's review page.
     """
 
-    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="rejected_drafts")
-    # The id the draft had (the API's and the review page's name for it); no longer a commitment's id.
-    draft_id = models.PositiveBigIntegerField(unique=True)
-    title = models.CharField(max_length=200)
-    quote = models.TextField()
-    quote_start = models.PositiveIntegerField(null=True, blank=True)
-    source_ref = models.CharField(max_length=40, blank=True)
-    made_by = models.CharField(max_length=200, blank=True, help_text="Party codes, joined with +.")
-    kind = models.CharField(max_length=20, blank=True)
-    modality = models.CharField(max_length=20, blank=True)
-    due_phrase = models.CharField(max_length=200, blank=True)
-    due_from = models.DateField(null=True, blank=True)
-    due_by = models.DateField(null=True, blank=True)
-    condition_text = models.TextField(blank=True)
-    desk_name = models.CharField(max_length=200, blank=True)
-    rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    summit = models.ForeignKey(
+        Summit, on_delete=models.CASCADE, related_name="rejected_drafts", verbose_name=_("summit")
     )
-    rejected_at = models.DateTimeField()
-    reason = models.TextField(blank=True)
+    # The id the draft had (the API's and the review page's name for it); no longer a commitment's id.
+    draft_id = models.PositiveBigIntegerField(unique=True, verbose_name=_("draft id"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    quote = models.TextField(verbose_name=_("quote"))
+    quote_start = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("quote start"))
+    source_ref = models.CharField(max_length=40, blank=True, verbose_name=_("source ref"))
+    made_by = models.CharField(
+        max_length=200, blank=True, help_text=_("Party codes, joined with +."), verbose_name=_("made by")
+    )
+    kind = models.CharField(max_length=20, blank=True, verbose_name=_("kind"))
+    modality = models.CharField(max_length=20, blank=True, verbose_name=_("modality"))
+    due_phrase = models.CharField(max_length=200, blank=True, verbose_name=_("due phrase"))
+    due_from = models.DateField(null=True, blank=True, verbose_name=_("due from"))
+    due_by = models.DateField(null=True, blank=True, verbose_name=_("due by"))
+    condition_text = models.TextField(blank=True, verbose_name=_("condition text"))
+    desk_name = models.CharField(max_length=200, blank=True, verbose_name=_("desk name"))
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rejected by"),
+    )
+    rejected_at = models.DateTimeField(verbose_name=_("rejected at"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
 
     class Meta:
+        verbose_name = _("rejected draft")
+        verbose_name_plural = _("rejected drafts")
         ordering = ["summit", "quote_start", "draft_id"]
 
     def __str__(self) -> str:
@@ -68,22 +79,41 @@ class FollowUp(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
 
-    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="proposed_follow_ups")
-    commitment = models.ForeignKey("commitments.Commitment", on_delete=models.CASCADE, related_name="follow_ups")
-    proposed = models.CharField(max_length=20, choices=Proposed.choices)
-    occurred_on = models.DateField(help_text="The day it happened: the meeting's, or one the record states.")
-    basis = models.CharField(max_length=10, choices=Basis.choices)
-    evidence_quote = models.TextField(blank=True, help_text="A verbatim span of the new record, or empty.")
-    evidence_start = models.PositiveIntegerField(null=True, blank=True)
-    evidence_end = models.PositiveIntegerField(null=True, blank=True)
-    reason = models.TextField(help_text="Why it was proposed, in words a desk officer checks in five seconds.")
-    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    summit = models.ForeignKey(
+        Summit, on_delete=models.CASCADE, related_name="proposed_follow_ups", verbose_name=_("summit")
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    commitment = models.ForeignKey(
+        "commitments.Commitment", on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("commitment")
+    )
+    proposed = models.CharField(max_length=20, choices=Proposed.choices, verbose_name=_("proposed"))
+    occurred_on = models.DateField(
+        help_text=_("The day it happened: the meeting's, or one the record states."), verbose_name=_("occurred on")
+    )
+    basis = models.CharField(max_length=10, choices=Basis.choices, verbose_name=_("basis"))
+    evidence_quote = models.TextField(
+        blank=True, help_text=_("A verbatim span of the new record, or empty."), verbose_name=_("evidence quote")
+    )
+    evidence_start = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("evidence start"))
+    evidence_end = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("evidence end"))
+    reason = models.TextField(
+        help_text=_("Why it was proposed, in words a desk officer checks in five seconds."), verbose_name=_("reason")
+    )
+    decision = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING, verbose_name=_("decision")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
 
     class Meta:
+        verbose_name = _("follow up")
+        verbose_name_plural = _("follow ups")
         ordering = ["summit", "evidence_start", "commitment_id"]
         constraints = [
             models.UniqueConstraint(fields=["summit", "commitment"], name="one_follow_up_per_meeting_and_commitment")

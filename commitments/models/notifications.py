@@ -47,29 +47,37 @@ REMINDER_KINDS = frozenset(
 class SweepRun(models.Model):
     """One run of sweep_run: when, how long, what it did, or why it failed."""
 
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     # The moment the sweep judged (differs from started_at when an operator passes --now).
-    as_of = models.DateTimeField()
-    trigger = models.CharField(max_length=20, default="beat")
-    dry_run = models.BooleanField(default=False)
-    flagged_overdue = models.PositiveIntegerField(default=0)
-    cleared = models.PositiveIntegerField(default=0)
-    notifications = models.PositiveIntegerField(default=0)
-    by_kind = models.JSONField(default=dict, blank=True)
-    rewoken = models.PositiveIntegerField(default=0, help_text="Deliveries whose lost wake-up was sent again.")
+    as_of = models.DateTimeField(verbose_name=_("as of"))
+    trigger = models.CharField(max_length=20, default="beat", verbose_name=_("trigger"))
+    dry_run = models.BooleanField(default=False, verbose_name=_("dry run"))
+    flagged_overdue = models.PositiveIntegerField(default=0, verbose_name=_("flagged overdue"))
+    cleared = models.PositiveIntegerField(default=0, verbose_name=_("cleared"))
+    notifications = models.PositiveIntegerField(default=0, verbose_name=_("notifications"))
+    by_kind = models.JSONField(default=dict, blank=True, verbose_name=_("by kind"))
+    rewoken = models.PositiveIntegerField(
+        default=0, help_text=_("Deliveries whose lost wake-up was sent again."), verbose_name=_("rewoken")
+    )
     ownerless = models.PositiveIntegerField(
-        default=0, help_text="Tracked commitments with no active owner when it ran: nobody is reminded of them."
+        default=0,
+        help_text=_("Tracked commitments with no active owner when it ran: nobody is reminded of them."),
+        verbose_name=_("ownerless"),
     )
     failed_rows = models.PositiveIntegerField(
-        default=0, help_text="Commitments it could not process (logged with their ids; looked at again an hour later)."
+        default=0,
+        help_text=_("Commitments it could not process (logged with their ids; looked at again an hour later)."),
+        verbose_name=_("failed rows"),
     )
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, verbose_name=_("error"))
     # For beat's runs: the number of the sweep interval since the epoch. Unique, so that when two
     # beats run by mistake, the second tick of an interval finds it claimed and does nothing.
-    beat_slot = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    beat_slot = models.BigIntegerField(null=True, blank=True, unique=True, editable=False, verbose_name=_("beat slot"))
 
     class Meta:
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
         ordering = ["-started_at", "-id"]
         indexes = [
             # "When did a sweep last finish?" (health check, admin warning on every page).
@@ -89,24 +97,37 @@ class SweepRun(models.Model):
 class Notification(models.Model):
     """Something one person should know about one commitment. Always visible in the admin."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("commitment")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices, verbose_name=_("kind"))
     # What makes this occasion distinct from the next one of the same kind, e.g. "7:2000-12-31"
     # (7 days before that due date) or "3" (the third overdue reminder) or a status change's id.
-    occasion = models.CharField(max_length=80)
-    message = models.CharField(max_length=300)
+    occasion = models.CharField(max_length=80, verbose_name=_("occasion"))
+    message = models.CharField(max_length=300, verbose_name=_("message"))
     # For a change someone made: who made it, and the reason and evidence they gave (empty for reminders).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    note = models.TextField(blank=True)
-    evidence_url = models.URLField(max_length=500, blank=True)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-    sweep_run = models.ForeignKey(SweepRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    evidence_url = models.URLField(max_length=500, blank=True, verbose_name=_("evidence url"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    sweep_run = models.ForeignKey(
+        SweepRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("sweep run")
+    )
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -136,19 +157,26 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed (not retried)")
         SKIPPED = "skipped", _("Skipped (no longer relevant)")
 
-    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="delivery")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, related_name="delivery", verbose_name=_("notification")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=_("status"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    next_attempt_at = models.DateTimeField(verbose_name=_("next attempt at"))
     # While SENDING: until when the claim holds; a claim past it belongs to a dead worker. The claim also
     # sets next_attempt_at to it, so the sender's one indexed range finds abandoned claims too.
-    lease_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries")
+    lease_until = models.DateTimeField(null=True, blank=True, verbose_name=_("lease until"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    digest = models.ForeignKey(
+        "Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries", verbose_name=_("digest")
+    )
 
     class Meta:
+        verbose_name = _("delivery")
         indexes = [
             # The sender's queue: what is due to be tried now (delivery._claim, the sweep's re-wake count).
             models.Index(
@@ -159,7 +187,7 @@ class Delivery(models.Model):
             # A recipient's held items for their digest.
             models.Index(fields=["recipient"], name="delivery_held", condition=Q(status="held")),
         ]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
 
     def __str__(self) -> str:
         return f"{self.notification} → {self.recipient} ({self.get_status_display()})"
@@ -174,14 +202,20 @@ class DeliveryAttempt(models.Model):
         PERMANENT = "permanent", _("Permanent error")
         SKIPPED = "skipped", _("Skipped")
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="tries")
-    digest = models.ForeignKey("Digest", on_delete=models.CASCADE, null=True, blank=True, related_name="tries")
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField()
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    error = models.TextField(blank=True)
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="tries", verbose_name=_("delivery")
+    )
+    digest = models.ForeignKey(
+        "Digest", on_delete=models.CASCADE, null=True, blank=True, related_name="tries", verbose_name=_("digest")
+    )
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    finished_at = models.DateTimeField(verbose_name=_("finished at"))
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, verbose_name=_("outcome"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
 
     class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
@@ -191,16 +225,22 @@ class DeliveryAttempt(models.Model):
 class Digest(models.Model):
     """One daily email per user and local day, gathering their held notifications."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
-    local_date = models.DateField()
-    status = models.CharField(max_length=10, choices=Delivery.Status.choices, default=Delivery.Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    lease_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests", verbose_name=_("recipient")
+    )
+    local_date = models.DateField(verbose_name=_("local date"))
+    status = models.CharField(
+        max_length=10, choices=Delivery.Status.choices, default=Delivery.Status.PENDING, verbose_name=_("status")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    next_attempt_at = models.DateTimeField(verbose_name=_("next attempt at"))
+    lease_until = models.DateTimeField(null=True, blank=True, verbose_name=_("lease until"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
 
     class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
         constraints = [models.UniqueConstraint(fields=["recipient", "local_date"], name="digest_once_a_day")]
 
     def __str__(self) -> str:
@@ -217,17 +257,25 @@ class NotificationPreference(models.Model):
         DIGEST = "digest", _("One daily digest")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
     )
-    kinds = models.JSONField(default=default_kinds, help_text="The kinds of notification you want.")
-    email_enabled = models.BooleanField(default=True, verbose_name="email me")
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IMMEDIATE)
-    digest_hour = models.PositiveSmallIntegerField(default=8, help_text="Local hour (0–23) of the daily digest.")
+    kinds = models.JSONField(
+        default=default_kinds, help_text=_("The kinds of notification you want."), verbose_name=_("kinds")
+    )
+    email_enabled = models.BooleanField(default=True, verbose_name=_("email me"))
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IMMEDIATE, verbose_name=_("mode"))
+    digest_hour = models.PositiveSmallIntegerField(
+        default=8, help_text=_("Local hour (0–23) of the daily digest."), verbose_name=_("digest hour")
+    )
     time_zone = models.CharField(
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="Your IANA time zone for the digest hour, e.g. Europe/Moscow; empty means the ministry's.",
+        help_text=_("Your IANA time zone for the digest hour, e.g. Europe/Moscow; empty means the ministry's."),
+        verbose_name=_("time zone"),
     )
     # The interface's and your emails' language; "" follows the browser (and LANGUAGE_CODE for emails).
     # The names are in their own languages, so anyone can find theirs whatever the page's language.
@@ -240,6 +288,8 @@ class NotificationPreference(models.Model):
     )
 
     class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
         constraints = [
             models.CheckConstraint(condition=Q(digest_hour__lte=23), name="preference_digest_hour_valid"),
         ]

@@ -32,6 +32,8 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from summits.models import Party, Summit
 
@@ -63,10 +65,10 @@ OUTCOMES: dict[str, str] = {
     Status.SUPERSEDED: NO_LONGER_OWED,
 }
 OUTCOME_LABELS = {
-    KEPT: "Kept",
-    PARTLY_KEPT: "Partly kept",
-    NOT_KEPT: "Not kept",
-    NO_LONGER_OWED: "No longer owed",
+    KEPT: gettext_lazy("Kept"),
+    PARTLY_KEPT: gettext_lazy("Partly kept"),
+    NOT_KEPT: gettext_lazy("Not kept"),
+    NO_LONGER_OWED: gettext_lazy("No longer owed"),
 }
 
 _CODE_MAX = Party._meta.get_field("code").max_length or 16
@@ -114,7 +116,9 @@ def _pick(parties: list[Party], code: str) -> Party | None:
 
 def _names(parties: list[Party]) -> str:
     names = [p.name for p in parties]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def brief_subject(*, party: str = "", home: str = "", meeting: str = "") -> BriefSubject:
@@ -130,7 +134,11 @@ def brief_subject(*, party: str = "", home: str = "", meeting: str = "") -> Brie
     if not party and not meeting:
         raise BriefRefused(
             "counterpart_required",
-            {"party": ["Name the counterpart: a party's code (party=RUS) or a planned meeting's id (meeting=12)."]},
+            {
+                "party": [
+                    gettext("Name the counterpart: a party's code (party=RUS) or a planned meeting's id (meeting=12).")
+                ]
+            },
         )
     wanted = [value for value in (party, home_code) if _listable(value)]
     query = Q(pk__in=[])
@@ -144,27 +152,41 @@ def brief_subject(*, party: str = "", home: str = "", meeting: str = "") -> Brie
             (
                 "home",
                 "unknown_party",
-                f"No party has the code “{home_code}”: the parties are listed at /api/v1/parties/."
+                gettext("No party has the code “%(code)s”: the parties are listed at /api/v1/parties/.")
+                % {"code": home_code}
                 if home_given
-                else f"Our side, PLEDGEBOOK_HOME_PARTY={home_code}, is not a party recorded in Pledgebook: add it "
-                "under Parties, or name our side (home=<code>).",
+                else gettext(
+                    "Our side, PLEDGEBOOK_HOME_PARTY=%(code)s, is not a party recorded in Pledgebook: add it "
+                    "under Parties, or name our side (home=<code>)."
+                )
+                % {"code": home_code},
             )
         )
     them = None
     if party:
         them = _pick(found, party) if _listable(party) else None
         if them is None:
-            message = f"No party has the code “{party}”: the parties are listed at /api/v1/parties/."
+            message = gettext("No party has the code “%(code)s”: the parties are listed at /api/v1/parties/.") % {
+                "code": party
+            }
             refusals.append(("party", "unknown_party", message))
         elif us is not None and them.pk == us.pk:
-            refusals.append(("party", "counterpart_is_us", f"{them.code} is our own side: name the other party."))
+            refusals.append(
+                (
+                    "party",
+                    "counterpart_is_us",
+                    gettext("%(code)s is our own side: name the other party.") % {"code": them.code},
+                )
+            )
     summit = None
     if meeting:
         # ASCII digits only: "²" is a digit to str.isdigit but not to int().
         if meeting.isascii() and meeting.isdigit() and 0 < int(meeting) <= _ID_MAX:
             summit = Summit.objects.defer("source_text").prefetch_related("parties").filter(pk=int(meeting)).first()
         if summit is None:
-            message = f"No meeting has the id “{meeting}”: the meetings are listed at /api/v1/summits/."
+            message = gettext("No meeting has the id “%(id)s”: the meetings are listed at /api/v1/summits/.") % {
+                "id": meeting
+            }
             refusals.append(("meeting", "unknown_meeting", message))
     if refusals:
         fields: dict[str, list[str]] = {}
@@ -180,13 +202,23 @@ def brief_subject(*, party: str = "", home: str = "", meeting: str = "") -> Brie
         if them.pk not in {p.pk for p in present}:
             raise BriefRefused(
                 "not_at_meeting",
-                {"party": [f"{them.name} is not a party of “{summit.title}”: name one of its parties, or no party."]},
+                {
+                    "party": [
+                        gettext("%(party)s is not a party of “%(title)s”: name one of its parties, or no party.")
+                        % {"party": them.name, "title": summit.title}
+                    ]
+                },
             )
         return BriefSubject(home=us, counterparts=[them], meeting=summit)
     if not present:
         raise BriefRefused(
             "no_counterpart",
-            {"meeting": [f"“{summit.title}” names no party besides {us.name}: name the counterpart (party=<code>)."]},
+            {
+                "meeting": [
+                    gettext("“%(title)s” names no party besides %(us)s: name the counterpart (party=<code>).")
+                    % {"title": summit.title, "us": us.name}
+                ]
+            },
         )
     return BriefSubject(home=us, counterparts=present, meeting=summit)
 
@@ -211,12 +243,16 @@ class LastUpdate:
     def summary(self) -> str:
         """One line for a person: what changed, then the note."""
         if self.kind == "status_change":
-            head = f"Now {status_label(self.to_status).lower()}"
+            head = gettext("Now %(status)s") % {"status": status_label(self.to_status).lower()}
         elif self.kind == "deadline_move":
-            head = f"Deadline moved to {self.new_due_by:%-d %b %Y}" if self.new_due_by else "Deadline removed"
+            head = (
+                gettext("Deadline moved to %(date)s") % {"date": date_format(self.new_due_by)}
+                if self.new_due_by
+                else gettext("Deadline removed")
+            )
         else:
             head = ""
-        return ": ".join(part for part in (head, self.text) if part)
+        return gettext(": ").join(part for part in (head, self.text) if part)
 
 
 @dataclass
@@ -252,7 +288,7 @@ class BriefItem:
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS.get(self.outcome, "")
+        return str(OUTCOME_LABELS.get(self.outcome, ""))
 
     @property
     def owner_name(self) -> str:
@@ -298,10 +334,10 @@ class BriefSide:
     def groups(self) -> list[BriefGroup]:
         """The open commitments in their groups (empty groups left out), for a page."""
         labels = {
-            OVERDUE: "Overdue",
-            DUE_SOON: f"Due within {due_soon_days()} days",
-            CONDITION_PENDING: "Waiting on a condition",
-            OTHER: "Later or with no deadline",
+            OVERDUE: gettext("Overdue"),
+            DUE_SOON: gettext("Due within %(days)d days") % {"days": due_soon_days()},
+            CONDITION_PENDING: gettext("Waiting on a condition"),
+            OTHER: gettext("Later or with no deadline"),
         }
         groups = [BriefGroup(a, labels[a], [i for i in self.open if i.attention == a]) for a in ATTENTION]
         return [group for group in groups if group.items]
@@ -328,8 +364,12 @@ class Brief:
     def title(self) -> str:
         them = _names(self.subject.counterparts)
         if self.subject.meeting is not None:
-            return f"Brief for {self.subject.meeting.title}: {self.subject.home.name} and {them}"
-        return f"Brief: {self.subject.home.name} and {them}"
+            return gettext("Brief for %(meeting)s: %(us)s and %(them)s") % {
+                "meeting": self.subject.meeting.title,
+                "us": self.subject.home.name,
+                "them": them,
+            }
+        return gettext("Brief: %(us)s and %(them)s") % {"us": self.subject.home.name, "them": them}
 
     @property
     def closed_count(self) -> int:
@@ -339,9 +379,9 @@ class Brief:
 def _side_labels(subject: BriefSubject) -> dict[str, str]:
     us, them = subject.home.name, _names(subject.counterparts)
     return {
-        OURS: f"What {us} promised {them}",
-        THEIRS: f"What {them} promised {us}",
-        JOINT: f"What {us} and {them} promised together",
+        OURS: gettext("What %(us)s promised %(them)s") % {"us": us, "them": them},
+        THEIRS: gettext("What %(them)s promised %(us)s") % {"us": us, "them": them},
+        JOINT: gettext("What %(us)s and %(them)s promised together") % {"us": us, "them": them},
     }
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from ..models import Commitment
 from ..selectors import commitment_is_overdue
@@ -45,7 +46,7 @@ def status_bars(rows: list[Row]) -> dict[str, object]:
             if not count:
                 continue
             width = BAR_WIDTH * count / total
-            segments.append(Segment(x, width, STATUS_COLOURS[status], f"{row.label}: {count} {label(status).lower()}"))
+            segments.append(Segment(x, width, STATUS_COLOURS[status], _segment_words(row.label, count, status)))
             x += width
         bars.append(Bar(row.label, 10 + index * 34, total, segments))
     top = 20 + len(bars) * 34
@@ -57,6 +58,7 @@ def status_bars(rows: list[Row]) -> dict[str, object]:
         "width": LABEL_WIDTH + BAR_WIDTH + 60,
         "legend": legend,
         "label_width": LABEL_WIDTH,
+        "title": gettext("Commitments by status, per party"),
     }
 
 
@@ -92,6 +94,22 @@ class Lane:
     window_text: str
     closed_text: str
 
+    # The SVG's hover words, written here because makemessages does not read .svg templates.
+    @property
+    def summary(self) -> str:
+        words = f"{self.title} — {self.status}; {self.due_text}"
+        if self.closed is not None:
+            words += gettext("; closed %(date)s") % {"date": self.closed_text}
+        return words
+
+    @property
+    def window_title(self) -> str:
+        return gettext("Window: %(window)s") % {"window": self.window_text}
+
+    @property
+    def closed_title(self) -> str:
+        return gettext("Closed %(date)s: %(status)s") % {"date": self.closed_text, "status": self.status}
+
 
 def label_lines(text: str, width: int = LABEL_CHARS) -> list[str]:
     """`text` wrapped on word boundaries onto at most two lines of `width` characters, the second cut with "…"."""
@@ -114,22 +132,36 @@ def label_lines(text: str, width: int = LABEL_CHARS) -> list[str]:
     return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
 
 
+def _segment_words(party: str, count: int, status: str) -> str:
+    return gettext("%(party)s: %(count)d %(status)s") % {
+        "party": party,
+        "count": count,
+        "status": label(status).lower(),
+    }
+
+
 def _gap_words(days: int) -> str:
+    # The plural forms stay the English ones ("1 years" included), so English charts read as before.
     if days >= 548:
-        return f"{round(days / 365.25)} years"
+        years = round(days / 365.25)
+        return ngettext("%(n)d years", "%(n)d years", years) % {"n": years}
     if days >= 45:
-        return f"{round(days / 30.44)} months"
-    return f"{days} days"
+        months = round(days / 30.44)
+        return ngettext("%(n)d months", "%(n)d months", months) % {"n": months}
+    return ngettext("%(n)d days", "%(n)d days", days) % {"n": days}
 
 
 def window_words(commitment: Commitment) -> str:
     if commitment.due_from and commitment.due_by:
-        return f"{date_format(commitment.due_from)} – {date_format(commitment.due_by)}"
+        return gettext("%(start)s – %(end)s") % {
+            "start": date_format(commitment.due_from),
+            "end": date_format(commitment.due_by),
+        }
     if commitment.due_by:
-        return f"by {date_format(commitment.due_by)}"
+        return gettext("by %(end)s") % {"end": date_format(commitment.due_by)}
     if commitment.due_from:
-        return f"from {date_format(commitment.due_from)}"
-    return "no deadline"
+        return gettext("from %(start)s") % {"start": date_format(commitment.due_from)}
+    return gettext("no deadline")
 
 
 def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dict[str, object]:
@@ -180,8 +212,11 @@ def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dic
                 overdue=overdue,
                 conditional=conditional,
                 dated=due is not None,
-                status=status + ("; overdue" if overdue else "") + ("; condition pending" if conditional else ""),
-                due_text=f"{commitment.due_phrase or 'no deadline'}" + (f" — by {date_format(due)}" if due else ""),
+                status=status
+                + (gettext("; overdue") if overdue else "")
+                + (gettext("; condition pending") if conditional else ""),
+                due_text=(commitment.due_phrase or gettext("no deadline"))
+                + (gettext(" — by %(end)s") % {"end": date_format(due)} if due else ""),
                 window_text=window_words(commitment),
                 closed_text=date_format(commitment.closed_on) if commitment.closed_on else "—",
             )
@@ -194,18 +229,36 @@ def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dic
         "height": height,
         "width": width,
         "today": x(today) if today >= meeting else None,
-        "today_label": f"today, {date_format(today)}",
+        "today_label": gettext("today, %(date)s") % {"date": date_format(today)},
+        "today_word": gettext("today"),
+        "table_note": gettext("The table below lists the same commitments in words."),
         "start_label": date_format(meeting),
         "end_label": date_format(axis_end),
         "end_x": TIMELINE_LABEL_WIDTH + TIMELINE_PLOT,
         "label_width": TIMELINE_LABEL_WIDTH,
         "break": (
-            {"x": TIMELINE_LABEL_WIDTH + TIMELINE_PLOT + TIMELINE_BREAK / 2, "words": f"⋯ {gap} ⋯", "gap": gap}
+            {
+                "x": TIMELINE_LABEL_WIDTH + TIMELINE_PLOT + TIMELINE_BREAK / 2,
+                "words": f"⋯ {gap} ⋯",
+                "gap": gap,
+                "title": gettext("%(gap)s left out") % {"gap": gap},
+            }
             if far
             else None
         ),
         "description": (
-            f"{len(lanes)} commitments, from the meeting on {date_format(meeting)} to {date_format(axis_end)}"
-            + (f"; then a break of {gap}, to today, {date_format(today)}." if far else ".")
-        ),
+            gettext(
+                "%(count)d commitments, from the meeting on %(meeting)s to %(end)s; "
+                "then a break of %(gap)s, to today, %(today)s."
+            )
+            if far
+            else gettext("%(count)d commitments, from the meeting on %(meeting)s to %(end)s.")
+        )
+        % {
+            "count": len(lanes),
+            "meeting": date_format(meeting),
+            "end": date_format(axis_end),
+            "gap": gap,
+            "today": date_format(today),
+        },
     }

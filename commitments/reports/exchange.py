@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from summits.models import Party, Person, Summit
 
@@ -138,11 +139,14 @@ def outcomes_read(text: str) -> dict[str, str]:
         code, equals, status = (piece.strip() for piece in part.partition("="))
         if not equals or not code or not status:
             raise ValidationError(
-                f"outcomes {text!r} should read like JPN=fulfilled;RUS=not_fulfilled (a party code, =, and "
-                "fulfilled, partially_fulfilled or not_fulfilled, for each party with its own outcome)"
+                gettext(
+                    "outcomes %(text)r should read like JPN=fulfilled;RUS=not_fulfilled (a party code, =, and "
+                    "fulfilled, partially_fulfilled or not_fulfilled, for each party with its own outcome)"
+                )
+                % {"text": text}
             )
         if code in result:
-            raise ValidationError(f"outcomes name {code} twice: give each party one outcome")
+            raise ValidationError(gettext("outcomes name %(code)s twice: give each party one outcome") % {"code": code})
         result[code] = status
     return result
 
@@ -193,7 +197,9 @@ class Planned:
 
 class CsvRejected(Exception):
     def __init__(self, errors: list[tuple[int, str]]) -> None:
-        super().__init__("; ".join(f"line {line}: {message}" for line, message in errors[:20]))
+        super().__init__(
+            "; ".join(gettext("line %(line)s: %(message)s") % {"line": line, "message": m} for line, m in errors[:20])
+        )
         self.errors = errors
 
 
@@ -203,26 +209,32 @@ def _date(value: str, column: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationError(f"{column} {value!r} is not a date (YYYY-MM-DD).") from None
+        raise ValidationError(
+            gettext("%(column)s %(value)r is not a date (YYYY-MM-DD).") % {"column": column, "value": value}
+        ) from None
 
 
 def import_csv(*, text: str, by: Any, now: datetime) -> CsvImportReport:
     """Update, create or leave each row's commitment, or nothing at all: CsvRejected lists every bad row."""
     if "\x00" in text:
-        raise CsvRejected([(0, "This is not a CSV text file (it contains binary data).")])
+        raise CsvRejected([(0, gettext("This is not a CSV text file (it contains binary data)."))])
     if text.lstrip().startswith("["):
         return import_json(text=text, by=by, now=now)
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         missing = [c for c in EDITABLE if c not in (reader.fieldnames or [])]
         if missing:
-            message = f"the header lacks the columns {', '.join(missing)} (export a list to see the format)"
+            message = gettext("the header lacks the columns %(columns)s (export a list to see the format)") % {
+                "columns": ", ".join(missing)
+            }
             raise CsvRejected([(1, message)])
         rows = [
             (reader.line_num, {k: _uncell((v or "").strip()) for k, v in row.items() if k in COLUMNS}) for row in reader
         ]
     except csv.Error as error:
-        raise CsvRejected([(0, f"This is not valid CSV ({error}). Save the spreadsheet as CSV UTF-8.")]) from None
+        raise CsvRejected(
+            [(0, gettext("This is not valid CSV (%(error)s). Save the spreadsheet as CSV UTF-8.") % {"error": error})]
+        ) from None
     return _import_rows(rows, by, now)
 
 
@@ -231,14 +243,18 @@ def import_json(*, text: str, by: Any, now: datetime) -> CsvImportReport:
     try:
         items = json.loads(text)
     except ValueError as error:
-        raise CsvRejected([(0, f"This is not valid JSON ({error}).")]) from None
+        raise CsvRejected([(0, gettext("This is not valid JSON (%(error)s).") % {"error": error})]) from None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise CsvRejected([(0, "The JSON must be an array of objects, as the JSON export writes it.")])
+        raise CsvRejected([(0, gettext("The JSON must be an array of objects, as the JSON export writes it."))])
     rows = []
     for number, item in enumerate(items, start=1):
         missing = [c for c in EDITABLE if c not in item]
         if missing:
-            raise CsvRejected([(number, f"item {number} lacks {', '.join(missing)} (export a list to see the format)")])
+            message = gettext("item %(number)s lacks %(columns)s (export a list to see the format)") % {
+                "number": number,
+                "columns": ", ".join(missing),
+            }
+            raise CsvRejected([(number, message)])
         rows.append((number, {k: "" if v is None else str(v).strip() for k, v in item.items() if k in COLUMNS}))
     return _import_rows(rows, by, now)
 
@@ -267,14 +283,20 @@ def _import_rows(rows: list[tuple[int, dict[str, str]]], by: Any, now: datetime)
                 target = existing.get(values["id"])
                 if target is None:
                     raise ValidationError(
-                        f"there is no commitment {values['id']!r} (deleted, or from another installation): "
-                        "empty the id to record it anew"
+                        gettext(
+                            "there is no commitment %(id)r (deleted, or from another installation): "
+                            "empty the id to record it anew"
+                        )
+                        % {"id": values["id"]}
                     )
                 version = values.get("version", "")
                 if version != str(target.version):
                     raise ValidationError(
-                        f"this row was exported at version {version or '(none)'}; commitment {target.pk} is at "
-                        f"version {target.version} since someone changed it. Export again and redo your edit."
+                        gettext(
+                            "this row was exported at version %(exported)s; commitment %(pk)s is at "
+                            "version %(version)s since someone changed it. Export again and redo your edit."
+                        )
+                        % {"exported": version or gettext("(none)"), "pk": target.pk, "version": target.version}
                     )
                 exported = current[target.pk]
                 if OUTCOMES in values:
@@ -358,19 +380,22 @@ def _fields(
     """A row's editable values as model field values (and the party codes under made_by), or why not."""
     summit = summits.get(values["summit"])
     if summit is None:
-        raise ValidationError(f"there is no summit {values['summit']!r}")
+        raise ValidationError(gettext("there is no summit %(summit)r") % {"summit": values["summit"]})
     desk = desks.get(values["desk"])
     if desk is None:
-        raise ValidationError(f"there is no desk named {values['desk']!r}")
+        raise ValidationError(gettext("there is no desk named %(desk)r") % {"desk": values["desk"]})
     codes = [c for c in values["made_by"].split(";") if c]
     unknown = [c for c in codes if c not in parties]
     if not codes or unknown:
-        raise ValidationError(f"made_by must list known party codes (unknown: {', '.join(unknown) or 'none given'})")
+        raise ValidationError(
+            gettext("made_by must list known party codes (unknown: %(unknown)s)")
+            % {"unknown": ", ".join(unknown) or gettext("none given")}
+        )
     owner = users.get(values["owner"])
     if values["owner"] and owner is None:
-        raise ValidationError(f"there is no user {values['owner']!r}")
+        raise ValidationError(gettext("there is no user %(owner)r") % {"owner": values["owner"]})
     if values["counterparty"] and values["counterparty"] not in parties:
-        raise ValidationError(f"there is no party {values['counterparty']!r}")
+        raise ValidationError(gettext("there is no party %(party)r") % {"party": values["counterparty"]})
     return {
         "made_by": codes,
         "summit": summit,

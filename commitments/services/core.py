@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, pgettext
 
 from .. import policy, rules
 from ..deadlines import deadline_read
@@ -68,8 +69,11 @@ def owner_check(owner: Any, desk: Desk) -> None:
         raise WorkflowError(
             {
                 "owner": [
-                    f"{display_name(owner)} cannot own it: an owner must be an active officer or supervisor "
-                    f"of {desk}, so that the reminders reach someone who may act on them."
+                    gettext(
+                        "%(person)s cannot own it: an owner must be an active officer or supervisor "
+                        "of %(desk)s, so that the reminders reach someone who may act on them."
+                    )
+                    % {"person": display_name(owner), "desk": desk}
                 ]
             },
             code="owner_not_eligible",
@@ -81,7 +85,12 @@ def watchers_check(watchers: list[Any]) -> None:
     refused = [display_name(user) for user in watchers if not policy.can_watch(user)]
     if refused:
         raise WorkflowError(
-            {"watchers": [f"{', '.join(refused)} may not read commitments (inactive, or no role), so cannot watch."]},
+            {
+                "watchers": [
+                    gettext("%(people)s may not read commitments (inactive, or no role), so cannot watch.")
+                    % {"people": pgettext("list separator", ", ").join(refused)}
+                ]
+            },
             code="watcher_not_eligible",
         )
 
@@ -96,14 +105,18 @@ def owner_candidate(desk: Desk, by: Any) -> Any:
 
 
 def owner_required(desk: Desk, named: Any = None) -> WorkflowError:
-    gone = f"{display_name(named)} is no longer an active officer of {desk}. " if named is not None else ""
+    needs = gettext(
+        "A tracked commitment needs an owner: name an officer or supervisor of %(desk)s, "
+        "or give the desk a default owner."
+    ) % {"desk": desk}
+    if named is not None:
+        gone = gettext("%(person)s is no longer an active officer of %(desk)s.") % {
+            "person": display_name(named),
+            "desk": desk,
+        }
+        needs = f"{gone} {needs}"
     return WorkflowError(
-        {
-            "owner": [
-                f"{gone}A tracked commitment needs an owner: name an officer or supervisor of {desk}, "
-                "or give the desk a default owner."
-            ]
-        },
+        {"owner": [needs]},
         code="owner_required",
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from summits.models import Summit
 
@@ -47,11 +48,11 @@ def commitment_create(
     importer, the demo and the CSV import bring a window the system itself read or exported.
     """
     if status not in (Status.DRAFT, Status.NOT_STARTED):
-        raise WorkflowError("A new commitment starts as a draft or not started.", code="bad_initial_status")
+        raise WorkflowError(gettext("A new commitment starts as a draft or not started."), code="bad_initial_status")
     if by is not None:
         require(
             policy.desk_role(by, commitment.desk_id) >= policy.Role.OFFICER,
-            "You may add commitments only for your own desks.",
+            gettext("You may add commitments only for your own desks."),
         )
     if read_window and commitment.summit_id is not None:
         window_fill(commitment, reference=commitment.summit.local_date)
@@ -95,9 +96,9 @@ GUARDED_FIELDS = {
     "condition_state": "condition",
 }
 _GUARDED_MESSAGES = {
-    "transition": "Change the status with a transition.",
-    "deadline": "Move the deadline with the deadline form; a supervisor records why.",
-    "condition": "Set the condition's state with the condition form.",
+    "transition": gettext_lazy("Change the status with a transition."),
+    "deadline": gettext_lazy("Move the deadline with the deadline form; a supervisor records why."),
+    "condition": gettext_lazy("Set the condition's state with the condition form."),
 }
 
 
@@ -107,15 +108,17 @@ def commitment_save(*, commitment: Commitment, expected_version: int, by: Any, n
     Refuses a stale version (VersionConflict) and any change to status, deadline or condition state,
     each of which has its own service that records why it changed.
     """
-    require(policy.can_edit_commitment(by, commitment), "You may edit only the commitments of your own desks.")
+    require(policy.can_edit_commitment(by, commitment), gettext("You may edit only the commitments of your own desks."))
     with transaction.atomic():
         current = row_lock(commitment.pk, expected_version)
-        require(policy.can_edit_commitment(by, current), "You may edit only the commitments of your own desks.")
+        require(
+            policy.can_edit_commitment(by, current), gettext("You may edit only the commitments of your own desks.")
+        )
         commitment.condition_state = condition_state_for(
             text=commitment.condition_text, state=commitment.condition_state, previous_text=current.condition_text
         )
         guarded = {
-            field: _GUARDED_MESSAGES[via]
+            field: str(_GUARDED_MESSAGES[via])
             for field, via in GUARDED_FIELDS.items()
             if getattr(current, field) != getattr(commitment, field)
         }
@@ -146,11 +149,13 @@ def update_add(
     """Record progress. Does not change the commitment's version: it edits no field a form shows."""
     note = note.strip()
     if not note:
-        raise WorkflowError({"note": ["Write what happened."]}, code="note_required")
+        raise WorkflowError({"note": [gettext("Write what happened.")]}, code="note_required")
     with transaction.atomic():
         commitment = Commitment.objects.select_for_update().select_related("desk").get(pk=commitment_id)
         if by is not None:
-            require(policy.can_edit_commitment(by, commitment), "You may update only your own desks' commitments.")
+            require(
+                policy.can_edit_commitment(by, commitment), gettext("You may update only your own desks' commitments.")
+            )
         update = Update.objects.create(
             commitment=commitment,
             author=by,
@@ -178,7 +183,9 @@ def commitment_assign(*, commitment_id: int, owner: Any, by: Any, now: datetime)
     with transaction.atomic():
         commitment = row_lock(commitment_id, None)
         if by is not None:
-            require(policy.can_edit_commitment(by, commitment), "You may assign only your own desks' commitments.")
+            require(
+                policy.can_edit_commitment(by, commitment), gettext("You may assign only your own desks' commitments.")
+            )
         if commitment.owner_id != getattr(owner, "pk", None):
             had_owner = commitment.owner_id is not None
             commitment.owner = owner
@@ -203,7 +210,9 @@ def reciprocal_check(*, commitment: Commitment, reciprocal: list[Commitment], by
     """The other commitments a new reciprocal set changes (the link is symmetric: adding or removing B on
     A adds or removes A on B), refused unless `by` may edit each of them. Their ids, in lock order."""
     if any(c.pk == commitment.pk for c in reciprocal if c.pk is not None):
-        raise WorkflowError({"reciprocal": ["A commitment cannot be its own reciprocal."]}, code="invalid_links")
+        raise WorkflowError(
+            {"reciprocal": [gettext("A commitment cannot be its own reciprocal.")]}, code="invalid_links"
+        )
     before = set(commitment.reciprocal.values_list("pk", flat=True)) if commitment.pk else set()
     touched = sorted(before ^ {c.pk for c in reciprocal})
     if by is None or not touched:
@@ -218,8 +227,11 @@ def reciprocal_check(*, commitment: Commitment, reciprocal: list[Commitment], by
         raise WorkflowError(
             {
                 "reciprocal": [
-                    f"Linking or unlinking changes the other commitment too, and you may not change {names}: "
-                    "ask an officer of its desk to make the link."
+                    gettext(
+                        "Linking or unlinking changes the other commitment too, and you may not change %(names)s: "
+                        "ask an officer of its desk to make the link."
+                    )
+                    % {"names": names}
                 ]
             },
             code="link_not_allowed",
@@ -249,7 +261,7 @@ def commitment_links_set(
     if depends_on is not None:
         cycle = dependency_cycle(commitment.pk, [c.pk for c in depends_on])
         if cycle:
-            errors["depends_on"] = [f"That would make a cycle: {' → '.join(cycle)}."]
+            errors["depends_on"] = [gettext("That would make a cycle: %(cycle)s.") % {"cycle": " → ".join(cycle)}]
     touched: list[int] = []
     code = "invalid_links"
     if reciprocal is not None:
@@ -259,7 +271,7 @@ def commitment_links_set(
             errors.update(error.message_dict)
             code = error.workflow_code
     if made_by is not None and not made_by:
-        errors["made_by"] = ["Name at least one party that made the commitment."]
+        errors["made_by"] = [gettext("Name at least one party that made the commitment.")]
     if errors:
         # One refusal keeps its own code (link_not_allowed); several are invalid_links.
         raise WorkflowError(errors, code=code if len(errors) == 1 else "invalid_links")

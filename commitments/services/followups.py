@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .. import policy
 from ..errors import WorkflowError
@@ -23,11 +24,16 @@ def _pending(follow_up_id: int, by: Any) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().select_related("summit", "commitment").get(pk=follow_up_id)
     require(
         policy.can_edit_commitment(by, follow_up.commitment),
-        "Only an officer or supervisor of the commitment's desk may decide its follow-ups.",
+        gettext("Only an officer or supervisor of the commitment's desk may decide its follow-ups."),
     )
     if follow_up.decision != FollowUp.Decision.PENDING:
         raise WorkflowError(
-            {"decision": [f"This follow-up was already {follow_up.get_decision_display().lower()}."]},
+            {
+                "decision": [
+                    gettext("This follow-up was already %(decision)s.")
+                    % {"decision": follow_up.get_decision_display().lower()}
+                ]
+            },
             code="already_decided",
         )
     return follow_up

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from .. import policy
 from ..errors import TransitionNotAllowed, WorkflowError
@@ -49,14 +51,15 @@ def commitment_transition(
     note = note.strip()
     evidence_url = evidence_url.strip()
     if to_status not in Status.values:
-        raise WorkflowError(f"{to_status!r} is not a status.", code="unknown_status")
+        raise WorkflowError(gettext("%(status)r is not a status.") % {"status": to_status}, code="unknown_status")
     with transaction.atomic():
         commitment = row_lock(commitment_id, expected_version)
         from_status = commitment.status
         if by is not None:
             require(
                 policy.can_edit_commitment(by, commitment),
-                f"You may change only the commitments of your own desks; this one belongs to {commitment.desk}.",
+                gettext("You may change only the commitments of your own desks; this one belongs to %(desk)s.")
+                % {"desk": commitment.desk},
             )
         conditional = commitment.is_conditional
         if to_status not in allowed_next(from_status, conditional=conditional):
@@ -66,15 +69,19 @@ def commitment_transition(
             if by is not None:
                 require(
                     policy.can_supervise(by, commitment),
-                    "Reopening a closed commitment is a supervisor's decision.",
+                    gettext("Reopening a closed commitment is a supervisor's decision."),
                 )
             if not note:
                 raise WorkflowError(
-                    {"note": ["Give the reason for reopening this commitment."]}, code="reason_required"
+                    {"note": [gettext("Give the reason for reopening this commitment.")]}, code="reason_required"
                 )
         if to_status in CLOSED_STATUSES and not (note or evidence_url):
             raise WorkflowError(
-                {"note": [f"Closing as {label(to_status)} needs a note or an evidence URL."]},
+                {
+                    "note": [
+                        gettext("Closing as %(status)s needs a note or an evidence URL.") % {"status": label(to_status)}
+                    ]
+                },
                 code="note_required",
             )
         if to_status == Status.LAPSED:
@@ -86,11 +93,18 @@ def commitment_transition(
         today = local_today(commitment.desk.time_zone, now)
         occurred = occurred_on or today
         if occurred > today:
-            raise WorkflowError({"occurred_on": ["The date it happened cannot be in the future."]}, code="future")
+            raise WorkflowError(
+                {"occurred_on": [gettext("The date it happened cannot be in the future.")]}, code="future"
+            )
         meeting_day = commitment.summit.local_date
         if occurred < meeting_day:
             raise WorkflowError(
-                {"occurred_on": [f"The date it happened cannot be before the meeting ({meeting_day:%-d %b %Y})."]},
+                {
+                    "occurred_on": [
+                        gettext("The date it happened cannot be before the meeting (%(date)s).")
+                        % {"date": date_format(meeting_day)}
+                    ]
+                },
                 code="before_meeting",
             )
 
@@ -154,13 +168,17 @@ def condition_set_state(
         Commitment.ConditionState.MET,
         Commitment.ConditionState.FAILED,
     ):
-        raise WorkflowError(f"{state!r} is not a condition state.", code="bad_condition_state")
+        raise WorkflowError(
+            gettext("%(state)r is not a condition state.") % {"state": state}, code="bad_condition_state"
+        )
     with transaction.atomic():
         commitment = row_lock(commitment_id, expected_version)
         if by is not None:
-            require(policy.can_edit_commitment(by, commitment), "You may change only your own desks' commitments.")
+            require(
+                policy.can_edit_commitment(by, commitment), gettext("You may change only your own desks' commitments.")
+            )
         if not commitment.is_conditional:
-            raise WorkflowError("This commitment has no condition.", code="no_condition")
+            raise WorkflowError(gettext("This commitment has no condition."), code="no_condition")
         if state == Commitment.ConditionState.FAILED:
             commitment_transition(
                 commitment_id=commitment_id,
@@ -194,19 +212,21 @@ def deadline_move(
     reason = reason.strip()
     errors: dict[str, list[str]] = {}
     if not reason:
-        errors["reason"] = ["Say why the deadline moves."]
+        errors["reason"] = [gettext("Say why the deadline moves.")]
     if change_class not in DeadlineChange.ChangeClass.values:
-        errors["change_class"] = ["Choose renegotiated, postponed by mutual agreement, or corrected."]
+        errors["change_class"] = [gettext("Choose renegotiated, postponed by mutual agreement, or corrected.")]
     if new_due_from and new_due_by and new_due_from > new_due_by:
-        errors["new_due_from"] = ["The window cannot start after it ends."]
+        errors["new_due_from"] = [gettext("The window cannot start after it ends.")]
     if errors:
         raise WorkflowError(errors, code="invalid_deadline_move")
     with transaction.atomic():
         commitment = row_lock(commitment_id, expected_version)
         if by is not None:
-            require(policy.can_move_deadline(by, commitment), "Moving a deadline is a supervisor's decision.")
+            require(policy.can_move_deadline(by, commitment), gettext("Moving a deadline is a supervisor's decision."))
         if commitment.is_closed:
-            raise WorkflowError("The commitment is closed; reopen it before moving its deadline.", code="closed")
+            raise WorkflowError(
+                gettext("The commitment is closed; reopen it before moving its deadline."), code="closed"
+            )
         phrase = commitment.due_phrase if new_due_phrase is None else new_due_phrase.strip()
         # The new window as the reader sees it, relative to the day of the move: a new phrase alone fills
         # the dates; dates given win. The old phrase without dates means no deadline any more.
@@ -221,7 +241,7 @@ def deadline_move(
             commitment.due_from,
             commitment.due_phrase,
         ):
-            raise WorkflowError("The new deadline is the same as the current one.", code="unchanged")
+            raise WorkflowError(gettext("The new deadline is the same as the current one."), code="unchanged")
         change = DeadlineChange.objects.create(
             commitment=commitment,
             old_due_from=commitment.due_from,
@@ -277,10 +297,11 @@ def draft_reject(*, commitment_id: int, by: Any, now: datetime, reason: str = ""
     with transaction.atomic():
         draft = row_lock(commitment_id, None)
         if by is not None:
-            require(policy.can_edit_commitment(by, draft), "You may decide only on your own desks' drafts.")
+            require(policy.can_edit_commitment(by, draft), gettext("You may decide only on your own desks' drafts."))
         if draft.status != Status.DRAFT:
             raise WorkflowError(
-                f"“{draft.title}” is {label(draft.status)}, not a draft: only a draft can be rejected.",
+                gettext("“%(title)s” is %(status)s, not a draft: only a draft can be rejected.")
+                % {"title": draft.title, "status": label(draft.status)},
                 code="not_a_draft",
             )
         rejected = RejectedDraft.objects.create(

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .. import policy
 from ..errors import WorkflowError
@@ -55,7 +56,8 @@ def outcome_set(
         if by is not None:
             require(
                 policy.can_edit_commitment(by, commitment),
-                f"You may record outcomes only for your own desks' commitments; this one belongs to {commitment.desk}.",
+                gettext("You may record outcomes only for your own desks' commitments; this one belongs to %(desk)s.")
+                % {"desk": commitment.desk},
             )
         makers = {party.code: party for party in commitment.made_by.all()}
         recorded = {o.party.code: o for o in commitment.outcomes.select_related("party")}
@@ -111,8 +113,10 @@ def outcomes_check(
         raise WorkflowError(
             {
                 "outcomes": [
-                    "Only a joint commitment has per-party outcomes: this one was made by one party, "
-                    "and its status is that party's outcome."
+                    gettext(
+                        "Only a joint commitment has per-party outcomes: this one was made by one party, "
+                        "and its status is that party's outcome."
+                    )
                 ]
             },
             code="outcomes_not_joint",
@@ -121,8 +125,11 @@ def outcomes_check(
         raise WorkflowError(
             {
                 "outcomes": [
-                    f"The commitment is {label(status)}: per-party outcomes are recorded once it is "
-                    "closed as fulfilled, partially fulfilled or not fulfilled."
+                    gettext(
+                        "The commitment is %(status)s: per-party outcomes are recorded once it is "
+                        "closed as fulfilled, partially fulfilled or not fulfilled."
+                    )
+                    % {"status": label(status)}
                 ]
             },
             code="outcomes_not_assessable",
@@ -132,14 +139,15 @@ def outcomes_check(
     for given in outcomes:
         if given.party not in makers:
             problems.append(
-                f"{given.party or '(no party)'} did not make this commitment; its parties are "
-                f"{', '.join(sorted(makers))}."
+                gettext("%(party)s did not make this commitment; its parties are %(parties)s.")
+                % {"party": given.party or gettext("(no party)"), "parties": ", ".join(sorted(makers))}
             )
         elif given.party in wanted:
-            problems.append(f"{given.party} is named twice: give each party one outcome.")
+            problems.append(gettext("%(party)s is named twice: give each party one outcome.") % {"party": given.party})
         if given.status not in SCORED_STATUSES:
             problems.append(
-                f"{given.status!r} is not an outcome: choose fulfilled, partially_fulfilled or not_fulfilled."
+                gettext("%(status)r is not an outcome: choose fulfilled, partially_fulfilled or not_fulfilled.")
+                % {"status": given.status}
             )
         wanted[given.party] = (given.status, None if given.note is None else given.note.strip())
     if problems:
