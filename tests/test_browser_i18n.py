@@ -93,3 +93,27 @@ def test_an_officer_who_chose_japanese_reads_the_report_and_the_brief_in_japanes
     assert "What " not in page.locator("#brief").inner_text()
     assert not scrolls_sideways(page)
     shot(page, f"i18n-brief-ja-{width}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1400", "400"])
+def test_the_import_review_reads_in_japanese(
+    browser: Any, live_server: Any, staff: dict[str, Any], viewport: dict[str, int]
+) -> None:
+    from summits.models import Summit
+
+    NotificationPreference.objects.update_or_create(user=staff["officer"], defaults={"language": "ja"})
+    page = logged_in(browser, live_server, "officer", viewport)
+    summit = Summit.objects.get()
+    page.goto(f"{live_server.url}/admin/summits/summit/{summit.pk}/review/")
+    content = page.locator("#content").inner_text()
+    assert "記録" in content
+    assert "The record" not in content
+    assert "Every draft" not in content
+    assert not scrolls_sideways(page)
+    shot(page, f"i18n-review-ja-{viewport['width']}")
+    page.goto(f"{live_server.url}/admin/summits/summit/import/")
+    form = page.locator("#content").inner_text()
+    assert "記録を貼り付け" in form
+    assert page.locator("#import-form input[type=submit]").get_attribute("value") == "取り込んで確認"
+    assert not scrolls_sideways(page)
+    shot(page, f"i18n-import-ja-{viewport['width']}")

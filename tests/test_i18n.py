@@ -512,3 +512,22 @@ def test_a_refused_csv_import_is_explained_in_japanese(client: Client, staff: di
     assert "何も取り込んでいません：" in page
     assert "1行目：見出し行に列" in page
     assert "the header lacks" not in page
+
+
+def test_the_import_and_review_pages_read_in_japanese(client: Client, demo: Any, officer: Any) -> None:
+    from summits.models import Summit
+
+    summit = Summit.objects.get()
+    client.force_login(officer)
+    japanese = {"HTTP_ACCEPT_LANGUAGE": "ja"}
+    review = client.get(f"/admin/summits/summit/{summit.pk}/review/", **japanese).content.decode()
+    assert "草案の確認" in review
+    assert "記録" in review
+    assert "Review drafts" not in review
+    page = client.get("/admin/summits/summit/import/", **japanese).content.decode()
+    assert "会談記録の取込み" in page
+    assert "取り込んで確認" in page
+    assert "Paste the record" not in page
+    english = client.get("/admin/summits/summit/import/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Import a meeting record" in english
+    assert "Paste the record" in english

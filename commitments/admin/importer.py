@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from summits.models import Summit
 
@@ -27,23 +28,35 @@ from ..workflow import Status
 
 class ImportForm(forms.Form):
     text = forms.CharField(
-        label="Paste the record",
+        label=gettext_lazy("Paste the record"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
-        help_text="The published text, as it stands (HTML is read as text; scripts are dropped).",
+        help_text=gettext_lazy("The published text, as it stands (HTML is read as text; scripts are dropped)."),
     )
-    upload = forms.FileField(label="…or upload it", required=False, help_text="A .txt or .html file, up to 1 MB.")
-    source_url = forms.URLField(label="Published at", required=False, max_length=500, assume_scheme="https")
-    publisher = forms.CharField(required=False, max_length=200, initial="Ministry of Foreign Affairs of Japan")
-    published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    upload = forms.FileField(
+        label=gettext_lazy("…or upload it"), required=False, help_text=gettext_lazy("A .txt or .html file, up to 1 MB.")
+    )
+    source_url = forms.URLField(
+        label=gettext_lazy("Published at"), required=False, max_length=500, assume_scheme="https"
+    )
+    publisher = forms.CharField(
+        label=gettext_lazy("Publisher"), required=False, max_length=200, initial="Ministry of Foreign Affairs of Japan"
+    )
+    published_on = forms.DateField(
+        label=gettext_lazy("Published on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     meeting_date = forms.DateField(
-        label="Meeting date",
+        label=gettext_lazy("Meeting date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Only when the record does not say it (or says it without the year); a date given here wins.",
+        help_text=gettext_lazy(
+            "Only when the record does not say it (or says it without the year); a date given here wins."
+        ),
     )
     desk = forms.ModelChoiceField(
-        queryset=Desk.objects.none(), help_text="The desk that will follow the commitments up."
+        queryset=Desk.objects.none(),
+        label=gettext_lazy("Desk"),
+        help_text=gettext_lazy("The desk that will follow the commitments up."),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -57,14 +70,15 @@ class ImportForm(forms.Form):
         data = super().clean() or {}
         upload = data.get("upload")
         if not data.get("text", "").strip() and upload is None:
-            raise ValidationError("Paste the record's text or choose a file.")
+            raise ValidationError(gettext("Paste the record's text or choose a file."))
         if upload is not None:
             if upload.size and upload.size > MAX_BYTES:
                 raise ValidationError(
-                    f"The file is {upload.size:,} bytes; records over {MAX_BYTES:,} bytes are not accepted."
+                    gettext("The file is %(size)s bytes; records over %(limit)s bytes are not accepted.")
+                    % {"size": f"{upload.size:,}", "limit": f"{MAX_BYTES:,}"}
                 )
             if not upload.name.lower().endswith((".txt", ".html", ".htm")):
-                raise ValidationError("Upload a .txt or .html file.")
+                raise ValidationError(gettext("Upload a .txt or .html file."))
         return data
 
 
@@ -95,8 +109,11 @@ def import_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest) -> 
         else:
             model_admin.message_user(
                 request,
-                f"Imported “{result.summit.title}” with {len(result.drafts)} draft commitment(s). "
-                "Review them: nothing is tracked until you accept it.",
+                gettext(
+                    "Imported “%(title)s” with %(count)s draft commitment(s). "
+                    "Review them: nothing is tracked until you accept it."
+                )
+                % {"title": result.summit.title, "count": len(result.drafts)},
                 messages.SUCCESS,
             )
             for note in result.notes:
@@ -107,7 +124,7 @@ def import_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest) -> 
         "admin/summits/summit/import.html",
         {
             **model_admin.admin_site.each_context(request),
-            "title": "Import a meeting record",
+            "title": gettext("Import a meeting record"),
             "opts": model_admin.model._meta,
             "form": form,
             "existing": existing,
@@ -173,7 +190,7 @@ def _decide_follow_up(model_admin: admin.ModelAdmin[Summit], request: HttpReques
     chosen = request.POST.get("follow_up", "")
     follow_up = FollowUp.objects.filter(summit=summit, pk=int(chosen)).first() if chosen.isdigit() else None
     if decision not in ("accept", "reject") or follow_up is None:
-        model_admin.message_user(request, "Choose a follow-up, then accept or reject it.", messages.WARNING)
+        model_admin.message_user(request, gettext("Choose a follow-up, then accept or reject it."), messages.WARNING)
         return
     decide = services.followup_accept if decision == "accept" else services.followup_reject
     try:
@@ -185,14 +202,19 @@ def _decide_follow_up(model_admin: admin.ModelAdmin[Summit], request: HttpReques
     if decision == "accept":
         model_admin.message_user(
             request,
-            f"“{follow_up.commitment.title}”: {follow_up.get_proposed_display().lower()} recorded, "
-            f"as of {follow_up.occurred_on:%-d %b %Y}.",
+            gettext("“%(title)s”: %(outcome)s recorded, as of %(day)s.")
+            % {
+                "title": follow_up.commitment.title,
+                "outcome": follow_up.get_proposed_display().lower(),
+                "day": date_format(follow_up.occurred_on),
+            },
             messages.SUCCESS,
         )
     else:
         model_admin.message_user(
             request,
-            f"“{follow_up.commitment.title}”: the proposal was rejected; nothing was recorded.",
+            gettext("“%(title)s”: the proposal was rejected; nothing was recorded.")
+            % {"title": follow_up.commitment.title},
             messages.SUCCESS,
         )
 
@@ -215,7 +237,7 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
         chosen = [c for c in commitments if str(c.pk) in request.POST.getlist("chosen") and c.status == Status.DRAFT]
         if decision not in ("accept", "reject") or not chosen:
             model_admin.message_user(
-                request, "Choose one or more drafts, then accept or reject them.", messages.WARNING
+                request, gettext("Choose one or more drafts, then accept or reject them."), messages.WARNING
             )
         else:
             done = 0
@@ -232,9 +254,14 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
                 except (PermissionDenied, ValidationError) as error:
                     text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                     model_admin.message_user(request, f"“{commitment.title}”: {text}", messages.WARNING)
-            verb = "accepted for tracking" if decision == "accept" else "rejected"
             if done:
-                model_admin.message_user(request, f"{done} draft(s) {verb}.", messages.SUCCESS)
+                if decision == "accept":
+                    text = ngettext(
+                        "%(count)s draft(s) accepted for tracking.", "%(count)s draft(s) accepted for tracking.", done
+                    )
+                else:
+                    text = ngettext("%(count)s draft(s) rejected.", "%(count)s draft(s) rejected.", done)
+                model_admin.message_user(request, text % {"count": done}, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:summits_summit_review", args=[summit.pk]))
     drafts = [c for c in commitments if c.status == Status.DRAFT]
     return TemplateResponse(
@@ -242,7 +269,7 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
         "admin/summits/summit/review.html",
         {
             **model_admin.admin_site.each_context(request),
-            "title": f"Review drafts: {summit.title}",
+            "title": gettext("Review drafts: %(title)s") % {"title": summit.title},
             "opts": model_admin.model._meta,
             "summit": summit,
             "commitments": commitments,
