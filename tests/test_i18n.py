@@ -531,3 +531,18 @@ def test_the_import_and_review_pages_read_in_japanese(client: Client, demo: Any,
     english = client.get("/admin/summits/summit/import/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Import a meeting record" in english
     assert "Paste the record" in english
+
+
+def test_an_import_refused_by_the_importer_is_explained_in_japanese(
+    client: Client, demo: Any, officer: Any, rf_desk: Any
+) -> None:
+    client.force_login(officer)
+    text = "The two ministers met and agreed to meet again. Japan and the United States will cooperate."
+    refused = client.post(
+        "/admin/summits/summit/import/", {"text": text, "desk": rf_desk.pk}, HTTP_ACCEPT_LANGUAGE="ja"
+    ).content.decode()
+    assert "記録に会談の日付がありません" in refused
+    english = client.post(
+        "/admin/summits/summit/import/", {"text": text, "desk": rf_desk.pk}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "The record does not say on what day the meeting took place" in english

@@ -222,7 +222,7 @@ def test_a_record_without_its_date_asks_for_it_and_a_given_date_wins(desk: Desk)
 def test_a_given_date_that_differs_from_the_text_wins_and_says_so(desk: Desk) -> None:
     result = _import(BRUNEI_TEXT, meeting_date=date(2000, 11, 16))
     assert result.summit.local_start.date() == date(2000, 11, 16)
-    assert any("reads 15 November 2000; the date given, 16 November 2000, was used" in n for n in result.notes)
+    assert any("reads 15 Nov 2000; the date given, 16 Nov 2000, was used" in n for n in result.notes)
 
 
 def test_a_readout_without_commitments_is_recorded_with_nothing_to_review(desk: Desk) -> None:

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from summits.models import Participation, Party, Person, Summit, SummitRecord, source_digest
 
@@ -85,28 +87,36 @@ def record_text(raw: bytes | str) -> str:
     """The plain text of an upload or a paste, or ImportRefused saying what is wrong with it."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
-            raise ImportRefused(f"The file is {len(raw):,} bytes; records over {MAX_BYTES:,} bytes are not accepted.")
+            raise ImportRefused(
+                gettext("The file is %(size)s bytes; records over %(limit)s bytes are not accepted.")
+                % {"size": f"{len(raw):,}", "limit": f"{MAX_BYTES:,}"}
+            )
         if b"\x00" in raw:
             raise ImportRefused(
-                "This is not a text file (it contains binary data). Upload the record as .txt or .html."
+                gettext("This is not a text file (it contains binary data). Upload the record as .txt or .html.")
             )
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportRefused(
-                "The file is not UTF-8 text. Save it as UTF-8 (or paste the text) and try again."
+                gettext("The file is not UTF-8 text. Save it as UTF-8 (or paste the text) and try again.")
             ) from None
     else:
         text = raw
     if "\x00" in text:
-        raise ImportRefused("This is not a text record (it contains binary data). Paste or upload the record's text.")
+        raise ImportRefused(
+            gettext("This is not a text record (it contains binary data). Paste or upload the record's text.")
+        )
     if len(text.encode(errors="replace")) > MAX_BYTES:
-        raise ImportRefused(f"The text is over {MAX_BYTES:,} bytes; records that long are not accepted.")
+        raise ImportRefused(
+            gettext("The text is over %(limit)s bytes; records that long are not accepted.")
+            % {"limit": f"{MAX_BYTES:,}"}
+        )
     if re.search(r"<(?:html|body|p|div|br|script)\b", text, re.IGNORECASE):
         text = _html_to_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise ImportRefused("The record is empty: paste the published text or choose a file that has it.")
+        raise ImportRefused(gettext("The record is empty: paste the published text or choose a file that has it."))
     if language_of(text) == "ja":  # read by commitments/importer/japanese.py
         return text
     letters = re.findall(r"[A-Za-z]", text)
@@ -114,8 +124,10 @@ def record_text(raw: bytes | str) -> str:
     function_words = len(_ENGLISH.findall(text))
     if len(letters) < 0.5 * len(re.findall(r"\w", text)) or function_words < min(5, 2 + len(text.split()) // 20):
         raise ImportRefused(
-            "This does not look like an English- or Japanese-language record. The importer reads the records "
-            "foreign ministries publish in English or Japanese; paste one of those."
+            gettext(
+                "This does not look like an English- or Japanese-language record. The importer reads the records "
+                "foreign ministries publish in English or Japanese; paste one of those."
+            )
         )
     return text
 
@@ -159,35 +171,46 @@ def record_import(
         )
         existing = attached_record.summit if attached_record is not None else None
     if existing is not None:
-        raise ImportRefused(f"This record was imported before, as “{existing.title}” (summit {existing.pk}).", existing)
+        raise ImportRefused(
+            gettext("This record was imported before, as “%(title)s” (summit %(id)s).")
+            % {"title": existing.title, "id": existing.pk},
+            existing,
+        )
     record = record_parse(text, settings.PLEDGEBOOK_TIME_ZONE, settings.PLEDGEBOOK_HOME_PARTY)
     if meeting_date is not None:
         if record.meeting_date is not None and record.meeting_date != meeting_date:
             record.notes.append(
-                f"The record reads {record.meeting_date:%-d %B %Y}; the date given, {meeting_date:%-d %B %Y}, was used."
+                gettext("The record reads %(read)s; the date given, %(given)s, was used.")
+                % {"read": date_format(record.meeting_date), "given": date_format(meeting_date)}
             )
         record.meeting_date = meeting_date
     if record.meeting_date is None:
         raise ImportRefused(
-            "The record does not say on what day the meeting took place (some pages print the date only "
-            "around the text, or without its year). Give the meeting's date and import again.",
+            gettext(
+                "The record does not say on what day the meeting took place (some pages print the date only "
+                "around the text, or without its year). Give the meeting's date and import again."
+            ),
             field="date",
         )
     if not looks_like_a_meeting(record):
         raise ImportRefused(
-            "This does not read as a record of a meeting: it names no state and no meeting, talk, call, "
-            "visit or message. Paste the published overview of a meeting."
+            gettext(
+                "This does not read as a record of a meeting: it names no state and no meeting, talk, call, "
+                "visit or message. Paste the published overview of a meeting."
+            )
         )
     drafts = drafts_extract(record, import_string(settings.PLEDGEBOOK_EXTRACTOR))
     if not drafts:
         record.notes.append(
-            "No commitments were found in this record (nothing promised, agreed, intended or invited): the "
-            "meeting is recorded with nothing to review. Add a commitment by hand if one was missed."
+            gettext(
+                "No commitments were found in this record (nothing promised, agreed, intended or invited): the "
+                "meeting is recorded with nothing to review. Add a commitment by hand if one was missed."
+            )
         )
     desk = desk or _default_desk(record)
     if desk is None:
         raise ImportRefused(
-            "There is no desk to follow these commitments up yet: an administrator must create one first."
+            gettext("There is no desk to follow these commitments up yet: an administrator must create one first.")
         )
 
     counterpart = summit_counterpart(record)
