@@ -11,6 +11,7 @@ import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -136,7 +137,8 @@ class Summit(models.Model):
         indexes = [models.Index(fields=["-starts_at"], name="summit_starts_at_desc")]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.local_start:%-d %b %Y})"
+        # The day in the reader's date format (31 Dec 2000, 2000年12月31日): the string is shown, never stored.
+        return f"{self.title} ({date_format(self.local_start.date())})"
 
     def save(self, *args: object, **kwargs: object) -> None:
         # A derived checksum, not a business rule: it must always match the text it describes.

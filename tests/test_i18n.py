@@ -546,3 +546,12 @@ def test_an_import_refused_by_the_importer_is_explained_in_japanese(
         "/admin/summits/summit/import/", {"text": text, "desk": rf_desk.pk}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "The record does not say on what day the meeting took place" in english
+
+
+def test_a_meeting_is_named_with_its_day_in_the_readers_format(demo: Any) -> None:
+    from summits.models import Summit
+
+    summit = Summit.objects.get()
+    assert str(summit).endswith("(15 Nov 2000)")
+    with translation.override("ja"):
+        assert str(summit).endswith("(2000年11月15日)")

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.utils.translation import gettext
+
 from ..deadlines import deadline_find, era_year
 from . import gazetteer
 from .extract import Draft
@@ -160,7 +162,7 @@ def parse_japanese(text: str, default_zone: str, home_party: str = "") -> Record
         hour = int(clock["h"]) + (12 if clock["half"] == "午後" and int(clock["h"]) < 12 else 0)
         record.local_time = time(hour, 30 if clock["half_hour"] else int(clock["m"] or 0))
     else:
-        record.notes.append("The record gives no start time; the meeting is set at midnight local time.")
+        record.notes.append(gettext("The record gives no start time; the meeting is set at midnight local time."))
     # Where: "フィリピン・マニラを訪問中", "クアラルンプールにおいて", "ダナンAPEC首脳会談の際に", "英国を訪問中".
     place = re.search(
         r"(?:(?P<country>[ァ-ヴー\u4e00-\u9fff]{2,10})・)?(?P<city>[ァ-ヴー]{2,12})(?:を訪問中|において|で開催)",
@@ -187,7 +189,8 @@ def parse_japanese(text: str, default_zone: str, home_party: str = "") -> Record
         home_zone = gazetteer.country_zone(record.home) if record.home else ""
         record.time_zone = home_zone or default_zone
         record.notes.append(
-            f"The record names no place with a known time zone; its times are read in {record.time_zone}."
+            gettext("The record names no place with a known time zone; its times are read in %(zone)s.")
+            % {"zone": record.time_zone}
         )
     occasion = re.search(r"(?P<occasion>[^、,。\s]{2,30}?)(?:の機会に|の際に|に出席するため|への出席のために)", intro)
     if occasion:

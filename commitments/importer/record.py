@@ -16,6 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.utils.translation import gettext
+
 from . import gazetteer
 
 MONTH_NAMES = [m for m in calendar.month_name if m]
@@ -314,7 +316,7 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
                 )
                 break
     if record.local_time is None:
-        record.notes.append("The record gives no start time; the meeting is set at midnight local time.")
+        record.notes.append(gettext("The record gives no start time; the meeting is set at midnight local time."))
 
     occasion = re.search(
         r"on the occasion of the (?P<occasion>[A-Z][^,.()]*?(?:Meeting|Summit|Conference|Forum|Visit))",
@@ -344,9 +346,15 @@ def parse(text: str, default_zone: str, home_party: str = "") -> Record:
     if not record.time_zone:  # a telephone talk, or a place no table knows: the clock of the record's side
         home_zone = gazetteer.country_zone(record.home) if record.home else ""
         record.time_zone = home_zone or default_zone
+        zone = {"zone": record.time_zone, "party": gazetteer.party_name(record.home) if home_zone else ""}
         record.notes.append(
-            f"The record names no place with a known time zone; its times are read in {record.time_zone}"
-            + (f", the clock of {gazetteer.party_name(record.home)}." if home_zone else ".")
+            gettext(
+                "The record names no place with a known time zone; its times are read in %(zone)s, "
+                "the clock of %(party)s."
+            )
+            % zone
+            if home_zone
+            else gettext("The record names no place with a known time zone; its times are read in %(zone)s.") % zone
         )
     # The parties: the states of the principals who met, then the record's own, then those it names first.
     principals = [p.party for p in record.participants if p.capacity == "principal"]
