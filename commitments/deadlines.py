@@ -45,7 +45,7 @@ MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name
 # The first Gregorian year of each Japanese era (和暦): 平成12年 is 1989 + 12 - 1 = 2000; 元年 is its first year.
 ERAS = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
 # Japanese words for the meeting's year and the next, as the English "this" and "next".
-_JA_YEAR_WORDS = {"本年": "this", "今年": "this", "同年": "this", "来年": "next", "明年": "next", "翌年": "next"}
+_JA_YEAR_WORDS = {"本年": "this", "今年": "this", "来年": "next"}
 
 
 def era_year(era: str, number: str) -> int:
@@ -143,7 +143,7 @@ def _part_of_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | 
 
 
 def _half(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
-    year = _year(meeting, m["year"] or m["rel"])
+    year = _year(meeting, _stated_year(m) or m.groupdict().get("rel"))
     first = m["half"].lower() in ("first", "前半", "上半期")
     return (
         (date(year, 1, 1), date(year, 6, 30), "quarter") if first else (date(year, 7, 1), date(year, 12, 31), "quarter")
@@ -173,12 +173,12 @@ def _fiscal_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | N
 
 
 def _year_end(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
-    word = m.groupdict().get("rel") or m.groupdict().get("year") or m.groupdict().get("byyear")
+    word = m.groupdict().get("rel") or _stated_year(m) or m.groupdict().get("byyear")
     return None, date(_year(meeting, word), 12, 31), "year"
 
 
 def _whole_year(meeting: date, m: re.Match[str]) -> tuple[date | None, date | None, str]:
-    year = _year(meeting, m.groupdict().get("rel") or m.groupdict().get("year"))
+    year = _year(meeting, m.groupdict().get("rel") or _stated_year(m))
     start = max(date(year, 1, 1), meeting)
     return start, date(year, 12, 31), "year"
 

@@ -27,7 +27,8 @@ class Heartbeat:
     worker: str
 
 
-def _client() -> object:
+def redis_client() -> object:
+    """A client of the Redis at REDIS_URL that gives up within two seconds (the heartbeat and the health checks)."""
     import redis
 
     return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
@@ -36,12 +37,12 @@ def _client() -> object:
 def heartbeat_record(*, now: datetime, worker: str) -> None:
     """Record that `worker` ran the heartbeat task at `now` (kept a day: a silent key is the alarm)."""
     payload = json.dumps({"at": now.isoformat(), "worker": worker})
-    _client().set(KEY, payload, ex=int(timedelta(days=1).total_seconds()))  # type: ignore[attr-defined]
+    redis_client().set(KEY, payload, ex=int(timedelta(days=1).total_seconds()))  # type: ignore[attr-defined]
 
 
 def heartbeat_last() -> Heartbeat | None:
     """The last heartbeat, or None when none is recorded. Raises when Redis cannot be reached."""
-    raw = _client().get(KEY)  # type: ignore[attr-defined]
+    raw = redis_client().get(KEY)  # type: ignore[attr-defined]
     if raw is None:
         return None
     data = json.loads(raw)

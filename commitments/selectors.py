@@ -193,25 +193,27 @@ def due_soon_q(now: datetime) -> Q:
     return due_within_q(now, rules.DUE_SOON_DAYS) & unconditional_or_met_q()
 
 
-def urgency_band_q(band: rules.Band, now: datetime) -> Q:
-    """The commitments in one band of rules.urgency at `now` (tests hold the two equal, row by row).
+def urgency_band_qs(now: datetime) -> dict[rules.Band, Q]:
+    """Each band of rules.urgency at `now` as a condition (tests hold the two equal, row by row).
 
     Each band but the last two is an indexable condition (a range on due_by per desk zone, a status, a
-    condition state, last activity), so the dashboard reads each with its own small query."""
-    overdue, soon, pending = overdue_q(now), due_soon_q(now), condition_pending_q()
-    if band == rules.Band.OVERDUE:
-        return overdue
-    if band == rules.Band.DUE_SOON:
-        return soon
-    if band == rules.Band.CONDITION:
-        return pending
-    if band == rules.Band.STALE:
-        return stale_q(now) & ~overdue & ~soon & ~pending
-    if band == rules.Band.OPEN:
-        return tracked_q() & ~overdue & ~soon & ~pending & ~stale_q(now)
-    if band == rules.Band.DRAFT:
-        return Q(status__in=OPEN_STATUSES - TRACKED_STATUSES)
-    return Q(status__in=CLOSED_STATUSES)
+    condition state, last activity), so the dashboard reads each with its own small query. Built together,
+    so that the desks' time zones are read once for all of them."""
+    overdue, soon, pending, stale = overdue_q(now), due_soon_q(now), condition_pending_q(), stale_q(now)
+    return {
+        rules.Band.OVERDUE: overdue,
+        rules.Band.DUE_SOON: soon,
+        rules.Band.CONDITION: pending,
+        rules.Band.STALE: stale & ~overdue & ~soon & ~pending,
+        rules.Band.OPEN: tracked_q() & ~overdue & ~soon & ~pending & ~stale,
+        rules.Band.DRAFT: Q(status__in=OPEN_STATUSES - TRACKED_STATUSES),
+        rules.Band.CLOSED: Q(status__in=CLOSED_STATUSES),
+    }
+
+
+def urgency_band_q(band: rules.Band, now: datetime) -> Q:
+    """The commitments in one band of rules.urgency at `now`."""
+    return urgency_band_qs(now)[band]
 
 
 def commitment_urgency(commitment: Commitment, now: datetime) -> rules.Urgency:
@@ -250,10 +252,11 @@ def my_commitments_by_urgency(user: Any, now: datetime, per_band: int = 5) -> li
     bands = [rules.Band.OVERDUE, rules.Band.DUE_SOON, rules.Band.CONDITION, rules.Band.STALE, rules.Band.OPEN]
     # Exists, not a join: a commitment watched by its owner would otherwise count twice.
     mine = Commitment.objects.filter(pk__in=Commitment.objects.filter(mine_q(user)).values("pk"))
-    counts = mine.aggregate(**{band.name: Count("pk", filter=urgency_band_q(band, now)) for band in bands})
+    conditions = urgency_band_qs(now)
+    counts = mine.aggregate(**{band.name: Count("pk", filter=conditions[band]) for band in bands})
     sections = []
     for band in bands:
-        page = mine.filter(urgency_band_q(band, now)).select_related("desk", "owner").order_by(*triage_order())
+        page = mine.filter(conditions[band]).select_related("desk", "owner").order_by(*triage_order())
         rows = [(commitment, commitment_urgency(commitment, now)) for commitment in page[:per_band]]
         sections.append(UrgencySection(band, counts[band.name], rows))
     return sections

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .health import heartbeat_last, worker_late
+from .health import heartbeat_last, redis_client, worker_late
 from .reports.calendar import calendar_feed_for_key, calendar_ics
 from .sweep import sweep_last_finished, sweep_late
 
@@ -28,11 +28,8 @@ def _database_ok() -> tuple[bool, str]:
 
 
 def _redis_ok() -> tuple[bool, str]:
-    import redis
-
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-        client.ping()
+        redis_client().ping()  # type: ignore[attr-defined]
         return True, "ok"
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"

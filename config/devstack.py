@@ -160,8 +160,6 @@ def supervise(
     children: list[Child],
     stopping: Callable[[], bool],
     *,
-    clock: Callable[[], float] = time.monotonic,
-    pause: Callable[[float], None] = time.sleep,
     wait: Callable[[int], float] = backoff,
 ) -> int:
     """Watch the children until `stopping()` or one that may not die dies; the exit code to end with.
@@ -170,7 +168,7 @@ def supervise(
     RESTART_WINDOW, this one included); past MAX_RESTARTS in that window the whole stack stops.
     """
     while not stopping():
-        now = clock()
+        now = time.monotonic()
         for child in children:
             if child.start_at is not None:
                 if now >= child.start_at:
@@ -199,7 +197,7 @@ def supervise(
                 f"{child.name} exited with code {code}; starting it again in {delay:g} s "
                 f"(restart {len(child.restarts)} of {MAX_RESTARTS} allowed within {int(RESTART_WINDOW // 60)} minutes)"
             )
-        pause(0.5)
+        time.sleep(0.5)
     return 0
 
 

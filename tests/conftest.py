@@ -104,18 +104,14 @@ def staff(db: Any) -> dict[str, Any]:
     """The Brunei demo as of the day after the meeting, with an officer, a supervisor and a viewer of its desk."""
     demo_load(now=DAY_AFTER_MEETING, with_users=False, password="unused")
     desk = Desk.objects.get()
-    users = {}
-    for name, group, role in [
-        ("officer", policy.GROUP_OFFICER, DeskMembership.Role.OFFICER),
-        ("supervisor", policy.GROUP_SUPERVISOR, DeskMembership.Role.SUPERVISOR),
-        ("viewer", policy.GROUP_VIEWER, None),
-    ]:
-        user = UserFactory(username=name)
-        user.groups.add(Group.objects.get_or_create(name=group)[0])
-        if role:
-            DeskMembership.objects.create(desk=desk, user=user, role=role)
-        users[name] = user
-    return users
+    return {
+        name: _member(name, group, desk if role else None, role)
+        for name, group, role in [
+            ("officer", policy.GROUP_OFFICER, DeskMembership.Role.OFFICER),
+            ("supervisor", policy.GROUP_SUPERVISOR, DeskMembership.Role.SUPERVISOR),
+            ("viewer", policy.GROUP_VIEWER, None),
+        ]
+    }
 
 
 @pytest.fixture

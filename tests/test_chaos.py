@@ -94,3 +94,17 @@ def test_the_table_shows_every_figure() -> None:
     for label in ["notifications created", "expected", "emailed", "lost", "duplicated", "5xx", "dead workers"]:
         assert label in table
     assert table.splitlines()[-1].endswith("200")
+
+
+def test_the_skip_reasons_it_accepts_are_the_ones_the_product_writes() -> None:
+    """The tally copies the product's skip reasons (it imports no Django); a reworded reason would make it count
+    legitimate skips as lost."""
+    import inspect
+
+    from bench.chaos_tally import LEGITIMATE_SKIP_PREFIXES, QUIET_PREFIX
+    from commitments.notifications import outbox
+    from commitments.notifications.create import QUIET_NOTE
+
+    assert QUIET_NOTE.startswith(QUIET_PREFIX)
+    source = inspect.getsource(outbox.still_relevant)
+    assert all(f'"{prefix}' in source for prefix in LEGITIMATE_SKIP_PREFIXES)

@@ -263,6 +263,10 @@ def test_a_case_condition() -> None:  # written for the tests
         ("4月2日に開催", date(2018, 4, 2)),
         ("2018年5月31日までに開催", date(2018, 5, 31)),
         ("令和2年3月31日までに開催", date(2020, 3, 31)),
+        # A year in 和暦 before 末 or a half: its own year, not the meeting's (review found these read as 2017).
+        ("令和7年末までに開催", date(2025, 12, 31)),
+        ("令和7年前半に開催", date(2025, 6, 30)),
+        ("2019年末までに開催", date(2019, 12, 31)),
         ("平昌オリンピックの開会式の機会に開催", date(2018, 2, 9)),
     ],
 )

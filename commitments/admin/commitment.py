@@ -6,6 +6,7 @@ panel.py, the list's filters filters.py and its actions actions.py.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -292,7 +293,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
 
     @admin.display(description=_("urgency"))
     def urgency(self, obj: Commitment) -> str:
-        found: rules.Urgency = getattr(obj, "pb_urgency", None) or selectors.commitment_urgency(obj, timezone.now())
+        found: rules.Urgency = obj.pb_urgency  # type: ignore[attr-defined]  # set by get_changelist_instance
         words = format_html('<span class="{}">{}</span>', URGENCY_FLAGS.get(found.band, "pb-when"), found.words)
         # Stale is a second signal: an overdue or due-soon row says so first, and this says nobody updated it.
         if getattr(obj, "is_stale", False) and found.band != rules.Band.STALE:
@@ -307,12 +308,13 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     @admin.display(description=_("last update"), ordering="last_activity_at")
     def last_update(self, obj: Commitment) -> str:
         """How long ago its last transition, progress note or deadline move was (what "stale" measures)."""
-        now = getattr(obj, "pb_now", None) or timezone.now()
-        ago = timesince(obj.last_activity_at, now, depth=1)
+        now = obj.pb_now  # type: ignore[attr-defined]  # set for the page's rows by get_changelist_instance
+        if now - obj.last_activity_at < timedelta(minutes=1):
+            ago = gettext("just now")
+        else:
+            ago = gettext("%(ago)s ago") % {"ago": timesince(obj.last_activity_at, now, depth=1)}
         return format_html(
-            '<span title="{}">{}</span>',
-            date_format(timezone.localtime(obj.last_activity_at), "DATETIME_FORMAT"),
-            gettext("just now") if ago.startswith("0\xa0") else gettext("%(ago)s ago") % {"ago": ago},
+            '<span title="{}">{}</span>', date_format(timezone.localtime(obj.last_activity_at), "DATETIME_FORMAT"), ago
         )
 
     @admin.display(description=_("due by"))

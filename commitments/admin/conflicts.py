@@ -20,10 +20,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, ManyToManyField, Model, QuerySet
 from django.http import QueryDict
 
 from ..models import Commitment
+from .history import value_words
 
 ALL = "__all__"  # the value of the "for every field" buttons
 THEIRS, MINE = "_theirs", "_mine"  # the buttons' names (form submits: no script needed)
@@ -60,20 +62,15 @@ def _key(value: Any) -> Any:
     return value
 
 
-def _words(field: forms.Field, value: Any) -> str:
-    """A value as a person reads it: labels of choices, names of rows, dates as the page writes them."""
-    if isinstance(value, QuerySet | list | tuple | set):
-        return ", ".join(str(item) for item in value) or "—"
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, Model):
-        return str(value)
-    if isinstance(value, date):
-        return f"{value.day} {value:%b %Y}"
-    choices = getattr(field, "choices", None)
-    if choices and not isinstance(field, forms.ModelChoiceField):
-        return str(dict(choices).get(value, value)) or "—"
-    return str(value)
+def _words(name: str, value: Any) -> str:
+    """A value as a person reads it, in the words (and the reader's date format) of the history pages."""
+    try:
+        field = Commitment._meta.get_field(name)
+    except FieldDoesNotExist:
+        field = None
+    if isinstance(value, QuerySet | set | frozenset):
+        value = list(value)
+    return value_words(field if isinstance(field, Field) else None, value)
 
 
 def _theirs(current: Commitment, name: str) -> Any:
@@ -102,7 +99,7 @@ def differences(form: forms.ModelForm, current: Commitment, base_version: int) -
     them. Judged against the history row of `base_version`; a field only you changed is not listed."""
     loaded = current.history.filter(version=base_version).order_by("-history_date", "-history_id").first()
     result = []
-    for name, field in form.fields.items():
+    for name in form.fields:
         if name in NOT_COMPARED or name not in form.cleaned_data:
             continue
         mine, theirs = form.cleaned_data[name], _theirs(current, name)
@@ -126,9 +123,7 @@ def differences(form: forms.ModelForm, current: Commitment, base_version: int) -
         if known and _key(theirs) == before:
             continue  # only you changed it: yours stands
         conflict = not known or _key(mine) != before
-        result.append(
-            FieldDifference(name, str(form[name].label), _words(field, theirs), _words(field, mine), conflict)
-        )
+        result.append(FieldDifference(name, str(form[name].label), _words(name, theirs), _words(name, mine), conflict))
     return result
 
 

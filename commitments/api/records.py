@@ -27,7 +27,7 @@ from ..models import Commitment, Desk, FollowUp, RejectedDraft
 from ..reports.exchange import CsvRejected, import_csv
 from ..workflow import Status
 from .errors import error_response
-from .parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser, read_limited
+from .parsers import LimitedJSONParser, LimitedMultiPartParser, read_limited
 from .serializers import LookupField, User
 
 
@@ -175,8 +175,6 @@ def _import(summit: Summit, request: Request, language: str = "", attached: bool
 
 class RecordImportView(APIView):
     """POST a record (text or file): its meeting and draft commitments, nothing tracked until accepted."""
-
-    parser_classes = [LimitedJSONParser, LimitedMultiPartParser, LimitedFormParser]
 
     @extend_schema(request=RecordInputSerializer, responses={201: ImportSerializer})
     def post(self, request: Request) -> Response:

@@ -387,11 +387,14 @@ def record_attach(
         for index, draft in enumerate(drafts):
             other = counterpart_of.get(index)
             if other is not None:
-                Commitment.objects.filter(pk=other.pk).update(
-                    quote_other=draft.quote,
-                    quote_other_start=draft.start,
-                    quote_other_language=record.language,
-                    title_other=draft.title[:200],
+                other = services.commitment_align(
+                    commitment_id=other.pk,
+                    quote=draft.quote,
+                    start=draft.start,
+                    language=record.language,
+                    title=draft.title,
+                    by=by,
+                    now=now,
                 )
                 result.aligned_with[len(result.drafts)] = other.pk
                 result.drafts.append((draft, other))

@@ -10,6 +10,7 @@ parties' own outcomes of a joint commitment, `core` what they share.
 from .core import owner_candidate, owner_check, owner_required, watchers_check
 from .editing import (
     GUARDED_FIELDS,
+    commitment_align,
     commitment_assign,
     commitment_create,
     commitment_links_set,
@@ -25,6 +26,7 @@ from .outcomes import PartyOutcome, outcome_set, outcomes_check, outcomes_prune
 __all__ = [
     "GUARDED_FIELDS",
     "PartyOutcome",
+    "commitment_align",
     "commitment_assign",
     "commitment_create",
     "commitment_links_set",

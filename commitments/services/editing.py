@@ -299,6 +299,24 @@ def _reciprocal_bump(commitment: Commitment, touched: list[int], by: Any, now: d
         row_save(other, by, now, activity=False, reason=f"Reciprocal {change} #{commitment.pk}")
 
 
+def commitment_align(
+    *, commitment_id: int, quote: str, start: int, language: str, title: str, by: Any, now: datetime
+) -> Commitment:
+    """Keep the same commitment's words in the meeting's record in another language (an attached record).
+
+    A change like any other: the row is locked, its version goes up (a client holding the old one is told)
+    and the history says why; not an update of the commitment's progress, so the stale clock keeps running.
+    """
+    with transaction.atomic():
+        commitment = row_lock(commitment_id, None)
+        commitment.quote_other = quote
+        commitment.quote_other_start = start
+        commitment.quote_other_language = language
+        commitment.title_other = title[:200]
+        row_save(commitment, by, now, activity=False, reason=f"Aligned with the record in {language}")
+    return commitment
+
+
 def desk_reschedule(*, desk_id: int, now: datetime) -> int:
     """After a desk's time zone changes: its open commitments' days end at other moments, so the next
     sweep must look at each of them again (flags and reminders by the new zone). How many were due."""
