@@ -233,7 +233,7 @@ def generate(total: int) -> int:
                         (None if status != "fulfilled" or due is None else changed.date() <= due),
                         None, activity, 1, starts + timedelta(days=1), changed, None, None, owner, None, summit_id,
                         None, desk, changed.date() if closed else None,
-                        None if closed else starts + timedelta(days=1),
+                        None if closed else starts + timedelta(days=1), "", "", "",
                     )
                 )  # fmt: skip
                 made_by.append((commitment_id, ours))
@@ -247,7 +247,7 @@ def generate(total: int) -> int:
                 (
                     summit_id, f"Summit Meeting {summit_id}", rng.choice(MEETING_KINDS), "", "Tokyo", "Japan", starts,
                     "Asia/Tokyo", 55, 30, "", "Ministry of Foreign Affairs", "", day, text, f"{summit_id:064x}",
-                    WORLD_NOW, WORLD_NOW, None,
+                    WORLD_NOW, WORLD_NOW, None, "en",
                 )
             )  # fmt: skip
             summit_parties += [(summit_id, ours), (summit_id, theirs)]
@@ -256,7 +256,7 @@ def generate(total: int) -> int:
             "summits_summit",
             ["id", "title", "kind", "occasion", "city", "country", "starts_at", "time_zone", "duration_minutes",
              "planned_duration_minutes", "summary_points", "source_publisher", "source_url", "source_published_on",
-             "source_text", "source_sha256", "created_at", "updated_at", "follow_up_of_id"],
+             "source_text", "source_sha256", "created_at", "updated_at", "follow_up_of_id", "source_language"],
             summits,
         )  # fmt: skip
         _copy("summits_summit_parties", ["summit_id", "party_id"], summit_parties)
@@ -267,7 +267,8 @@ def generate(total: int) -> int:
              "condition_state", "status", "status_changed_at", "on_time_as_promised", "on_time_as_rescheduled",
              "overdue_since",
              "last_activity_at", "version", "created_at", "updated_at", "counterparty_id", "created_by_id",
-             "owner_id", "speaker_id", "summit_id", "superseded_by_id", "desk_id", "closed_on", "next_check_at"],
+             "owner_id", "speaker_id", "summit_id", "superseded_by_id", "desk_id", "closed_on", "next_check_at",
+             "quote_other", "quote_other_language", "title_other"],
             commitments,
         )  # fmt: skip
         _copy("commitments_commitment_made_by", ["commitment_id", "party_id"], made_by)
