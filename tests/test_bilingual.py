@@ -14,11 +14,13 @@ from django.core.management import call_command
 
 from commitments.importer.align import Point, pair_score, points_align
 from commitments.importer.evaluation import CorpusMissing, corpus_dir, record_body
-from commitments.importer.service import ImportRefused, record_import, record_text
+from commitments.importer.extract import Draft
+from commitments.importer.service import ImportRefused, ImportResult, _drafts_create, record_import, record_text
 from commitments.models import Commitment, Desk
 from summits.models import Party, Summit, SummitRecord
 
 from .conftest import require
+from .factories import SummitFactory, make_commitment
 from .test_api import API, client_for
 
 NOW = datetime(2017, 11, 20, 3, 0, tzinfo=UTC)  # ten days after the Da Nang meeting
@@ -190,3 +192,44 @@ def test_the_api_says_the_english_page_was_attached(officer: Any, rf_desk: Desk,
     assert len(aligned) == 5
     assert all(d["quote_other_language"] == "en" and d["quote_other"] in english for d in aligned)
     assert all(d["aligned_with"] == d["id"] for d in aligned)  # kept on the Japanese commitment
+
+
+def _draft(quote: str, *, prepares: list[int] | None = None, reciprocal: list[int] | None = None) -> Draft:
+    return Draft(
+        quote=quote, start=0, end=len(quote), source_ref="", made_by=["JPN"], speaker="", counterparty="",
+        kind="visit", modality="firm", window=None, condition="", level="", title=quote[:40], paragraph=1,
+        prepares=prepares or [], reciprocal=reciprocal or [],
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_drafts_from_an_attached_record_keep_their_links(desk: Desk) -> None:
+    """A record in a second language may say more than the first: its new drafts keep the links the
+    importer read between them (one visit prepares another, reciprocal pairs), and with the commitment
+    an aligned draft stands for — as drafts of a first import do."""
+    quotes = [
+        "外務大臣が訪問する。",
+        "総理大臣が訪問する。",
+        "日本は代表団を派遣する。",
+        "ロシアは代表団を受け入れる。",
+    ]
+    summit = SummitFactory(source_text="\n".join(quotes), source_language="ja")
+    existing = make_commitment(desk=desk, summit=summit, title="Prime Minister's visit", quote=quotes[1])
+    drafts = [
+        _draft(quotes[0], prepares=[1]),  # a new draft preparing the aligned one
+        _draft(quotes[1]),  # aligned with `existing`
+        _draft(quotes[2], reciprocal=[3]),
+        _draft(quotes[3], reciprocal=[2]),
+    ]
+    result = ImportResult(summit=summit)
+    japan = Party.objects.get(code="JPN")
+    _drafts_create(
+        result, drafts, desk=desk, people={}, parties={"JPN": japan}, by=None, now=NOW, aligned={1: existing}
+    )
+    created = [commitment for _draft, commitment in result.drafts]
+    assert created[1] == existing
+    assert Commitment.objects.filter(summit=summit).count() == 4  # three new, one aligned
+    assert list(existing.depends_on.all()) == [created[0]]
+    assert list(created[2].reciprocal.all()) == [created[3]]
+    assert list(created[3].reciprocal.all()) == [created[2]]
+    assert all(c.status == "draft" for c in created if c != existing)

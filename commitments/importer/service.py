@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 
 from summits.models import Participation, Party, Person, Summit, SummitRecord, source_digest
 
@@ -271,21 +271,7 @@ def record_import(
                 },
             )
         result = ImportResult(summit=summit, notes=list(record.notes), language=record.language)
-        for draft in drafts:
-            if draft.window and draft.window.rule == "on_the_occasion":
-                draft.window = _anchored(draft.window, summit)
-            speaker = next(
-                (person for name, person in people.items() if draft.speaker and name.split()[-1] in draft.speaker), None
-            )
-            commitment = _draft_commitment(draft, summit, desk, speaker, parties)
-            services.commitment_create(commitment=commitment, by=by, now=now, status=Status.DRAFT, read_window=False)
-            commitment.made_by.set([parties[code] for code in draft.made_by])
-            result.drafts.append((draft, commitment))
-        for draft, commitment in result.drafts:
-            for target in draft.prepares:
-                result.drafts[target][1].depends_on.add(commitment)
-            for partner in draft.reciprocal:
-                commitment.reciprocal.add(result.drafts[partner][1])
+        _drafts_create(result, drafts, desk=desk, people=people, parties=parties, by=by, now=now)
         # What this meeting shows of earlier promises between the same parties, for a person to decide.
         result.follow_ups = FollowUp.objects.bulk_create(
             FollowUp(
@@ -384,34 +370,79 @@ def record_attach(
             code: Party.objects.get_or_create(code=code, defaults={"name": party_name(code)})[0]
             for code in {*(c for d in drafts for c in d.made_by), *(d.counterparty for d in drafts if d.counterparty)}
         }
-        for index, draft in enumerate(drafts):
-            other = counterpart_of.get(index)
-            if other is not None:
-                other = services.commitment_align(
-                    commitment_id=other.pk,
-                    quote=draft.quote,
-                    start=draft.start,
-                    language=record.language,
-                    title=draft.title,
-                    by=by,
-                    now=now,
-                )
-                result.aligned_with[len(result.drafts)] = other.pk
-                result.drafts.append((draft, other))
-                continue
-            if draft.window and draft.window.rule == "on_the_occasion":
-                draft.window = _anchored(draft.window, summit)
-            commitment = _draft_commitment(draft, summit, desk, None, parties)
-            services.commitment_create(commitment=commitment, by=by, now=now, status=Status.DRAFT, read_window=False)
-            commitment.made_by.set([parties[code] for code in draft.made_by])
-            result.drafts.append((draft, commitment))
-        language = {"en": "English", "ja": "Japanese"}.get(record.language, record.language)
+        aligned: dict[int, Commitment] = {}
+        for index, other in counterpart_of.items():
+            draft = drafts[index]
+            aligned[index] = services.commitment_align(
+                commitment_id=other.pk,
+                quote=draft.quote,
+                start=draft.start,
+                language=record.language,
+                title=draft.title,
+                by=by,
+                now=now,
+            )
+            result.aligned_with[index] = other.pk
+        # The meeting's people as its own import recorded them, so that a new draft names its speaker too.
+        people = {
+            participation.person.full_name: participation.person
+            for participation in summit.participations.select_related("person")
+        }
+        _drafts_create(result, drafts, desk=desk, people=people, parties=parties, by=by, now=now, aligned=aligned)
         result.notes.insert(
             0,
-            f"Attached to “{summit.title}” (summit {summit.pk}) as its {language} record: {len(matches)} of "
-            f"{len(drafts)} draft(s) aligned with its commitments; no second meeting was created.",
+            gettext(
+                "Attached to “%(title)s” (summit %(id)s) as its %(language)s record: %(aligned)s of %(drafts)s "
+                "draft(s) aligned with its commitments; no second meeting was created."
+            )
+            % {
+                "title": summit.title,
+                "id": summit.pk,
+                "language": get_language_info(record.language)["name_translated"],
+                "aligned": len(matches),
+                "drafts": len(drafts),
+            },
         )
     return result
+
+
+def _drafts_create(
+    result: ImportResult,
+    drafts: list[Draft],
+    *,
+    desk: Desk,
+    people: dict[str, Person],
+    parties: dict[str, Party],
+    by: Any,
+    now: datetime,
+    aligned: dict[int, Commitment] | None = None,
+) -> None:
+    """Each draft as a draft commitment of `result.summit`, in the drafts' order (a draft's links name
+    others by index), then the links between them: one that prepares another, reciprocal pairs. A draft
+    in `aligned` is already a commitment (the same promise in the meeting's record in another language)
+    and is linked, not created; a link between two aligned ones was made when they were imported."""
+    summit = result.summit
+    aligned = aligned or {}
+    for index, draft in enumerate(drafts):
+        if index in aligned:
+            result.drafts.append((draft, aligned[index]))
+            continue
+        if draft.window and draft.window.rule == "on_the_occasion":
+            draft.window = _anchored(draft.window, summit)
+        speaker = next(
+            (person for name, person in people.items() if draft.speaker and name.split()[-1] in draft.speaker), None
+        )
+        commitment = _draft_commitment(draft, summit, desk, speaker, parties)
+        services.commitment_create(commitment=commitment, by=by, now=now, status=Status.DRAFT, read_window=False)
+        commitment.made_by.set([parties[code] for code in draft.made_by])
+        result.drafts.append((draft, commitment))
+    for index, (draft, commitment) in enumerate(result.drafts):
+        for target in draft.prepares:
+            if index not in aligned or target not in aligned:
+                result.drafts[target][1].depends_on.add(commitment)
+        for partner in draft.reciprocal:
+            if index not in aligned or partner not in aligned:
+                commitment.reciprocal.add(result.drafts[partner][1])
 
 
 def _draft_commitment(
