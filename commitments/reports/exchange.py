@@ -12,6 +12,12 @@ unchanged rows untouched. It checks every row first and reports each bad one wit
 (JSON) number; only a file with no bad row is saved, in one transaction. Cells that a spreadsheet would
 run as a formula (starting with = + - @ or a tab) are written with a leading apostrophe, which import
 removes again, so the round trip is exact.
+
+Export streams (export_batches, export_csv_stream, export_json_stream, export_response): rows are read as
+plain values in batches and written while they are sent, so memory stays flat whatever the list's size and
+the queries are fixed per batch. If the database fails part-way, the error is logged and the download is
+broken off (see _logged): the client gets an incomplete file it can tell from a whole one, never a 200 page
+that silently ends early.
 """
 
 from __future__ import annotations
