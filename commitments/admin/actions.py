@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import policy, services
 from ..models import Commitment
-from ..reports.exchange import CsvRejected, import_csv
-from ..reports.exchange import export_csv as csv_of
-from ..reports.exchange import export_json as json_of
+from ..reports.exchange import CsvRejected, export_response, import_csv
 from ..workflow import Status, allowed_next, label
 from .forms import BulkTransitionForm
 
@@ -56,17 +54,14 @@ def csv_import_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
 
 
 @admin.action(description=_("Export as CSV (the columns the CSV import reads)"))
-def export_csv(model_admin: Any, request: HttpRequest, queryset: QuerySet[Commitment]) -> HttpResponse:
-    response = HttpResponse(csv_of(queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="commitments.csv"'
-    return response
+def export_csv(model_admin: Any, request: HttpRequest, queryset: QuerySet[Commitment]) -> StreamingHttpResponse:
+    # A selection or "select all N" alike: the queryset is read while the file is sent, never held whole.
+    return export_response(queryset, as_json=False, filename="commitments.csv")
 
 
 @admin.action(description=_("Export as JSON"))
-def export_json(model_admin: Any, request: HttpRequest, queryset: QuerySet[Commitment]) -> HttpResponse:
-    response = HttpResponse(json_of(queryset), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="commitments.json"'
-    return response
+def export_json(model_admin: Any, request: HttpRequest, queryset: QuerySet[Commitment]) -> StreamingHttpResponse:
+    return export_response(queryset, as_json=True, filename="commitments.json")
 
 
 @admin.action(description=_("Assign to me"))

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -298,16 +298,13 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         },
     )
     @action(detail=False, methods=["get"], pagination_class=None)
-    def export(self, request: Request) -> HttpResponse:
-        """The filtered list (same filters as the list) in the columns the CSV import reads."""
-        from ..reports.exchange import export_csv, export_json
+    def export(self, request: Request) -> StreamingHttpResponse:
+        """The filtered list (same filters as the list) in the columns the CSV import reads, streamed."""
+        from ..reports.exchange import export_response
 
         queryset = self.filter_queryset(self.get_queryset())
-        if request.query_params.get("as") == "json":
-            return HttpResponse(export_json(queryset), content_type="application/json; charset=utf-8")
-        response = HttpResponse(export_csv(queryset), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="commitments.csv"'
-        return response
+        as_json = request.query_params.get("as") == "json"
+        return export_response(queryset, as_json=as_json, filename=None if as_json else "commitments.csv")
 
     @extend_schema(request=ConditionStateInputSerializer, responses={200: CommitmentSerializer}, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
