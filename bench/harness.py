@@ -12,10 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-# A timed function may return its own sample (milliseconds) when only part of its work is the measure
-# (the idle sweep runs after a full one, inside the same rolled-back transaction); otherwise its wall time counts.
 Timed = Callable[[], Any]
 Clock = Callable[[], float]
+
+
+class Sample(float):
+    """Milliseconds a timed function measured itself, when only part of its work is the measure (the
+    sweep without its rollback; the delivery once its rows are written): returned, it counts instead of
+    the function's wall time. Any other return value (a row count, a size) is ignored."""
 
 
 def say(message: str) -> None:
@@ -31,7 +35,7 @@ def _sample(function: Timed, clock: Clock) -> float:
     started = clock()
     returned = function()
     elapsed = (clock() - started) * 1000
-    return float(returned) if isinstance(returned, int | float) and not isinstance(returned, bool) else elapsed
+    return float(returned) if isinstance(returned, Sample) else elapsed
 
 
 def timed_alternating(functions: dict[str, Timed], runs: int, clock: Clock = time.perf_counter) -> dict[str, Any]:
