@@ -512,6 +512,8 @@ def main() -> None:
     unknown = [label for label in labels if label not in SCALES]
     if unknown:
         sys.exit(f"[bench] unknown scale {', '.join(unknown)}: choose from {', '.join(SCALES)}")
+    if args.runs < 1:
+        sys.exit("[bench] --runs must be at least 1 (each run is timed after an untimed warm-up)")
     only = args.only.split(",")
     unknown = [name for name in only if name not in MEASURE_NAMES]
     if unknown:
