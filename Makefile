@@ -33,7 +33,8 @@ eval: $(STAMP)
 	$(BIN)/python manage.py evaluate_importer $(EVAL_ARGS)
 
 ## Benchmarks against PostgreSQL and Redis (not part of `make test`): results in BENCHMARKS.md.
-## BENCH_ARGS="--scales 1k,10k --runs 3 --only sweep,admin" for a part; see bench/run.py.
+## BENCH_ARGS="--scales 1k,10k --runs 3 --only sweep,search,lists" for a part (measures: sweep admin search
+## dashboard lists history report export api delivery); see bench/run.py for what each takes at 1M.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

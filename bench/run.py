@@ -1,11 +1,26 @@
 """`make bench`: grow the data set, measure, compare with the database's own limit, write BENCHMARKS.md.
 
-    python -m bench.run [--scales 1k,10k,100k,1M] [--runs 5] [--only sweep,admin,api,delivery] [--fresh]
+    python -m bench.run [--scales 1k,10k,100k,1M] [--runs 5] [--only sweep,admin,…] [--fresh]
 
 Against PostgreSQL (BENCH_DATABASE_URL, default the local `pledgebook_bench`, created if missing) and
-Redis (REDIS_URL). Each figure is the median of `--runs` timed runs after one untimed warm-up, with the
-minimum and maximum. Results accumulate in bench/results.json (one entry per scale and measure, the
-latest run wins) and BENCHMARKS.md is rewritten from it, so scales can be measured one at a time.
+Redis (REDIS_URL). Every ratio comes from A/B runs alternated (bench/harness.py: one untimed warm-up of
+each, then A B A B …), medians with the minimum and maximum; every page is measured beside its floor, the
+same result by the cheapest SQL on the same connection, with its queries counted. The tables are vacuumed
+(VACUUM (ANALYZE)) after generating and after each measure, whose rolled-back runs leave dead rows. Results
+accumulate in bench/results.json (one entry per scale and measure, the latest run wins) and BENCHMARKS.md is
+rewritten from it (bench/report.py), so scales and measures can be run one at a time.
+
+Measures (--only): sweep, admin (the list), search, dashboard, lists (every API filter and ordering, the
+admin's filters), history, report (compliance, admin and API, overall and one summit), export (time and
+peak memory), api (gunicorn under wrk against a minimal view), delivery (Celery to an SMTP sink against
+no-op tasks, both queued before the clock starts).
+
+How long: 1k and 10k take 3–5 minutes each (lists, report and export dominate: dozens of pages, each run
+1 + 2 × runs times). At 1M, with issue 20's fixes, about 15–20 minutes with --runs 5 on 2 cores: growing the
+data from 100k (2–3 min of COPY and a baseline sweep), the sweep (~1.5 min), lists (28 pages, ~3 min), the
+report (~2 min), export (~2 min: the 1M-row export and its COPY), api (~2 min of wrk), delivery (~1 min), and
+a VACUUM after each measure (~20–40 s each). Before the fixes the report alone takes ~10 min at 1M (29 s a
+page) and the all-rows export is skipped (it would need ~12 GB).
 """
 
 from __future__ import annotations
@@ -22,20 +37,19 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results.json"
+# BENCH_RESULTS: another results file (a trial run), with its BENCHMARKS.md written beside it as <name>.md.
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results.json")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/pledgebook_bench"
+from bench.harness import Sample, queries, rolled_back, say, summary, timed_alternating, vacuum  # noqa: E402
+
 SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
-
-
-def say(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 def _database_ready(url: str) -> None:
@@ -62,49 +76,11 @@ def _fresh(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def timed(function: Callable[[], Any], runs: int) -> dict[str, float]:
-    """Median, min and max in milliseconds of `runs` calls after one warm-up call."""
-    function()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return {"median_ms": statistics.median(samples), "min_ms": min(samples), "max_ms": max(samples)}
-
-
-class Rollback(Exception):
-    pass
-
-
-@contextmanager
-def rolled_back() -> Iterator[None]:
-    """Run the body in a transaction and undo it, so every run starts from the same state."""
-    from django.db import transaction
-
-    try:
-        with transaction.atomic():
-            yield
-            raise Rollback
-    except Rollback:
-        pass
-
-
-def queries(function: Callable[[], Any]) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        function()
-    return len(captured)
-
-
 # --- preparing a scale ---------------------------------------------------------------------------
 
 
 def prepare(total: int) -> None:
     from django.core.management import call_command
-    from django.db import connection
 
     from bench.generate import WORLD_NOW, generate
     from commitments.models import Delivery
@@ -120,8 +96,7 @@ def prepare(total: int) -> None:
     say(f"  {result.notifications:,} notifications in {time.monotonic() - started:.1f}s")
     # A running service has sent them by now (no worker ran during the baseline).
     Delivery.objects.filter(status="pending").update(status="sent", sent_at=WORLD_NOW, next_attempt_at=WORLD_NOW)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    vacuum()
 
 
 def bench_user() -> Any:
@@ -176,30 +151,35 @@ def measure_sweep(total: int, runs: int) -> dict[str, Any]:
         sys.exit("[bench] the SQL sweep counts flags differently from sweep_run; fix bench/sqlsweep.py.")
     say(f"  same work: {ours.flagged_overdue:,} newly overdue, {ours.notifications:,} notifications")
 
-    def ours_run() -> None:
+    # Each side is timed inside its transaction (the rollback is not the work), and the three are alternated:
+    # sweep, SQL, SQL over every row, sweep, … The idle sweep runs after the full one in the same transaction
+    # (nothing has come due since), so each round gives a full and an idle sample from the same state.
+    idle_samples: list[float] = []
+
+    def ours_run() -> Sample:
         with rolled_back():
+            started = time.perf_counter()
             sweep_run(now=next_day, trigger="bench")
-
-    def sql_run() -> None:
-        with rolled_back():
-            sql_sweep(next_day)
-
-    def sql_every_row_run() -> None:
-        with rolled_back():
-            sql_sweep(next_day, scheduled=False)
-
-    def idle_run() -> None:
-        with rolled_back():
-            sweep_run(now=next_day, trigger="bench")
+            full = (time.perf_counter() - started) * 1000
             started = time.perf_counter()
             sweep_run(now=next_day + timedelta(minutes=15), trigger="bench")
             idle_samples.append((time.perf_counter() - started) * 1000)
+        return Sample(full)
 
-    idle_samples: list[float] = []
-    ours_time = timed(ours_run, runs)
-    sql_time = timed(sql_run, runs)
-    sql_every_row_time = timed(sql_every_row_run, runs)
-    timed(idle_run, runs)
+    def sql_run() -> Sample:
+        with rolled_back():
+            started = time.perf_counter()
+            sql_sweep(next_day)
+            return Sample((time.perf_counter() - started) * 1000)
+
+    def sql_every_row_run() -> Sample:
+        with rolled_back():
+            started = time.perf_counter()
+            sql_sweep(next_day, scheduled=False)
+            return Sample((time.perf_counter() - started) * 1000)
+
+    times = timed_alternating({"sweep": ours_run, "sql": sql_run, "sql_every_row": sql_every_row_run}, runs)
+    ours_time, sql_time, sql_every_row_time = times["sweep"], times["sql"], times["sql_every_row"]
     idle_samples = idle_samples[1:]  # drop the warm-up
     idle_queries: list[int] = []
     with rolled_back():
@@ -220,40 +200,10 @@ def measure_sweep(total: int, runs: int) -> dict[str, Any]:
         "sql_every_row": sql_every_row_time,
         "ratio": ours_time["median_ms"] / sql_time["median_ms"],
         "sweep_queries": full_queries,
-        "idle": {
-            "median_ms": statistics.median(idle_samples),
-            "min_ms": min(idle_samples),
-            "max_ms": max(idle_samples),
-        },
+        "idle": summary(idle_samples),
         "idle_queries": idle_queries[0],
         "idle_share": statistics.median(idle_samples) / ours_time["median_ms"],
     }
-
-
-# --- 3: the admin list ---------------------------------------------------------------------------
-
-
-def measure_admin(total: int, runs: int) -> dict[str, Any]:
-    import time_machine
-    from django.test import Client
-
-    from bench.generate import WORLD_NOW
-
-    result: dict[str, Any] = {}
-    with time_machine.travel(WORLD_NOW + timedelta(days=1), tick=True):
-        client = Client()
-        client.force_login(bench_user())  # inside the travelled time, or the session would have expired
-        for name, url in (
-            ("unfiltered", "/admin/commitments/commitment/"),
-            ("overdue", "/admin/commitments/commitment/?deadline=overdue"),
-        ):
-
-            def page(url: str = url) -> None:
-                response = client.get(url)
-                assert response.status_code == 200, response.status_code
-
-            result[name] = {**timed(page, runs), "queries": queries(page)}
-    return result
 
 
 # --- 4: the API under gunicorn against a minimal view -----------------------------------------------
@@ -274,8 +224,25 @@ def _wrk(url: str, token: str | None, seconds: int) -> float:
     if non_2xx:
         sys.exit(f"[bench] {url} answered {non_2xx.group(1)} errors under load:\n{out}")
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    assert match, out
+    if not match or float(match.group(1)) == 0:
+        sys.exit(f"[bench] {url} served nothing under load:\n{out}")
     return float(match.group(1))
+
+
+def _until_served(url: str, server: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            sys.exit(f"[bench] gunicorn did not serve {url} within {seconds:.0f}s")
+        time.sleep(0.5)
 
 
 def measure_api(total: int, runs: int) -> dict[str, Any]:
@@ -297,12 +264,9 @@ def measure_api(total: int, runs: int) -> dict[str, Any]:
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        # Served, not only listening: gunicorn's master accepts connections before its workers have loaded
+        # Django (tens of seconds on a loaded machine), and wrk would count those seconds as 0 requests/s.
+        _until_served(f"{base}/bench/minimal/commitments/", server)
         pairs = {
             "list": (f"{base}/api/v1/commitments/", f"{base}/bench/minimal/commitments/"),
             "detail": (f"{base}/api/v1/commitments/{pk}/", f"{base}/bench/minimal/commitments/{pk}/"),
@@ -333,7 +297,47 @@ def measure_api(total: int, runs: int) -> dict[str, Any]:
 # --- 5: reminder delivery through Celery and Redis to an SMTP sink -------------------------------------
 
 
+class _Worker:
+    """One Celery worker (prefork pool of 4, as docker-compose deploys it) whose consuming the bench switches
+    off and on: work is queued while it is off, and the clock starts when it is switched on."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        from config.celery_app import app
+
+        self.app = app
+        self.hostname = f"bench-{os.getpid()}@{socket.gethostname()}"
+        self.queue = app.conf.task_default_queue or "celery"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "4",
+             "--without-mingle", "--without-gossip", "--loglevel", "WARNING", "--include", "bench.tasks",
+             "--hostname", self.hostname],
+            cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[self.hostname], timeout=1):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                sys.exit(f"[bench] the Celery worker did not start; see {log}")
+
+    def pause(self) -> None:
+        self.app.control.cancel_consumer(self.queue, destination=[self.hostname], reply=True, timeout=10)
+
+    def resume(self) -> None:
+        self.app.control.add_consumer(self.queue, destination=[self.hostname], reply=True, timeout=10)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
 def measure_delivery(total: int, runs: int, batch: int = 1000) -> dict[str, Any]:
+    """Like for like: both sides have all their work queued before the clock starts.
+
+    Delivery: `batch` pending deliveries written and the sender woken as the product wakes it (wake_sender:
+    PLEDGEBOOK_DELIVERY_SENDERS messages; each run hands over to a fresh one every sender.BATCH emails), all
+    while the worker does not consume. No-op: `batch` no-op tasks published while it does not consume. Then
+    the worker is switched on and the clock runs until the last email is recorded sent / the last no-op has
+    counted itself (both polled every 10 ms). The publishing, the row writes and the worker's start are
+    outside the clock on both sides; the two sides are alternated."""
     import redis
     from django.conf import settings
     from django.db import connection
@@ -355,58 +359,70 @@ def measure_delivery(total: int, runs: int, batch: int = 1000) -> dict[str, Any]
         cwd=ROOT,
         env=env,
     )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "4",
-         "--without-mingle", "--without-gossip", "--loglevel", "WARNING", "--include", "bench.tasks",
-         "--hostname", f"bench-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     user = bench_user()
     commitment_ids = list(Commitment.objects.order_by("id").values_list("pk", flat=True)[:batch])
+    worker = _Worker(env, log)
+    messages = {"delivery": 0}
+
+    def wait(done: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 600
+        while not done():
+            if time.monotonic() > deadline:
+                sys.exit(f"[bench] {what} did not finish in 10 minutes; see {log}")
+            time.sleep(0.01)
+
+    def deliver() -> Sample:
+        worker.pause()
+        now = timezone.now()
+        stamp = f"bench:{time.time_ns()}"
+        notifications = Notification.objects.bulk_create(
+            Notification(commitment_id=pk, recipient=user, kind="status_changed", occasion=stamp,
+                         message="Benchmark delivery", created_at=now)
+            for pk in commitment_ids
+        )  # fmt: skip
+        Delivery.objects.bulk_create(
+            Delivery(notification=n, recipient=user, next_attempt_at=now) for n in notifications
+        )
+        wake_sender()  # the messages wait in the broker: the worker is not consuming
+        messages["delivery"] = settings.PLEDGEBOOK_DELIVERY_SENDERS
+        ids = [n.pk for n in notifications]
+        pending = Delivery.objects.filter(notification_id__in=ids, status__in=["pending", "sending"])
+        started = time.perf_counter()
+        worker.resume()
+        wait(lambda: not pending.exists(), "deliveries")
+        elapsed = Sample((time.perf_counter() - started) * 1000)
+        sent = Delivery.objects.filter(notification_id__in=ids, status="sent").count()
+        if sent != len(ids):
+            sys.exit(f"[bench] only {sent} of {len(ids)} emails were sent; see {log}")
+        return elapsed
+
+    def noops() -> Sample:
+        worker.pause()
+        key = f"bench:noop:{time.time_ns()}"
+        for _ in range(batch):
+            noop.delay(key)
+        started = time.perf_counter()
+        worker.resume()
+        wait(lambda: int(client.get(key) or 0) >= batch, "no-op tasks")
+        elapsed = Sample((time.perf_counter() - started) * 1000)
+        client.delete(key)
+        return elapsed
+
     try:
-        time.sleep(3)  # the worker connects
-
-        def deliver() -> None:
-            now = timezone.now()
-            stamp = f"bench:{time.time_ns()}"
-            notifications = Notification.objects.bulk_create(
-                Notification(commitment_id=pk, recipient=user, kind="status_changed", occasion=stamp,
-                             message="Benchmark delivery", created_at=now)
-                for pk in commitment_ids
-            )  # fmt: skip
-            Delivery.objects.bulk_create(
-                Delivery(notification=n, recipient=user, next_attempt_at=now) for n in notifications
-            )
-            wake_sender()
-            ids = [n.pk for n in notifications]
-            deadline = time.monotonic() + 600
-            while Delivery.objects.filter(notification_id__in=ids, status__in=["pending", "sending"]).exists():
-                if time.monotonic() > deadline:
-                    sys.exit(f"[bench] deliveries did not finish in 10 minutes; see {log}")
-                time.sleep(0.05)
-            sent = Delivery.objects.filter(notification_id__in=ids, status="sent").count()
-            if sent != len(ids):
-                sys.exit(f"[bench] only {sent} of {len(ids)} emails were sent; see {log}")
-
-        def noops() -> None:
-            key = f"bench:noop:{time.time_ns()}"
-            for _ in range(batch):
-                noop.delay(key)
-            while int(client.get(key) or 0) < batch:
-                time.sleep(0.02)
-
         connection.close()
-        delivered = timed(deliver, runs)
-        plain = timed(noops, runs)
+        pair = timed_alternating({"delivery": deliver, "noop": noops}, runs)
         Notification.objects.filter(occasion__startswith="bench:").delete()
     finally:
-        worker.send_signal(signal.SIGTERM)
+        worker.stop()
         sink.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
         sink.wait(timeout=10)
+    delivered, plain = pair["delivery"], pair["noop"]
     return {
         "emails": batch,
+        "method": "queued before the clock, alternated",
+        "delivery_messages": messages["delivery"],
+        "noop_messages": batch,
         "delivery_per_s": batch / (delivered["median_ms"] / 1000),
         "delivery_min_per_s": batch / (delivered["max_ms"] / 1000),
         "delivery_max_per_s": batch / (delivered["min_ms"] / 1000),
@@ -417,12 +433,24 @@ def measure_delivery(total: int, runs: int, batch: int = 1000) -> dict[str, Any]
     }
 
 
-MEASURES: dict[str, Callable[[int, int], dict[str, Any]]] = {
-    "sweep": measure_sweep,
-    "admin": measure_admin,
-    "api": measure_api,
-    "delivery": measure_delivery,
-}
+def _measures() -> dict[str, Callable[[int, int], dict[str, Any]]]:
+    from bench import export, pages
+
+    return {
+        "sweep": measure_sweep,
+        "admin": pages.measure_admin,
+        "search": pages.measure_search,
+        "dashboard": pages.measure_dashboard,
+        "lists": pages.measure_lists,
+        "history": pages.measure_history,
+        "report": pages.measure_report,
+        "export": export.measure_export,
+        "api": measure_api,
+        "delivery": measure_delivery,
+    }
+
+
+MEASURE_NAMES = ["sweep", "admin", "search", "dashboard", "lists", "history", "report", "export", "api", "delivery"]
 
 
 def machine() -> dict[str, str]:
@@ -463,7 +491,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default="1k,10k,100k,1M")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", default=",".join(MEASURES))
+    parser.add_argument("--only", default=",".join(MEASURE_NAMES), help="any of " + ", ".join(MEASURE_NAMES))
     parser.add_argument("--fresh", action="store_true", help="drop the benchmark database first")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -484,6 +512,13 @@ def main() -> None:
     unknown = [label for label in labels if label not in SCALES]
     if unknown:
         sys.exit(f"[bench] unknown scale {', '.join(unknown)}: choose from {', '.join(SCALES)}")
+    if args.runs < 1:
+        sys.exit("[bench] --runs must be at least 1 (each run is timed after an untimed warm-up)")
+    only = args.only.split(",")
+    unknown = [name for name in only if name not in MEASURE_NAMES]
+    if unknown:
+        sys.exit(f"[bench] unknown measure {', '.join(unknown)}: choose from {', '.join(MEASURE_NAMES)}")
+    measures = _measures()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -499,16 +534,24 @@ def main() -> None:
     results["machine"] = machine()
     results["date"] = time.strftime("%Y-%m-%d (UTC)", time.gmtime())
     results["runs"] = args.runs
+    campaign = time.monotonic()
     for label in labels:
         total = SCALES[label]
         say(f"scale {label}: preparing {total:,} commitments")
+        started = time.monotonic()
         prepare(total)
-        for name in args.only.split(","):
-            say(f"scale {label}: {name}")
-            results.setdefault(label, {})[name] = MEASURES[name](total, args.runs)
+        say(f"scale {label}: prepared in {time.monotonic() - started:,.0f}s")
+        for number, name in enumerate(only, 1):
+            say(f"scale {label}: {name} ({number}/{len(only)})")
+            started = time.monotonic()
+            results.setdefault(label, {})[name] = measures[name](total, args.runs)
             say(f"  {json.dumps(results[label][name])[:300]}")
+            # The rolled-back runs leave their rows dead; the next measure meets vacuumed tables.
+            vacuum()
+            say(f"scale {label}: {name} done in {time.monotonic() - started:,.0f}s "
+                f"({(time.monotonic() - campaign) / 60:,.1f} min so far)")  # fmt: skip
             RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True))
-            write(results)
+            write(results, None if "BENCH_RESULTS" not in os.environ else RESULTS.with_suffix(".md"))
 
 
 if __name__ == "__main__":

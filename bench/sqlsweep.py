@@ -143,8 +143,9 @@ readers AS (
     WHERE ug.user_id = u.id AND g.name = ANY(%(role_groups)s)))
 ),
 inserted AS (
-  INSERT INTO commitments_notification (commitment_id, recipient_id, kind, occasion, message, created_at, sweep_run_id)
-  SELECT a.id, a.user_id, a.kind, left(a.occasion, 80), left(a.message, 300), %(now)s, %(run)s
+  INSERT INTO commitments_notification (commitment_id, recipient_id, kind, occasion, message, created_at, sweep_run_id,
+                                       evidence_url, note)
+  SELECT a.id, a.user_id, a.kind, left(a.occasion, 80), left(a.message, 300), %(now)s, %(run)s, '', ''
   FROM audience a JOIN readers r ON r.id = a.user_id
   WHERE r.kinds IS NULL OR r.kinds ? a.kind
   ON CONFLICT DO NOTHING
@@ -184,7 +185,8 @@ def sql_sweep(now: datetime, *, scheduled: bool = True) -> dict[str, Any]:
         # The run's own record, as sweep_run keeps one.
         cursor.execute(
             "INSERT INTO commitments_sweeprun (started_at, as_of, trigger, dry_run, flagged_overdue, cleared, "
-            "notifications, by_kind, rewoken, error) VALUES (now(), %(now)s, 'sql', false, 0, 0, 0, '{}', 0, '') "
+            "notifications, by_kind, rewoken, ownerless, failed_rows, error) "
+            "VALUES (now(), %(now)s, 'sql', false, 0, 0, 0, '{}', 0, 0, 0, '') "
             "RETURNING id",
             params,
         )
