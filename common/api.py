@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import django_filters
 from django import forms
-from django.db.models import BooleanField, Expression, F, QuerySet
+from django.db.models import BooleanField, Expression, F
 from django.db.models.sql.compiler import SQLCompiler
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
@@ -42,8 +42,9 @@ class RowCompare(Expression):
     def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         self.terms = list(exprs)
 
-    def as_sql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        columns, params = [], []
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, Any]:
+        columns: list[str] = []
+        params: list[Any] = []
         for term in self.terms:
             sql, term_params = compiler.compile(term)
             columns.append(sql)
@@ -114,12 +115,12 @@ class ByIdCursor(CursorPagination):
     max_page_size = 200
     page_size_query_param = "page_size"
 
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> list[Any] | None:
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         size = self.get_page_size(request)
         if not size:
             return None
         self.request, self.page_size = request, size
-        self.base_url = request.build_absolute_uri()
+        self.url = request.build_absolute_uri()
         keys, descending = keyset_terms(queryset.query.order_by or self.ordering)
         self.keys, self.descending = keys, descending
         position = self.decode_position(request, keys)
@@ -146,7 +147,7 @@ class ByIdCursor(CursorPagination):
     def encode_position(self, row: Any, back: bool) -> str:
         payload = {"k": list(self.keys), "v": [_encode_value(v) for v in self._values(row)], "b": back}
         token = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
-        return replace_query_param(self.base_url, self.cursor_query_param, token)
+        return replace_query_param(self.url, self.cursor_query_param, token)
 
     def decode_position(self, request: Request, keys: tuple[str, ...]) -> Position | None:
         token = request.query_params.get(self.cursor_query_param)
@@ -174,7 +175,7 @@ class ByIdCursor(CursorPagination):
             return None
         if not self.page:
             # Past the end (rows removed since): back to the first page.
-            return remove_query_param(self.base_url, self.cursor_query_param)
+            return remove_query_param(self.url, self.cursor_query_param)
         return self.encode_position(self.page[0], back=True)
 
 

@@ -4,8 +4,10 @@ and open-only filter is served by an index (PostgreSQL)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,7 +22,7 @@ from commitments.api.filters import ORDERINGS
 from commitments.api.views import CommitmentViewSet
 from commitments.models import Commitment, Desk
 from commitments.models.core import FAR_FUTURE
-from commitments.workflow import OPEN_STATUSES
+from commitments.workflow import OPEN_STATUSES, SCORED_STATUSES
 
 from .factories import make_commitment
 
@@ -112,21 +114,21 @@ def test_a_page_costs_the_same_queries_wherever_it_starts(officer: Any, rf_desk:
     client = client_for(officer)
     for ordering in ORDERINGS:
         url: str | None = f"{API}?ordering={ordering}&page_size={PAGE}"
-        counts = []
+        counts = set()
         while url:
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(url)
-            counts.append(len(captured))
+            # A page with a fulfilled commitment on it also reads the parties' own outcomes (one query).
+            scored = any(row["status"] in SCORED_STATUSES for row in response.json()["results"])
+            counts.add(len(captured) - scored)
             url = response.json()["next"]
-        # Token auth, the page, the relations, the outcomes of the closed ones on it (when there are any).
-        assert max(counts) <= 4, (ordering, counts)
-        assert min(counts) >= 3, (ordering, counts)
+        assert len(counts) == 1, (ordering, counts)
 
 
 def test_a_cursor_of_another_ordering_or_forged_is_not_found(officer: Any, rf_desk: Desk) -> None:
     _world(rf_desk, officer)
     client = client_for(officer)
-    cursor = client.get(f"{API}?ordering=title&page_size={PAGE}").json()["next"].split("cursor=")[1]
+    cursor = parse_qs(urlsplit(client.get(f"{API}?ordering=title&page_size={PAGE}").json()["next"]).query)["cursor"][0]
     assert client.get(f"{API}?ordering=due_by&cursor={cursor}").status_code == 404
     assert client.get(f"{API}?ordering=title&cursor=bm9uc2Vuc2U").status_code == 404
     assert client.get(f"{API}?ordering=title&cursor={cursor}").status_code == 200
@@ -221,13 +223,13 @@ def test_each_ordering_pages_by_an_index_range(postgres: None, officer: Any, rf_
         assert "Index Cond" in plan, plan
 
 
-def test_the_dashboard_tiles_are_an_index_only_scan_of_open_rows(postgres: None, officer: Any, rf_desk: Desk) -> None:
+def test_the_dashboard_tiles_read_an_index_of_open_rows_only(postgres: None, officer: Any, rf_desk: Desk) -> None:
     _world(rf_desk, officer)
     with CaptureQueriesContext(connection) as captured:
         selectors.dashboard_counts(FEBRUARY_2001)
-    # The partial index's predicate is implied by the query's: the planner may read the index alone.
+    # A partial index's predicate (closed_on IS NULL) is implied by the query's: the planner may read it alone.
     plan = _plan(captured[-1]["sql"], None)
-    assert "commitment_open_desk_due" in plan, plan
+    assert re.search(r"(Index|Index Only) Scan using commitment_open_\w+ on commitments_commitment", plan), plan
     assert "Seq Scan on commitments_commitment" not in plan, plan
 
 

@@ -94,7 +94,7 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
     # Open-ended commitments as the furthest deadline (last ascending, first descending).
     "due_by": ("due_sort", "id"),
     "title": ("title", "id"),
-    "urgency": ("is_closed", "is_pending", "due_sort", "id"),
+    "urgency": ("sort_closed", "sort_pending", "due_sort", "id"),
 }
 URGENCY_DESCRIPTION = (
     "urgency: the admin list's triage order — open before closed, those waiting on a condition after the other "

@@ -51,7 +51,7 @@ from .serializers import (
 from .throttles import SharedScopedRateThrottle
 
 # The annotations get_queryset adds for ORDERINGS: every list row carries them for the cursor.
-SORT_KEYS = ("due_sort", "is_closed", "is_pending")
+SORT_KEYS = ("due_sort", "sort_closed", "sort_pending")
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -125,7 +125,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database reads
             return Commitment.objects.none()
         # The sort keys of ORDERINGS, as the very expressions the ordering indexes hold (models.core).
-        return Commitment.objects.annotate(due_sort=DUE_SORT, is_closed=IS_CLOSED, is_pending=IS_PENDING)
+        return Commitment.objects.annotate(due_sort=DUE_SORT, sort_closed=IS_CLOSED, sort_pending=IS_PENDING)
 
     def _load(self, pk: Any) -> Commitment:
         return get_object_or_404(self.get_queryset(), pk=pk)

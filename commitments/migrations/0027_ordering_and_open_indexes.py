@@ -7,6 +7,7 @@
 - commitment_open_desk_due (partial, closed_on IS NULL): the dashboard's tiles and the open-only filters
   (overdue, due soon, stale, condition) of the admin and the API.
 - commitment_owner_order: the API's owner filter by id, and "mine" (the rows a user owns).
+- commitment_status_order: the API's status filter by id.
 - commitment_open_due_sort (partial, closed_on IS NULL): open-only filters ordered by deadline.
 """
 
@@ -65,4 +66,8 @@ class Migration(migrations.Migration):
             model_name='commitment',
             index=models.Index(django.db.models.functions.comparison.Coalesce('due_by', models.Value(datetime.date(9999, 12, 31)), output_field=models.DateField()), models.F('id'), condition=models.Q(('closed_on__isnull', True)), name='commitment_open_due_sort'),
         ),
-    ]
+        migrations.AddIndex(
+        model_name="commitment",
+        index=models.Index(fields=["status", "id"], name="commitment_status_order"),
+    ),
+]

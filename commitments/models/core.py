@@ -374,6 +374,9 @@ class Commitment(models.Model):
             # and "mine" (selectors.mine_ids: the rows a user owns; the watched ones come from the watchers
             # table's index on user_id).
             models.Index(fields=["owner", "id"], name="commitment_owner_order"),
+            # The API's `status=` filter in its default order (WHERE status = x ORDER BY id: an index range; the
+            # (status, due_by) index above left a rare status to a sort of all its rows).
+            models.Index(fields=["status", "id"], name="commitment_status_order"),
             # Open commitments by deadline: the open-only filters (overdue, stale, open) with `ordering=due_by`.
             models.Index(
                 DUE_SORT, models.F("id"), name="commitment_open_due_sort", condition=Q(closed_on__isnull=True)
