@@ -19,7 +19,11 @@ from ..workflow import CLOSED_STATUSES, Status
 
 
 class CommitmentFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, help_text="Repeat for several.")
+    # distinct=False: a column of the row itself cannot duplicate rows, and django-filter's default DISTINCT made
+    # PostgreSQL sort every matching row (on every column) instead of reading (status, id) in order.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, help_text="Repeat for several.", distinct=False
+    )
     open = django_filters.BooleanFilter(method="filter_open", help_text="true: open; false: closed.")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     stale = django_filters.BooleanFilter(method="filter_stale")

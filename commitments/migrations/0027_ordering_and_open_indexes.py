@@ -8,6 +8,7 @@
   (overdue, due soon, stale, condition) of the admin and the API.
 - commitment_owner_order: the API's owner filter by id, and "mine" (the rows a user owns).
 - commitment_status_order: the API's status filter by id.
+- commitment_open_owner (partial, closed_on IS NULL): the dashboard's "mine", the open rows a user owns.
 - commitment_open_due_sort (partial, closed_on IS NULL): open-only filters ordered by deadline.
 """
 
@@ -69,5 +70,11 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
         model_name="commitment",
         index=models.Index(fields=["status", "id"], name="commitment_status_order"),
+    ),
+    migrations.AddIndex(
+        model_name="commitment",
+        index=models.Index(
+            condition=models.Q(("closed_on__isnull", True)), fields=["owner"], name="commitment_open_owner"
+        ),
     ),
 ]

@@ -377,6 +377,8 @@ class Commitment(models.Model):
             # The API's `status=` filter in its default order (WHERE status = x ORDER BY id: an index range; the
             # (status, due_by) index above left a rare status to a sort of all its rows).
             models.Index(fields=["status", "id"], name="commitment_status_order"),
+            # "Mine" on the dashboard: the open commitments a user owns (selectors.mine_ids with open_only).
+            models.Index(fields=["owner"], name="commitment_open_owner", condition=Q(closed_on__isnull=True)),
             # Open commitments by deadline: the open-only filters (overdue, stale, open) with `ordering=due_by`.
             models.Index(
                 DUE_SORT, models.F("id"), name="commitment_open_due_sort", condition=Q(closed_on__isnull=True)
