@@ -91,6 +91,9 @@ def test_database_url_defaults_and_errors(tmp_path: Path) -> None:
         "db.internal",
         "pledgebook",
     )
+    # Web pages are short queries: no JIT compile decided by a cost estimate (settings: why).
+    assert postgres["OPTIONS"]["options"] == "-c jit=off"
+    assert "options" not in sqlite["OPTIONS"]
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL='mysqlx://x' is not a database URL"):
         database_from_url("mysqlx://x")
 

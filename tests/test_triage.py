@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from commitments import rules, selectors, services
 from commitments.api.filters import URGENCY_DESCRIPTION
 from commitments.models import Commitment, Desk
-from commitments.models.core import IS_CLOSED, IS_PENDING, TRIAGE_ORDER
+from commitments.models.core import DUE_SORT, IS_CLOSED, IS_PENDING, TRIAGE_ORDER
 from summits.models import Summit
 
 from .admin_helpers import login
@@ -261,7 +261,7 @@ def test_the_urgency_filter_offers_each_band(client: Client, officer: Any, demo:
 def test_the_triage_order_is_the_index_order_and_its_flags_follow_the_services(officer: Any, rf_desk: Desk) -> None:
     # The ORDER BY and the index state the same expressions, so the database can read the index in order.
     index = next(i for i in Commitment._meta.indexes if i.name == "commitment_triage_order")
-    assert [str(e) for e in index.expressions] == [str(IS_CLOSED), str(IS_PENDING), "F(due_by)", "F(id)"]
+    assert [str(e) for e in index.expressions] == [str(IS_CLOSED), str(IS_PENDING), str(DUE_SORT), "F(id)"]
     assert [str(term.expression) for term in TRIAGE_ORDER] == [str(e) for e in index.expressions]
     assert [term.descending for term in TRIAGE_ORDER] == [False, False, False, False]
     # What the expression relies on: closed_on is set exactly while a status is closed.

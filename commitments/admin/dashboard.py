@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, rules, selectors
-from ..models import Commitment, StatusChange
-from ..workflow import OPEN_STATUSES
+from ..models import StatusChange
 
 # Rows shown per urgency band; the section's count and link lead to the rest.
 MINE_PER_BAND = 5
@@ -34,16 +32,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         return {}
     now = timezone.now()
     changelist = reverse("admin:commitments_commitment_changelist")
-    counts = Commitment.objects.aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=selectors.overdue_q(now)),
-        due7=Count("pk", filter=selectors.due_within_q(now, 7)),
-        due30=Count("pk", filter=selectors.due_within_q(now, 30)),
-        stale=Count("pk", filter=selectors.stale_q(now)),
-        conditional=Count("pk", filter=selectors.condition_pending_q()),
-        drafts=Count("pk", filter=Q(status="draft")),
-        ownerless=Count("pk", filter=selectors.ownerless_q()),
-    )
+    counts = selectors.dashboard_counts(now)
 
     def link(**params: str) -> str:
         return f"{changelist}?{urlencode(params)}"

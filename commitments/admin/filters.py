@@ -17,7 +17,7 @@ from summits.models import Summit
 
 from .. import rules, selectors
 from ..models import Commitment
-from ..workflow import CLOSED_STATUSES, OPEN_STATUSES
+from ..workflow import CLOSED_STATUSES
 
 
 class OpenClosedFilter(admin.SimpleListFilter):
@@ -29,7 +29,8 @@ class OpenClosedFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         if self.value() == "open":
-            return queryset.filter(status__in=OPEN_STATUSES)
+            # open_q: the partial indexes' predicate (and the same rows as the open statuses).
+            return queryset.filter(selectors.open_q())
         if self.value() == "closed":
             return queryset.filter(status__in=CLOSED_STATUSES)
         return queryset
@@ -118,8 +119,7 @@ class MineFilter(admin.SimpleListFilter):
         if self.value() == "owned":
             return queryset.filter(owner_id=request.user.pk)
         if self.value() == "watched":
-            # Exists, not a join: a commitment watched by the owner would otherwise appear twice.
-            return queryset.filter(pk__in=Commitment.objects.filter(selectors.mine_q(request.user)).values("pk"))
+            return queryset.filter(pk__in=selectors.mine_ids(request.user))
         return queryset
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import django_filters
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, LPad
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
@@ -17,11 +15,15 @@ from common.api import IdFilter
 
 from .. import selectors
 from ..models import Commitment
-from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
+from ..workflow import CLOSED_STATUSES, Status
 
 
 class CommitmentFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, help_text="Repeat for several.")
+    # distinct=False: a column of the row itself cannot duplicate rows, and django-filter's default DISTINCT made
+    # PostgreSQL sort every matching row (on every column) instead of reading (status, id) in order.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, help_text="Repeat for several.", distinct=False
+    )
     open = django_filters.BooleanFilter(method="filter_open", help_text="true: open; false: closed.")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     stale = django_filters.BooleanFilter(method="filter_stale")
@@ -40,7 +42,8 @@ class CommitmentFilter(django_filters.FilterSet):
     def filter_open(self, queryset: QuerySet[Commitment], name: str, value: bool | None) -> QuerySet[Commitment]:
         if value is None:
             return queryset
-        return queryset.filter(status__in=OPEN_STATUSES if value else CLOSED_STATUSES)
+        # Open as open_q (`closed_on IS NULL`, the partial indexes' predicate, the same rows as the statuses).
+        return queryset.filter(selectors.open_q() if value else Q(status__in=CLOSED_STATUSES))
 
     def filter_overdue(self, queryset: QuerySet[Commitment], name: str, value: bool | None) -> QuerySet[Commitment]:
         if value is None:
@@ -84,17 +87,19 @@ class CommitmentFilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
-# Public ordering names -> the expression behind them. due_by sorts open-ended commitments last.
-ORDERINGS = {
-    "id": "id",
-    "created_at": "created_at",
-    "updated_at": "updated_at",
-    "status_changed_at": "status_changed_at",
-    "due_by": "due_sort",
-    "title": "title",
-    "urgency": "urgency_key",
+# Public ordering names -> the sort keys behind them (fields, or the annotations CommitmentViewSet.get_queryset
+# adds), id last: the cursor (common.api.ByIdCursor) pages on all of them at once, and an index over (keys…, id)
+# serves each (models.core: commitment_due_sort_order, …, commitment_triage_order).
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "created_at": ("created_at", "id"),
+    "updated_at": ("updated_at", "id"),
+    "status_changed_at": ("status_changed_at", "id"),
+    # Open-ended commitments as the furthest deadline (last ascending, first descending).
+    "due_by": ("due_sort", "id"),
+    "title": ("title", "id"),
+    "urgency": ("sort_closed", "sort_pending", "due_sort", "id"),
 }
-FAR_FUTURE = date(9999, 12, 31)
 URGENCY_DESCRIPTION = (
     "urgency: the admin list's triage order — open before closed, those waiting on a condition after the other "
     "open ones, then by deadline (the overdue first, the most overdue first, then the soonest due), no deadline "
@@ -102,33 +107,20 @@ URGENCY_DESCRIPTION = (
 )
 
 
-def urgency_key() -> Concat:
-    """The admin list's triage order (models.core.TRIAGE_ORDER: closed last, pending conditions after the other
-    open ones, due_by with NULLs last, id) as one text value: "0" or "1" (closed), "0" or "1" (pending), the
-    deadline (ISO, or 9999-12-31 for none), the id zero-padded.
-
-    One value, because the cursor pages by the first ordering term alone (an offset within ties, capped at
-    1,000): ordering by a closed flag would put every open commitment into one tie. This key is unique, so
-    every page starts exactly where the last one ended."""
-    closed = Case(When(closed_on__isnull=False, then=Value("1")), default=Value("0"), output_field=CharField())
-    pending = Case(When(condition_pending_since__isnull=False, then=Value("1")), default=Value("0"))
-    due = Cast(Coalesce("due_by", Value(FAR_FUTURE)), output_field=CharField())
-    padded_id = LPad(Cast("id", output_field=CharField()), 20, Value("0"))
-    return Concat(closed, pending, due, padded_id, output_field=CharField())
-
-
 class CommitmentOrdering(OrderingFilter):
-    ordering_description = "One of: " + ", ".join(ORDERINGS) + f" (prefix - for descending). {URGENCY_DESCRIPTION}."
+    ordering_description = (
+        "One of: " + ", ".join(ORDERINGS) + " (prefix - for descending); ties are broken by id, in the same "
+        f"direction. {URGENCY_DESCRIPTION}."
+    )
 
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
+        # The first known term only: a keyset page compares every key in one direction (see ORDERINGS).
         raw = request.query_params.get(self.ordering_param, "")
-        result = []
         for term in (t.strip() for t in raw.split(",") if t.strip()):
-            descending = term.startswith("-")
-            field = ORDERINGS.get(term.lstrip("-"))
-            if field:
-                result.append(f"-{field}" if descending else field)
-        return result or list(self.get_default_ordering(view) or [])
+            keys = ORDERINGS.get(term.lstrip("-"))
+            if keys:
+                return [f"-{key}" if term.startswith("-") else key for key in keys]
+        return list(self.get_default_ordering(view) or [])
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [

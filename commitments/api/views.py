@@ -6,8 +6,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -29,9 +28,10 @@ from common.api import ByIdCursor
 
 from .. import policy, services
 from ..models import Commitment, Desk, Notification
+from ..models.core import DUE_SORT, IS_CLOSED, IS_PENDING
 from ..notifications.create import notifications_mark_read
 from .errors import PreconditionRequired, error_response
-from .filters import FAR_FUTURE, CommitmentFilter, CommitmentFilterBackend, CommitmentOrdering, urgency_key
+from .filters import CommitmentFilter, CommitmentFilterBackend, CommitmentOrdering
 from .serializers import (
     ROW_COLUMNS,
     CommitmentInputSerializer,
@@ -49,6 +49,9 @@ from .serializers import (
     commitment_representations,
 )
 from .throttles import SharedScopedRateThrottle
+
+# The annotations get_queryset adds for ORDERINGS: every list row carries them for the cursor.
+SORT_KEYS = ("due_sort", "sort_closed", "sort_pending")
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -121,7 +124,8 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self) -> QuerySet[Commitment]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database reads
             return Commitment.objects.none()
-        return Commitment.objects.annotate(due_sort=Coalesce("due_by", Value(FAR_FUTURE)), urgency_key=urgency_key())
+        # The sort keys of ORDERINGS, as the very expressions the ordering indexes hold (models.core).
+        return Commitment.objects.annotate(due_sort=DUE_SORT, sort_closed=IS_CLOSED, sort_pending=IS_PENDING)
 
     def _load(self, pk: Any) -> Commitment:
         return get_object_or_404(self.get_queryset(), pk=pk)
@@ -138,8 +142,8 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Filters, ordering and the cursor work on the queryset as usual; the page is read as plain rows.
-        # due_sort and urgency_key: the cursor's sort keys (it reads the first ordering term of the last row).
-        rows = self.filter_queryset(self.get_queryset()).values(*ROW_COLUMNS, "due_sort", "urgency_key")
+        # With every sort key: the cursor reads them from the page's last row (common.api.ByIdCursor).
+        rows = self.filter_queryset(self.get_queryset()).values(*ROW_COLUMNS, *SORT_KEYS)
         page = self.paginate_queryset(rows)
         assert page is not None  # the cursor always paginates
         return self.get_paginated_response(commitment_representations(list(page), request, timezone.now()))

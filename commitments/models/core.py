@@ -7,11 +7,13 @@ what can be checked from one row alone (clean).
 from __future__ import annotations
 
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -34,7 +36,12 @@ IS_PENDING = models.ExpressionWrapper(Q(condition_pending_since__isnull=False), 
 # commitment_triage_order, so a page of a million rows reads the index instead of sorting the table. (The
 # finer bands — stale, due within 7 days — depend on `now` and cannot be stored in an index; the dashboard
 # reads each band with its own indexed query instead, selectors.urgency_band_q.)
-TRIAGE_ORDER = [IS_CLOSED.asc(), IS_PENDING.asc(), models.F("due_by").asc(nulls_last=True), models.F("id").asc()]
+# The deadline as a sort key: open-ended (NULL) sorts as the furthest day. Not `due_by NULLS LAST`: a keyset page
+# ("after this row") is one row-value comparison only over non-NULL keys (common.api.RowCompare), and the
+# indexes below hold this same expression so that the ORDER BY and the comparison are one index range.
+FAR_FUTURE = date(9999, 12, 31)
+DUE_SORT = Coalesce("due_by", models.Value(FAR_FUTURE), output_field=models.DateField())
+TRIAGE_ORDER = [IS_CLOSED.asc(), IS_PENDING.asc(), DUE_SORT.asc(), models.F("id").asc()]
 
 
 def default_desk_time_zone() -> str:
@@ -340,9 +347,42 @@ class Commitment(models.Model):
             # The admin list's order (CommitmentAdmin.ordering): its first page without sorting the table.
             # (An ascending btree keeps NULLs last, as that ordering asks; SQLite rejects NULLS LAST here.)
             models.Index(fields=["due_by", "id"], name="commitment_list_order"),
-            # The triage order (TRIAGE_ORDER: closed last, then pending conditions, then deadline, then id). An
-            # ascending btree keeps NULL deadlines last on PostgreSQL, as the ORDER BY asks; false sorts first.
-            models.Index(IS_CLOSED, IS_PENDING, models.F("due_by"), models.F("id"), name="commitment_triage_order"),
+            # The triage order (TRIAGE_ORDER: closed last, then pending conditions, then deadline, then id): the
+            # admin list's default order and the API's `ordering=urgency`, read in order (forwards or backwards)
+            # from the cursor's row (common.api.ByIdCursor). False sorts first.
+            models.Index(IS_CLOSED, IS_PENDING, DUE_SORT, models.F("id"), name="commitment_triage_order"),
+            # The API's other orderings, each (key, id) so that a keyset page is one index range whichever way:
+            # `ordering=due_by` (open-ended last, as DUE_SORT says), created_at, updated_at, status_changed_at,
+            # title. (id is the primary key's own order.)
+            models.Index(DUE_SORT, models.F("id"), name="commitment_due_sort_order"),
+            models.Index(fields=["created_at", "id"], name="commitment_created_order"),
+            models.Index(fields=["updated_at", "id"], name="commitment_updated_order"),
+            models.Index(fields=["status_changed_at", "id"], name="commitment_changed_order"),
+            models.Index(fields=["title", "id"], name="commitment_title_order"),
+            # Open commitments only (a tenth of the table at 1M), holding every column the dashboard's tiles and
+            # the open-only filters read (selectors.open_q: `closed_on IS NULL`, the predicate word for word,
+            # so that the planner may use it): the tiles are one index-only scan, the API's and the admin's
+            # overdue / due soon / stale / condition filters a scan of this small index, not of the table.
+            models.Index(
+                # (Key columns, not INCLUDE: SQLite has no covering indexes, and 90k narrow rows cost little.)
+                fields=["desk", "due_by", "status", "condition_state", "last_activity_at", "owner"],
+                name="commitment_open_desk_due",
+                condition=Q(closed_on__isnull=True),
+            ),
+            # The API's `owner=` filter in its default order (WHERE owner_id = x ORDER BY id: an index range, where
+            # the owner's own index left the planner walking the primary key hoping to meet the owner's rows),
+            # and "mine" (selectors.mine_ids: the rows a user owns; the watched ones come from the watchers
+            # table's index on user_id).
+            models.Index(fields=["owner", "id"], name="commitment_owner_order"),
+            # The API's `status=` filter in its default order (WHERE status = x ORDER BY id: an index range; the
+            # (status, due_by) index above left a rare status to a sort of all its rows).
+            models.Index(fields=["status", "id"], name="commitment_status_order"),
+            # "Mine" on the dashboard: the open commitments a user owns (selectors.mine_ids with open_only).
+            models.Index(fields=["owner"], name="commitment_open_owner", condition=Q(closed_on__isnull=True)),
+            # Open commitments by deadline: the open-only filters (overdue, stale, open) with `ordering=due_by`.
+            models.Index(
+                DUE_SORT, models.F("id"), name="commitment_open_due_sort", condition=Q(closed_on__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
