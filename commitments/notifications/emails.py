@@ -161,19 +161,19 @@ def email_bytes(message: EmailMultiAlternatives) -> bytes:
         or message.content_subtype != "plain"
         or (message.encoding or settings.DEFAULT_CHARSET).lower() != "utf-8"
     ):
-        return bytes(message.message().as_bytes(linesep="\r\n"))
-    html = str(message.alternatives[0][0])
-    boundary = _boundary(message.body, html)
+        return bytes(message.message().as_bytes(linesep="\r\n"))  # type: ignore[call-arg]  # Django's SafeMIME*
+    body, html = str(message.body), str(message.alternatives[0][0])
+    boundary = _boundary(body, html)
     headers = [
         f'Content-Type: multipart/alternative; boundary="{boundary}"',
         "MIME-Version: 1.0",
-        f"Subject: {_header_value(message.subject)}",
+        f"Subject: {_header_value(str(message.subject))}",
         f"From: {envelope_address(message.from_email)}",
         f"To: {envelope_address(message.to[0])}",
         f"Date: {formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}",
         *(f"Message-ID: {_header_value(value)}" for value in message.extra_headers.values()),
     ]
-    lines = [*headers, "", *_part("plain", message.body, boundary), *_part("html", html, boundary), f"--{boundary}--"]
+    lines = [*headers, "", *_part("plain", body, boundary), *_part("html", html, boundary), f"--{boundary}--"]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8", errors="surrogateescape")
 
 
