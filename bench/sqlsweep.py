@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import connection
 
 from commitments import policy
+from commitments.notifications.create import senders_for, wake_sender
+from commitments.sweep import REWAKE_COUNT_LIMIT
 from commitments.workflow import TRACKED_STATUSES
 
 FLAG = """
@@ -42,6 +44,7 @@ WHERE d.id = c.desk_id AND {scheduled} AND c.overdue_since IS NOT NULL
 SCHEDULE = """
 WITH due AS (
   SELECT c.id, c.overdue_since AS was,
+         c.status = ANY(%(tracked)s) AND NOT coalesce(u.is_active, false) AS ownerless,
          CASE WHEN o.overdue THEN coalesce(c.overdue_since, %(now)s) END AS overdue_since,
          CASE WHEN c.status = ANY(%(tracked)s) THEN LEAST(
            (SELECT min(day) FROM unnest(
@@ -58,6 +61,7 @@ WITH due AS (
              THEN c.last_activity_at + make_interval(days => %(stale_days)s) + interval '1 microsecond' END
          ) END AS at
   FROM commitments_commitment c JOIN commitments_desk d ON d.id = c.desk_id
+  LEFT JOIN auth_user u ON u.id = c.owner_id
   CROSS JOIN LATERAL (SELECT (%(now)s AT TIME ZONE d.time_zone)::date AS today) t
   CROSS JOIN LATERAL (SELECT c.status = ANY(%(tracked)s) AND c.condition_state IN ('', 'met')
                              AND c.due_by IS NOT NULL AND c.due_by < t.today AS overdue) o
@@ -70,7 +74,8 @@ stored AS (
 )
 SELECT count(*) FILTER (WHERE was IS NULL AND overdue_since IS NOT NULL),
        count(*) FILTER (WHERE was IS NOT NULL AND overdue_since IS NULL),
-       (SELECT count(*) FROM stored)
+       (SELECT count(*) FROM stored),
+       count(*) FILTER (WHERE ownerless)
 FROM due
 """
 
@@ -144,7 +149,7 @@ readers AS (
 ),
 inserted AS (
   INSERT INTO commitments_notification (commitment_id, recipient_id, kind, occasion, message, created_at, sweep_run_id,
-                                       evidence_url, note)
+                                        note, evidence_url)
   SELECT a.id, a.user_id, a.kind, left(a.occasion, 80), left(a.message, 300), %(now)s, %(run)s, '', ''
   FROM audience a JOIN readers r ON r.id = a.user_id
   WHERE r.kinds IS NULL OR r.kinds ? a.kind
@@ -185,8 +190,8 @@ def sql_sweep(now: datetime, *, scheduled: bool = True) -> dict[str, Any]:
         # The run's own record, as sweep_run keeps one.
         cursor.execute(
             "INSERT INTO commitments_sweeprun (started_at, as_of, trigger, dry_run, flagged_overdue, cleared, "
-            "notifications, by_kind, rewoken, ownerless, failed_rows, error) "
-            "VALUES (now(), %(now)s, 'sql', false, 0, 0, 0, '{}', 0, 0, 0, '') "
+            "notifications, by_kind, rewoken, error, failed_rows, ownerless) "
+            "VALUES (now(), %(now)s, 'sql', false, 0, 0, 0, '{}', 0, '', 0, 0) "
             "RETURNING id",
             params,
         )
@@ -195,7 +200,7 @@ def sql_sweep(now: datetime, *, scheduled: bool = True) -> dict[str, Any]:
             cursor.execute(REMIND.replace("{scheduled}", where), params)
             notifications, deliveries = cursor.fetchone()
             cursor.execute(SCHEDULE, params)
-            flagged, cleared, _ = cursor.fetchone()
+            flagged, cleared, _, ownerless = cursor.fetchone()
         else:
             cursor.execute(FLAG.replace("{scheduled}", where), params)
             flagged = cursor.rowcount
@@ -203,9 +208,17 @@ def sql_sweep(now: datetime, *, scheduled: bool = True) -> dict[str, Any]:
             cleared = cursor.rowcount
             cursor.execute(REMIND.replace("{scheduled}", where), params)
             notifications, deliveries = cursor.fetchone()
+            ownerless = 0
+        # What sweep_run also records: the owed deliveries (counted up to the same bound), and ownerless rows.
         cursor.execute(
             "UPDATE commitments_sweeprun SET finished_at = now(), flagged_overdue = %s, cleared = %s, "
-            "notifications = %s WHERE id = %s",
-            [flagged, cleared, notifications, params["run"]],
+            "notifications = %s, ownerless = %s, rewoken = (SELECT count(*) FROM (SELECT 1 FROM commitments_delivery "
+            "WHERE status IN ('pending', 'sending') AND next_attempt_at <= %s LIMIT %s) owed) WHERE id = %s "
+            "RETURNING rewoken",
+            [flagged, cleared, notifications, ownerless, now, REWAKE_COUNT_LIMIT, params["run"]],
         )
+        (rewoken,) = cursor.fetchone()
+    # And, like sweep_run, it wakes the sender for what is owed.
+    if notifications or rewoken:
+        wake_sender(senders=senders_for(rewoken))
     return {"flagged_overdue": flagged, "cleared": cleared, "notifications": notifications, "deliveries": deliveries}

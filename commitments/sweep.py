@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,7 +27,7 @@ from common.pgarray import array_literal, column_literals
 
 from . import policy, rules
 from .models import Commitment, Delivery, Notification, NotificationKind, SweepRun
-from .notifications.create import Planned, notifications_create, wake_sender
+from .notifications.create import Planned, notifications_create, senders_for, wake_sender
 from .rules import Occasion
 from .workflow import TRACKED_STATUSES
 
@@ -94,9 +93,13 @@ def sweep_run(
     run = SweepRun(
         started_at=started_at or timezone.now(), as_of=now, trigger=trigger, dry_run=dry_run, beat_slot=beat_slot
     )
-    if not dry_run:
+    if not dry_run and beat_slot is None:
+        # Nothing unique to collide with: one INSERT, atomic by itself (not BEGIN, INSERT, COMMIT: the
+        # sweep's fixed cost is round trips, and at 1k-100k rows it is most of a sweep).
+        run.save()
+    elif not dry_run:
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # a savepoint inside a caller's transaction, so a collision is caught
                 run.save()
         except IntegrityError:
             if beat_slot is None:
@@ -130,7 +133,8 @@ def sweep_run(
         ownerless=result.ownerless,
     )
     if result.rewoken or result.notifications:
-        wake_sender()
+        # As many senders as the owed emails need (result.rewoken counts this run's new ones too).
+        wake_sender(senders=senders_for(result.rewoken))
     return result
 
 
@@ -149,6 +153,9 @@ SWEEP_FIELDS = (
     "due_phrase",
     "desk_id",
     "owner_id",
+    # Whether the owner is active, read with the row (a LEFT JOIN on auth_user by its key) rather than by a
+    # query of its own for the run's `ownerless` count.
+    "owner__is_active",
     "next_check_at",
 )
 
@@ -185,7 +192,8 @@ def _sweep(
         result.ownerless = _ownerless(rows)
         desks = {row.pk: row.desk_id for row in rows}
         planned = _recipients(fresh, owners, desks)
-        counts = notifications_create(planned, now=now, sweep_run=run, quiet=quiet)
+        # sweep_run wakes the sender once after its commit, for these and for lost wake-ups alike.
+        counts = notifications_create(planned, now=now, sweep_run=run, quiet=quiet, wake=False)
         result.by_kind = dict(counts)
         result.notifications = sum(counts.values())
         _schedule_store(writes)
@@ -238,10 +246,7 @@ def _never_later(
 
 def _ownerless(rows: list[Any]) -> int:
     """How many of the tracked rows looked at have no active owner (their reminders reach watchers at most)."""
-    tracked = [row for row in rows if row.status in TRACKED_STATUSES]
-    owner_ids = {row.owner_id for row in tracked if row.owner_id is not None}
-    active = set(get_user_model().objects.filter(pk__in=owner_ids, is_active=True).values_list("pk", flat=True))
-    return sum(1 for row in tracked if row.owner_id not in active)
+    return sum(1 for row in rows if row.status in TRACKED_STATUSES and not row.owner__is_active)
 
 
 def _schedule_store(rows: list[tuple[int, datetime | None, datetime | None]]) -> None:

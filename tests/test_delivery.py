@@ -479,3 +479,52 @@ def test_an_email_that_cannot_be_built_fails_at_once_and_the_batch_goes_on(brune
     assert sent["To"] == "supervisor@pledgebook.invalid"
     fine.refresh_from_db()
     assert fine.status == Delivery.Status.SENT
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("[Pledgebook] Overdue by 5 days: a visit", "Dear officer,\n\n.a line that starts with a dot\nend\n"),
+        ("[Pledgebook] 期限超過: 訪問", "拝啓\n" + "長い行" * 400 + "\n末尾\n"),  # a line over 998 bytes
+        ("[Pledgebook] separators", "a\u2028b\r\nc"),  # U+2028 is not a line end in MIME; no final line end
+    ],
+)
+def test_the_bytes_built_directly_read_back_as_djangos_own_message(subject: str, body: str) -> None:
+    """email_bytes() skips Django's stdlib email tree; a mail client must read the same email either way."""
+    import email
+    import email.policy
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from commitments.notifications.emails import email_bytes
+
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        to=["officer@pledgebook.invalid"],
+        headers={"Message-ID": "<notification-7@pledgebook>"},
+    )
+    message.attach_alternative(f"<p>{body}</p>\n", "text/html")
+    theirs = email.message_from_bytes(message.message().as_bytes(linesep="\r\n"), policy=email.policy.default)
+    ours = email.message_from_bytes(email_bytes(message), policy=email.policy.default)
+    for header in ("Subject", "From", "To", "Message-ID", "MIME-Version"):
+        assert ours[header] == theirs[header], header
+    assert ours.get_content_type() == "multipart/alternative"
+    for kind in ("plain", "html"):
+        assert (
+            ours.get_body(preferencelist=(kind,)).get_content() == theirs.get_body(preferencelist=(kind,)).get_content()
+        )
+        part = ours.get_body(preferencelist=(kind,))
+        assert part["Content-Transfer-Encoding"] == theirs.get_body(preferencelist=(kind,))["Content-Transfer-Encoding"]
+    assert all(len(line) <= 998 for line in email_bytes(message).split(b"\r\n"))
+
+
+def test_the_bytes_built_directly_refuse_a_line_break_in_a_header() -> None:
+    from django.core.mail import EmailMultiAlternatives
+
+    from commitments.notifications.emails import email_bytes
+
+    message = EmailMultiAlternatives(subject="fine\r\nBcc: someone@example.invalid", body="x", to=["a@b.invalid"])
+    message.attach_alternative("<p>x</p>", "text/html")
+    with pytest.raises(ValueError, match="newlines"):
+        email_bytes(message)

@@ -488,3 +488,32 @@ def test_now_later_than_the_clock_with_dry_run_shows_what_would_happen_then(load
     assert report["by_kind"]["stale"] > 0  # more than ninety days without an update, then
     assert not Notification.objects.exists()
     assert not SweepRun.objects.exists()
+
+
+def test_a_sweep_that_reminds_costs_ten_statements_and_wakes_one_sender_for_a_few_emails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fixed cost is round trips: the run's record is one INSERT (not BEGIN, INSERT, COMMIT), the owners'
+    activity comes with the due rows, each recipient's preference with the recipient; and five emails wake one
+    sender, once (not four, and not again when the sweep's transaction commits)."""
+    from commitments.notifications import create
+
+    woken: list[int | None] = []
+    monkeypatch.setattr(create.current_app, "send_task", lambda *args, **kwargs: woken.append(1))
+    owner = UserFactory(username="owner", is_superuser=True)
+    _population(20, owner)
+    with CaptureQueriesContext(connection) as captured:
+        result = sweep_run(now=EARLY_2001 + timedelta(days=2))
+    assert result.notifications == 5
+    statements = [q["sql"] for q in captured if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    # The run's INSERT; the due rows; the occasions recorded; the watchers; the recipients; the two inserts
+    # (on SQLite, plus a read-back of what was inserted); the schedule (one UPDATE on PostgreSQL, one per
+    # distinct value on SQLite); the owed count; the run's UPDATE.
+    schedule = sum(
+        sql.startswith(('UPDATE "commitments_commitment" ', "UPDATE commitments_commitment c")) for sql in statements
+    )
+    read_back = 0 if connection.vendor == "postgresql" else 1
+    assert schedule == (1 if connection.vendor == "postgresql" else 2)
+    assert len(statements) == 9 + read_back + schedule, "\n".join(statements)
+    assert not any("notificationpreference" in sql and "auth_user_groups" not in sql for sql in statements)
+    assert woken == [1]
