@@ -108,21 +108,27 @@ class Report:
 def report_get(*, now: datetime, search: str = "", page: Any = 1, per_page: int = SUMMITS_PER_PAGE) -> Report:
     """The whole report, from the summaries: six queries whatever the size (the overall row, which says when
     they were computed, the summits' count and page, that page's rows, the parties, the desks). Before the first
-    refresh, the same computed live (fine on a small database; a big one has its nightly refresh)."""
+    refresh, the same computed live (fine on a small database; a big one has its hourly refresh)."""
     overall_row = ComplianceSummary.objects.filter(scope=Scope.ALL).first()  # the unique row of all commitments
     live = overall_row is None
     # The summits that count (those with a tracked commitment), newest first; `id` breaks ties so that pages
     # are stable. The newest-first walk of Summit's starts_at index, each summit checked by a semi-join on the
     # summaries' unique summit index (or live, on Commitment's summit index), stops after one page.
     summits = Summit.objects.only("pk", "title", "starts_at", "time_zone").order_by("-starts_at", "-pk")
-    if live:
-        counted = Commitment.objects.filter(summit=OuterRef("pk")).exclude(status=Status.DRAFT)
-    else:
-        counted = ComplianceSummary.objects.filter(summit=OuterRef("pk"))
-    summits = summits.filter(Exists(counted))
+    counted = (
+        Exists(Commitment.objects.filter(summit=OuterRef("pk")).exclude(status=Status.DRAFT))
+        if live
+        else Exists(ComplianceSummary.objects.filter(summit=OuterRef("pk")))
+    )
+    summits = summits.filter(counted)
     if search.strip():
         summits = summits.filter(title__icontains=search.strip())
-    shown = Paginator(summits, per_page).get_page(page)
+    paginator = Paginator(summits, per_page)
+    if not live and not search.strip():
+        # Every summit with a row is listed: count the rows on the scope index (about 10 ms at 100k summits)
+        # rather than the semi-join of all summits with them (about 200 ms).
+        paginator.count = ComplianceSummary.objects.filter(scope=Scope.SUMMIT).count()
+    shown = paginator.get_page(page)
     titles = {s.pk: s.title for s in shown.object_list}
     if live:
         rows = {row.key: row for row in compliance("summit", Commitment.objects.filter(summit_id__in=list(titles)))}
