@@ -14,6 +14,7 @@ from django.utils import timezone
 from . import health, sweep
 from .notifications import digests as digest_service
 from .notifications import sender
+from .reports import summaries
 
 
 @shared_task(name="commitments.tasks.sweep", ignore_result=True)
@@ -39,3 +40,8 @@ def cleanup() -> int:
 @shared_task(name="commitments.tasks.heartbeat", bind=True, ignore_result=True)
 def heartbeat(self: Any) -> None:
     health.heartbeat_record(now=timezone.now(), worker=str(self.request.hostname or "worker"))
+
+
+@shared_task(name="commitments.tasks.compliance_summaries", ignore_result=True)
+def compliance_summaries() -> int:
+    return summaries.compliance_summaries_refresh(timezone.now()).rows

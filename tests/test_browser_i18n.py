@@ -73,9 +73,16 @@ def test_an_officer_who_chose_japanese_reads_the_report_and_the_brief_in_japanes
 
     page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit_id}")
     headings = [h.strip() for h in page.locator("#content h2").all_inner_texts()]
-    assert headings[:5] == ["国・機関別の状況", "国・機関別", "会談別", "担当課別", "会談ごとの時系列と評価"]
+    assert headings[:5] == [
+        "国・機関別の状況",
+        "国・機関別",
+        "会談別（新しい順）",
+        "担当課別",
+        "会談ごとの時系列と評価",
+    ]
     first_columns = [t.strip() for t in page.locator("table.pb-report thead th:first-child").all_inner_texts()]
-    assert first_columns == ["国・機関", "会談", "担当課"]
+    # The report's three tables, then the chosen summit's own figures, computed now: overall and by party.
+    assert first_columns == ["国・機関", "会談", "担当課", "会談", "国・機関"]
     assert page.locator("#bars-title").text_content() == "国・機関別、状況別の約束"
     assert "破線：本日" in page.locator("#timeline figcaption").inner_text()
     assert "By party" not in page.locator("#content").inner_text()

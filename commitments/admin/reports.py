@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,11 +20,30 @@ from summits.models import Summit
 from .. import policy
 from ..models import Assessment, Commitment
 from ..reports.charts import status_bars, timeline
-from ..reports.compliance import assessment_compare, assessment_freeze, compliance, overall
+from ..reports.compliance import assessment_compare, assessment_freeze
+from ..reports.summaries import report_get, summit_report
+
+
+def _summit_field(admin_site: admin.AdminSite, *, required: bool = True) -> forms.ModelChoiceField[Summit]:
+    """A summit chosen by typing its title: Django admin's autocomplete (SummitAdmin's search, 20 at a time),
+    never a <select> of every summit. Only the chosen one is rendered, read without its source text."""
+    return forms.ModelChoiceField(
+        label=_("Summit"),
+        required=required,
+        queryset=Summit.objects.only("pk", "title", "starts_at", "time_zone"),
+        widget=AutocompleteSelect(Commitment._meta.get_field("summit"), admin_site),
+    )
+
+
+class SummitChoiceForm(forms.Form):
+    """The summit to look at (GET ?summit=)."""
+
+    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["summit"] = _summit_field(admin_site, required=False)
 
 
 class FreezeForm(forms.Form):
-    summit = forms.ModelChoiceField(label=_("Summit"), queryset=Summit.objects.all())
     kind = forms.ChoiceField(label=_("Kind"), choices=Assessment.Kind.choices)
     as_of = forms.DateField(
         label=_("As of"),
@@ -33,17 +53,28 @@ class FreezeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
+    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {"summit": _summit_field(admin_site), **self.fields}  # first, as it always was
+
+
+def _page_url(request: HttpRequest, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}#by-summit"
+
 
 def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest) -> HttpResponse:
     if not policy.can_view(request.user):
         raise PermissionDenied
+    site = model_admin.admin_site
     summit = (
-        Summit.objects.filter(pk=request.GET.get("summit") or 0).first()
+        Summit.objects.only("pk", "title", "starts_at", "time_zone").filter(pk=request.GET.get("summit") or 0).first()
         if (request.GET.get("summit") or "").isdigit()
         else None
     )
     # Keeping an assessment is done while looking at a summit: the form starts on that one.
-    form = FreezeForm(request.POST or None, initial={"summit": summit.pk} if summit else None)
+    form = FreezeForm(request.POST or None, initial={"summit": summit.pk} if summit else None, admin_site=site)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = assessment_freeze(
@@ -62,22 +93,33 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             )
             target = reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}#summit"
             return HttpResponseRedirect(target)
-    parties = compliance("party")
+    search = request.GET.get("q", "")
+    report = report_get(now=timezone.now(), search=search, page=request.GET.get("page") or 1)
+    chooser = SummitChoiceForm(initial={"summit": summit.pk} if summit else None, admin_site=site, auto_id="pb-%s")
     context: dict[str, Any] = {
-        **model_admin.admin_site.each_context(request),
+        **site.each_context(request),
         "title": gettext("Compliance report"),
         "opts": model_admin.model._meta,
-        "overall": overall(),
-        "by_summit": compliance("summit"),
-        "by_party": parties,
-        "by_desk": compliance("desk"),
-        "bars": status_bars(parties),
-        "summits": Summit.objects.only("pk", "title", "starts_at").order_by("-starts_at"),
+        "report": report,
+        "overall": report.overall,
+        "by_summit": report.by_summit,
+        "by_party": report.by_party,
+        "by_desk": report.by_desk,
+        "bars": status_bars(report.by_party),
+        "search": search,
+        "page_obj": report.page,
+        "previous_url": _page_url(request, report.page.previous_page_number()) if report.page.has_previous() else "",
+        "next_url": _page_url(request, report.page.next_page_number()) if report.page.has_next() else "",
         "summit": summit,
+        "summit_form": chooser,
+        "media": chooser.media + form.media,
         "freeze_form": form,
         "can_freeze": policy.can_edit_summits(request.user),
     }
     if summit is not None:
+        figures = summit_report(summit)
+        context["summit_report"] = figures
+        context["summit_rows"] = [figures.summit]
         commitments = list(
             Commitment.objects.filter(summit=summit)
             .exclude(status="draft")

@@ -144,6 +144,10 @@ class SummitAdmin(PolicyAdminMixin, HistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Summit]:
         from django.db.models import Count
 
+        if getattr(request.resolver_match, "url_name", None) == "autocomplete":
+            # The autocomplete (the compliance report's summit choice) shows str(summit) only: no count of
+            # commitments grouped over the whole table, no parties, no source text, 20 rows a page.
+            return super().get_queryset(request).only("pk", "title", "starts_at", "time_zone")
         return (
             super()
             .get_queryset(request)

@@ -404,27 +404,80 @@ class ComplianceRowSerializer(serializers.Serializer):
 
 
 class ComplianceReportSerializer(serializers.Serializer):
+    as_of = serializers.DateTimeField(
+        allow_null=True, help_text="When the figures were computed: the last refresh, or now when live."
+    )
+    live = serializers.BooleanField(help_text="true: computed for this request (one summit, or no refresh yet).")
     overall = ComplianceRowSerializer()
-    by_summit = ComplianceRowSerializer(many=True)
+    by_summit = ComplianceRowSerializer(many=True, help_text="One page of summits, latest first.")
+    count = serializers.IntegerField(help_text="How many summits by_summit pages through.")
+    next = serializers.URLField(allow_null=True, help_text="The next (older) page of by_summit.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous (newer) page of by_summit.")
     by_party = ComplianceRowSerializer(many=True)
     by_desk = ComplianceRowSerializer(many=True)
 
 
+def _rows(rows: list[Any]) -> list[dict[str, Any]]:
+    return [{**row.as_dict(), "key": str(row.key)} for row in rows]
+
+
 class ComplianceReportView(APIView):
-    """G7-style compliance: mean score, on-time rate and mean delay per summit, party and desk."""
+    """G7-style compliance: mean score, on-time rate and mean delay per summit, party and desk.
 
-    @extend_schema(responses={200: ComplianceReportSerializer})
+    The figures come from the summaries a periodic refresh keeps (`as_of` says when), the summits a page of
+    50 at a time, latest first; `?summit=<id>` computes one summit's figures now (`live`), per party and desk
+    among its commitments."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("summit", int, description="One summit's figures, computed now."),
+            OpenApiParameter("q", str, description="Only summits whose title contains this."),
+            OpenApiParameter("page", int, description="The page of summits (50 a page, latest first)."),
+        ],
+        responses={200: ComplianceReportSerializer},
+    )
     def get(self, request: Request) -> Response:
-        from ..reports.compliance import compliance, overall
+        from rest_framework.utils.urls import replace_query_param
 
-        def rows(by: str) -> list[dict[str, Any]]:
-            return [{**row.as_dict(), "key": str(row.key)} for row in compliance(by)]
+        from summits.models import Summit
 
+        from ..reports.summaries import report_get, summit_report
+
+        now = timezone.now()
+        chosen = request.query_params.get("summit")
+        if chosen:
+            if not chosen.isdigit():
+                raise ValidationError({"summit": ["A summit's id, a whole number."]})
+            summit = get_object_or_404(Summit.objects.only("pk", "title", "starts_at", "time_zone"), pk=int(chosen))
+            figures = summit_report(summit)
+            return Response(
+                {
+                    "as_of": now,
+                    "live": True,
+                    "overall": {**figures.summit.as_dict(), "key": None},
+                    "by_summit": _rows([figures.summit]),
+                    "count": 1,
+                    "next": None,
+                    "previous": None,
+                    "by_party": _rows(figures.by_party),
+                    "by_desk": _rows(figures.by_desk),
+                }
+            )
+        report = report_get(now=now, search=request.query_params.get("q", ""), page=request.query_params.get("page"))
+        here = request.build_absolute_uri()
+        page = report.page
         return Response(
             {
-                "overall": {**overall().as_dict(), "key": None},
-                "by_summit": rows("summit"),
-                "by_party": rows("party"),
-                "by_desk": rows("desk"),
+                "as_of": report.as_of,
+                "live": report.live,
+                "overall": {**report.overall.as_dict(), "key": None},
+                "by_summit": _rows(report.by_summit),
+                "count": page.paginator.count,
+                "next": replace_query_param(here, "page", page.next_page_number()) if page.has_next() else None,
+                "previous": (
+                    replace_query_param(here, "page", page.previous_page_number()) if page.has_previous() else None
+                ),
+                "by_party": _rows(report.by_party),
+                "by_desk": _rows(report.by_desk),
             }
         )

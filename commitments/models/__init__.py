@@ -20,7 +20,7 @@ from .notifications import (
     NotificationPreference,
     SweepRun,
 )
-from .reports import Assessment, AssessmentItem, CalendarFeed
+from .reports import Assessment, AssessmentItem, CalendarFeed, ComplianceSummary
 
 __all__ = [
     "REMINDER_KINDS",
@@ -29,6 +29,7 @@ __all__ = [
     "CalendarFeed",
     "Commitment",
     "CommitmentOutcome",
+    "ComplianceSummary",
     "DeadlineChange",
     "Delivery",
     "DeliveryAttempt",

@@ -104,3 +104,82 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class ComplianceSummary(models.Model):
+    """The figures of one row of the compliance report (all commitments, one summit, party or desk), kept by
+    the periodic refresh (reports.summaries) so that the report reads a few rows instead of grouping a million.
+
+    It keeps sums and counts, never means, so that a row says exactly what the live computation
+    (reports.compliance) would and the report divides the same way for both. Counts by status are columns,
+    not a JSON object, so that one GROUP BY fills them on every database."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("All commitments")
+        SUMMIT = "summit", _("Summit")
+        PARTY = "party", _("Party")
+        DESK = "desk", _("Desk")
+
+    scope = models.CharField(max_length=10, choices=Scope.choices, verbose_name=_("scope"))
+    # Exactly one of these is set for a summit, party or desk row; none for the row of all commitments.
+    summit = models.ForeignKey(
+        Summit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("summit")
+    )
+    party = models.ForeignKey(
+        "summits.Party", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("party")
+    )
+    desk = models.ForeignKey(
+        "commitments.Desk", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("desk")
+    )
+    score_sum = models.IntegerField(default=0, verbose_name=_("score sum"))
+    assessed = models.IntegerField(default=0, verbose_name=_("assessed"))
+    open = models.IntegerField(default=0, verbose_name=_("open"))
+    excluded = models.IntegerField(default=0, verbose_name=_("excluded"))
+    promised_dated = models.IntegerField(default=0, verbose_name=_("fulfilled with a first deadline"))
+    on_time_promised = models.IntegerField(default=0, verbose_name=_("on time as promised"))
+    rescheduled_dated = models.IntegerField(default=0, verbose_name=_("fulfilled with a deadline in force"))
+    on_time_rescheduled = models.IntegerField(default=0, verbose_name=_("on time as rescheduled"))
+    delay_sum = models.DurationField(null=True, blank=True, verbose_name=_("total delay"))
+    delay_count = models.IntegerField(default=0, verbose_name=_("delays counted"))
+    not_started = models.IntegerField(default=0, verbose_name=_("not started"))
+    in_progress = models.IntegerField(default=0, verbose_name=_("in progress"))
+    stalled = models.IntegerField(default=0, verbose_name=_("stalled"))
+    fulfilled = models.IntegerField(default=0, verbose_name=_("fulfilled"))
+    partially_fulfilled = models.IntegerField(default=0, verbose_name=_("partially fulfilled"))
+    not_fulfilled = models.IntegerField(default=0, verbose_name=_("not fulfilled"))
+    lapsed = models.IntegerField(default=0, verbose_name=_("lapsed"))
+    withdrawn = models.IntegerField(default=0, verbose_name=_("withdrawn"))
+    superseded = models.IntegerField(default=0, verbose_name=_("superseded"))
+    computed_at = models.DateTimeField(verbose_name=_("computed at"))
+
+    class Meta:
+        verbose_name = _("compliance summary")
+        verbose_name_plural = _("compliance summaries")
+        indexes = [
+            # The report reads the tens of party and desk rows, the one overall row, and counts the summit rows
+            # for its pager, by scope: without this each is a scan of the 100k summit rows at a million.
+            models.Index(fields=["scope"], name="compliancesummary_scope"),
+        ]
+        constraints = [
+            # One row per summit, party, desk, and one for everything. The unique indexes on summit, party and
+            # desk also serve the report: its page of summits is read newest first by walking Summit's
+            # starts_at index and looking each summit's row up here (a nested loop, LIMIT 50, no sort).
+            models.UniqueConstraint(fields=["summit"], name="compliancesummary_one_per_summit"),
+            models.UniqueConstraint(fields=["party"], name="compliancesummary_one_per_party"),
+            models.UniqueConstraint(fields=["desk"], name="compliancesummary_one_per_desk"),
+            models.UniqueConstraint(
+                fields=["scope"], condition=models.Q(scope="all"), name="compliancesummary_one_overall"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="all", summit__isnull=True, party__isnull=True, desk__isnull=True)
+                    | models.Q(scope="summit", summit__isnull=False, party__isnull=True, desk__isnull=True)
+                    | models.Q(scope="party", summit__isnull=True, party__isnull=False, desk__isnull=True)
+                    | models.Q(scope="desk", summit__isnull=True, party__isnull=True, desk__isnull=False)
+                ),
+                name="compliancesummary_key_matches_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.summit_id or self.party_id or self.desk_id or ''}".strip()

@@ -15,6 +15,7 @@ count of commitments in each status.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,7 +23,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import (
-    Avg,
     Case,
     Count,
     DurationField,
@@ -32,11 +32,13 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import policy
 from ..errors import WorkflowError
@@ -46,11 +48,28 @@ from ..workflow import label as status_label
 
 SCORED = SCORED_STATUSES
 EXCLUDED = (Status.LAPSED, Status.WITHDRAWN, Status.SUPERSEDED)
+# The statuses a report counts, in the workflow's order; ComplianceSummary has a column named after each.
+COUNTED_STATUSES: tuple[str, ...] = tuple(s for s in Status.values if s != Status.DRAFT)
+# Per scope: what a commitment is grouped by, and where the row's words come from.
 GROUPS = {
     "summit": ("summit_id", "summit__title"),
-    "party": ("made_by__code", "made_by__name"),
+    "party": ("made_by", "made_by__name"),
     "desk": ("desk_id", "desk__name"),
 }
+# The figures a Row is computed from, as ComplianceSummary keeps them (sums and counts, never means).
+FIGURES: tuple[str, ...] = (
+    "score_sum",
+    "assessed",
+    "open",
+    "excluded",
+    "promised_dated",
+    "on_time_promised",
+    "rescheduled_dated",
+    "on_time_rescheduled",
+    "delay_sum",
+    "delay_count",
+    *COUNTED_STATUSES,
+)
 
 
 @dataclass
@@ -85,90 +104,127 @@ class Row:
             "by_status": self.by_status,
         }
 
+    @classmethod
+    def from_figures(cls, key: Any, label: str, figures: Mapping[str, Any]) -> Row:
+        """The row of a group from its FIGURES, read live (`compliance`) or from a ComplianceSummary alike:
+        the one place that divides, so that the two can never round differently."""
+        assessed = figures["assessed"] or 0
+        delay_count = figures["delay_count"] or 0
+        delay = _duration(figures["delay_sum"])
+        return cls(
+            key=key,
+            label=label or "—",
+            score=round((figures["score_sum"] or 0) / assessed, 3) if assessed else None,
+            assessed=assessed,
+            open=figures["open"] or 0,
+            excluded=figures["excluded"] or 0,
+            on_time_as_promised_rate=_rate(figures["on_time_promised"], figures["promised_dated"]),
+            on_time_as_rescheduled_rate=_rate(figures["on_time_rescheduled"], figures["rescheduled_dated"]),
+            mean_delay_days=_days(delay / delay_count) if delay is not None and delay_count else None,
+            by_status={s: figures[s] for s in COUNTED_STATUSES if figures[s]},
+        )
 
-def _days(value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        return round(value.total_seconds() / 86400, 2)
-    return round(float(value) / 86_400_000_000, 2)  # microseconds, as some backends return it
+
+def _duration(value: Any) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(microseconds=int(value))  # a raw sum of microseconds, as SQLite gives it
 
 
-def _rate(count: int, out_of: int) -> float | None:
-    return round(count / out_of, 3) if out_of else None
+def _days(value: timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 86400, 2)
 
 
-def compliance(by: str, commitments: QuerySet[Commitment] | None = None) -> list[Row]:
-    """One row per summit, party or desk (`by`), over `commitments` (default: all tracked ones).
+def _rate(count: int | None, out_of: int | None) -> float | None:
+    return round((count or 0) / out_of, 3) if out_of else None
 
-    Per party, each of its commitments is judged by its outcome for that party (`_outcomes`): the score,
-    the counts by status, and the on-time rates and delay among those the party fulfilled (timed by the
-    commitment's closing day). Three queries whatever the number of rows."""
-    key, label = GROUPS[by]
-    base = _outcomes(
-        (commitments if commitments is not None else Commitment.objects.all()).exclude(status=Status.DRAFT),
-        per_party=by == "party",
-    )
+
+def figures() -> dict[str, Any]:
+    """The aggregates behind a Row (FIGURES), over commitments annotated with `outcome` (`_outcomes`).
+
+    Plain COUNTs and SUMs, no DISTINCT: no grouping can count a commitment twice. Per summit and per desk
+    nothing is joined (one row per commitment); per party the made_by join gives one row per commitment and
+    party (the through table's (commitment, party) pair is unique) and the outcome join adds at most one
+    (CommitmentOutcome's (commitment, party) pair is unique too), so each commitment counts once per party.
+
+    A fulfilled commitment stored both on-time flags when it closed; a party that fulfilled its part of one
+    closed otherwise is judged the same way, from the closing day (a closed commitment's deadline cannot move).
+    The delay is summed in days past the deadline first promised (0 when on time), so moving a deadline never
+    hides it."""
     late = ExpressionWrapper(F("closed_on") - F("original_due_by"), output_field=DurationField())
     fulfilled = Q(outcome=Status.FULFILLED)
-    # A fulfilled commitment stored both flags when it closed; a party that fulfilled its part of one closed
-    # otherwise is judged the same way, from the closing day (a closed commitment's deadline cannot move).
     as_promised = Q(on_time_as_promised=True) | Q(on_time_as_promised__isnull=True, closed_on__lte=F("original_due_by"))
     as_rescheduled = Q(on_time_as_rescheduled=True) | Q(on_time_as_rescheduled__isnull=True, closed_on__lte=F("due_by"))
-    rows = (
-        base.values(key, label)
-        .annotate(
-            score=Avg(
+    delayed = fulfilled & Q(original_due_by__isnull=False, closed_on__isnull=False)
+    return {
+        "score_sum": Coalesce(
+            Sum(
                 Case(
                     When(outcome=Status.FULFILLED, then=Value(1)),
-                    When(outcome=Status.PARTIALLY_FULFILLED, then=Value(0)),
                     When(outcome=Status.NOT_FULFILLED, then=Value(-1)),
-                    default=None,
+                    default=Value(0),
                     output_field=IntegerField(),
                 )
             ),
-            assessed=Count("pk", filter=Q(outcome__in=SCORED), distinct=True),
-            open=Count("pk", filter=Q(status__in=TRACKED_STATUSES), distinct=True),
-            excluded=Count("pk", filter=Q(status__in=EXCLUDED), distinct=True),
-            promised_dated=Count("pk", filter=fulfilled & Q(original_due_by__isnull=False), distinct=True),
-            on_time_as_promised=Count(
-                "pk", filter=fulfilled & Q(original_due_by__isnull=False) & as_promised, distinct=True
+            0,
+        ),
+        "assessed": Count("pk", filter=Q(outcome__in=SCORED)),
+        "open": Count("pk", filter=Q(status__in=TRACKED_STATUSES)),
+        "excluded": Count("pk", filter=Q(status__in=EXCLUDED)),
+        "promised_dated": Count("pk", filter=fulfilled & Q(original_due_by__isnull=False)),
+        "on_time_promised": Count("pk", filter=fulfilled & Q(original_due_by__isnull=False) & as_promised),
+        "rescheduled_dated": Count("pk", filter=fulfilled & Q(due_by__isnull=False)),
+        "on_time_rescheduled": Count("pk", filter=fulfilled & Q(due_by__isnull=False) & as_rescheduled),
+        "delay_sum": Sum(
+            Case(
+                When(closed_on__gt=F("original_due_by"), then=late),
+                default=Value(timedelta(0)),
+                output_field=DurationField(),
             ),
-            rescheduled_dated=Count("pk", filter=fulfilled & Q(due_by__isnull=False), distinct=True),
-            on_time_as_rescheduled=Count(
-                "pk", filter=fulfilled & Q(due_by__isnull=False) & as_rescheduled, distinct=True
-            ),
-            delay=Avg(
-                Case(
-                    When(closed_on__gt=F("original_due_by"), then=late),
-                    default=Value(timedelta(0)),
-                    output_field=DurationField(),
-                ),
-                filter=fulfilled & Q(original_due_by__isnull=False, closed_on__isnull=False),
-            ),
-        )
-        .order_by(label)
-    )
-    status_counts: dict[Any, dict[str, int]] = {}
-    for group, status, count in base.values_list(key, "outcome").annotate(n=Count("pk", distinct=True)).order_by():
-        status_counts.setdefault(group, {})[status] = count
-    result = []
-    for row in rows:
-        result.append(
-            Row(
-                key=row[key],
-                label=row[label] or "—",
-                score=round(row["score"], 3) if row["score"] is not None else None,
-                assessed=row["assessed"],
-                open=row["open"],
-                excluded=row["excluded"],
-                on_time_as_promised_rate=_rate(row["on_time_as_promised"], row["promised_dated"]),
-                on_time_as_rescheduled_rate=_rate(row["on_time_as_rescheduled"], row["rescheduled_dated"]),
-                mean_delay_days=_days(row["delay"]),
-                by_status=status_counts.get(row[key], {}),
-            )
-        )
-    return result
+            filter=delayed,
+        ),
+        "delay_count": Count("pk", filter=delayed),
+        **{status: Count("pk", filter=Q(outcome=status)) for status in COUNTED_STATUSES},
+    }
+
+
+def tracked(commitments: QuerySet[Commitment] | None = None) -> QuerySet[Commitment]:
+    """`commitments` (default: all) without drafts, which are not tracked and count nowhere.
+
+    Filters on multi-valued relations (made_by, watchers…) must not be applied to `commitments`: their joins
+    would repeat a commitment and the counts, which take no DISTINCT, would count it twice."""
+    return (commitments if commitments is not None else Commitment.objects.all()).exclude(status=Status.DRAFT)
+
+
+def grouped(
+    by: str, commitments: QuerySet[Commitment] | None = None, *, labelled: bool = False
+) -> QuerySet[Commitment, dict[str, Any]]:
+    """FIGURES per summit, party or desk (`by`), as rows of `group_key` and the figures: one GROUP BY; with
+    `labelled`, the row's words too (`group_label`, and a party's `group_code`), grouped by alongside.
+
+    Both the live report (`compliance`) and the summaries' refresh (reports.summaries, which wraps this very
+    SELECT in an INSERT) read it, so that they cannot drift apart."""
+    key, label = GROUPS[by]
+    base = _outcomes(tracked(commitments), per_party=by == "party")
+    words: dict[str, Any] = {}
+    if labelled:
+        words["group_label"] = F(label)
+        if by == "party":
+            words["group_code"] = F("made_by__code")
+    rows: Any = base.values(group_key=F(key), **words).annotate(**figures()).order_by()
+    return rows
+
+
+def compliance(by: str, commitments: QuerySet[Commitment] | None = None) -> list[Row]:
+    """One row per summit, party or desk (`by`), over `commitments` (default: all tracked ones), computed now.
+
+    Per party, each of its commitments is judged by its outcome for that party (`_outcomes`): the score,
+    the counts by status, and the on-time rates and delay among those the party fulfilled (timed by the
+    commitment's closing day). One query whatever the number of rows."""
+    rows: Any = grouped(by, commitments, labelled=True)  # ordered by aliases the type checker cannot see
+    rows = rows.order_by("group_label", "group_key")
+    # A party is known by its code (JPN), as the API has always said; a summit and a desk by their id.
+    return [Row.from_figures(row.get("group_code", row["group_key"]), row["group_label"], row) for row in rows]
 
 
 def _outcomes(commitments: QuerySet[Commitment], *, per_party: bool) -> QuerySet[Commitment]:
@@ -191,23 +247,13 @@ def _outcomes(commitments: QuerySet[Commitment], *, per_party: bool) -> QuerySet
 
 
 def overall(commitments: QuerySet[Commitment] | None = None) -> Row:
-    """The same figures over all the given commitments together (each commitment once)."""
-    base = (commitments if commitments is not None else Commitment.objects.all()).exclude(status=Status.DRAFT)
-    rows = compliance("summit", base)
-    assessed = sum(r.assessed for r in rows)
-    total_score = sum((r.score or 0) * r.assessed for r in rows)
-    return Row(
-        key=None,
-        label="All",
-        score=round(total_score / assessed, 3) if assessed else None,
-        assessed=assessed,
-        open=sum(r.open for r in rows),
-        excluded=sum(r.excluded for r in rows),
-        on_time_as_promised_rate=None,
-        on_time_as_rescheduled_rate=None,
-        mean_delay_days=None,
-        by_status={s: sum(r.by_status.get(s, 0) for r in rows) for s in Status.values if s != Status.DRAFT},
-    )
+    """The same figures over all the given commitments together, each commitment once by its status: one
+    ungrouped aggregate (no join, no DISTINCT), computed now."""
+    return Row.from_figures(None, gettext("All"), overall_figures(commitments))
+
+
+def overall_figures(commitments: QuerySet[Commitment] | None = None) -> dict[str, Any]:
+    return _outcomes(tracked(commitments), per_party=False).aggregate(**figures())
 
 
 SCORES: dict[str, int] = {Status.FULFILLED: 1, Status.PARTIALLY_FULFILLED: 0, Status.NOT_FULFILLED: -1}
