@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0025_verbose_names_translatable'),
+        ('commitments', '0027_ordering_and_open_indexes'),
         ('summits', '0003_verbose_names_translatable'),
     ]
 
