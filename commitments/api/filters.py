@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -15,7 +15,7 @@ from rest_framework.request import Request
 
 from common.api import IdFilter
 
-from .. import selectors
+from .. import search, selectors
 from ..models import Commitment
 from ..workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
@@ -31,7 +31,13 @@ class CommitmentFilter(django_filters.FilterSet):
     summit = IdFilter(field_name="summit_id")
     party = django_filters.CharFilter(method="filter_party", help_text="A party code among those that made it.")
     owner = django_filters.CharFilter(method="filter_owner", help_text='A username, or "me".')
-    q = django_filters.CharFilter(method="filter_q", help_text="Words in the title, quote or description.")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text=(
+            "Words, each in the title, quote, description or a progress note (case-insensitive substrings). "
+            "Without `ordering`, titles holding every word come first, then by id."
+        ),
+    )
 
     class Meta:
         model = Commitment
@@ -67,10 +73,8 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.filter(owner__username=value)
 
     def filter_q(self, queryset: QuerySet[Commitment], name: str, value: str) -> QuerySet[Commitment]:
-        condition = Q()
-        for word in value.split()[:10]:
-            condition &= Q(title__icontains=word) | Q(quote__icontains=word) | Q(description__icontains=word)
-        return queryset.filter(condition)
+        # The admin's search box asks search.commitment_search too: the same words give the same rows.
+        return search.commitment_search(queryset, value).annotate(search_key=search_key())
 
 
 class CommitmentFilterBackend(DjangoFilterBackend):
@@ -117,6 +121,18 @@ def urgency_key() -> Concat:
     return Concat(closed, pending, due, padded_id, output_field=CharField())
 
 
+def search_key() -> Concat:
+    """The order of searched results when no `ordering` is asked: search_rank (titles holding every word
+    first), then id, as one unique text value, for the cursor's sake (see urgency_key)."""
+    padded_id = LPad(Cast("id", output_field=CharField()), 20, Value("0"))
+    return Concat(Cast("search_rank", output_field=CharField()), padded_id, output_field=CharField())
+
+
+def searched(request: Request) -> bool:
+    """Whether the list is narrowed by words (filter_q annotates search_rank and search_key exactly then)."""
+    return bool(search.search_words(request.query_params.get("q", "")))
+
+
 class CommitmentOrdering(OrderingFilter):
     ordering_description = "One of: " + ", ".join(ORDERINGS) + f" (prefix - for descending). {URGENCY_DESCRIPTION}."
 
@@ -128,6 +144,8 @@ class CommitmentOrdering(OrderingFilter):
             field = ORDERINGS.get(term.lstrip("-"))
             if field:
                 result.append(f"-{field}" if descending else field)
+        if not result and searched(request):
+            return ["search_key"]
         return result or list(self.get_default_ordering(view) or [])
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

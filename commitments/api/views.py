@@ -138,8 +138,11 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Filters, ordering and the cursor work on the queryset as usual; the page is read as plain rows.
-        # due_sort and urgency_key: the cursor's sort keys (it reads the first ordering term of the last row).
-        rows = self.filter_queryset(self.get_queryset()).values(*ROW_COLUMNS, "due_sort", "urgency_key")
+        # due_sort, urgency_key and (searched) search_key: the cursor's sort keys (it reads the first ordering
+        # term of the last row).
+        queryset = self.filter_queryset(self.get_queryset())
+        keys = ["due_sort", "urgency_key", *(["search_key"] if "search_key" in queryset.query.annotations else [])]
+        rows = queryset.values(*ROW_COLUMNS, *keys)
         page = self.paginate_queryset(rows)
         assert page is not None  # the cursor always paginates
         return self.get_paginated_response(commitment_representations(list(page), request, timezone.now()))

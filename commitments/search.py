@@ -1,0 +1,106 @@
+"""Search: the words staff type into the admin's search box and the API's `?q=`, with one meaning for both.
+
+A commitment matches when every word (up to MAX_WORDS, split on white space) occurs, case-insensitively and
+as a plain substring, in its title, quote or description, or in the note of one of its progress updates.
+Titles that hold every word rank first (`search_rank` 0, the others 1); the caller orders by it.
+
+The SQL, and the index that serves each part on PostgreSQL (migration 0026_search_trigram_indexes):
+
+- `UPPER("title"::text) LIKE UPPER('%word%')` — Django's own `icontains` — for the title, quote and
+  description, each read by a GIN trigram index on exactly that expression (commitment_*_trgm);
+- `id = ANY(ARRAY(SELECT commitment_id FROM commitments_update WHERE UPPER(note) LIKE …))` for the notes,
+  read by update_note_trgm. ANY(ARRAY(…)) rather than `id IN (SELECT …)`: the array is computed once (an
+  InitPlan) and `id = ANY($1)` is a primary-key index condition, so PostgreSQL ORs all four conditions of a
+  word as one BitmapOr of index scans. An `IN (SELECT …)` inside an OR can only be a filter evaluated for
+  every row — a sequential scan of the million.
+
+Words shorter than three characters: a trigram index holds nothing for them (`%ab%` yields no trigram, and
+the GIN index would be read in full), so on PostgreSQL they are asked as `STRPOS(UPPER(col), UPPER('ab')) > 0`
+— the same substring test, which no index claims: the planner narrows the rows by the other words' indexes
+(or walks the list's own order) and checks the short word on those rows. Still correct, only slower when a
+query holds nothing but short words. (Japanese words are often two characters: refusing them was no option.)
+
+SQLite (the embedded first-run database, thousands of rows) takes the portable path: the same `icontains`
+conditions and `id IN (SELECT …)` for the notes, read by scanning. FTS5 was not used: its unicode61
+tokenizer matches whole words (not "visit" inside "visits", nothing inside an unspaced Japanese sentence)
+and its trigram tokenizer skips patterns under three characters, so neither would give PostgreSQL's rows.
+Both databases fold case as their UPPER does: PostgreSQL for every script, SQLite for ASCII only (staff
+search titles in English and Japanese, where the two agree).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import Case, F, IntegerField, Lookup, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex, Upper
+from django.db.models.lookups import GreaterThan
+
+from .models import Commitment, Update
+
+# More words add nothing a person needs and cost a condition each.
+MAX_WORDS = 10
+# A trigram index can serve a word of at least this many characters.
+TRIGRAM_LENGTH = 3
+COMMITMENT_FIELDS = ("title", "quote", "description")
+
+
+def search_words(text: str) -> list[str]:
+    """The words of `text` that a search asks for: split on white space, repeats dropped, at most MAX_WORDS."""
+    words: list[str] = []
+    for word in text.split():
+        if word.casefold() not in (w.casefold() for w in words):
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+class _EqualsAny(Lookup):
+    """`lhs = ANY(rhs)`, rhs an array: what a primary-key index serves as one index condition."""
+
+    lookup_name = "pb_equals_any"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def _contains(field: str, word: str, postgresql: bool) -> Q:
+    if postgresql and len(word) < TRIGRAM_LENGTH:
+        # No trigram in the word: a test no index claims, so that the planner does not read a GIN index whole.
+        return Q(GreaterThan(StrIndex(Upper(field), Upper(Value(word))), 0))
+    return Q(**{f"{field}__icontains": word})
+
+
+def _word_q(word: str, postgresql: bool) -> Q:
+    """Commitments with `word` in a field of their own or in one of their progress notes."""
+    condition = Q()
+    for field in COMMITMENT_FIELDS:
+        condition |= _contains(field, word, postgresql)
+    # order_by(): the notes' own order (newest first) would only add a sort to the subquery.
+    notes = Update.objects.filter(_contains("note", word, postgresql)).order_by().values("commitment_id")
+    if postgresql:
+        return condition | Q(_EqualsAny(F("pk"), ArraySubquery(notes)))
+    return condition | Q(pk__in=notes)
+
+
+def commitment_search(queryset: QuerySet[Commitment], text: str) -> QuerySet[Commitment]:
+    """`queryset` narrowed to the commitments matching every word of `text`, annotated with `search_rank`:
+    0 when the title holds every word, 1 otherwise. No words: `queryset` unchanged (and not annotated).
+
+    Not ordered: the admin puts `search_rank` before its triage order, the API before the id (its cursor).
+    The ranking costs a sort of the matching rows: cheap for the words people look for, which are rare."""
+    words = search_words(text)
+    if not words:
+        return queryset
+    postgresql = connections[queryset.db].vendor == "postgresql"
+    matches = Q()
+    in_title = Q()
+    for word in words:
+        matches &= _word_q(word, postgresql)
+        in_title &= _contains("title", word, postgresql)
+    return queryset.filter(matches).annotate(
+        search_rank=Case(When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
