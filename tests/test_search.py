@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from commitments import search, services
+from commitments import search, selectors, services
 from commitments.models import Commitment, Desk
 from summits.models import Summit
 
@@ -160,6 +160,26 @@ def test_titles_holding_every_word_come_first(clients: tuple[Client, APIClient],
     title_column = 1  # list_display's first column, sorted descending: "A trade office" last
     response = admin.get(LIST, {"q": "nakhodka", "o": f"-{title_column}"})
     assert [c.title for c in response.context["cl"].result_list] == [in_title.title, in_quote.title]
+
+
+def test_many_matches_keep_the_list_order_unranked(
+    clients: tuple[Client, APIClient], rf_desk: Desk, demo: Summit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past RANK_AT_MOST matches a ranking would sort them all: the list keeps its own, index-served order."""
+    admin, api = clients
+    summit = _summit("Open a consulate in Nakhodka.", "Both sides agreed.")
+    in_quote = make_commitment(
+        desk=rf_desk, summit=summit, title="A trade office", quote="Open a consulate in Nakhodka."
+    )
+    in_title = make_commitment(desk=rf_desk, summit=summit, title="Nakhodka consulate", quote="Both sides agreed.")
+    monkeypatch.setattr(search, "RANK_AT_MOST", 1)
+    assert _api_titles(api, "nakhodka") == [in_quote.title, in_title.title]  # by id
+    listed = _admin_titles(admin, "nakhodka")
+    expected_order = Commitment.objects.filter(pk__in=[in_quote.pk, in_title.pk]).order_by(*selectors.triage_order())
+    assert listed == [c.title for c in expected_order]
+    assert "search_rank" not in search.commitment_search(Commitment.objects.all(), "nakhodka").query.annotations
+    monkeypatch.setattr(search, "RANK_AT_MOST", 2)
+    assert _api_titles(api, "nakhodka") == [in_title.title, in_quote.title]
 
 
 def test_api_search_pages_follow_on_without_overlap(clients: tuple[Client, APIClient], rf_desk: Desk) -> None:

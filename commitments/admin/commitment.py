@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import URLPattern, path
@@ -111,10 +111,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     # What the search box reads (the words themselves are matched by search.commitment_search, not by the
     # admin's own OR of `icontains` over these, which no index served); naming them shows the box.
     search_fields = ["title", "quote", "description", "updates__note"]
-    search_help_text = _(
-        "Every word must occur in the title, the quote, the description or a progress note. "
-        "Titles holding every word come first."
-    )
+    search_help_text = _("Every word must occur in the title, the quote, the description or a progress note.")
     # No date_hierarchy: its year and month links are a DISTINCT over the whole filtered table on
     # every page; the deadline filter answers the same questions from an index.
     list_per_page = 50
@@ -236,10 +233,11 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     ) -> tuple[QuerySet[Commitment], bool]:
         # The API's `?q=` and this box give the same rows (search.py); no join, so never a duplicate row.
         found = search.commitment_search(queryset, search_term)
-        if found is not queryset and ORDER_VAR not in request.GET:
+        if "search_rank" in found.query.annotations and ORDER_VAR not in request.GET:
             # Titles holding every word first, then the order the list had (the changelist orders before it
             # searches; its order ends with the id, so pages do not overlap). A column the user sorts by wins.
-            found = found.order_by("search_rank", *(queryset.query.order_by or Commitment._meta.ordering))
+            listed: list[Any] = list(queryset.query.order_by) or list(Commitment._meta.ordering or [])
+            found = found.order_by(F("search_rank"), *listed)
         return found, False
 
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:

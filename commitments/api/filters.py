@@ -35,7 +35,8 @@ class CommitmentFilter(django_filters.FilterSet):
         method="filter_q",
         help_text=(
             "Words, each in the title, quote, description or a progress note (case-insensitive substrings). "
-            "Without `ordering`, titles holding every word come first, then by id."
+            "Without `ordering`, titles holding every word come first when at most 1,000 commitments match; "
+            "then by id."
         ),
     )
 
@@ -74,7 +75,9 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet[Commitment], name: str, value: str) -> QuerySet[Commitment]:
         # The admin's search box asks search.commitment_search too: the same words give the same rows.
-        return search.commitment_search(queryset, value).annotate(search_key=search_key())
+        found = search.commitment_search(queryset, value)
+        # Ranked (few matches): their cursor key. Unranked: the list's usual order by id, an index walk.
+        return found.annotate(search_key=search_key()) if "search_rank" in found.query.annotations else found
 
 
 class CommitmentFilterBackend(DjangoFilterBackend):
@@ -128,11 +131,6 @@ def search_key() -> Concat:
     return Concat(Cast("search_rank", output_field=CharField()), padded_id, output_field=CharField())
 
 
-def searched(request: Request) -> bool:
-    """Whether the list is narrowed by words (filter_q annotates search_rank and search_key exactly then)."""
-    return bool(search.search_words(request.query_params.get("q", "")))
-
-
 class CommitmentOrdering(OrderingFilter):
     ordering_description = "One of: " + ", ".join(ORDERINGS) + f" (prefix - for descending). {URGENCY_DESCRIPTION}."
 
@@ -144,8 +142,8 @@ class CommitmentOrdering(OrderingFilter):
             field = ORDERINGS.get(term.lstrip("-"))
             if field:
                 result.append(f"-{field}" if descending else field)
-        if not result and searched(request):
-            return ["search_key"]
+        if not result and "search_key" in queryset.query.annotations:
+            return ["search_key"]  # searched, and ranked (filter_q)
         return result or list(self.get_default_ordering(view) or [])
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

@@ -27,6 +27,11 @@ def create_indexes(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute(
             f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" USING gin (UPPER("{column}"::text) gin_trgm_ops)'
         )
+    # Statistics of the indexed expressions are gathered only by an ANALYZE after the index exists. Until then
+    # the planner guesses that '%investment%' matches 100 rows of a million (it matched 142,857) and sorts them
+    # all instead of walking the list's order index: 7 s instead of 14 ms.
+    for table in sorted({table for _name, table, _column in INDEXES}):
+        schema_editor.execute(f'ANALYZE "{table}"')
 
 
 def drop_indexes(apps: Any, schema_editor: Any) -> None:
