@@ -89,7 +89,7 @@ def cast(rf_desk: Desk, officer: Any) -> dict[str, Commitment]:
         ("open office", {"quote"}),  # every word, each in any field: both in the quote
         ("open sakhalin", set()),  # each word matches some row, no row holds both
         ("khabar consul", {"title"}),  # substrings, not whole words
-        ("訪問", {"japanese"}),  # a two-character Japanese word
+        ("訪問 イルクーツク", {"japanese"}),  # a two-character Japanese word, beside a longer one
         ("イルクーツク", {"japanese"}),
         ("100%", set()),  # % and _ are letters, not wildcards
         ("ab_", set()),
@@ -104,7 +104,9 @@ def test_every_word_matches_a_field_or_a_note(
     assert sorted(_api_titles(api, query)) == wanted
 
 
-@pytest.mark.parametrize("query", ["visit", "the year", "Mori Irkutsk", "peace treaty", "ru", "e", "pipeline", "訪問"])
+@pytest.mark.parametrize(
+    "query", ["visit", "the year", "Mori Irkutsk", "peace treaty", "ru the", "e year", "pipeline", "訪問 イルクーツク"]
+)
 def test_the_admin_and_the_api_find_the_same_rows(
     clients: tuple[Client, APIClient], cast: dict[str, Commitment], query: str
 ) -> None:
@@ -117,25 +119,46 @@ def test_the_admin_and_the_api_find_the_same_rows(
     assert found  # every query here finds something: equal empty lists would prove nothing
 
 
-def _scanned(word: str) -> list[str]:
-    """The titles of the commitments holding `word` anywhere search looks, found in Python, row by row."""
-    word = word.casefold()
+def _scanned(*words: str) -> list[str]:
+    """The titles of the commitments holding every word somewhere search looks, found in Python, row by row."""
+    folded = [word.casefold() for word in words]
     return sorted(
         c.title
         for c in Commitment.objects.prefetch_related("updates")
-        if any(
-            word in text.casefold() for text in (c.title, c.quote, c.description, *(u.note for u in c.updates.all()))
+        if all(
+            any(
+                word in text.casefold()
+                for text in (c.title, c.quote, c.description, *(u.note for u in c.updates.all()))
+            )
+            for word in folded
         )
     )
 
 
-def test_short_words_still_match(clients: tuple[Client, APIClient], cast: dict[str, Commitment]) -> None:
-    """Under three characters no trigram index helps (search.py), but the rows are the same as by a scan."""
+def test_short_words_match_beside_a_longer_one(clients: tuple[Client, APIClient], cast: dict[str, Commitment]) -> None:
+    """Under three characters no trigram index helps (search.py); beside a longer word they narrow its rows."""
     admin, api = clients
-    expected = _scanned("ru")
+    expected = _scanned("ru", "the")
     assert len(expected) > 2
-    assert sorted(_admin_titles(admin, "Ru")) == expected
-    assert sorted(_api_titles(api, "Ru", page_size=200)) == expected
+    assert expected != _scanned("the")  # the short word narrows
+    assert sorted(_admin_titles(admin, "Ru the")) == expected
+    assert sorted(_api_titles(api, "Ru the", page_size=200)) == expected
+
+
+@pytest.mark.parametrize("query", ["ru", "訪問", "EU ru"])
+def test_short_words_alone_are_refused_with_a_message(
+    clients: tuple[Client, APIClient], cast: dict[str, Commitment], query: str
+) -> None:
+    admin, api = clients
+    with CaptureQueriesContext(connection) as captured:
+        response = admin.get(LIST, {"q": query})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+    assert "at least three characters" in response.content.decode()
+    assert not any("strpos" in q["sql"].lower() or "instr" in q["sql"].lower() for q in captured)  # nothing scanned
+    refused = api.get(API, {"q": query})
+    assert refused.status_code == 400
+    assert "at least three characters" in refused.json()["error"]["fields"]["q"][0]
 
 
 def test_search_words_split_drop_repeats_and_stop_at_ten() -> None:
@@ -239,13 +262,17 @@ def test_the_migration_indexes_exactly_the_searched_expressions_on_postgresql(po
 
 
 def test_short_words_leave_the_trigram_indexes_alone_on_postgresql(postgres: None, cast: Any) -> None:
-    queryset = search.commitment_search(Commitment.objects.all(), "ru").order_by()
+    queryset = search.commitment_search(Commitment.objects.all(), "ru sakhalin").order_by()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
         cursor.execute("SET LOCAL enable_seqscan = on")
-    assert "trgm" not in plan, plan
-    assert sorted(queryset.values_list("title", flat=True)) == _scanned("ru")
+    assert "strpos" in plan, plan  # the short word is a check on the rows...
+    assert not [line for line in plan.splitlines() if "Index Cond" in line and "strpos" in line], (
+        plan
+    )  # ...not a lookup
+    assert "commitment_title_trgm" in plan, plan  # the longer word's lookup brings them
+    assert sorted(queryset.values_list("title", flat=True)) == _scanned("ru", "sakhalin")
 
 
 def test_japanese_words_are_indexed_on_postgresql(postgres: None, cast: dict[str, Commitment]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.forms import BaseModelFormSet
@@ -227,6 +227,13 @@ class CommitmentAdmin(WorkflowPanelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
         return selectors.commitment_list_flagged(timezone.now())
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # Here, not in get_search_results, which the autocomplete widgets call too (a message would wait there
+        # for the next page).
+        if search.too_short(request.GET.get(SEARCH_VAR, "")):
+            self.message_user(request, search.TOO_SHORT, messages.WARNING)
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Commitment], search_term: str

@@ -10,6 +10,7 @@ from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
@@ -34,7 +35,8 @@ class CommitmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         help_text=(
-            "Words, each in the title, quote, description or a progress note (case-insensitive substrings). "
+            "Words, each in the title, quote, description or a progress note (case-insensitive substrings); "
+            "at least one of three characters or more. "
             "Without `ordering`, titles holding every word come first when at most 1,000 commitments match; "
             "then by id."
         ),
@@ -75,6 +77,8 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet[Commitment], name: str, value: str) -> QuerySet[Commitment]:
         # The admin's search box asks search.commitment_search too: the same words give the same rows.
+        if search.too_short(value):
+            raise ValidationError({"q": [str(search.TOO_SHORT)]}, code="too_short")
         found = search.commitment_search(queryset, value)
         # Ranked (few matches): their cursor key. Unranked: the list's usual order by id, an index walk.
         return found.annotate(search_key=search_key()) if "search_rank" in found.query.annotations else found
