@@ -42,3 +42,12 @@ def test_the_admin_says_about_when_the_count_is_an_estimate(client: Any, officer
         assert "about " in html
     else:
         assert "about " not in html
+
+
+def test_a_list_known_to_be_empty_counts_nothing(demo: Any) -> None:
+    """No query at all for queryset.none() (a search of short words alone), on PostgreSQL as on SQLite: it has
+    no SQL to EXPLAIN."""
+    with CaptureQueriesContext(connection) as captured:
+        assert EstimatedCountPaginator(Commitment.objects.none(), 5).count == 0
+    assert len(captured) == 0
+    assert paginators.planner_rows(Commitment.objects.none()) in (0, None)  # None: SQLite has no planner to ask

@@ -8,12 +8,13 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
 from common.api import IdFilter
 
-from .. import selectors
+from .. import search, selectors
 from ..models import Commitment
 from ..workflow import CLOSED_STATUSES, Status
 
@@ -33,7 +34,15 @@ class CommitmentFilter(django_filters.FilterSet):
     summit = IdFilter(field_name="summit_id")
     party = django_filters.CharFilter(method="filter_party", help_text="A party code among those that made it.")
     owner = django_filters.CharFilter(method="filter_owner", help_text='A username, or "me".')
-    q = django_filters.CharFilter(method="filter_q", help_text="Words in the title, quote or description.")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text=(
+            "Words, each in the title, quote, description or a progress note (case-insensitive substrings); "
+            "at least one of three characters or more. "
+            "Without `ordering`, titles holding every word come first when at most 1,000 commitments match; "
+            "then by id."
+        ),
+    )
 
     class Meta:
         model = Commitment
@@ -70,10 +79,12 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset.filter(owner__username=value)
 
     def filter_q(self, queryset: QuerySet[Commitment], name: str, value: str) -> QuerySet[Commitment]:
-        condition = Q()
-        for word in value.split()[:10]:
-            condition &= Q(title__icontains=word) | Q(quote__icontains=word) | Q(description__icontains=word)
-        return queryset.filter(condition)
+        # The admin's search box asks search.commitment_search too: the same words give the same rows.
+        if search.too_short(value):
+            raise ValidationError({"q": [str(search.TOO_SHORT)]}, code="too_short")
+        # Ranked (few matches: annotated search_rank, ordered by it then id, see CommitmentOrdering). Unranked:
+        # the list's usual order by id, an index walk.
+        return search.commitment_search(queryset, value)
 
 
 class CommitmentFilterBackend(DjangoFilterBackend):
@@ -120,6 +131,8 @@ class CommitmentOrdering(OrderingFilter):
             keys = ORDERINGS.get(term.lstrip("-"))
             if keys:
                 return [f"-{key}" if term.startswith("-") else key for key in keys]
+        if "search_rank" in queryset.query.annotations:
+            return ["search_rank", "id"]  # searched, and ranked (filter_q): titles holding every word first
         return list(self.get_default_ordering(view) or [])
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

@@ -143,7 +143,9 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Filters, ordering and the cursor work on the queryset as usual; the page is read as plain rows.
         # With every sort key: the cursor reads them from the page's last row (common.api.ByIdCursor).
-        rows = self.filter_queryset(self.get_queryset()).values(*ROW_COLUMNS, *SORT_KEYS)
+        queryset = self.filter_queryset(self.get_queryset())
+        ranked = ("search_rank",) if "search_rank" in queryset.query.annotations else ()
+        rows = queryset.values(*ROW_COLUMNS, *SORT_KEYS, *ranked)
         page = self.paginate_queryset(rows)
         assert page is not None  # the cursor always paginates
         return self.get_paginated_response(commitment_representations(list(page), request, timezone.now()))

@@ -21,7 +21,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0025_verbose_names_translatable'),
+        ('commitments', '0026_search_trigram_indexes'),
         ('summits', '0003_verbose_names_translatable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
