@@ -13,10 +13,10 @@ Both give the bytes the portable path gives (tests/test_export_stream.py holds t
 it takes for COPY's CSV to be Python's csv.writer (QUOTE_MINIMAL, lineterminator "\\n"):
 - Both quote a cell holding the delimiter, the quote or a line feed, and double its quotes; neither quotes
   anything else, except: COPY quotes an empty string (to tell it from NULL), so every empty cell is sent as
-  NULL (NULLIF); COPY quotes a cell holding a carriage return, which csv.writer (before Python 3.12 at least)
+  NULL (NULLIF); COPY quotes a cell holding a carriage return, which csv.writer (Python 3.11's, at least)
   does not when the line terminator is "\\n" alone: those few cells are unquoted again in Python
-  (_unquote_carriage_returns, only for a batch holding a bare \\r). `\\.` alone is quoted only in a one-column
-  COPY, and this one has 28.
+  (_QUOTED_FOR_CR, only for a batch holding a \\r, and only if the running csv module would not quote them).
+  `\\.` alone is quoted only in a one-column COPY, and this one has 28.
 - Cells a spreadsheet would run as a formula get exchange's leading apostrophe in SQL (_FORMULA).
 - Dates are to_char(…, 'YYYY-MM-DD') (date.isoformat; not ::text, which follows DateStyle); the last update's
   day is its time in the caller's time zone (`AT TIME ZONE`, as timezone.localdate).
@@ -63,7 +63,13 @@ assert set(_KINDS) <= set(COLUMNS)
 
 def _sql_literal(value: Any) -> str:
     """`value` as an SQL literal, quoted as psycopg binds it (party codes and the time zone are data)."""
-    return str(connection.ops.compose_sql("%s", [value]))
+    return _bound("%s", [value])
+
+
+def _bound(sql: str, params: Any) -> str:
+    """`sql` with its parameters bound into its text, as psycopg binds them client-side (COPY takes none)."""
+    ops: Any = connection.ops  # compose_sql is the PostgreSQL backend's own, unknown to the stubs' base class
+    return str(ops.compose_sql(sql, params))
 
 
 # `'` + the cell, when the cell starts as a formula would (exchange._cell's rule, in SQL), checked on each text
@@ -186,8 +192,7 @@ def _statement(commitments: QuerySet[Commitment], now: datetime, zone: tzinfo, *
         cells = "concat(" + ", ".join([*parts, _sql_literal("\n }")]) + ")"
     else:
         cells = ", ".join(_csv_cell(column, refs[column], zone_literal) for column in COLUMNS)
-    # The inner query's parameters bound into its text, as psycopg binds them: COPY takes no parameters.
-    inner_sql = connection.ops.compose_sql(sql, params)
+    inner_sql = _bound(sql, params)
     order = "e.e_summit, e.e_source_ref, e.e_title, e.e_id"
     return f"SELECT {cells} FROM ({inner_sql}) e {makers} ORDER BY {order}"  # noqa: S608 - values bound literals
 
@@ -229,11 +234,15 @@ def _settings() -> None:
         cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
 
 
-# Does csv.writer quote a cell holding a carriage return but no line feed, as COPY does? (Python 3.11's
-# does not when the line terminator is "\n".) Asked of the csv module running, so the answer cannot drift.
-_CSV_QUOTES_CR = '"' in (lambda out: (csv.writer(out, lineterminator="\n").writerow(["a\rb"]), out.getvalue())[1])(
-    io.StringIO()
-)
+def _csv_quotes_carriage_returns() -> bool:
+    """Does csv.writer quote a cell holding a carriage return but no line feed, as COPY does? (Python 3.11's
+    does not when the line terminator is "\\n".) Asked of the csv module running, so the answer cannot drift."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(["a\rb"])
+    return out.getvalue().startswith('"')
+
+
+_CSV_QUOTES_CR = _csv_quotes_carriage_returns()
 # A cell COPY quoted only for its carriage return(s): no quote, comma or line feed inside. A quote that follows
 # a comma and is followed by neither a quote nor a delimiter opens a cell (inside a quoted cell a quote is
 # doubled, or closes it before a delimiter), and the cell holds no quote, so the next one closes it.
