@@ -160,6 +160,19 @@ def varied(officer: Any, supervisor: Any, demo: Summit, rf_desk: Desk) -> Summit
     ):
         Update.objects.create(commitment=odd, author=officer, created_at=moment, note=note)
     Update.objects.create(commitment=dated, author=None, created_at=DAY_AFTER_MEETING, note="-starts with a minus")
+    # What COPY's CSV and PostgreSQL's JSON must write as csv.writer and json.dumps do: carriage returns without
+    # a line feed (COPY quotes them, csv.writer with a "\n" terminator may not), at a cell's start (a formula
+    # start as well) and end; a lone `\.` (COPY's end of data); backslashes; control characters JSON escapes
+    # as \u00xx; a line separator it does not; a leading space; an apostrophe and a tab at the start.
+    Commitment.objects.filter(pk=make_commitment(desk=rf_desk, made_by=[pif], title="Odd cells").pk).update(
+        quote=" Bare\rreturn, and a comma, after a leading space",
+        description="Bare\rreturn only",
+        due_phrase="\rat the start",
+        due_rule="at the end\r",
+        level="\\.",
+        source_ref="C:\\path\\to \x01\x1f\x7f \u2028 'quoted'",
+        title="\tTabbed title",
+    )
     return demo
 
 
@@ -186,9 +199,10 @@ def test_the_streamed_export_is_byte_for_byte_the_one_built_in_memory(varied: Su
     assert (odd["due_by"], odd["speaker"], odd["counterparty"]) == ("", "Ōno Sōichirō", "RUS")
     assert "JPN=fulfilled;RUS=not_fulfilled" in {row[OUTCOMES] for row in rows}
     assert {row["overdue"] for row in rows} == {"", "yes"}
-    assert len(rows) == 16
+    assert by_title["\tTabbed title"]["level"] == "\\."
+    assert len(rows) == 17
     # Portable path, in batches that do and do not divide the rows, and in one batch.
-    for chunk_size in (1, 3, 16, 2000):
+    for chunk_size in (1, 3, 17, 2000):
         _same_as_before(everything, fast=False, chunk_size=chunk_size)
     _same_as_before(Commitment.objects.filter(title__startswith="+"), fast=False, chunk_size=2)
     _same_as_before(Commitment.objects.none(), fast=False, chunk_size=5)
@@ -204,16 +218,28 @@ def test_the_postgresql_query_gives_the_same_bytes(postgres: None, varied: Summi
     everything = Commitment.objects.all()
     for chunk_size in (1, 3, 2000):
         _same_as_before(everything, fast=True, chunk_size=chunk_size)
+    _same_as_before(Commitment.objects.filter(title__startswith="+"), fast=True, chunk_size=2)
     _same_as_before(Commitment.objects.none(), fast=True, chunk_size=5)
-    # The default on PostgreSQL is the one-query path.
+    # The default on PostgreSQL is the database's text, whatever the caller's time zone.
     assert export_csv(everything) == "".join(export_csv_stream(everything, chunk_size=7, fast=True))
+    with timezone.override("UTC"):
+        rows = _rows_from_models(everything, EXPORT_NOW)
+        assert "2000-12-20" in {row["last_update_on"] for row in rows}  # the late-evening update's UTC day
+        assert "".join(export_csv_stream(everything, EXPORT_NOW, fast=True)) == _old_csv(rows)
+        assert "".join(export_json_stream(everything, EXPORT_NOW, fast=True)) == _old_json(rows)
 
 
-def _queries(commitments: QuerySet[Commitment], chunk_size: int, fast: bool) -> int:
+def _queries(commitments: QuerySet[Commitment], chunk_size: int, fast: bool) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
-        for _ in export_batches(commitments, EXPORT_NOW, chunk_size=chunk_size, fast=fast):
-            pass
-    return len(captured)
+        if fast:  # the streams themselves: the database writes their text
+            for _ in export_csv_stream(commitments, EXPORT_NOW, chunk_size=chunk_size, fast=True):
+                pass
+            for _ in export_json_stream(commitments, EXPORT_NOW, chunk_size=chunk_size, fast=True):
+                pass
+        else:
+            for _ in export_batches(commitments, EXPORT_NOW, chunk_size=chunk_size):
+                pass
+    return [query["sql"] for query in captured]
 
 
 @pytest.mark.parametrize("fast", [False, pytest.param(True, marks=pytest.mark.postgres)])
@@ -225,17 +251,24 @@ def test_an_export_costs_fixed_queries_per_batch_whatever_the_rows(
     everything = Commitment.objects.all()
     # Every row scored, so that every batch reads outcomes too (a batch with no scored row skips that query).
     everything.update(status="fulfilled")
-    assert everything.count() == 16
-    few = _queries(everything.filter(source_ref="1.(2)"), 2000, fast)
+    assert everything.count() == 17
+    few = len(_queries(everything.filter(source_ref="1.(2)"), 2000, fast))
     whole = _queries(everything, 2000, fast)
-    assert whole == few  # one batch: 1 row or 16 rows, the same queries
-    in_two = _queries(everything, 8, fast)
-    in_eight = _queries(everything, 2, fast)
-    per_batch = in_two - whole
-    # The portable path reads makers, updates and (for scored rows) outcomes per batch; PostgreSQL's one
-    # query reads everything (its FETCHes are the cursor's, not new queries).
+    assert len(whole) == few  # one batch: 1 row or 17 rows, the same queries
+    in_two = len(_queries(everything, 9, fast))
+    in_nine = len(_queries(everything, 2, fast))
+    per_batch = in_two - len(whole)
+    # The portable path reads makers, updates and (for scored rows) outcomes per batch; on PostgreSQL each
+    # export is one statement (a COPY, a cursor's SELECT: its FETCHes are not new queries).
     assert per_batch == (0 if fast else 3)
-    assert in_eight == whole + 7 * per_batch
+    assert in_nine == len(whole) + 8 * per_batch
+    if fast:
+        statements = [sql for sql in whole if "commitments_commitment" in sql]
+        assert len(statements) == 2
+        assert statements[0].startswith("COPY (SELECT")
+        assert statements[0].endswith("TO STDOUT WITH (FORMAT csv)")
+        assert "DECLARE" not in statements[0]
+        assert sum("SET LOCAL jit = off" in sql for sql in whole) == 2
 
 
 def test_exports_are_streamed_from_the_admin_and_the_api(client: Client, officer: Any, varied: Summit) -> None:
@@ -271,23 +304,45 @@ def test_exports_are_streamed_from_the_admin_and_the_api(client: Client, officer
     assert len(json.loads(as_json.getvalue())) == Commitment.objects.count()
 
 
+@pytest.mark.parametrize("fast", [False, pytest.param(True, marks=pytest.mark.postgres)])
 def test_a_failure_mid_stream_is_logged_and_breaks_the_download(
-    varied: Summit, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    request: pytest.FixtureRequest,
+    varied: Summit,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fast: bool,
 ) -> None:
-    real = exchange._export_row
-    written: list[int] = []
+    if fast:
+        request.getfixturevalue("postgres")
+        from commitments.reports import export_pg
 
-    def failing(values: dict[str, Any], username: str, zone: Any) -> dict[str, Any]:
-        if len(written) == 5:
-            raise RuntimeError("the disk went away")
-        written.append(values["id"])
-        return real(values, username, zone)
+        # The database's text for a batch of rows: the third batch fails, as a dropped connection would.
+        real_text, batches = export_pg._csv_text, []
 
-    monkeypatch.setattr(exchange, "_export_row", failing)
-    pieces = export_csv_stream(Commitment.objects.all(), EXPORT_NOW, chunk_size=2)
+        def failing_text(rows: list[Any]) -> str:
+            batches.append(len(rows))
+            if len(batches) == 3:
+                raise RuntimeError("the disk went away")
+            return real_text(rows)
+
+        monkeypatch.setattr(export_pg, "_csv_text", failing_text)
+    else:
+        real = exchange._export_row
+        written: list[int] = []
+
+        def failing(values: dict[str, Any], username: str, zone: Any) -> dict[str, Any]:
+            if len(written) == 5:
+                raise RuntimeError("the disk went away")
+            written.append(values["id"])
+            return real(values, username, zone)
+
+        monkeypatch.setattr(exchange, "_export_row", failing)
+    pieces = export_csv_stream(Commitment.objects.all(), EXPORT_NOW, chunk_size=2, fast=fast)
     sent = [next(pieces), next(pieces)]  # two whole batches went out: header and four rows
     assert "".join(sent).count("\n") >= 5
     with caplog.at_level(logging.ERROR, logger="commitments.reports.exchange"), pytest.raises(RuntimeError):
         list(pieces)  # raised on, so the server cuts the connection rather than ending the body as if whole
     (record,) = [r for r in caplog.records if "export failed" in r.getMessage()]
     assert f"after {len(''.join(sent))} characters" in record.getMessage()
+    if fast:  # the COPY was broken off, and the connection serves the next query
+        assert Commitment.objects.count() == 17

@@ -35,8 +35,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, OuterRef, QuerySet, Subquery, TextField, Value, When
-from django.db.models.functions import Coalesce, Collate, Concat
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -45,8 +44,7 @@ from summits.models import Party, Person, Summit
 
 from .. import selectors, services
 from ..errors import VersionConflict
-from ..models import Commitment, CommitmentOutcome, Desk, Update
-from ..workflow import SCORED_STATUSES
+from ..models import Commitment, Desk, Update
 
 # What import reads: the fields staff edit (and, for an update, the id and the version it was exported at).
 EDITABLE = [
@@ -109,61 +107,40 @@ def export_rows(commitments: QuerySet[Commitment], now: datetime | None = None) 
 
 
 def export_batches(
-    commitments: QuerySet[Commitment], now: datetime, *, chunk_size: int = EXPORT_CHUNK, fast: bool | None = None
+    commitments: QuerySet[Commitment], now: datetime, *, chunk_size: int = EXPORT_CHUNK
 ) -> Iterator[list[dict[str, Any]]]:
     """The export's rows (in COLUMNS order), `chunk_size` at a time, read as plain values, never as models.
 
-    Memory stays flat however many rows: the rows are read through a cursor `chunk_size` at a time (a
-    server-side cursor on PostgreSQL) and each batch is let go once written. Queries are fixed per batch:
-    - fast (PostgreSQL, the default there): ONE query for the whole export (and one for the parties' codes).
-      The makers' ids, the parties' own outcomes and the latest update are correlated subqueries in its
-      select list, each an index scan on the commitment's id (made_by's unique (commitment_id, party_id)
-      index, index-only; commitmentoutcome's and update's commitment_id indexes).
-      The cursor has to live in a transaction: outside one Django declares it WITH HOLD, and PostgreSQL
-      then runs the whole query and stores its result before the first row comes back.
-    - portable (SQLite, or fast=False): the commitments' own columns stream from one query, and each batch
-      reads its makers, its latest updates and its outcomes by id: at most three queries a batch.
-    Both give the same rows (tests hold them equal on both databases).
+    The portable export (SQLite; on PostgreSQL, import's comparison of a few rows and the tests' twin of
+    export_pg): memory stays flat however many rows, as the commitments' own columns are read through a
+    cursor `chunk_size` at a time (a server-side cursor on PostgreSQL) and each batch is let go once written;
+    each batch reads its makers, its latest updates and its outcomes by id: at most three queries a batch.
     """
-    fast = connection.vendor == "postgresql" if fast is None else fast
     zone = timezone.get_current_timezone()  # the caller's, read now: a streamed body is written later
-    columns = _export_values(commitments, now, fast)
-    # Party codes by id for the fast path's makers (a few dozen parties: one small query).
-    codes = dict(Party.objects.values_list("pk", "code")) if fast else None
+    columns = _export_values(commitments, now)
     postgresql = connection.vendor == "postgresql"
-    # PostgreSQL's server-side cursor needs a transaction to stream (above); SQLite's cursor streams as it is,
-    # and a transaction there would take the write lock (IMMEDIATE mode) for as long as the download lasts.
+    # PostgreSQL's server-side cursor has to live in a transaction to stream: outside one Django declares it
+    # WITH HOLD, and PostgreSQL then runs the whole query and stores its result before the first row comes
+    # back. SQLite's cursor streams as it is, and a transaction there would take the write lock (IMMEDIATE
+    # mode) for as long as the download lasts.
     with transaction.atomic() if postgresql else nullcontext():
-        if postgresql:
-            # The query's estimated cost (a row per commitment, four subplans each) passes jit_above_cost, and
-            # compiling it cost 6.1 of the 9.0 s a 90k-row export took at 1M; it runs in 2.9 s without.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
         batch: list[dict[str, Any]] = []
         for values in columns.iterator(chunk_size=chunk_size):
             batch.append(values)
             if len(batch) == chunk_size:
-                yield _export_finish(batch, codes, zone)
+                yield _export_finish(batch, zone)
                 batch = []
         if batch:
-            yield _export_finish(batch, codes, zone)
+            yield _export_finish(batch, zone)
 
 
-def _export_values(
-    commitments: QuerySet[Commitment], now: datetime, fast: bool
-) -> QuerySet[Commitment, dict[str, Any]]:
+def _export_values(commitments: QuerySet[Commitment], now: datetime) -> QuerySet[Commitment, dict[str, Any]]:
     """The export's query: the commitments' columns and their related names by join, in the file's order."""
     username = f"owner__{get_user_model().USERNAME_FIELD}"
     # prefetch_related(None): a caller's list queryset may prefetch makers, which plain values cannot take.
     queryset = selectors.commitment_flags(commitments.prefetch_related(None), now)
-    if fast:
-        queryset = queryset.annotate(
-            makers=_makers_subquery(), outcome_cell=_outcomes_subquery(), **_last_update_subqueries()
-        )
     # desk is required (an inner join); counterparty, speaker and owner are optional (left outer joins).
-    return queryset.order_by("summit_id", "source_ref", "title", "pk").values(
-        *_VALUE_COLUMNS, username, *(_FAST_COLUMNS if fast else ())
-    )
+    return queryset.order_by("summit_id", "source_ref", "title", "pk").values(*_VALUE_COLUMNS, username)
 
 
 # The commitment's own columns and the names its foreign keys are written by, as .values() reads them.
@@ -172,73 +149,22 @@ _VALUE_COLUMNS = [
     "desk__name", "kind", "modality", "level", "description", "due_phrase", "due_from", "due_by",
     "due_precision", "due_rule", "condition_text", "status", "is_overdue", "is_stale", "original_due_by",
 ]  # fmt: skip
-# What the fast query aggregates per row, and the portable path reads per batch.
-_FAST_COLUMNS = ["makers", "outcome_cell", "last_note", "last_at"]
-# Party codes sorted as Python sorts them (by code point), not by the database's language collation.
-_BYTEWISE = "C"
 
 
-def _makers_subquery() -> Any:
-    """The makers' party ids, `ARRAY(SELECT party_id … WHERE commitment_id = …)` (PostgreSQL).
-
-    An index-only scan of made_by's (commitment_id, party_id) unique index, nothing joined: the codes are
-    looked up and sorted in Python (a string_agg joining party cost a hash of the parties per row, 1.4 s
-    for 90k rows)."""
-    from django.contrib.postgres.expressions import ArraySubquery  # PostgreSQL only: imported on its path
-
-    # Typed as Any: django-stubs cannot follow the auto-created through model.
-    through: Any = Commitment.made_by.through.objects
-    return ArraySubquery(through.filter(commitment_id=OuterRef("pk")).order_by().values("party_id"))
-
-
-def _outcomes_subquery() -> Any:
-    """`JPN=fulfilled;RUS=not_fulfilled` (outcomes_text) for a scored closing, else empty (PostgreSQL).
-
-    Only a scored closing shows the outcomes recorded, as selectors.outcome_ids has it for the portable path."""
-    from django.contrib.postgres.aggregates import StringAgg
-
-    code = Collate("party__code", _BYTEWISE)
-    outcomes = (
-        CommitmentOutcome.objects.filter(commitment_id=OuterRef("pk"))
-        .order_by()
-        .values("commitment_id")
-        .annotate(
-            cell=StringAgg(Concat("party__code", Value("="), "status", output_field=TextField()), ";", order_by=code)
-        )
-        .values("cell")
-    )
-    return Case(
-        When(status__in=SCORED_STATUSES, then=Coalesce(Subquery(outcomes), Value(""), output_field=TextField())),
-        default=Value(""),
-        output_field=TextField(),
-    )
-
-
-def _last_update_subqueries() -> dict[str, Any]:
-    """The latest update's note and time (the last by time, then id, as _last_updates reads them)."""
-    latest = Update.objects.filter(commitment_id=OuterRef("pk")).order_by("-created_at", "-pk")
-    return {"last_note": Subquery(latest.values("note")[:1]), "last_at": Subquery(latest.values("created_at")[:1])}
-
-
-def _export_finish(batch: list[dict[str, Any]], codes: dict[int, str] | None, zone: tzinfo) -> list[dict[str, Any]]:
-    """A batch of values as the export's rows: on the fast path the makers' ids in codes (`codes`, the parties'
-    codes by id); on the portable path (None) with their makers, outcomes and updates read for the batch."""
-    if codes is not None:
-        for values in batch:
-            values["makers"] = ";".join(sorted(codes[pk] for pk in values["makers"]))
-    else:
-        ids = [values["id"] for values in batch]
-        makers: dict[int, list[str]] = {}
-        through = Commitment.made_by.through.objects.filter(commitment_id__in=ids)
-        for commitment_id, code in through.values_list("commitment_id", "party__code"):
-            makers.setdefault(commitment_id, []).append(code)
-        updates = _last_updates(ids)
-        outcomes = selectors.commitment_outcomes(selectors.outcome_ids([(v["id"], v["status"]) for v in batch]))
-        for values in batch:
-            pk = values["id"]
-            values["makers"] = ";".join(sorted(makers.get(pk, [])))
-            values["outcome_cell"] = outcomes_text({code: o["status"] for code, o in outcomes.get(pk, {}).items()})
-            values["last_note"], values["last_at"] = updates.get(pk, ("", None))
+def _export_finish(batch: list[dict[str, Any]], zone: tzinfo) -> list[dict[str, Any]]:
+    """A batch of values as the export's rows, with their makers, outcomes and updates read for the batch."""
+    ids = [values["id"] for values in batch]
+    makers: dict[int, list[str]] = {}
+    through = Commitment.made_by.through.objects.filter(commitment_id__in=ids)
+    for commitment_id, code in through.values_list("commitment_id", "party__code"):
+        makers.setdefault(commitment_id, []).append(code)
+    updates = _last_updates(ids)
+    outcomes = selectors.commitment_outcomes(selectors.outcome_ids([(v["id"], v["status"]) for v in batch]))
+    for values in batch:
+        pk = values["id"]
+        values["makers"] = ";".join(sorted(makers.get(pk, [])))
+        values["outcome_cell"] = outcomes_text({code: o["status"] for code, o in outcomes.get(pk, {}).items()})
+        values["last_note"], values["last_at"] = updates.get(pk, ("", None))
     username = f"owner__{get_user_model().USERNAME_FIELD}"
     return [_export_row(values, username, zone) for values in batch]
 
@@ -331,9 +257,14 @@ def export_csv_stream(
 ) -> Iterator[str]:
     """The CSV export a batch of rows at a time: the header, then one piece per batch.
 
-    The same text csv.DictWriter wrote from the whole list (a round-trip test holds it so)."""
-    batches = export_batches(commitments, now or timezone.now(), chunk_size=chunk_size, fast=fast)
-    return _logged(_csv_pieces(batches))
+    The same text csv.DictWriter wrote from the whole list (a round-trip test holds it so). fast (PostgreSQL,
+    the default there): COPY writes the text (export_pg); otherwise the portable rows are written here."""
+    now = now or timezone.now()
+    if connection.vendor == "postgresql" if fast is None else fast:
+        from . import export_pg  # PostgreSQL only: imported on its path
+
+        return _logged(export_pg.csv_stream(commitments, now, timezone.get_current_timezone(), chunk_size))
+    return _logged(_csv_pieces(export_batches(commitments, now, chunk_size=chunk_size)))
 
 
 def _csv_pieces(batches: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
@@ -357,9 +288,14 @@ def export_json_stream(
     fast: bool | None = None,
 ) -> Iterator[str]:
     """The JSON export (an array of objects) a batch at a time, the very text json.dumps(rows, indent=1)
-    wrote from the whole list: `[`, each object indented one space and separated by `,\\n`, then `]`."""
-    batches = export_batches(commitments, now or timezone.now(), chunk_size=chunk_size, fast=fast)
-    return _logged(_json_pieces(batches))
+    wrote from the whole list: `[`, each object indented one space and separated by `,\\n`, then `]`.
+    fast (PostgreSQL, the default there): the database writes each object (export_pg)."""
+    now = now or timezone.now()
+    if connection.vendor == "postgresql" if fast is None else fast:
+        from . import export_pg
+
+        return _logged(export_pg.json_stream(commitments, now, timezone.get_current_timezone(), chunk_size))
+    return _logged(_json_pieces(export_batches(commitments, now, chunk_size=chunk_size)))
 
 
 def _json_pieces(batches: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
