@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
@@ -41,14 +42,15 @@ def desks_by_time_zone() -> dict[str, list[int]]:
     return zones
 
 
-def _per_zone(now: datetime, build: Any) -> Q:
+def _per_zone(now: datetime, build: Any, zones: dict[str, list[int]] | None = None) -> Q:
     # `desk_id IN (…)`, not a join on the desk's time_zone: a condition on the commitment's own columns, which
     # the open rows' index (commitment_open_desk_due: desk, due_by, …) answers without reading the desks.
     # One arm per local DATE, not per zone: at any moment the zones share one or two "todays", so the
     # condition the database evaluates for each open row has two arms, not ten (most of the dashboard's time
     # at a million was spent evaluating the ORs).
+    # `zones` (desks_by_time_zone()) when the caller builds several conditions at once: the desks read once.
     desks_by_day: dict[Any, list[int]] = {}
-    for zone, desk_ids in desks_by_time_zone().items():
+    for zone, desk_ids in (desks_by_time_zone() if zones is None else zones).items():
         desks_by_day.setdefault(local_today(zone, now), []).extend(desk_ids)
     condition = Q(pk__in=[])
     for today, desk_ids in sorted(desks_by_day.items()):
@@ -70,27 +72,41 @@ def tracked_q() -> Q:
     return open_q() & Q(status__in=TRACKED_STATUSES)
 
 
+def _tracked(open_known: bool) -> Q:
+    """tracked_q(), or only its statuses when the query already says `WHERE closed_on IS NULL` (open_known):
+    repeated inside an aggregate's FILTER, closed_on — a column outside the open rows' index — would force
+    the planner to read every open row from the table (a bitmap heap scan, 4.4k buffers at a million) instead
+    of the index alone (commitment_open_desk_due, an index-only scan: 0.7k buffers, half the time)."""
+    return Q(status__in=TRACKED_STATUSES) if open_known else tracked_q()
+
+
 def unconditional_or_met_q() -> Q:
     # A pending condition suspends the deadline; a failed one lapses the commitment (closed).
     return Q(condition_state__in=["", Commitment.ConditionState.MET])
 
 
-def overdue_q(now: datetime) -> Q:
+# Each question below takes `open_known` (see _tracked) for a query that already keeps to open rows, and
+# `zones` (desks_by_time_zone()) for one that asks several questions at once and has read the desks.
+
+
+def overdue_q(now: datetime, *, open_known: bool = False, zones: dict[str, list[int]] | None = None) -> Q:
     """Open, tracked, not waiting on a condition, and past the end of its due_by day locally."""
-    return tracked_q() & unconditional_or_met_q() & _per_zone(now, lambda today: Q(due_by__lt=today))
+    return _tracked(open_known) & unconditional_or_met_q() & _per_zone(now, lambda today: Q(due_by__lt=today), zones)
 
 
-def due_within_q(now: datetime, days: int) -> Q:
+def due_within_q(now: datetime, days: int, *, open_known: bool = False, zones: dict[str, list[int]] | None = None) -> Q:
     """Open and due between today and `days` days from today (inclusive), locally per desk."""
-    return tracked_q() & _per_zone(now, lambda today: Q(due_by__gte=today, due_by__lte=today + timedelta(days=days)))
+    return _tracked(open_known) & _per_zone(
+        now, lambda today: Q(due_by__gte=today, due_by__lte=today + timedelta(days=days)), zones
+    )
 
 
-def stale_q(now: datetime) -> Q:
-    return tracked_q() & Q(last_activity_at__lt=now - timedelta(days=settings.PLEDGEBOOK_STALE_DAYS))
+def stale_q(now: datetime, *, open_known: bool = False) -> Q:
+    return _tracked(open_known) & Q(last_activity_at__lt=now - timedelta(days=settings.PLEDGEBOOK_STALE_DAYS))
 
 
-def condition_pending_q() -> Q:
-    return tracked_q() & Q(condition_state=Commitment.ConditionState.PENDING)
+def condition_pending_q(*, open_known: bool = False) -> Q:
+    return _tracked(open_known) & Q(condition_state=Commitment.ConditionState.PENDING)
 
 
 def ownerless_q() -> Q:
@@ -226,10 +242,10 @@ def party_outcomes(commitment: Commitment) -> list[dict[str, Any]]:
 # --- urgency: the bands of rules.urgency, as set-based conditions ----------------------------------------
 
 
-def due_soon_q(now: datetime) -> Q:
+def due_soon_q(now: datetime, *, zones: dict[str, list[int]] | None = None) -> Q:
     """Due today or within rules.DUE_SOON_DAYS, not waiting on a condition (a pending condition suspends the
     deadline, as the reminders treat it): the due-soon band of rules.urgency."""
-    return due_within_q(now, rules.DUE_SOON_DAYS) & unconditional_or_met_q()
+    return due_within_q(now, rules.DUE_SOON_DAYS, zones=zones) & unconditional_or_met_q()
 
 
 def urgency_band_qs(now: datetime) -> dict[rules.Band, Q]:
@@ -238,7 +254,9 @@ def urgency_band_qs(now: datetime) -> dict[rules.Band, Q]:
     Each band but the last two is an indexable condition (a range on due_by per desk zone, a status, a
     condition state, last activity), so the dashboard reads each with its own small query. Built together,
     so that the desks' time zones are read once for all of them."""
-    overdue, soon, pending, stale = overdue_q(now), due_soon_q(now), condition_pending_q(), stale_q(now)
+    zones = desks_by_time_zone()
+    overdue, soon = overdue_q(now, zones=zones), due_soon_q(now, zones=zones)
+    pending, stale = condition_pending_q(), stale_q(now)
     return {
         rules.Band.OVERDUE: overdue,
         rules.Band.DUE_SOON: soon,
@@ -286,23 +304,42 @@ def my_commitments_by_urgency(user: Any, now: datetime, per_band: int = 5) -> li
     """The tracked commitments `user` owns or watches, one section per band of rules.urgency, most urgent
     band first: how many there are and the first `per_band` of them, most overdue (or soonest due) first.
 
-    A fixed number of queries whatever the numbers (one count, one query per band): the dashboard's cost
-    does not grow with the rows (one more to read the user's ids). Every band is of open commitments, so all
-    read only the user's open ones (mine_ids: a union of two index scans), a few hundred rows, not the million."""
+    Three queries whatever the numbers: the user's open ids (mine_ids: a union of two index scans, a few
+    hundred ids, not the million), the desks' zones, and ONE query over those ids that names each row's band
+    (a CASE over the bands' conditions, which exclude one another), numbers the rows within their band in the
+    triage order and counts them (window functions), and keeps the first `per_band` of each, with their desk
+    and owner. It used to be a count and then a query per band, each reading every id again and joining the
+    users table in a nested loop (at a million, for the busiest owner: 7 queries, ~170 ms; now ~20 ms).
+    Portable: SQLite has window functions too, and Django filters on them by wrapping the query."""
     bands = [rules.Band.OVERDUE, rules.Band.DUE_SOON, rules.Band.CONDITION, rules.Band.STALE, rules.Band.OPEN]
-    # The ids first (one query: a union of two index scans, a few hundred ids), then the count and the bands
-    # over that fixed list: with the union as a subquery the planner guessed one row and, at a million, chose
-    # nested loops that took over a second for one band; over a list of ids it reads them by primary key.
+    # The ids first, then the query over that fixed list: with the union as a subquery the planner guessed one
+    # row and, at a million, chose nested loops that took over a second for one band; over a list of ids it
+    # reads them by primary key.
     ids = list(mine_ids(user, open_only=True))
-    mine = Commitment.objects.filter(open_q(), pk__in=ids)
     conditions = urgency_band_qs(now)
-    counts = mine.aggregate(**{band.name: Count("pk", filter=conditions[band]) for band in bands})
-    sections = []
-    for band in bands:
-        page = mine.filter(conditions[band]).select_related("desk", "owner").order_by(*triage_order())
-        rows = [(commitment, commitment_urgency(commitment, now)) for commitment in page[:per_band]]
-        sections.append(UrgencySection(band, counts[band.name], rows))
-    return sections
+    band_of = Case(
+        *[When(conditions[band], then=Value(number)) for number, band in enumerate(bands)],
+        default=None,
+        output_field=IntegerField(),
+    )
+    rows = (
+        Commitment.objects.filter(open_q(), pk__in=ids)
+        .annotate(pb_band=band_of)
+        .filter(pb_band__isnull=False)  # drafts: no band on the dashboard
+        .annotate(
+            pb_rank=Window(RowNumber(), partition_by=[F("pb_band")], order_by=triage_order()),
+            pb_total=Window(Count("pk"), partition_by=[F("pb_band")]),
+        )
+        .filter(pb_rank__lte=per_band)
+        .select_related("desk", "owner")
+        .order_by("pb_band", "pb_rank")
+    )
+    totals = dict.fromkeys(range(len(bands)), 0)
+    shown: dict[int, list[tuple[Commitment, rules.Urgency]]] = {number: [] for number in totals}
+    for commitment in rows if ids else []:
+        totals[commitment.pb_band] = commitment.pb_total  # type: ignore[attr-defined]
+        shown[commitment.pb_band].append((commitment, commitment_urgency(commitment, now)))  # type: ignore[attr-defined]
+    return [UrgencySection(band, totals[number], shown[number]) for number, band in enumerate(bands)]
 
 
 def dashboard_counts(now: datetime) -> dict[str, int]:
@@ -310,20 +347,24 @@ def dashboard_counts(now: datetime) -> dict[str, int]:
     without an active owner — one aggregate over the OPEN commitments only, since every tile counts open ones.
 
     `WHERE closed_on IS NULL` is the predicate of the partial index commitment_open_desk_due, which holds every
-    column the FILTERs read (desk, due_by, status, condition state, last activity, owner): on PostgreSQL an
-    index-only scan of the ~9 % of rows that are open instead of a (parallel) scan of the whole table. The
-    owner's is_active comes from a subquery of the few inactive users, not a join; COUNT(status) (never NULL),
-    not COUNT(id), so that no column outside the index is read. Portable: the same on SQLite."""
+    column the FILTERs read (desk, due_by, status, condition state, last activity, owner), and the FILTERs do
+    not repeat closed_on (open_known): on PostgreSQL an index-only scan of the ~9 % of rows that are open
+    (at a million: 90k index entries, ~0.7k buffers, no heap fetch once vacuumed) instead of reading each
+    open row from the table. The owner's is_active comes from a subquery of the few inactive users (hashed
+    once), not a join; COUNT(status) (never NULL), not COUNT(id), so that no column outside the index is read.
+    The desks' zones are read once for the three deadline tiles. Two queries; portable: the same on SQLite."""
+    zones = desks_by_time_zone()
     inactive = get_user_model().objects.filter(is_active=False).values("pk")
+    tracked = _tracked(open_known=True)
     return Commitment.objects.filter(open_q()).aggregate(
         open=Count("status", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("status", filter=overdue_q(now)),
-        due7=Count("status", filter=due_within_q(now, 7)),
-        due30=Count("status", filter=due_within_q(now, 30)),
-        stale=Count("status", filter=stale_q(now)),
-        conditional=Count("status", filter=condition_pending_q()),
+        overdue=Count("status", filter=overdue_q(now, open_known=True, zones=zones)),
+        due7=Count("status", filter=due_within_q(now, 7, open_known=True, zones=zones)),
+        due30=Count("status", filter=due_within_q(now, 30, open_known=True, zones=zones)),
+        stale=Count("status", filter=stale_q(now, open_known=True)),
+        conditional=Count("status", filter=condition_pending_q(open_known=True)),
         drafts=Count("status", filter=Q(status="draft")),
-        ownerless=Count("status", filter=tracked_q() & (Q(owner__isnull=True) | Q(owner_id__in=inactive))),
+        ownerless=Count("status", filter=tracked & (Q(owner__isnull=True) | Q(owner_id__in=inactive))),
     )
 
 

@@ -4,15 +4,16 @@ and open-only filter is served by an index (PostgreSQL)."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Q
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -23,7 +24,9 @@ from commitments.api.views import CommitmentViewSet
 from commitments.models import Commitment, Desk
 from commitments.models.core import FAR_FUTURE
 from commitments.workflow import OPEN_STATUSES, SCORED_STATUSES
+from common.paginators import planner_rows
 
+from .admin_helpers import login
 from .factories import make_commitment
 
 API = "/api/v1/commitments/"
@@ -161,9 +164,12 @@ def test_the_dashboard_counts_read_open_rows_only_and_agree_with_counting_every_
         counts = selectors.dashboard_counts(now)
     assert counts == everything
     assert min(counts["overdue"], counts["ownerless"], counts["conditional"], counts["due30"]) > 0
-    # The desks' zones (for overdue and the two due-soon tiles), then one aggregate, over open rows only.
-    assert len(captured) == 4
+    # The desks' zones, read once for the three deadline tiles, then one aggregate over open rows only.
+    assert len(captured) == 2
     assert '"closed_on" IS NULL' in captured[-1]["sql"].split("FROM")[-1]
+    # ... and closed_on only there, not again in each tile's FILTER: a column outside the open rows' index
+    # would make PostgreSQL read every open row from the table instead of the index alone.
+    assert captured[-1]["sql"].count('"closed_on"') == 1
 
 
 def test_mine_is_the_union_of_owned_and_watched(officer: Any, supervisor: Any, rf_desk: Desk) -> None:
@@ -186,12 +192,14 @@ def test_mine_is_the_union_of_owned_and_watched(officer: Any, supervisor: Any, r
 # --- PostgreSQL: each ordering and open-only filter is an index scan, no sort ----------------------------------
 
 
-def _plan(sql: str, params: Any) -> str:
+def _plan(sql: str, params: Any, *, index_only: bool = False) -> str:
     with connection.cursor() as cursor:
         # A test table is tiny: a sequential scan would always win. Forbid it, so the plan says whether an
         # index CAN serve the ORDER BY and the cursor's comparison (no Sort node, the expected index).
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
+        if index_only:  # a bitmap scan reads the table's pages whatever the index holds
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -223,14 +231,62 @@ def test_each_ordering_pages_by_an_index_range(postgres: None, officer: Any, rf_
         assert "Index Cond" in plan, plan
 
 
+# Transactional: VACUUM cannot run inside the test's transaction, and without the visibility map it sets an
+# index-only scan costs the same as reading the table, so the plan would not show which the index allows.
+@pytest.mark.django_db(transaction=True)
 def test_the_dashboard_tiles_read_an_index_of_open_rows_only(postgres: None, officer: Any, rf_desk: Desk) -> None:
     _world(rf_desk, officer)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) commitments_commitment")
     with CaptureQueriesContext(connection) as captured:
         selectors.dashboard_counts(FEBRUARY_2001)
     # A partial index's predicate (closed_on IS NULL) is implied by the query's: the planner may read it alone.
-    plan = _plan(captured[-1]["sql"], None)
-    assert re.search(r"(Index|Index Only) Scan using commitment_open_\w+ on commitments_commitment", plan), plan
+    plan = _plan(captured[-1]["sql"], None, index_only=True)
+    # The index holds every column the tiles read: no row is fetched from the table (at a million, 0.7k
+    # buffers instead of 4.4k, half the time).
+    assert "Index Only Scan using commitment_open_desk_due on commitments_commitment" in plan, plan
     assert "Seq Scan on commitments_commitment" not in plan, plan
+
+
+def test_one_desks_overdue_in_the_admin_reads_that_desks_open_rows_in_order(
+    postgres: None, client: Client, officer: Any, rf_desk: Desk
+) -> None:
+    _world(rf_desk, officer)
+    login(client, officer)
+    with time_machine.travel(FEBRUARY_2001, tick=False), CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/admin/commitments/commitment/?deadline=overdue&desk__id__exact={rf_desk.pk}")
+    assert response.status_code == 200
+    assert response.context["cl"].result_list
+    page_sql = next(q["sql"] for q in captured if q["sql"].startswith('SELECT "commitments_commitment"."id", '))
+    plan = _plan(page_sql, None)
+    # The desk's range of the open rows' index, already in the list's order: the first fifty entries, not a
+    # join and sort of all the desk's overdue rows (at a million, ~2k of them: 50-75 ms, now 1.5 ms).
+    assert "Index Scan using commitment_open_desk_triage on commitments_commitment" in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def test_the_planner_knows_that_open_rows_are_the_tracked_ones(postgres: None, officer: Any, rf_desk: Desk) -> None:
+    # Nine closed rows in ten, as at a million. Taken as independent, `closed_on IS NULL` (a tenth) and the
+    # tracked statuses (a tenth) would multiply to a hundredth: 2 rows expected of 20, and the plans chosen
+    # for ~200 rows where there are 2,000 (one desk's overdue sorted instead of read in order). The extended
+    # statistics of migration 0031 know the two go together.
+    base = make_commitment(desk=rf_desk, title="Alpha", owner=officer, due_by=NEW_YEARS_EVE, now=RECORDED)
+    clones = []
+    for n in range(199):
+        clone = Commitment.objects.get(pk=base.pk)
+        clone.pk = None
+        if n % 10:
+            clone.status, clone.closed_on = "fulfilled", date(2000, 12, 1) + timedelta(days=n % 20)
+        clones.append(clone)
+    Commitment.objects.bulk_create(clones)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE commitments_commitment")
+    tracked = Commitment.objects.filter(selectors.tracked_q())
+    actual = tracked.count()
+    assert actual >= 20  # (and any the database held before: the statuses' mix stays about the same)
+    estimate = planner_rows(tracked)
+    assert estimate is not None
+    assert actual / 2 <= estimate <= actual * 2, (estimate, actual)
 
 
 def test_the_list_view_annotates_every_sort_key(officer: Any) -> None:

@@ -179,6 +179,34 @@ def test_the_dashboard_shows_my_commitments_by_urgency_most_overdue_first(
     assert "Someone else&#x27;s" not in html
 
 
+def test_my_sections_cost_three_queries_however_many_rows_and_bands(officer: Any, rf_desk: Desk, demo: Summit) -> None:
+    """The user's ids, the desks' zones, and one query that bands, counts and keeps the first few of each band
+    (window functions): the same for three rows in one band as for forty over every band."""
+    Commitment.objects.update(owner=officer)
+
+    def sections() -> tuple[int, list[tuple[str, int, int]]]:
+        with time_machine.travel(EARLY_2001, tick=False), CaptureQueriesContext(connection) as captured:
+            found = selectors.my_commitments_by_urgency(officer, EARLY_2001, per_band=5)
+        return len(captured), [(s.band.name, s.total, len(s.rows)) for s in found if s.total]
+
+    few_queries, few = sections()
+    for n in range(40):
+        make_commitment(
+            desk=rf_desk, title=f"Mine {n}", owner=officer, due_by=date(2000, 12, 1) + timedelta(days=n * 3)
+        )
+    many_queries, many = sections()
+    assert few_queries == many_queries == 3
+    # Every band the rows fall in is counted in full, and shows at most five of them.
+    assert {band for band, _, _ in many} >= {"OVERDUE", "DUE_SOON", "OPEN"}
+    assert all(shown == min(total, 5) for _, total, shown in many)
+    assert sum(total for _, total, _ in many) == sum(total for _, total, _ in few) + 40
+    # The totals are those of the bands' own conditions.
+    now = EARLY_2001
+    mine = Commitment.objects.filter(pk__in=selectors.mine_ids(officer, open_only=True))
+    for band, total, _ in many:
+        assert mine.filter(selectors.urgency_band_q(rules.Band[band], now)).count() == total
+
+
 def test_the_demo_years_later_shows_its_three_overdue_ones_first(client: Client, officer: Any, demo: Summit) -> None:
     Commitment.objects.update(owner=officer)  # as `make run` loads it: the officer owns every one
     login(client, officer)
