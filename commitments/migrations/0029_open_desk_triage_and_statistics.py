@@ -35,7 +35,7 @@ def drop_statistics(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commitments", "0027_ordering_and_open_indexes"),
+        ("commitments", "0028_compliance_summary"),
     ]
 
     operations = [
