@@ -140,6 +140,7 @@ def test_every_task_has_soft_and_hard_time_limits_from_the_environment() -> None
     tasks = [name for name in app.tasks if name.startswith("commitments.tasks.")]
     assert sorted(tasks) == [
         "commitments.tasks.cleanup",
+        "commitments.tasks.compliance_summaries",
         "commitments.tasks.deliveries",
         "commitments.tasks.digests",
         "commitments.tasks.heartbeat",
