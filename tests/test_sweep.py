@@ -520,7 +520,8 @@ def test_a_sweep_that_reminds_costs_six_statements_on_postgres_and_wakes_one_sen
         # The run's INSERT; the due rows; the occasions recorded with the watchers; the recipients; the
         # notifications with their deliveries; the schedule with the owed count and the run's record.
         assert len(statements) == 6, "\n".join(statements)
-        assert "commitments_delivery" in statements[4] and "commitments_commitment_watchers" in statements[2]
+        assert "commitments_delivery" in statements[4]
+        assert "commitments_commitment_watchers" in statements[2]
         assert statements[5].startswith("WITH stored AS (UPDATE commitments_commitment")
     else:
         # The portable twin: also the watchers, the read-back of what was inserted, the deliveries, the
