@@ -13,6 +13,7 @@ later; the sweep goes on with the rest.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -108,30 +109,31 @@ def sweep_run(
             return SweepResult(skipped=True)
     result = SweepResult()
     try:
-        with transaction.atomic():
-            if dry_run:
-                run.save()  # rolled back with the rest
-            _sweep(run, now, result, hypothetical=hypothetical, quiet=quiet)
-            if dry_run:
-                raise _DryRun
+        # The due rows are read before the transaction opens (in autocommit, one round trip: READ COMMITTED
+        # gives the statement the same snapshot either way), so an idle sweep never sends BEGIN and COMMIT.
+        rows = _due_rows(now, hypothetical=hypothetical)
+        if not rows and not dry_run:
+            # Nothing due: the run's record completed by one statement, in autocommit (no transaction to open).
+            _finish(run, now, result, [])
+        else:
+            with transaction.atomic():
+                if dry_run:
+                    run.save()  # rolled back with the rest
+                _sweep(run, now, result, rows, hypothetical=hypothetical, quiet=quiet)
+                if dry_run:
+                    raise _DryRun
     except _DryRun:
         return result
     except Exception as exc:
+        if not connection.in_atomic_block and not connection.is_usable():
+            # A connection lost outside the transaction (the server ended the session while the sweep
+            # waited on its read) is not closed by atomic's rollback: close it so the record reconnects.
+            connection.close()
         SweepRun.objects.filter(pk=run.pk).update(
             error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
         )
         logger.exception("Sweep as of %s failed", now.isoformat())
         raise
-    SweepRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(),
-        flagged_overdue=result.flagged_overdue,
-        cleared=result.cleared,
-        notifications=result.notifications,
-        by_kind=result.by_kind,
-        rewoken=result.rewoken,
-        failed_rows=result.failed_rows,
-        ownerless=result.ownerless,
-    )
     if result.rewoken or result.notifications:
         # As many senders as the owed emails need (result.rewoken counts this run's new ones too).
         wake_sender(senders=senders_for(result.rewoken))
@@ -163,19 +165,30 @@ SWEEP_FIELDS = (
 RETRY_BAD_ROW = timedelta(hours=1)
 
 
-def _sweep(
-    run: SweepRun, now: datetime, result: SweepResult, *, hypothetical: bool = False, quiet: bool = False
-) -> None:
-    # Only rows whose scheduled check has come (commitments/rules.py); nothing else can owe anything.
-    # One read of those rows; each one's occasions by the reminder rules; one query for the occasions
-    # already recorded, one for watchers, one for supervisors; the inserts; one write per row (its
-    # overdue flag and next check). The due rows are a small share of the table: a few percent a day.
-    # A hypothetical moment reads every tracked row: the stored schedule was made for the present.
+def _due_rows(now: datetime, *, hypothetical: bool) -> list[Any]:
+    """The rows whose scheduled check has come (commitments/rules.py): nothing else can owe anything.
+
+    One range on the partial index over next_check_at; a few percent of the table a day. A hypothetical
+    moment reads every tracked row: the stored schedule was made for the present."""
     due = Q(status__in=TRACKED_STATUSES) if hypothetical else Q(next_check_at__lte=now)
-    rows = list(Commitment.objects.filter(due).order_by().values_list(*SWEEP_FIELDS, named=True))
+    return list(Commitment.objects.filter(due).order_by().values_list(*SWEEP_FIELDS, named=True))
+
+
+def _sweep(
+    run: SweepRun,
+    now: datetime,
+    result: SweepResult,
+    rows: list[Any],
+    *,
+    hypothetical: bool = False,
+    quiet: bool = False,
+) -> None:
+    # Each due row's occasions by the reminder rules; one query for the occasions already recorded and the
+    # watchers together, one for supervisors (only when something escalates), the recipients, the inserts;
+    # then one statement that stores every row's overdue flag and next check and finishes the run's record.
+    writes: list[tuple[int, datetime | None, datetime | None]] = []
     if rows:
         owed: list[Occasion] = []
-        writes: list[tuple[int, datetime | None, datetime | None]] = []
         for row in rows:
             try:
                 found, write = _row_owes(row, now, result)
@@ -187,23 +200,85 @@ def _sweep(
                 result.failed_rows += 1
             owed += found
             writes.append(_never_later(row, write) if hypothetical else write)
-        fresh = _unrecorded(owed)
+        fresh, watchers = _unrecorded_and_watchers(owed)
         owners = {row.pk: row.owner_id for row in rows}
         result.ownerless = _ownerless(rows)
         desks = {row.pk: row.desk_id for row in rows}
-        planned = _recipients(fresh, owners, desks)
+        planned = _recipients(fresh, owners, desks, watchers)
         # sweep_run wakes the sender once after its commit, for these and for lost wake-ups alike.
         counts = notifications_create(planned, now=now, sweep_run=run, quiet=quiet, wake=False)
         result.by_kind = dict(counts)
         result.notifications = sum(counts.values())
+    _finish(run, now, result, writes)
+
+
+# The deliveries whose wake-up was lost (Redis down, worker killed): due now and not being sent. Counted up to
+# a bound: any is enough to wake the sender. (While sending, next_attempt_at is the lease's end: one range on
+# the index delivery_due.)
+_OWED_DELIVERIES = (
+    f"SELECT count(*) FROM (SELECT 1 FROM {Delivery._meta.db_table} "  # noqa: S608 (the model's own table)
+    "WHERE status IN (%s, %s) AND next_attempt_at <= %s LIMIT %s) owed"
+)
+
+
+def _finish(
+    run: SweepRun, now: datetime, result: SweepResult, writes: list[tuple[int, datetime | None, datetime | None]]
+) -> None:
+    """Store each row's flag and next check, count the owed deliveries, and complete the run's record.
+
+    On PostgreSQL one statement, inside the sweep's transaction: the schedule's UPDATE from arrays as a
+    data-modifying CTE, and the run's UPDATE counting the owed deliveries in a subquery, RETURNING it (a
+    sweep's fixed cost is round trips: at 1k-100k rows they are most of its time). The record thus commits
+    with the work it describes. On SQLite: the schedule (one UPDATE per distinct value), the count, the record.
+    """
+    owed = [Delivery.Status.PENDING, Delivery.Status.SENDING]
+    if connection.vendor != "postgresql":
         _schedule_store(writes)
-    # Deliveries whose wake-up was lost (Redis down, worker killed): due now and not being sent. Counted
-    # up to a bound: any is enough to wake the sender. (While sending, next_attempt_at is the lease's
-    # end: one range on the index delivery_due.)
-    owed_deliveries = Delivery.objects.filter(
-        status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING], next_attempt_at__lte=now
-    ).order_by()
-    result.rewoken = owed_deliveries[:REWAKE_COUNT_LIMIT].count()
+        result.rewoken = (
+            Delivery.objects.filter(status__in=owed, next_attempt_at__lte=now).order_by()[:REWAKE_COUNT_LIMIT].count()
+        )
+        SweepRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(), rewoken=result.rewoken, **_tallies(result)
+        )
+        return
+    schedule, params = "", []
+    if writes:
+        schedule = (
+            f"WITH stored AS (UPDATE {Commitment._meta.db_table} c "  # noqa: S608 (the model's own table)
+            "SET overdue_since = s.overdue, next_check_at = s.at "
+            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS s(id, overdue, at) "
+            "WHERE c.id = s.id) "
+        )
+        params = column_literals(writes, 3)
+    tallies = _tallies(result)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{schedule}UPDATE {SweepRun._meta.db_table} SET finished_at = %s, "  # noqa: S608 (the model's own table)
+            + ", ".join(f"{name} = %s" for name in tallies)
+            + f", rewoken = ({_OWED_DELIVERIES}) WHERE id = %s RETURNING rewoken",
+            [
+                *params,
+                timezone.now(),
+                *(json.dumps(value) if name == "by_kind" else value for name, value in tallies.items()),
+                *owed,
+                now,
+                REWAKE_COUNT_LIMIT,
+                run.pk,
+            ],
+        )
+        (result.rewoken,) = cursor.fetchone()
+
+
+def _tallies(result: SweepResult) -> dict[str, Any]:
+    """What the run's record says it did (all but the owed deliveries, which the finishing statement counts)."""
+    return {
+        "flagged_overdue": result.flagged_overdue,
+        "cleared": result.cleared,
+        "notifications": result.notifications,
+        "by_kind": result.by_kind,
+        "failed_rows": result.failed_rows,
+        "ownerless": result.ownerless,
+    }
 
 
 def _row_owes(
@@ -250,17 +325,8 @@ def _ownerless(rows: list[Any]) -> int:
 
 
 def _schedule_store(rows: list[tuple[int, datetime | None, datetime | None]]) -> None:
-    """Store each row's overdue flag and next check: one statement on PostgreSQL, one per value on SQLite."""
-    if connection.vendor == "postgresql":
-        # One statement for any number of rows (bulk_update would build a CASE with a branch per row).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Commitment._meta.db_table} c SET overdue_since = s.overdue, next_check_at = s.at "  # noqa: S608
-                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS s(id, overdue, at) "
-                "WHERE c.id = s.id",
-                column_literals(rows, 3),
-            )
-        return
+    """Store each row's overdue flag and next check, one UPDATE per distinct value (the portable twin of the
+    data-modifying CTE in _finish)."""
     by_value: dict[Any, list[int]] = {}
     for pk, overdue_since, at in rows:
         by_value.setdefault((overdue_since, at), []).append(pk)
@@ -268,25 +334,41 @@ def _schedule_store(rows: list[tuple[int, datetime | None, datetime | None]]) ->
         Commitment.objects.filter(pk__in=pks).update(overdue_since=overdue_since, next_check_at=at)
 
 
-def _unrecorded(occasions: list[Occasion]) -> list[Occasion]:
-    """The occasions not recorded yet for their commitment, in one query whatever their number.
+def _unrecorded_and_watchers(occasions: list[Occasion]) -> tuple[list[Occasion], dict[int, set[int]]]:
+    """The occasions not recorded yet for their commitment, and the watchers of the commitments they are for.
 
-    Saves work only: the unique key still guarantees that an occasion recorded meanwhile by a parallel
-    sweep is not inserted twice.
+    One statement on PostgreSQL whatever their number, two on SQLite. Saves work only: the unique key still
+    guarantees that an occasion recorded meanwhile by a parallel sweep is not inserted twice. The watchers are
+    read for every commitment owed a reminder other than an escalation (a superset of those whose reminders
+    turn out fresh, so that both reads can be one round trip; the extra rows are few and ignored).
     """
     if not occasions:
-        return []
+        return [], {}
+    watched = {pk for pk, kind, _, _ in occasions if kind != NotificationKind.ESCALATION}
+    through = Commitment.watchers.through
+    watchers: dict[int, set[int]] = {}
     if connection.vendor == "postgresql":
-        # The exact keys, joined from arrays: an IN list of thousands of ids and occasions cost more to
-        # bind than to run. The unique key's index (commitment first) serves the join.
+        # The exact keys, joined from arrays: an IN list of thousands of ids and occasions cost more to bind
+        # than to run. The unique key's index (commitment first) serves the join; the watchers table's index on
+        # commitment_id the second branch. A NULL user marks a recorded occasion, a NULL kind a watcher.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT n.commitment_id, n.kind, n.occasion FROM {Notification._meta.db_table} n "  # noqa: S608
+                f"SELECT n.commitment_id, n.kind, n.occasion, NULL::integer FROM {Notification._meta.db_table} n "  # noqa: S608
                 "JOIN unnest(%s::bigint[], %s::text[], %s::text[]) AS o(c, k, v) "
-                "ON n.commitment_id = o.c AND n.kind = o.k AND n.occasion = o.v",
-                column_literals([(pk, kind, occasion[:80]) for pk, kind, occasion, _ in occasions], 3),
+                "ON n.commitment_id = o.c AND n.kind = o.k AND n.occasion = o.v "
+                f"UNION ALL SELECT w.commitment_id, NULL, NULL, w.user_id FROM {through._meta.db_table} w "
+                "WHERE w.commitment_id = ANY(%s::bigint[])",
+                [
+                    *column_literals([(pk, kind, occasion[:80]) for pk, kind, occasion, _ in occasions], 3),
+                    array_literal(watched),
+                ],
             )
-            done = set(cursor.fetchall())
+            done = set()
+            for pk, kind, occasion, user_id in cursor.fetchall():
+                if user_id is None:
+                    done.add((pk, kind, occasion))
+                else:
+                    watchers.setdefault(pk, set()).add(user_id)
     else:
         done = set(
             Notification.objects.filter(
@@ -295,30 +377,21 @@ def _unrecorded(occasions: list[Occasion]) -> list[Occasion]:
                 kind__in={kind for _, kind, _, _ in occasions},
             ).values_list("commitment_id", "kind", "occasion")
         )
-    return [o for o in occasions if (o.commitment_id, o.kind, o.occasion) not in done]
+        for pk, user_id in through.objects.filter(commitment_id__in=watched).values_list("commitment_id", "user_id"):
+            watchers.setdefault(pk, set()).add(user_id)
+    return [o for o in occasions if (o.commitment_id, o.kind, o.occasion) not in done], watchers
 
 
-def _recipients(occasions: list[Occasion], owners: dict[int, int | None], desks: dict[int, int]) -> list[Planned]:
+def _recipients(
+    occasions: list[Occasion], owners: dict[int, int | None], desks: dict[int, int], watchers: dict[int, set[int]]
+) -> list[Planned]:
     """Each occasion for the commitment's owner and watchers; escalations for its desk's supervisors."""
     ids = {pk for pk, kind, _, _ in occasions if kind != NotificationKind.ESCALATION}
-    who: dict[int, set[int]] = {pk: set() for pk in ids}
+    who: dict[int, set[int]] = {pk: set(watchers.get(pk, ())) for pk in ids}
     for pk in ids:
         owner = owners[pk]
         if owner is not None:
             who[pk].add(owner)
-    through = Commitment.watchers.through
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # the ids as one array, not thousands of parameters
-            cursor.execute(
-                f"SELECT commitment_id, user_id FROM {through._meta.db_table} "  # noqa: S608 - the model's table
-                "WHERE commitment_id = ANY(%s::bigint[])",
-                [array_literal(ids)],
-            )
-            watchers = cursor.fetchall()
-    else:
-        watchers = list(through.objects.filter(commitment_id__in=ids).values_list("commitment_id", "user_id"))
-    for pk, user_id in watchers:
-        who[pk].add(user_id)
     supervisors = policy.desk_supervisor_ids(
         desks[pk] for pk, kind, _, _ in occasions if kind == NotificationKind.ESCALATION
     )

@@ -528,3 +528,33 @@ def test_the_bytes_built_directly_refuse_a_line_break_in_a_header() -> None:
     message.attach_alternative("<p>x</p>", "text/html")
     with pytest.raises(ValueError, match="newlines"):
         email_bytes(message)
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_an_emails_choice_labels_say_what_get_display_says_in_each_language(language: str) -> None:
+    """The emails read status, condition and kind labels from a dict built once (get_FOO_display() builds it
+    per call); every value, and one outside the choices, reads the same as Django's own, in each language."""
+    from django.utils import translation
+
+    from commitments.models import NotificationKind
+    from commitments.notifications.emails import choice_label
+
+    commitment = Commitment()
+    notification = Notification()
+    with translation.override(language):
+        statuses = [value for value, _ in Commitment._meta.get_field("status").flatchoices]
+        for value in [*statuses, "not-a-status"]:
+            commitment.status = value
+            assert choice_label(commitment, "status") == commitment.get_status_display()
+        for value in Commitment._meta.get_field("condition_state").flatchoices:
+            commitment.condition_state = value[0]
+            assert choice_label(commitment, "condition_state") == commitment.get_condition_state_display()
+        for value in NotificationKind.values:
+            notification.kind = value
+            assert choice_label(notification, "kind") == notification.get_kind_display()
+    # The labels are translated when read, not when the dict was built: English again after Japanese.
+    commitment.status = statuses[0]
+    with translation.override("en"):
+        english = choice_label(commitment, "status")
+    with translation.override("ja"):
+        assert choice_label(commitment, "status") != english

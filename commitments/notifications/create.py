@@ -143,37 +143,51 @@ def notifications_create(
     ]
     if not wanted:
         return Counter()
-    # ON CONFLICT DO NOTHING: a parallel or repeated run inserts nothing twice.
-    created = _insert_notifications(wanted, now, sweep_run, reason or Reason(actor_id=None))
-    deliveries: list[tuple[int, int, str]] = []
-    for notification_id, recipient_id, _ in created:
-        recipient = recipients[recipient_id]
+    # Each recipient's email: skipped when quiet, held for a digest, else pending; none without an address.
+    emailed: dict[int, str] = {}
+    for user_id, recipient in recipients.items():
         if recipient.email_enabled and recipient.email:
             if quiet:
-                status = str(Delivery.Status.SKIPPED)
+                emailed[user_id] = str(Delivery.Status.SKIPPED)
             else:
-                status = str(Delivery.Status.HELD if recipient.digest else Delivery.Status.PENDING)
-            deliveries.append((notification_id, recipient_id, status))
-    _insert_deliveries(deliveries, now, note=QUIET_NOTE if quiet else "")
-    if wake and any(status == Delivery.Status.PENDING for _, _, status in deliveries):
+                emailed[user_id] = str(Delivery.Status.HELD if recipient.digest else Delivery.Status.PENDING)
+    # ON CONFLICT DO NOTHING: a parallel or repeated run inserts nothing twice.
+    counts, pending = _insert(
+        wanted, emailed, now, sweep_run, reason or Reason(actor_id=None), QUIET_NOTE if quiet else ""
+    )
+    if wake and pending:
         transaction.on_commit(wake_sender)
-    return Counter(kind for _, _, kind in created)
+    return counts
 
 
-def _insert_notifications(
-    wanted: list[Planned], now: datetime, sweep_run: SweepRun | None, reason: Reason
-) -> list[tuple[int, int, str]]:
-    """Insert, skipping occasions already recorded; the (id, recipient, kind) of each row inserted."""
+def _insert(
+    wanted: list[Planned],
+    emailed: dict[int, str],
+    now: datetime,
+    sweep_run: SweepRun | None,
+    reason: Reason,
+    note: str,
+) -> tuple[Counter[str], bool]:
+    """Insert the notifications not recorded yet and a delivery for each one emailed; how many of each kind
+    were inserted, and whether any email is pending.
+
+    On PostgreSQL one statement: the notifications' INSERT from arrays as a data-modifying CTE, RETURNING
+    what it inserted, which the deliveries' INSERT joins to each recipient's status (an array of its own).
+    Elsewhere the notifications, a read-back of which were inserted, and the deliveries."""
     if connection.vendor == "postgresql":
-        # One statement from arrays, RETURNING what was inserted: tens of thousands of reminders
-        # without a model instance each (Django's bulk_create costs more in Python than the insert).
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608 (the model's own table)
+                f"WITH inserted AS (INSERT INTO {Notification._meta.db_table} "  # noqa: S608 (the model's own table)
                 "(commitment_id, recipient_id, kind, occasion, message, created_at, sweep_run_id, actor_id, note, "
                 "evidence_url) "
                 "SELECT c, r, k, o, m, %s, %s, %s, %s, %s FROM unnest(%s::bigint[], %s::int[], %s::text[], "
-                "%s::text[], %s::text[]) AS t(c, r, k, o, m) ON CONFLICT DO NOTHING RETURNING id, recipient_id, kind",
+                "%s::text[], %s::text[]) AS t(c, r, k, o, m) ON CONFLICT DO NOTHING RETURNING id, recipient_id, kind), "
+                f"queued AS (INSERT INTO {Delivery._meta.db_table} "
+                "(notification_id, recipient_id, status, attempts, next_attempt_at, last_error) "
+                "SELECT i.id, i.recipient_id, e.s, 0, %s, %s FROM inserted i "
+                "JOIN unnest(%s::int[], %s::text[]) AS e(r, s) ON e.r = i.recipient_id "
+                "ON CONFLICT DO NOTHING RETURNING status) "
+                "SELECT kind, count(*), (SELECT count(*) FROM queued WHERE status = %s) FROM inserted GROUP BY kind",
                 [
                     now,
                     sweep_run.pk if sweep_run else None,
@@ -183,9 +197,24 @@ def _insert_notifications(
                     *column_literals(
                         [(p.commitment_id, p.recipient_id, p.kind, p.occasion[:80], p.message[:300]) for p in wanted], 5
                     ),
+                    now,
+                    note,
+                    *column_literals(list(emailed.items()), 2),
+                    str(Delivery.Status.PENDING),
                 ],
             )
-            return [(int(pk), int(user), str(kind)) for pk, user, kind in cursor.fetchall()]
+            rows = cursor.fetchall()
+        return Counter({str(kind): int(count) for kind, count, _ in rows}), any(pending for _, _, pending in rows)
+    created = _insert_notifications(wanted, now, sweep_run, reason)
+    deliveries = [(pk, user_id, emailed[user_id]) for pk, user_id, _ in created if user_id in emailed]
+    _insert_deliveries(deliveries, now, note=note)
+    return Counter(kind for _, _, kind in created), any(s == Delivery.Status.PENDING for _, _, s in deliveries)
+
+
+def _insert_notifications(
+    wanted: list[Planned], now: datetime, sweep_run: SweepRun | None, reason: Reason
+) -> list[tuple[int, int, str]]:
+    """The portable insert, skipping occasions already recorded; the (id, recipient, kind) of each row inserted."""
     rows = [
         Notification(
             commitment_id=p.commitment_id,
@@ -217,16 +246,6 @@ def _insert_notifications(
 
 def _insert_deliveries(deliveries: list[tuple[int, int, str]], now: datetime, note: str = "") -> None:
     if not deliveries:
-        return
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {Delivery._meta.db_table} "  # noqa: S608 (the model's own table)
-                "(notification_id, recipient_id, status, attempts, next_attempt_at, last_error) "
-                "SELECT n, r, s, 0, %s, %s FROM unnest(%s::bigint[], %s::int[], %s::text[]) AS t(n, r, s) "
-                "ON CONFLICT DO NOTHING",
-                [now, note, *column_literals(deliveries, 3)],
-            )
         return
     Delivery.objects.bulk_create(
         [

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, sanitize_address
+from django.db.models import Field, Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -50,12 +51,30 @@ def _preferences_path(urlconf: str) -> str:
     return reverse("admin:commitments_notificationpreference_changelist", urlconf=urlconf)
 
 
+@functools.cache
+def _labels(model: type[Model], field: str) -> dict[Any, Any]:
+    # The field's choices as a dict of their (lazy) labels, built once. Django's get_FOO_display() builds
+    # this dict on every call, hashing every lazy label, which translates it: 1.3 ms per call, a fifth
+    # of an email's cost in a cProfile of 300 emails. The lazy labels still translate when read below.
+    choice_field = model._meta.get_field(field)
+    assert isinstance(choice_field, Field)  # a concrete column, never a relation
+    return dict(choice_field.flatchoices)
+
+
+def choice_label(instance: Model, field: str) -> str:
+    """What `instance.get_<field>_display()` says, in the active language, for a string choice field."""
+    value = getattr(instance, field)
+    return str(_labels(type(instance), field).get(value, value))
+
+
 def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
     commitment = notification.commitment
     return {
         "notification": notification,
         "headline": notification_headline(notification),
         "commitment": commitment,
+        "status_label": choice_label(commitment, "status"),
+        "condition_label": choice_label(commitment, "condition_state") if commitment.condition_text else "",
         "summit": commitment.summit,
         "days_overdue": commitment_days_overdue(commitment, now),
         "commitment_url": _commitment_url(commitment.pk),
@@ -90,7 +109,7 @@ def notification_headline(notification: Notification) -> str:
     if translation.get_language() == translation.to_language(settings.LANGUAGE_CODE):
         return notification.message
     return gettext("%(kind)s: “%(title)s”") % {
-        "kind": notification.get_kind_display(),
+        "kind": choice_label(notification, "kind"),
         "title": notification.commitment.title,
     }
 
