@@ -45,38 +45,9 @@ from summits.models import Party, Person, Summit
 from .. import selectors, services
 from ..errors import VersionConflict
 from ..models import Commitment, Desk, Update
+from .exchange_format import COLUMNS, EDITABLE, FORMULA_START, OUTCOMES
 
-# What import reads: the fields staff edit (and, for an update, the id and the version it was exported at).
-EDITABLE = [
-    "summit",
-    "source_ref",
-    "title",
-    "quote",
-    "made_by",
-    "counterparty",
-    "speaker",
-    "desk",
-    "owner",
-    "kind",
-    "modality",
-    "level",
-    "description",
-    "due_phrase",
-    "due_from",
-    "due_by",
-    "due_precision",
-    "due_rule",
-    "condition",
-]
-# The status report: exported for reading, passed over by import (but see OUTCOMES).
-REPORTED = ["status", "overdue", "stale", "original_due_by", "last_update", "last_update_on"]
-# The parties' own outcomes of a joint commitment, beside its status. Import reads them for a row with an id
-# (a new row starts not started: like its status, they are read past), and a file without the column (an
-# export older than it) leaves them as they are.
-OUTCOMES = "outcomes"
-COLUMNS = ["id", "version", *EDITABLE, REPORTED[0], OUTCOMES, *REPORTED[1:]]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_FIRST = frozenset(_FORMULA_START)  # each a single character: a set lookup of a cell's first one
+_FORMULA_FIRST = frozenset(FORMULA_START)  # each a single character: a set lookup of a cell's first one
 # Rows read and written per batch: big enough that per-batch costs (a fetch, a write) vanish, small enough
 # that a batch's rows (a few KB each with their quotes) stay a few MB.
 EXPORT_CHUNK = 2000
@@ -86,7 +57,7 @@ logger = logging.getLogger(__name__)
 
 def _cell(value: Any) -> str:
     text = "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _csv_cells(row: dict[str, Any]) -> list[str]:
@@ -98,7 +69,7 @@ def _csv_cells(row: dict[str, Any]) -> list[str]:
 
 
 def _uncell(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(_FORMULA_START) else text
+    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_START) else text
 
 
 def export_rows(commitments: QuerySet[Commitment], now: datetime | None = None) -> list[dict[str, Any]]:

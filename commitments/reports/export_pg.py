@@ -46,7 +46,7 @@ from summits.models import Party
 from .. import selectors
 from ..models import Commitment, CommitmentOutcome, Update
 from ..workflow import SCORED_STATUSES
-from .exchange import _FORMULA_START, COLUMNS
+from .exchange_format import COLUMNS, FORMULA_START
 
 # Party codes sorted as Python sorts them (by code point), not by the database's language collation.
 _BYTEWISE = "C"
@@ -76,7 +76,7 @@ def _bound(sql: str, params: Any) -> str:
 # cell: the rule is the file's, whatever the column. ascii() is the first character's code point (0 for an
 # empty cell), compared as integers: `left(cell, 1) IN (...)` built a string and compared it six times, for
 # each of 20 cells a row (0.9 s of the 2.4 s the 90k open rows took at 1M).
-_FORMULA_CODES = ", ".join(str(ord(c)) for c in _FORMULA_START)
+_FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_START)
 _FORMULA = "CASE WHEN ascii({cell}) IN (" + _FORMULA_CODES + ") THEN chr(39) || {cell} ELSE {cell} END"
 
 
