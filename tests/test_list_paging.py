@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -193,7 +193,9 @@ def test_mine_is_the_union_of_owned_and_watched(officer: Any, supervisor: Any, r
 
 
 def _plan(sql: str, params: Any, *, index_only: bool = False) -> str:
-    with connection.cursor() as cursor:
+    # In a transaction of its own: SET LOCAL outside one is ignored (with a warning), and a test that had to
+    # VACUUM runs in autocommit — its plan was then left to the planner's choice on a tiny table.
+    with transaction.atomic(), connection.cursor() as cursor:
         # A test table is tiny: a sequential scan would always win. Forbid it, so the plan says whether an
         # index CAN serve the ORDER BY and the cursor's comparison (no Sort node, the expected index).
         cursor.execute("SET LOCAL enable_seqscan = off")
