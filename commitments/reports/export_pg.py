@@ -80,16 +80,23 @@ _FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_START)
 _FORMULA = "CASE WHEN ascii({cell}) IN (" + _FORMULA_CODES + ") THEN chr(39) || {cell} ELSE {cell} END"
 
 
+def _iso_day(kind: str, ref: str, zone_literal: str) -> str:
+    """A date column, or an instant's day in the reader's zone ("day"), as ISO text (NULL stays NULL)."""
+    return (
+        f"to_char({ref} AT TIME ZONE {zone_literal}, 'YYYY-MM-DD')"
+        if kind == "day"
+        else f"to_char({ref}, 'YYYY-MM-DD')"
+    )
+
+
 def _csv_cell(column: str, ref: str, zone_literal: str) -> str:
     kind = _KINDS.get(column, "text")
     if kind == "int":
         return ref
-    if kind == "date":
-        return f"to_char({ref}, 'YYYY-MM-DD')"
+    if kind in ("date", "day"):
+        return _iso_day(kind, ref, zone_literal)
     if kind == "flag":
         return f"CASE WHEN {ref} THEN 'yes' END"
-    if kind == "day":
-        return f"to_char({ref} AT TIME ZONE {zone_literal}, 'YYYY-MM-DD')"
     # NULLIF: COPY writes an empty string as "" (to tell it from NULL, which it writes as nothing).
     return "NULLIF(" + _FORMULA.format(cell=ref) + ", '')"
 
@@ -98,12 +105,10 @@ def _json_value(column: str, ref: str, zone_literal: str) -> str:
     kind = _KINDS.get(column, "text")
     if kind == "int":
         return f"{ref}::text"
-    if kind == "date":
-        return f"COALESCE('\"' || to_char({ref}, 'YYYY-MM-DD') || '\"', '\"\"')"
+    if kind in ("date", "day"):
+        return f"COALESCE('\"' || {_iso_day(kind, ref, zone_literal)} || '\"', '\"\"')"
     if kind == "flag":
         return f"CASE WHEN {ref} THEN '\"yes\"' ELSE '\"\"' END"
-    if kind == "day":
-        return f"COALESCE('\"' || to_char({ref} AT TIME ZONE {zone_literal}, 'YYYY-MM-DD') || '\"', '\"\"')"
     return f"to_json(COALESCE({ref}, ''))::text"
 
 
