@@ -34,40 +34,52 @@ class Role(IntEnum):
 
 _GROUP_ROLE = {GROUP_VIEWER: Role.VIEWER, GROUP_OFFICER: Role.OFFICER, GROUP_SUPERVISOR: Role.SUPERVISOR}
 _MEMBERSHIP_ROLE = {"officer": Role.OFFICER, "supervisor": Role.SUPERVISOR}
-_CACHE = "_pledgebook_policy_cache"
-
-
-def _facts(user: Any) -> tuple[Role, dict[int, Role]]:
-    """The user's global role and effective role per desk, computed once per user object (2 queries)."""
-    cached = getattr(user, _CACHE, None)
-    if cached is not None:
-        return cached
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        facts: tuple[Role, dict[int, Role]] = (Role.NONE, {})
-    elif user.is_superuser:
-        # Administrators act everywhere; their memberships matter only for owning (can_own).
-        member = user.desk_memberships.values_list("desk_id", "role")
-        facts = (Role.ADMIN, {desk_id: _MEMBERSHIP_ROLE[member_role] for desk_id, member_role in member})
-    else:
-        group_names = set(user.groups.values_list("name", flat=True))
-        role = max((_GROUP_ROLE[name] for name in group_names if name in _GROUP_ROLE), default=Role.NONE)
-        desks: dict[int, Role] = {}
-        if role >= Role.OFFICER:
-            for desk_id, member_role in user.desk_memberships.values_list("desk_id", "role"):
-                desks[desk_id] = min(role, _MEMBERSHIP_ROLE[member_role])
-        facts = (role, desks)
-    setattr(user, _CACHE, facts)
-    return facts
-
-
-def forget(user: Any) -> None:
-    """Drop the cached facts (after changing the user's groups or desks in the same request)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+_ROLE = "_pledgebook_policy_role"
+_DESKS = "_pledgebook_policy_desks"
 
 
 def role_of(user: Any) -> Role:
-    return _facts(user)[0]
+    """The user's global role, read once per user object: no query for an administrator (superuser status is
+    a column of the user), one for anyone else (their groups)."""
+    cached = getattr(user, _ROLE, None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        role = Role.NONE
+    elif user.is_superuser:
+        role = Role.ADMIN
+    else:
+        group_names = set(user.groups.values_list("name", flat=True))
+        role = max((_GROUP_ROLE[name] for name in group_names if name in _GROUP_ROLE), default=Role.NONE)
+    setattr(user, _ROLE, role)
+    return role
+
+
+def _desks(user: Any) -> dict[int, Role]:
+    """The user's effective role per desk (one query, once per user object), read only by the questions that
+    name a desk: reading — every API request and list page — needs the role alone, so a viewer's or an
+    administrator's request reads no memberships at all."""
+    cached = getattr(user, _DESKS, None)
+    if cached is not None:
+        return cached
+    role = role_of(user)
+    desks: dict[int, Role] = {}
+    if role == Role.ADMIN:
+        # Administrators act everywhere; their memberships matter only for owning (can_own).
+        for desk_id, member_role in user.desk_memberships.values_list("desk_id", "role"):
+            desks[desk_id] = _MEMBERSHIP_ROLE[member_role]
+    elif role >= Role.OFFICER:
+        for desk_id, member_role in user.desk_memberships.values_list("desk_id", "role"):
+            desks[desk_id] = min(role, _MEMBERSHIP_ROLE[member_role])
+    setattr(user, _DESKS, desks)
+    return desks
+
+
+def forget(user: Any) -> None:
+    """Drop what was read of the user's rights (after changing their groups or desks in the same request)."""
+    for name in (_ROLE, _DESKS):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def is_admin(user: Any) -> bool:
@@ -80,22 +92,21 @@ def can_view(user: Any) -> bool:
 
 
 def desk_role(user: Any, desk_id: int | None) -> Role:
-    role, desks = _facts(user)
+    role = role_of(user)
     if role == Role.ADMIN:
         return Role.ADMIN
     if desk_id is None or not can_view(user):
         return Role.NONE
-    return desks.get(desk_id, Role.VIEWER if role >= Role.VIEWER else Role.NONE)
+    return _desks(user).get(desk_id, Role.VIEWER if role >= Role.VIEWER else Role.NONE)
 
 
 def editable_desk_ids(user: Any) -> set[int] | None:
     """Desks whose commitments the user may edit; None means every desk (administrators)."""
-    role, desks = _facts(user)
-    if role == Role.ADMIN:
+    if role_of(user) == Role.ADMIN:
         return None
     if not can_view(user):
         return set()
-    return {desk_id for desk_id, desk_role_ in desks.items() if desk_role_ >= Role.OFFICER}
+    return {desk_id for desk_id, desk_role_ in _desks(user).items() if desk_role_ >= Role.OFFICER}
 
 
 def can_add_commitment(user: Any) -> bool:
@@ -110,7 +121,7 @@ def can_edit_commitment(user: Any, commitment: Commitment) -> bool:
 def can_own(user: Any, desk_id: int | None) -> bool:
     """An owner is an active officer or supervisor of the commitment's desk: someone the reminders reach
     and who may act on them. (An administrator owns only where they are a member.)"""
-    return can_view(user) and desk_id is not None and _facts(user)[1].get(desk_id, Role.NONE) >= Role.OFFICER
+    return can_view(user) and desk_id is not None and _desks(user).get(desk_id, Role.NONE) >= Role.OFFICER
 
 
 def can_watch(user: Any) -> bool:
