@@ -152,7 +152,8 @@ def measure_search(total: int, runs: int) -> dict[str, Any]:
 
 
 def measure_dashboard(total: int, runs: int) -> dict[str, Any]:
-    """The admin home: tiles counted over open rows. Floor: one aggregate over the tracked rows."""
+    """The admin home, with the tiles beat keeps and with the page counting them. Floor: one aggregate over the
+    tracked rows."""
     from django.db.models import Count, Q
     from django.utils import timezone
 
@@ -170,8 +171,24 @@ def measure_dashboard(total: int, runs: int) -> dict[str, Any]:
             ownerless=Count("pk", filter=Q(owner__isnull=True)),
         )
 
+    from django.core.cache import cache
+
+    from commitments.reports.dashboard import KEY
+
     with browsing() as (client, _token):
-        return {"admin": page_vs_floor(_get(client, "/admin/"), floor, runs)}
+        fetch = _get(client, "/admin/")
+
+        def counted_on_the_page() -> int:
+            # As when beat has not counted the tiles in two intervals (or the cache was emptied): this page
+            # counts them, as every page did before they were kept.
+            cache.delete(KEY)
+            return fetch()
+
+        return {
+            # As a running service serves it: the tiles beat counted in the last minute (the warm-up keeps them).
+            "admin": page_vs_floor(fetch, floor, runs),
+            "admin_counting": page_vs_floor(counted_on_the_page, floor, runs),
+        }
 
 
 # --- compliance report -----------------------------------------------------------------------------

@@ -324,8 +324,12 @@ def render(results: dict[str, Any]) -> str:
         results,
         "dashboard",
         "Dashboard (growth): `/admin/`",
-        ["The admin home's tiles, beside one aggregate over the tracked (open) rows counting the same tiles."],
-        {"admin": "admin home"},
+        [
+            "The admin home as a running service serves it (the tiles as beat counted them in the last minute:",
+            "`commitments/reports/dashboard.py`) and as a page that counts them itself (beat stopped, or the cache",
+            "emptied), beside one aggregate over the tracked (open) rows counting the same tiles.",
+        ],
+        {"admin": "admin home", "admin_counting": "admin home, counting"},
     )
     lines += _pages(
         results,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from . import health, sweep
 from .notifications import digests as digest_service
 from .notifications import sender
-from .reports import summaries
+from .reports import dashboard, summaries
 
 
 @shared_task(name="commitments.tasks.sweep", ignore_result=True)
@@ -45,3 +45,8 @@ def heartbeat(self: Any) -> None:
 @shared_task(name="commitments.tasks.compliance_summaries", ignore_result=True)
 def compliance_summaries() -> int:
     return summaries.compliance_summaries_refresh(timezone.now()).rows
+
+
+@shared_task(name="commitments.tasks.dashboard_figures", ignore_result=True)
+def dashboard_figures() -> None:
+    dashboard.dashboard_figures_refresh(timezone.now())

@@ -53,6 +53,17 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: what one test kept (the dashboard's counted tiles, throttle
+    counts) must not answer for another, whose clock may stand at the same frozen moment."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()  # the suite's own in-process cache only: never a Redis it was pointed at
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations() -> None:
     """The .mo files are built, not committed: `make test` builds them, and so does a bare `pytest`."""

@@ -141,6 +141,7 @@ def test_every_task_has_soft_and_hard_time_limits_from_the_environment() -> None
     assert sorted(tasks) == [
         "commitments.tasks.cleanup",
         "commitments.tasks.compliance_summaries",
+        "commitments.tasks.dashboard_figures",
         "commitments.tasks.deliveries",
         "commitments.tasks.digests",
         "commitments.tasks.heartbeat",

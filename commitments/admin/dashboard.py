@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import policy, rules, selectors
 from ..models import StatusChange
+from ..reports.dashboard import dashboard_figures
 
 # Rows shown per urgency band; the section's count and link lead to the rest.
 MINE_PER_BAND = 5
@@ -32,7 +33,8 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         return {}
     now = timezone.now()
     changelist = reverse("admin:commitments_commitment_changelist")
-    counts = selectors.dashboard_counts(now)
+    figures = dashboard_figures(now)
+    counts = figures.counts
 
     def link(**params: str) -> str:
         return f"{changelist}?{urlencode(params)}"
@@ -65,6 +67,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     )
     return {
         "pb_tiles": tiles,
+        "pb_tiles_as_of": figures.as_of,
         "pb_mine": mine,
         "pb_mine_link": link(mine="watched", state="open"),
         "pb_recent": recent,
