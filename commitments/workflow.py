@@ -6,6 +6,8 @@ the API and the importer ask `allowed_next()` and the service enforces the same 
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.utils import translation
@@ -113,8 +115,16 @@ def allowed_next(status: str, *, conditional: bool) -> list[str]:
     return [value for value in Status.values if value in allowed and (conditional or value != Status.LAPSED)]
 
 
+@functools.cache
+def _labels(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {status.value: str(status.label) for status in Status}
+
+
 def label(status: str) -> str:
-    return str(Status(status).label) if status in Status.values else status
+    """The status's name in the active language. The names are translated once per language: a list page names
+    fifty statuses, and translating a lazy label looks the message up in the catalogue every time."""
+    return _labels(translation.get_language() or settings.LANGUAGE_CODE).get(status, status)
 
 
 def stored_label(status: str) -> str:

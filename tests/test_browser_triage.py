@@ -60,7 +60,7 @@ def test_the_dashboard_shows_my_overdue_ones_first(
     follow(page, "#pb-mine-overdue .pb-band-link")
     listed = page.locator("#result_list tbody tr")
     assert listed.count() == 3
-    assert listed.first.locator(".field-title").inner_text() == PROGRESS
+    assert listed.first.locator(".field-title_link").inner_text() == PROGRESS
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
@@ -73,12 +73,12 @@ def test_the_list_triages_on_any_screen(
     rows = page.locator("#result_list tbody tr")
     first = rows.first
     # By urgency: the most overdue first, with its words and next action.
-    assert first.locator(".field-title").inner_text() == PROGRESS
+    assert first.locator(".field-title_link").inner_text() == PROGRESS
     urgency = first.locator(".field-urgency")
     assert urgency.locator(".pb-overdue").inner_text().startswith("overdue by ")
     assert "next: update or close" in urgency.inner_text()
     # Title, status badge and urgency are on screen, in full, without scrolling sideways.
-    for cell in (".field-title", ".field-status_badge .pb-badge", ".field-urgency .pb-overdue"):
+    for cell in (".field-title_link", ".field-status_badge .pb-badge", ".field-urgency .pb-overdue"):
         box = first.locator(cell).bounding_box()
         assert box is not None, cell
         assert box["width"] > 0, cell

@@ -11,15 +11,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +79,11 @@ class UpdateInline(ReadOnlyAdminMixin, admin.StackedInline):
         return obj is not None and policy.can_edit_commitment(request.user, obj)
 
 
+# Django's own words for the row's checkbox, translated by Django's own catalogue (named, not written in a gettext
+# call, so that makemessages leaves them to Django rather than copying them into ours).
+DJANGO_ROW_CHECKBOX_LABEL = "Select this object for an action - {}"
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(WorkflowPanelAdmin):
     form = CommitmentForm
@@ -85,7 +92,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     # Triage first: what it is, its status, how urgent and what to do next, when it last moved, whose it is;
     # then the deadline as written and where it comes from. On a phone the CSS keeps the first three.
     list_display = [
-        "title",
+        "title_link",
         "status_badge",
         "urgency",
         "last_update",
@@ -95,7 +102,10 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         "made_by_codes",
         "desk",
     ]
-    list_display_links = ["title"]
+    # The title links to the commitment itself (title_link below): Django's own row link parses and
+    # resolves the page's URL again for every row to carry the filters along (~0.3 ms a row, a fifth of what
+    # a row of this list costs); the same link is built here from parts read once a page.
+    list_display_links = None
     list_filter = [
         "status",
         OpenClosedFilter,
@@ -302,17 +312,40 @@ class CommitmentAdmin(WorkflowPanelAdmin):
             '<span class="pb-badge pb-status-{}" style="background:{}">{}</span>',
             obj.status,
             STATUS_COLOURS[obj.status],
-            obj.get_status_display(),
+            # Not get_status_display(): Django builds the choices' dict on every call, translating each label
+            # (a tenth of a millisecond a row, of a list page's ~1 ms a row).
+            label(obj.status),
         )
 
-    # The page's rows judged once, as of one moment (the list is an edge: it asks the clock).
+    # The page's rows judged once, as of one moment (the list is an edge: it asks the clock), and the link to
+    # each row's page built from parts read once: the change page's URL around the id, and the list's filters,
+    # which the change page carries back to this list when it is saved (the admin's "preserved filters").
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         changelist = super().get_changelist_instance(request)
         now = timezone.now()
+        head, _sep, tail = reverse("admin:commitments_commitment_change", args=[0]).rpartition("/0/")
+        filters = changelist.preserved_filters  # "_changelist_filters=…", urlencoded; empty without filters
+        tail += f"?{filters}" if filters else ""
         for row in changelist.result_list:
             row.pb_urgency = selectors.commitment_urgency(row, now)
             row.pb_now = now
+            row.pb_link = f"{head}/{row.pk}/{tail}"
         return changelist
+
+    # The row's checkbox, as Django's own column writes it, without rendering a form widget through the template
+    # engine for every row (~0.5 ms a row, the most expensive cell of the list).
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj: Commitment) -> str:
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext(DJANGO_ROW_CHECKBOX_LABEL), str(obj)),
+        )
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_link(self, obj: Commitment) -> str:
+        return format_html('<a href="{}">{}</a>', obj.pb_link, obj.title)  # type: ignore[attr-defined]
 
     @admin.display(description=_("urgency"))
     def urgency(self, obj: Commitment) -> str:
