@@ -397,6 +397,9 @@ def test_the_report_the_brief_and_the_history_read_in_japanese(
     assert '<td class="pb-h-action">作成</td>' in history
     assert "View history" not in history
     assert ">Created<" not in history
+    past = irkutsk.history.earliest("history_date")
+    version = _page(client, reverse("admin:commitments_commitment_simple_history", args=[irkutsk.pk, past.pk]))
+    assert f"<h1>{IRKUTSK}（過去の版）</h1>" in version
 
 
 def test_the_error_pages_notifications_and_preferences_read_in_japanese(client: Client, staff: dict[str, Any]) -> None:
