@@ -43,6 +43,18 @@ def test_the_history_page_speaks_words(
     assert "31 Dec 2000" in newest
     shot(page, f"history-{name}")
     assert not scrolls_sideways(page)
+    # Nor does the table scroll inside its own box: on a phone each record is a card, when and what above
+    # who, then the reason and the changes; on a desktop a row of the table.
+    assert not page.evaluate("(box => box.scrollWidth > box.clientWidth + 1)(document.querySelector('.pb-scroll'))")
+    newest_row = rows.first
+    when, who, reason = (newest_row.locator(f".pb-h-{part}").bounding_box() for part in ("when", "who", "reason"))
+    if viewport is PHONE:
+        assert when["y"] + when["height"] <= who["y"] + 1
+        assert who["y"] + who["height"] <= reason["y"] + 1
+        assert reason["width"] > PHONE["width"] * 0.8  # the reason as wide as the card, wrapped within it
+        assert page.locator("#change-history thead").bounding_box()["height"] <= 1
+    else:
+        assert when["y"] == who["y"] == reason["y"]
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
@@ -68,3 +80,12 @@ def test_the_report_reads_in_words_and_fits(
     assert page.locator("#freeze-form select[name=summit]").input_value() == str(summit.pk)
     shot(page, f"compliance-report-{name}")
     assert not scrolls_sideways(page)
+    # On a phone a summit's row is its title over a grid of its figures, four to a line; on a desktop, a row.
+    row = page.locator("#by-summit .pb-report tbody tr").first
+    title, *figures = (cell.bounding_box() for cell in row.locator("td").all()[:5])
+    if viewport is PHONE:
+        assert all(figure["y"] >= title["y"] + title["height"] - 1 for figure in figures)
+        assert len({round(figure["y"]) for figure in figures}) == 1
+        assert row.bounding_box()["height"] < 200
+    else:
+        assert len({round(box["y"]) for box in (title, *figures)}) == 1

@@ -391,6 +391,15 @@ def test_the_report_the_brief_and_the_history_read_in_japanese(
     for words in ("変更者", "変更内容", "件"):
         assert words in history, words
     assert "Changed by" not in history
+    # The title and the action column, which django-simple-history words without a Japanese catalogue.
+    assert f"<title>変更履歴：{IRKUTSK} |" in history
+    assert f"<h1>変更履歴：{IRKUTSK}</h1>" in history
+    assert '<td class="pb-h-action">作成</td>' in history
+    assert "View history" not in history
+    assert ">Created<" not in history
+    past = irkutsk.history.earliest("history_date")
+    version = _page(client, reverse("admin:commitments_commitment_simple_history", args=[irkutsk.pk, past.pk]))
+    assert f"<h1>{IRKUTSK}（過去の版）</h1>" in version
 
 
 def test_the_error_pages_notifications_and_preferences_read_in_japanese(client: Client, staff: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,10 +12,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 
-from commitments import services
-from commitments.models import Commitment
+from commitments import selectors, services
+from commitments.models import Commitment, NotificationPreference
 from commitments.reports.charts import label_lines, timeline
+from commitments.reports.summaries import report_get
+from commitments.templatetags.pb_numbers import grouped
+from common.numbers import count_format
 from summits.models import Summit
 
 from .admin_helpers import login
@@ -324,3 +328,102 @@ def test_forms_still_take_iso_dates_and_show_them_to_date_inputs(client: Client,
     # A browser's <input type="date"> needs ISO back when the form is shown again.
     again = client.post(url, {"summit": "", "kind": "interim", "as_of": "2000-12-31"}).content.decode()
     assert 'value="2000-12-31"' in again
+
+
+# --- counts with thousands separators (issue 20) -------------------------------------------------------------
+
+# Past a thousand, so that a count without its separator ("1014") cannot pass for one with it ("1,014").
+MORE = 1_000
+
+
+@pytest.fixture
+def thousand_more(fm_visit: Commitment) -> int:
+    """MORE copies of FM_VISIT made by the same parties, and MORE past versions of it; the open count after."""
+    parties = list(fm_visit.made_by.all())
+    copies = []
+    for n in range(MORE):
+        copy = Commitment.objects.get(pk=fm_visit.pk)
+        copy.pk = None
+        copy.title = f"{FM_VISIT} ({n})"
+        copies.append(copy)
+    made = Commitment.objects.bulk_create(copies, batch_size=500)
+    through = Commitment.made_by.through
+    through.objects.bulk_create([through(commitment=c, party=p) for c in made for p in parties], batch_size=500)
+    past = fm_visit.history.first()
+    versions = []
+    for n in range(MORE):
+        version = fm_visit.history.get(pk=past.pk)
+        version.history_id = None
+        version.history_date = past.history_date - timedelta(minutes=n + 1)
+        versions.append(version)
+    type(past).objects.bulk_create(versions, batch_size=500)
+    return Commitment.objects.filter(summit=fm_visit.summit, status="not_started").count()
+
+
+def test_a_count_is_grouped_the_same_in_english_and_japanese() -> None:
+    for language in ("en-gb", "ja"):
+        with translation.override(language):
+            assert count_format(1234567) == "1,234,567"
+            assert count_format(1234.5) == "1,234.5"
+            assert count_format(-12000) == "-12,000"
+            assert count_format(999) == "999"
+    # The filter leaves what is not a number to the filters after it (`|default_if_none:"—"`).
+    assert grouped(None) is None
+    assert grouped("—") == "—"
+    assert grouped(True) is True
+    assert grouped(1234) == "1,234"
+
+
+def test_the_report_groups_its_counts_but_not_ids_or_years(
+    client: Client, supervisor: Any, demo: Summit, thousand_more: int
+) -> None:
+    report = report_get(now=timezone.now(), search="", page=1)
+    japan = next(row for row in report.by_party if row.label == "Japan")
+    assert japan.open > MORE
+    assert report.overall.open > MORE
+    login(client, supervisor)
+    html = _report(client, demo)
+    assert f"; {report.overall.open:,} open;" in html  # the overall line
+    cells = next(row for row in _cells(html) if row[0] == "Japan")
+    assert cells[3] == f"{japan.open:,}"
+    not_started = japan.by_status["not_started"]
+    assert f"Not started: {not_started:,}" in cells[8]
+    assert f"<title>Japan: {not_started:,} not started</title>" in html  # the chart's tooltip
+    assert f"Japan ({japan.open + japan.assessed + japan.excluded:,})" in html  # and its label
+    assert f">{japan.open}<" not in html
+    # Ids and years stay as they are.
+    assert f"?summit={demo.pk}#summit" in html
+    assert "15 Nov 2000" in html
+    assert "2,000" not in html
+
+    _choose(supervisor, "ja")
+    login(client, supervisor)
+    assert f"未完了{report.overall.open:,}件" in _report(client, demo)
+
+
+def test_the_history_page_counts_its_entries_with_separators(
+    client: Client, officer: Any, fm_visit: Commitment, thousand_more: int
+) -> None:
+    entries = fm_visit.history.count()
+    assert entries > MORE
+    login(client, officer)
+    html = _history(client, fm_visit)
+    assert f"{entries:,} entries" in html
+    assert f"{entries} entries" not in html
+    _choose(officer, "ja")
+    login(client, officer)
+    assert f"{entries:,}件" in _history(client, fm_visit)
+
+
+def _choose(user: Any, language: str) -> None:
+    NotificationPreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def test_the_dashboard_tiles_group_their_counts(client: Client, officer: Any, thousand_more: int) -> None:
+    login(client, officer)
+    html = client.get(reverse("admin:index")).content.decode()
+    tiles = re.findall(r'<span class="pb-tile-count">([^<]*)</span>', html)
+    opened = selectors.dashboard_counts(timezone.now())["open"]
+    assert opened > MORE
+    assert tiles[0] == f"{opened:,}"  # the first tile: open commitments
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", tile) for tile in tiles)

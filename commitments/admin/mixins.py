@@ -9,7 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import policy
@@ -120,6 +120,14 @@ class HistoryAdmin(NotFoundAdminMixin, SimpleHistoryAdmin):
             raise Http404(f"No version has the id “{version_id}”.")
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
+    # simple-history's titles, in words of our own: its catalogue has no Japanese. Reverting is switched off
+    # (SIMPLE_HISTORY_REVERT_DISABLED), so the pages are only ever for viewing.
+    def history_view_title(self, request: HttpRequest, obj: Any) -> str:
+        return gettext("View history: %(object)s") % {"object": obj}
+
+    def history_form_view_title(self, request: HttpRequest, obj: Any) -> str:
+        return pgettext("history: the title of a past version's page", "View %(object)s") % {"object": obj}
+
     def history_extra_context(self, object_id: str) -> dict[str, Any]:
         """More for the history page of a valid id; none by default."""
         return {}
@@ -137,8 +145,12 @@ class HistoryAdmin(NotFoundAdminMixin, SimpleHistoryAdmin):
         if "history_list_display" not in context:
             return super().render_history_view(request, template, context, **kwargs)
         names = list(context["history_list_display"])
-        context["history_columns"] = [column_header(self, name) for name in names]
+        headers = [column_header(self, name) for name in names]
+        context["history_columns"] = headers
         for record in context["page_obj"]:
-            record.pb_cells = [column_value(self, record, name) for name in names]
+            # Each cell with its header: on a phone the cell is shown under its name, the table's head hidden.
+            record.pb_cells = [
+                (header, column_value(self, record, name)) for header, name in zip(headers, names, strict=True)
+            ]
         context["nobody"] = NOBODY
         return super().render_history_view(request, template, context, **kwargs)

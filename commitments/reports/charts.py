@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
+from common.numbers import count_format
+
 from ..models import Commitment
 from ..selectors import commitment_is_overdue
 from ..workflow import STATUS_COLOURS, Status, label
@@ -133,9 +135,9 @@ def label_lines(text: str, width: int = LABEL_CHARS) -> list[str]:
 
 
 def _segment_words(party: str, count: int, status: str) -> str:
-    return gettext("%(party)s: %(count)d %(status)s") % {
+    return gettext("%(party)s: %(count)s %(status)s") % {
         "party": party,
-        "count": count,
+        "count": count_format(count),
         "status": label(status).lower(),
     }
 
