@@ -126,10 +126,10 @@ def _search_floor(word: str, order: list[Any]) -> Callable[[], int]:
     from commitments.models import Commitment
 
     pattern = f"%{word}%"
+    columns = ("title", "title_other", "quote", "quote_other", "description")
     matches = RawSQL(
-        '"commitments_commitment"."title" ILIKE %s OR "commitments_commitment"."quote" ILIKE %s'
-        ' OR "commitments_commitment"."description" ILIKE %s',
-        [pattern, pattern, pattern],
+        " OR ".join(f'"commitments_commitment"."{column}" ILIKE %s' for column in columns),
+        [pattern] * len(columns),
         output_field=BooleanField(),
     )
     return _values_page(Commitment.objects.filter(matches).order_by(*order))

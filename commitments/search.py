@@ -1,14 +1,16 @@
 """Search: the words staff type into the admin's search box and the API's `?q=`, with one meaning for both.
 
 A commitment matches when every word (up to MAX_WORDS, split on white space) occurs, case-insensitively and
-as a plain substring, in its title, quote or description, or in the note of one of its progress updates.
-Titles that hold every word rank first (`search_rank` 0, the others 1) when few rows match (RANK_AT_MOST);
-the caller orders by it.
+as a plain substring, in its title or quote (in either language: a meeting recorded in English and Japanese
+gives each commitment both, and staff search in the language they work in), its description, or the note of
+one of its progress updates. Titles (in either language) that hold every word rank first (`search_rank` 0,
+the others 1) when few rows match (RANK_AT_MOST); the caller orders by it.
 
 The SQL, and the index that serves each part on PostgreSQL (migration 0026_search_trigram_indexes):
 
 - `UPPER("title"::text) LIKE UPPER('%word%')` — Django's own `icontains` — for the title, quote and
-  description, each read by a GIN trigram index on exactly that expression (commitment_*_trgm);
+  description, and the title and quote in the other language, each read by a GIN trigram index on exactly
+  that expression (commitment_*_trgm; migrations 0026 and 0030);
 - `id = ANY(ARRAY(SELECT commitment_id FROM commitments_update WHERE UPPER(note) LIKE …))` for the notes,
   read by update_note_trgm. ANY(ARRAY(…)) rather than `id IN (SELECT …)`: the array is computed once (an
   InitPlan) and `id = ANY($1)` is a primary-key index condition, so PostgreSQL ORs all four conditions of a
@@ -50,7 +52,7 @@ MAX_WORDS = 10
 RANK_AT_MOST = 1_000
 # A trigram index can serve a word of at least this many characters.
 TRIGRAM_LENGTH = 3
-COMMITMENT_FIELDS = ("title", "quote", "description")
+COMMITMENT_FIELDS = ("title", "title_other", "quote", "quote_other", "description")
 
 
 TOO_SHORT = _(
@@ -113,8 +115,9 @@ def commitment_search(queryset: QuerySet[Commitment], text: str) -> QuerySet[Com
     """`queryset` narrowed to the commitments matching every word of `text`. No words: `queryset` unchanged;
     only short words (too_short): no rows.
 
-    Ranked — annotated with `search_rank`, 0 when the title holds every word, else 1 — when at most
-    RANK_AT_MOST rows match, which one more query finds out (a LIMIT-ed count: the same cost at any size).
+    Ranked — annotated with `search_rank`, 0 when the title (in either language) holds every word, else 1 —
+    when at most RANK_AT_MOST rows match, which one more query finds out (a LIMIT-ed count: the same cost at
+    any size).
     Not ordered: the admin puts `search_rank` before its triage order, the API before the id (its cursor).
 
     Why not always: a ranking sorts every matching row before the first page can be read. A word in a
@@ -131,7 +134,7 @@ def commitment_search(queryset: QuerySet[Commitment], text: str) -> QuerySet[Com
     in_title = Q()
     for word in words:
         matches &= _word_q(word, postgresql)
-        in_title &= _contains("title", word, postgresql)
+        in_title &= _contains("title", word, postgresql) | _contains("title_other", word, postgresql)
     found = queryset.filter(matches)
     if found.order_by().values("pk")[: RANK_AT_MOST + 1].count() > RANK_AT_MOST:
         return found

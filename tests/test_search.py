@@ -55,7 +55,12 @@ def _summit(*quotes: str) -> Summit:
 def cast(rf_desk: Desk, officer: Any) -> dict[str, Commitment]:
     """Commitments whose words sit in different fields; the Brunei demo's stay beside them."""
     summit = _summit(
-        "Q1.", "Both sides will open a trade office in Vladivostok.", "Q3.", "Q4.", "森総理はイルクーツクを訪問する。"
+        "Q1.",
+        "Both sides will open a trade office in Vladivostok.",
+        "Q3.",
+        "Q4.",
+        "森総理はイルクーツクを訪問する。",
+        "The two leaders agreed to hold the next summit meeting in Irkutsk.",
     )
     rows = {
         "title": make_commitment(desk=rf_desk, summit=summit, title="Open the Khabarovsk consulate", quote="Q1."),
@@ -71,6 +76,15 @@ def cast(rf_desk: Desk, officer: Any) -> dict[str, Commitment]:
         "note": make_commitment(desk=rf_desk, summit=summit, title="Energy talks", quote="Q4."),
         "japanese": make_commitment(
             desk=rf_desk, summit=summit, title="イルクーツクを訪問する", quote="森総理はイルクーツクを訪問する。"
+        ),
+        # Recorded from the English page, aligned with the Japanese record: its other-language title and quote.
+        "bilingual": make_commitment(
+            desk=rf_desk,
+            summit=summit,
+            title="Hold the next summit in Irkutsk",
+            quote="The two leaders agreed to hold the next summit meeting in Irkutsk.",
+            title_other="次回首脳会談の開催",
+            quote_other="両首脳は、次回の首脳会談を開催することで一致した。",
         ),
     }
     for text in ("Sakhalin pipeline discussed", "Second round on the Sakhalin pipeline"):
@@ -90,6 +104,9 @@ def cast(rf_desk: Desk, officer: Any) -> dict[str, Commitment]:
         ("open sakhalin", set()),  # each word matches some row, no row holds both
         ("khabar consul", {"title"}),  # substrings, not whole words
         ("訪問 イルクーツク", {"japanese"}),  # a two-character Japanese word, beside a longer one
+        ("首脳会談", {"bilingual"}),  # the title in the other language
+        ("首脳会談を延期", set()),  # words the record does not hold
+        ("次回の首脳会談", {"bilingual"}),  # the quote in the other language
         ("イルクーツク", {"japanese"}),
         ("100%", set()),  # % and _ are letters, not wildcards
         ("ab_", set()),
@@ -255,7 +272,14 @@ def test_the_migration_indexes_exactly_the_searched_expressions_on_postgresql(po
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
         cursor.execute("SET LOCAL enable_seqscan = on")
-    for index in ("commitment_title_trgm", "commitment_quote_trgm", "commitment_description_trgm", "update_note_trgm"):
+    for index in (
+        "commitment_title_trgm",
+        "commitment_title_other_trgm",
+        "commitment_quote_trgm",
+        "commitment_quote_other_trgm",
+        "commitment_description_trgm",
+        "update_note_trgm",
+    ):
         assert index in plan, plan
     assert "BitmapOr" in plan, plan
     assert "SubPlan" not in plan, plan

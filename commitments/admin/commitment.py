@@ -120,8 +120,10 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     ]
     # What the search box reads (the words themselves are matched by search.commitment_search, not by the
     # admin's own OR of `icontains` over these, which no index served); naming them shows the box.
-    search_fields = ["title", "quote", "description", "updates__note"]
-    search_help_text = _("Every word must occur in the title, the quote, the description or a progress note.")
+    search_fields = ["title", "title_other", "quote", "quote_other", "description", "updates__note"]
+    search_help_text = _(
+        "Every word must occur in the title or the quote (in either language), the description or a progress note."
+    )
     # No date_hierarchy: its year and month links are a DISTINCT over the whole filtered table on
     # every page; the deadline filter answers the same questions from an index.
     list_per_page = 50
