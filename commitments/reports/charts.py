@@ -11,8 +11,8 @@ from django.utils.translation import gettext, ngettext
 
 from ..models import Commitment
 from ..selectors import commitment_is_overdue
-from ..workflow import STATUS_COLOURS, Status, label
-from .compliance import Row
+from ..workflow import STATUS_COLOURS, Status
+from .compliance import Row, status_labels_now
 
 BAR_WIDTH = 520
 LABEL_WIDTH = 170
@@ -36,22 +36,27 @@ class Bar:
 
 def status_bars(rows: list[Row]) -> dict[str, object]:
     """Stacked bars: each party's commitments by status (drafts excluded)."""
+    names = status_labels_now()  # each label looked up once, not once a segment
+    segment_words = gettext("%(party)s: %(count)d %(status)s")
     bars = []
     for index, row in enumerate(rows):
         total = sum(row.by_status.values())
         x = float(LABEL_WIDTH)
         segments = []
-        for status in Status.values:
+        for status, name in names:
             count = row.by_status.get(status, 0)
             if not count:
                 continue
             width = BAR_WIDTH * count / total
-            segments.append(Segment(x, width, STATUS_COLOURS[status], _segment_words(row.label, count, status)))
+            words = segment_words % {"party": row.label, "count": count, "status": name.lower()}
+            segments.append(Segment(x, width, STATUS_COLOURS[status], words))
             x += width
         bars.append(Bar(row.label, 10 + index * 34, total, segments))
     top = 20 + len(bars) * 34
-    statuses = [s for s in Status.values if s != Status.DRAFT]
-    legend = [(label(s), STATUS_COLOURS[s], 10 + (i % 4) * 170, top + (i // 4) * 18) for i, s in enumerate(statuses)]
+    statuses = [(s, name) for s, name in names if s != Status.DRAFT]
+    legend = [
+        (name, STATUS_COLOURS[s], 10 + (i % 4) * 170, top + (i // 4) * 18) for i, (s, name) in enumerate(statuses)
+    ]
     return {
         "bars": bars,
         "height": top + 18 * ((len(statuses) + 3) // 4) + 10,
@@ -72,6 +77,12 @@ LANE_HEIGHT = 30
 LABEL_CHARS = 40  # per line of a lane's label, at 11 px in TIMELINE_LABEL_WIDTH
 # Beyond this share of the windows' span, later moments are drawn after a break instead of scaled in.
 BREAK_AFTER = 0.25
+
+
+# What `timeline` reads of each commitment (with select_related("desk")): a page loads these, not whole rows.
+TIMELINE_COLUMNS = (
+    "pk", "title", "status", "condition_state", "due_phrase", "due_from", "due_by", "closed_on", "desk__time_zone",
+)  # fmt: skip
 
 
 @dataclass
@@ -130,14 +141,6 @@ def label_lines(text: str, width: int = LABEL_CHARS) -> list[str]:
             second = f"{second} {word}".strip()
         lines = [lines[0], (second or lines[1][: width - 1]) + "…"]
     return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
-
-
-def _segment_words(party: str, count: int, status: str) -> str:
-    return gettext("%(party)s: %(count)d %(status)s") % {
-        "party": party,
-        "count": count,
-        "status": label(status).lower(),
-    }
 
 
 def _gap_words(days: int) -> str:
