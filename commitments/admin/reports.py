@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -32,7 +33,7 @@ class KnownSummitSelect(AutocompleteSelect):
         super().__init__(*args, **kwargs)
         self.known = known
 
-    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> list[Any]:
+    def optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> list[Any]:
         known = self.known
         chosen = [str(v) for v in value if v not in self.choices.field.empty_values]
         if known is None or chosen != [str(known.pk)]:
