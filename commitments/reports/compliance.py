@@ -39,7 +39,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, pgettext
 
 from .. import policy
 from ..errors import WorkflowError
@@ -91,6 +93,15 @@ class Row:
         """`by_status` for people: each status's label and count, in the workflow's order."""
         return [(name, self.by_status[s]) for s, name in status_labels_now() if self.by_status.get(s)]
 
+    @property
+    def status_words(self) -> SafeString:
+        """`status_labels` as the report's cell writes them: "Fulfilled: 3, Stalled: 1" (escaped labels in the
+        active language's words). Written here rather than by a template loop: a blocktranslate and a separator
+        per status of each of a report's hundred rows cost the page about a third of its rendering."""
+        form, separator = _status_words_forms(get_language())
+        cells = [form % {"name": conditional_escape(name), "count": count} for name, count in self.status_labels]
+        return mark_safe(separator.join(cells))  # noqa: S308 - the words are the catalogue's, each label escaped
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
@@ -136,6 +147,12 @@ def status_labels_now() -> tuple[tuple[str, str], ...]:
 def _status_labels(language: str | None) -> tuple[tuple[str, str], ...]:
     # Keyed by the language only to keep apart what each language says; the labels are read in the active one.
     return tuple((s, status_label(s)) for s in Status.values)
+
+
+@functools.cache
+def _status_words_forms(language: str | None) -> tuple[str, str]:
+    # As the template said them: a status and its count, and the list separator (keyed by the language, as above).
+    return gettext("%(name)s: %(count)s"), pgettext("list separator", ", ")
 
 
 def _duration(value: Any) -> timedelta | None:
