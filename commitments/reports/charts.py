@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,12 +19,27 @@ BAR_WIDTH = 520
 LABEL_WIDTH = 170
 
 
+def svg_number(value: float) -> str:
+    """`value` with one decimal, rounded half up, as `{{ value|floatformat:'1u' }}` writes it (for the numbers a
+    chart has hundreds of: the filter, and the template's look-up of each, cost more than the drawing)."""
+    return str(Decimal(repr(value)).quantize(_TENTH, ROUND_HALF_UP))
+
+
+_TENTH = Decimal("0.1")
+
+
 @dataclass
 class Segment:
     x: float
     width: float
     colour: str
     title: str
+    x_text: str = field(init=False)  # x and width as the SVG writes them (svg_number)
+    width_text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.x_text = svg_number(self.x)
+        self.width_text = svg_number(self.width)
 
 
 @dataclass
