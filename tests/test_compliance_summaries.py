@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from commitments import services
 from commitments.models import Commitment, ComplianceSummary, Desk
-from commitments.reports.compliance import Row, compliance, overall
+from commitments.reports.compliance import Row, compliance, overall, overall_figures
 from commitments.reports.summaries import (
     SUMMITS_PER_PAGE,
     compliance_summaries_refresh,
@@ -307,6 +307,51 @@ def test_one_summit_is_computed_now_though_the_kept_figures_are_older(
     scores = html.split('id="summit"', 1)[1]
     assert "Scores of Shanghai, computed now" in scores
     assert "Fulfilled: 1" in scores.split("</table>", 1)[0]
+
+
+def test_one_summits_figures_are_its_commitments_live_figures_in_two_queries(
+    world: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    for summit in (world["brunei"], world["irkutsk"], world["shanghai"]):
+        commitments = Commitment.objects.filter(summit=summit)
+        with django_assert_num_queries(2):  # per party and per desk; the summit's row is its desks' sum
+            report = summit_report(summit)
+        assert report.summit == Row.from_figures(summit.pk, summit.title, overall_figures(commitments))
+        assert report.by_party == compliance("party", commitments)
+        assert report.by_desk == compliance("desk", commitments)
+    # A summit with drafts only (nothing tracked) has the empty figures, as the ungrouped aggregate gives them.
+    (only_drafts,) = Summit.objects.filter(title="Only drafts")
+    empty = summit_report(only_drafts)
+    assert (empty.by_party, empty.by_desk) == ([], [])
+    drafts = Commitment.objects.filter(summit=only_drafts)
+    assert empty.summit == Row.from_figures(only_drafts.pk, "Only drafts", overall_figures(drafts))
+    assert (empty.summit.score, empty.summit.assessed, empty.summit.mean_delay_days) == (None, 0, None)
+
+
+def test_one_summits_page_and_api_cost_a_fixed_number_of_queries(
+    client: Client, supervisor: Any, world: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    compliance_summaries_refresh(REFRESHED)
+    login(client, supervisor)
+    page = reverse(REPORT) + f"?summit={world['brunei'].pk}"
+    client.get(page)  # once first: a client's first request reads its session and permissions
+    # Session, user, the user's groups and desk roles; the summit; the kept report (overall, summits' count, page
+    # and rows, parties, desks); the admin's two permission look-ups (a superuser has none); the summit's figures
+    # per party and per desk; its timeline; its assessments; the header's unread notifications and last sweep.
+    # Neither summit chooser reads the chosen summit again (each did: 21).
+    with django_assert_num_queries(19):
+        html = client.get(page).content.decode()
+    assert "Scores of Brunei, computed now" in html
+    assert html.count(f'<option value="{world["brunei"].pk}" selected>Brunei') == 2
+    api = APIClient()
+    api.force_authenticate(supervisor)
+    url = f"{API}?summit={world['brunei'].pk}"
+    api.get(url)
+    # The summit; its figures per party and per desk (was 4: a third pass for the summit's own row). The user is
+    # force_authenticate's, its desk roles read by the first request.
+    with django_assert_num_queries(3):
+        one = api.get(url).json()
+    assert (one["overall"]["label"], one["overall"]["assessed"]) == ("Brunei", 4)
 
 
 def test_no_summit_list_on_the_page_and_no_source_text_read(

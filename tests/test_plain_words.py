@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import connection
+from django.template import Context, Template
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,7 +18,8 @@ from django.utils import timezone, translation
 
 from commitments import selectors, services
 from commitments.models import Commitment, NotificationPreference
-from commitments.reports.charts import label_lines, timeline
+from commitments.reports.charts import label_lines, svg_number, timeline
+from commitments.reports.compliance import Row
 from commitments.reports.summaries import report_get
 from commitments.templatetags.pb_numbers import grouped
 from common.numbers import count_format
@@ -274,6 +277,27 @@ def test_timeline_labels_are_whole_and_distinct(demo: Summit) -> None:
         "Prime Minister Mori visits Irkutsk",
         "within the year (if the Peace Treaty…",
     ]
+
+
+@pytest.mark.parametrize("value", [0.0, 0.05, 0.15, 0.25, 2.675, 1e-7, 170.0, 689.95, 333.33333333333337, 519.99])
+def test_chart_numbers_are_written_as_floatformat_writes_them(value: float) -> None:
+    # Rounded half up from the float's shortest repr, as the template's floatformat:'1u' did, where "%.1f" rounds
+    # the binary value (0.15 -> "0.1", 0.25 -> "0.2"; floatformat writes "0.2" and "0.3").
+    assert svg_number(value) == str(floatformat(value, "1u"))
+
+
+def test_a_rows_status_words_say_what_the_template_said() -> None:
+    row = Row(1, "Japan", 0.5, 3, 1, 0, None, None, None, by_status={"stalled": 1, "fulfilled": 2})
+    template = Template(
+        "{% load i18n %}{% for name, count in row.status_labels %}{% blocktranslate %}{{ name }}: {{ count }}"
+        '{% endblocktranslate %}{% if not forloop.last %}{% translate ", " context "list separator" %}{% endif %}'
+        "{% endfor %}"
+    )
+    for language in ("en-gb", "ja"):
+        with translation.override(language):
+            assert str(row.status_words) == template.render(Context({"row": row}))
+    with translation.override("en-gb"):
+        assert row.status_words == "Stalled: 1, Fulfilled: 2"  # the workflow's order, not the dict's
 
 
 def test_the_report_page_lists_the_timeline_in_words(client: Client, viewer: Any, demo: Summit) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -19,28 +20,50 @@ from summits.models import Summit
 
 from .. import policy
 from ..models import Assessment, Commitment
-from ..reports.charts import status_bars, timeline
+from ..reports.charts import TIMELINE_COLUMNS, status_bars, timeline
 from ..reports.compliance import assessment_compare, assessment_freeze
 from ..reports.summaries import report_get, summit_report
 
 
-def _summit_field(admin_site: admin.AdminSite, *, required: bool = True) -> forms.ModelChoiceField[Summit]:
+class KnownSummitSelect(AutocompleteSelect):
+    """Django admin's autocomplete, told the summit the page has already read (`known`): when that is the one
+    chosen, its option is written from it, where AutocompleteSelect would read it again (once per form)."""
+
+    def __init__(self, *args: Any, known: Summit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = known
+
+    def optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> list[Any]:
+        known = self.known
+        chosen = [str(v) for v in value if v not in self.choices.field.empty_values]
+        if known is None or chosen != [str(known.pk)]:
+            return list(super().optgroups(name, value, attr))
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(known)
+        options.append(self.create_option(name, known.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+def _summit_field(
+    admin_site: admin.AdminSite, *, required: bool = True, known: Summit | None = None
+) -> forms.ModelChoiceField[Summit]:
     """A summit chosen by typing its title: Django admin's autocomplete (SummitAdmin's search, 20 at a time),
-    never a <select> of every summit. Only the chosen one is rendered, read without its source text."""
+    never a <select> of every summit. Only the chosen one is rendered, read without its source text (or not
+    read at all when it is the `known` one)."""
     return forms.ModelChoiceField(
         label=_("Summit"),
         required=required,
         queryset=Summit.objects.only("pk", "title", "starts_at", "time_zone"),
-        widget=AutocompleteSelect(Commitment._meta.get_field("summit"), admin_site),
+        widget=KnownSummitSelect(Commitment._meta.get_field("summit"), admin_site, known=known),
     )
 
 
 class SummitChoiceForm(forms.Form):
     """The summit to look at (GET ?summit=)."""
 
-    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, admin_site: admin.AdminSite, known: Summit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["summit"] = _summit_field(admin_site, required=False)
+        self.fields["summit"] = _summit_field(admin_site, required=False, known=known)
 
 
 class FreezeForm(forms.Form):
@@ -53,9 +76,9 @@ class FreezeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
-    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, admin_site: admin.AdminSite, known: Summit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields = {"summit": _summit_field(admin_site), **self.fields}  # first, as it always was
+        self.fields = {"summit": _summit_field(admin_site, known=known), **self.fields}  # first, as it always was
 
 
 def _page_url(request: HttpRequest, number: int) -> str:
@@ -68,13 +91,16 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
     if not policy.can_view(request.user):
         raise PermissionDenied
     site = model_admin.admin_site
+    now = timezone.now()
     summit = (
         Summit.objects.only("pk", "title", "starts_at", "time_zone").filter(pk=request.GET.get("summit") or 0).first()
         if (request.GET.get("summit") or "").isdigit()
         else None
     )
     # Keeping an assessment is done while looking at a summit: the form starts on that one.
-    form = FreezeForm(request.POST or None, initial={"summit": summit.pk} if summit else None, admin_site=site)
+    form = FreezeForm(
+        request.POST or None, initial={"summit": summit.pk} if summit else None, admin_site=site, known=summit
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assessment = assessment_freeze(
@@ -82,7 +108,7 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
                 kind=form.cleaned_data["kind"],
                 note=form.cleaned_data["note"],
                 by=request.user,
-                now=timezone.now(),
+                now=now,
                 as_of=form.cleaned_data["as_of"],
             )
         except ValidationError as refused:
@@ -94,8 +120,10 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             target = reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}#summit"
             return HttpResponseRedirect(target)
     search = request.GET.get("q", "")
-    report = report_get(now=timezone.now(), search=search, page=request.GET.get("page") or 1)
-    chooser = SummitChoiceForm(initial={"summit": summit.pk} if summit else None, admin_site=site, auto_id="pb-%s")
+    report = report_get(now=now, search=search, page=request.GET.get("page") or 1)
+    chooser = SummitChoiceForm(
+        initial={"summit": summit.pk} if summit else None, admin_site=site, known=summit, auto_id="pb-%s"
+    )
     context: dict[str, Any] = {
         **site.each_context(request),
         "title": gettext("Compliance report"),
@@ -120,13 +148,16 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
         figures = summit_report(summit)
         context["summit_report"] = figures
         context["summit_rows"] = [figures.summit]
+        # The columns the timeline draws and its overdue rule reads (with the desk's zone), not the whole rows
+        # with their quotes and descriptions.
         commitments = list(
             Commitment.objects.filter(summit=summit)
             .exclude(status="draft")
             .select_related("desk")
+            .only(*TIMELINE_COLUMNS)
             .order_by("due_by", "pk")
         )
-        context["timeline"] = timeline(commitments, summit.local_date, timezone.now())
+        context["timeline"] = timeline(commitments, summit.local_date, now)
         context["timeline_title"] = gettext(
             "Timeline of %(title)s: each commitment from the meeting to its deadline"
         ) % {"title": summit.title}

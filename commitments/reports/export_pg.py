@@ -104,7 +104,7 @@ def _csv_cell(column: str, ref: str, zone_literal: str) -> str:
 def _json_value(column: str, ref: str, zone_literal: str) -> str:
     kind = _KINDS.get(column, "text")
     if kind == "int":
-        return f"{ref}::text"
+        return f"COALESCE({ref}::text, '')"  # never NULL, which would empty the whole row (see _statement)
     if kind in ("date", "day"):
         return f"COALESCE('\"' || {_iso_day(kind, ref, zone_literal)} || '\"', '\"\"')"
     if kind == "flag":
@@ -194,7 +194,9 @@ def _statement(commitments: QuerySet[Commitment], now: datetime, zone: tzinfo, *
         for i, column in enumerate(COLUMNS):
             key = (" {\n  " if i == 0 else ",\n  ") + json.dumps(column) + ": "
             parts += [_sql_literal(key), _json_value(column, refs[column], zone_literal)]
-        cells = "concat(" + ", ".join([*parts, _sql_literal("\n }")]) + ")"
+        # `||`, not concat(): concat() looks up each argument's output function again for every row (57 of them),
+        # about a tenth of the statement's time. Every part is a literal or a value that is never NULL.
+        cells = "(" + " || ".join([*parts, _sql_literal("\n }")]) + ")"
     else:
         cells = ", ".join(_csv_cell(column, refs[column], zone_literal) for column in COLUMNS)
     inner_sql = _bound(sql, params)
