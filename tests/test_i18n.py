@@ -314,6 +314,10 @@ def test_the_lists_filters_actions_and_their_pages_read_in_japanese(
     for words in ("自分を担当者にする", "状況を変更（メモ付き）…", "JSONで書き出す"):
         assert f">{words}</option>" in page, words
     assert "needs attention" not in page
+    # The page's own buttons, and each row's title and status.
+    for words in ("CSVから取り込む", "履行状況報告", "会談前の説明資料", ">件名<", ">未着手<"):
+        assert words in page, words
+    assert "Import CSV" not in page
 
     confirm = client.post(listing, {"action": "bulk_transition", "_selected_action": [irkutsk.pk]})
     text = confirm.content.decode()
