@@ -233,34 +233,37 @@ def delivery_send_due(now: datetime, mailer: Mailer | None = None, limit: int = 
     if not ids:
         return 0
     rows = _batch_load(ids)
-    due: list[Delivery] = []
-    skipped: list[tuple[Delivery, str]] = []
-    for row in rows:
-        # Each recipient's rights are read once for the batch (one user object per recipient, see _batch_load),
-        # as is everything else the check reads: checking the batch up front reads the same data as per email.
-        reason = still_relevant(row.notification, fresh=False)
-        if reason:
-            skipped.append((row, reason))
-        else:
-            due.append(row)
     own = mailer is None
     sender = Mailer() if mailer is None else mailer
     stop_at = time.monotonic() + settings.PLEDGEBOOK_DELIVERY_LEASE_SECONDS / 2
-    tried = 0
+    # Rows whose outcome is recorded, or whose email was handed to the server (it may have been accepted even
+    # if recording failed): never handed back. The rest is, whatever stops the batch.
+    handled: set[int] = set()
     try:
+        due: list[Delivery] = []
+        skipped: list[tuple[Delivery, str]] = []
+        for row in rows:
+            # Each recipient's rights are read once for the batch (one user object per recipient, _batch_load),
+            # as is everything else the check reads: checked up front, it decides as it would per email.
+            reason = still_relevant(row.notification, fresh=False)
+            if reason:
+                skipped.append((row, reason))
+            else:
+                due.append(row)
         skipped_finish(skipped, now)
+        handled.update(row.pk for row, _ in skipped)
         with notification_renderer(now) as render:
             for row in due:
                 if time.monotonic() > stop_at:
                     break
-                tried += 1
+                handled.add(row.pk)
                 if not attempt(row, lambda n=row.notification: render(n), now, sender):
                     break
     finally:
         if own:
             sender.close()
-        release([row.pk for row in due[tried:]], lease_until, now)
-    return len(skipped) + tried
+        release([row.pk for row in rows if row.pk not in handled], lease_until, now)
+    return len(handled)
 
 
 def _batch_load(ids: list[int]) -> list[Delivery]:
