@@ -671,3 +671,24 @@ def test_a_batch_writes_to_each_recipient_in_their_language_as_one_email_would(
             alone.to,
             alone.extra_headers,
         )
+
+
+def test_a_batch_that_fails_before_sending_hands_every_row_back_untried(
+    brunei: None, smtp: ScriptedHandler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from commitments.notifications import outbox
+
+    officer = get_user_model().objects.get(username="officer")
+    outsider = get_user_model().objects.create_user("outsider", "outsider@pledgebook.invalid")  # skipped
+    ids = _due_for([officer, outsider], 3, occasion="fails")
+
+    def broken(skipped: Any, now: Any) -> None:
+        raise RuntimeError("the database went away while recording the skipped")
+
+    monkeypatch.setattr(outbox, "skipped_finish", broken)
+    with pytest.raises(RuntimeError):
+        delivery_send_due(EARLY_2001, limit=len(ids))
+    assert smtp.accepted == []
+    rows = Delivery.objects.filter(pk__in=ids)
+    assert set(rows.values_list("status", "attempts", "lease_until")) == {(Delivery.Status.PENDING, 0, None)}
+    assert not DeliveryAttempt.objects.filter(delivery_id__in=ids).exists()
