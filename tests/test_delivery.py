@@ -312,11 +312,11 @@ def test_a_batch_records_each_email_as_sent_before_the_next_goes_out(
     recipients = Delivery.objects.filter(pk__in=ids).values("recipient").distinct().count()
     assert sum('"auth_user_groups"' in sql for sql in statements) <= recipients
     if connection.vendor == "postgresql":
-        # Recording an outcome is one statement (and one commit) per email; around them, a claim of four
-        # statements (the test's transaction makes its BEGIN and COMMIT a savepoint), one load, and two
-        # reads of each recipient's rights.
         assert sum(sql.lstrip().startswith("WITH finished") for sql in statements) == len(ids)
-        assert len(statements) == 5 + recipients * 2 + len(ids), "\n".join(statements)
+        # Recording an outcome is one statement (and one commit) per email; around them, a claim of four
+        # statements (the test's transaction makes its BEGIN and COMMIT a savepoint), two loads (the rows, the
+        # users), and two reads of each recipient's rights.
+        assert len(statements) == 6 + recipients * 2 + len(ids), "\n".join(statements)
 
 
 @pytest.mark.parametrize("smtp", [["250", "451 4.3.2 System busy"]], indirect=True)
@@ -558,3 +558,137 @@ def test_an_emails_choice_labels_say_what_get_display_says_in_each_language(lang
         english = choice_label(commitment, "status")
     with translation.override("ja"):
         assert choice_label(commitment, "status") != english
+
+
+def _due_for(users: list[Any], count: int, occasion: str) -> list[int]:
+    """`count` emails due at EARLY_2001 for each of `users`, one per commitment (for each commitment the users'
+    in turn, so that the batch, sent in id order, alternates between them), and nothing else due."""
+    Delivery.objects.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]).update(
+        status=Delivery.Status.SKIPPED
+    )
+    commitments = list(Commitment.objects.order_by("pk")[:count])
+    assert len(commitments) == count, "the scenario needs that many commitments"
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            commitment=commitment,
+            recipient=user,
+            kind="status_changed",
+            occasion=occasion,
+            message=f"Status changed: {commitment.title}",
+            created_at=EARLY_2001,
+        )
+        for commitment in commitments
+        for user in users
+    )
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(notification=n, recipient=n.recipient, next_attempt_at=EARLY_2001) for n in notifications
+    )
+    return [d.pk for d in deliveries]
+
+
+def _batch_statements(user: Any, count: int) -> list[str]:
+    """The statements one batch of `count` emails for `user` took."""
+    ids = _due_for([user], count, occasion=f"batch-of-{count}")
+    with CaptureQueriesContext(connection) as captured:
+        assert delivery_send_due(EARLY_2001, limit=count) == count
+    assert not Delivery.objects.filter(pk__in=ids, status__in=["pending", "sending"]).exists()
+    return [query["sql"] for query in captured]
+
+
+def test_a_batch_reads_the_same_few_statements_whatever_its_size(brunei: None, smtp: ScriptedHandler) -> None:
+    """The rows, their relations, the users and their rights are read once per batch; only the outcome of an
+    email that went out is written on its own (committed before the next goes out: exactly once)."""
+    officer = get_user_model().objects.get(username="officer")
+    small, large = _batch_statements(officer, 3), _batch_statements(officer, 12)
+    assert len(smtp.wait_for(15)) == 15
+    # One statement per email on PostgreSQL (the UPDATE and the attempt's INSERT in one); SQLite's portable
+    # twin is a savepoint around the two.
+    per_email = 1 if connection.vendor == "postgresql" else 4
+    assert len(large) - len(small) == 9 * per_email, "\n".join(large)
+    assert sum(sql.startswith('SELECT "auth_user"') for sql in large) == 1  # the users, once
+
+
+def test_skipped_deliveries_are_recorded_together_whatever_their_number(brunei: None, smtp: ScriptedHandler) -> None:
+    """No email goes out for a skipped delivery, so its outcome need not be committed on its own."""
+    outsider = get_user_model().objects.create_user("outsider", "outsider@pledgebook.invalid")  # no role
+    small, large = _batch_statements(outsider, 3), _batch_statements(outsider, 12)
+    assert len(small) == len(large), "\n".join(large)
+    assert smtp.accepted == []
+    skipped = Delivery.objects.filter(recipient=outsider)
+    assert set(skipped.values_list("status", "last_error")) == {
+        (Delivery.Status.SKIPPED, "the recipient may no longer see this commitment")
+    }
+    assert skipped.filter(lease_until__isnull=False).count() == 0
+    attempts = DeliveryAttempt.objects.filter(delivery__recipient=outsider)
+    assert sorted(attempts.values_list("outcome", flat=True)) == ["skipped"] * 15
+    assert set(attempts.values_list("error", flat=True)) == {"the recipient may no longer see this commitment"}
+
+
+def test_a_batch_writes_to_each_recipient_in_their_language_as_one_email_would(
+    brunei: None, smtp: ScriptedHandler
+) -> None:
+    """The batch activates a language only when the recipient's differs from the previous email's; every email
+    is what render_notification makes for it alone, and the language active before the batch is active after."""
+    from django.utils import translation
+
+    from commitments.notifications.emails import notification_renderer, render_notification
+
+    users = get_user_model().objects
+    officer, supervisor = users.get(username="officer"), users.get(username="supervisor")
+    NotificationPreference.objects.update_or_create(user=officer, defaults={"language": "ja"})
+    NotificationPreference.objects.update_or_create(user=supervisor, defaults={"language": ""})
+    order = _due_for([officer, supervisor], 3, occasion="mixed")  # Japanese, English, Japanese, …
+
+    with translation.override("en-gb"):
+        assert delivery_send_due(EARLY_2001, limit=len(order)) == len(order)
+        assert translation.get_language() == "en-gb"
+    received = smtp.wait_for(len(order))
+    assert [message["To"] for message in received] == [
+        "officer@pledgebook.invalid",
+        "supervisor@pledgebook.invalid",
+    ] * 3
+    for message in received:
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        assert ("状況：" in text) == (message["To"] == "officer@pledgebook.invalid"), text
+        assert ("Status:" in text) == (message["To"] == "supervisor@pledgebook.invalid"), text
+
+    # The same emails as render_notification makes one at a time (its own language switch each time).
+    rows = Delivery.objects.filter(pk__in=order).select_related(
+        "notification__recipient__notification_preference",
+        "notification__actor",
+        "notification__commitment__summit",
+        "notification__commitment__desk",
+    )
+    notifications = {row.pk: row.notification for row in rows}
+    with notification_renderer(EARLY_2001) as render:
+        batch = [render(notifications[pk]) for pk in order]
+    for pk, email in zip(order, batch, strict=True):
+        alone = render_notification(notifications[pk], EARLY_2001)
+        assert (email.subject, email.body, email.alternatives, email.to, email.extra_headers) == (
+            alone.subject,
+            alone.body,
+            alone.alternatives,
+            alone.to,
+            alone.extra_headers,
+        )
+
+
+def test_a_batch_that_fails_before_sending_hands_every_row_back_untried(
+    brunei: None, smtp: ScriptedHandler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from commitments.notifications import outbox
+
+    officer = get_user_model().objects.get(username="officer")
+    outsider = get_user_model().objects.create_user("outsider", "outsider@pledgebook.invalid")  # skipped
+    ids = _due_for([officer, outsider], 3, occasion="fails")
+
+    def broken(skipped: Any, now: Any) -> None:
+        raise RuntimeError("the database went away while recording the skipped")
+
+    monkeypatch.setattr(outbox, "skipped_finish", broken)
+    with pytest.raises(RuntimeError):
+        delivery_send_due(EARLY_2001, limit=len(ids))
+    assert smtp.accepted == []
+    rows = Delivery.objects.filter(pk__in=ids)
+    assert set(rows.values_list("status", "attempts", "lease_until")) == {(Delivery.Status.PENDING, 0, None)}
+    assert not DeliveryAttempt.objects.filter(delivery_id__in=ids).exists()

@@ -6,6 +6,8 @@ import functools
 import quopri
 import re
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from email.header import Header
 from email.utils import formatdate
@@ -15,7 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, sanitize_address
 from django.db.models import Field, Model
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -84,16 +86,38 @@ def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
 def render_notification(notification: Notification, now: datetime) -> EmailMultiAlternatives:
     # In the recipient's language, whoever's request or task is sending it.
     with translation.override(user_language(notification.recipient)):
-        context = {
-            **_item_context(notification, now),
-            "recipient": notification.recipient,
-            "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
-            "long_date": _long_date(),
-        }
-        subject = f"[Pledgebook] {context['headline']}"
-        return _email(
-            subject, "email/notification", context, notification.recipient.email, f"notification-{notification.pk}"
-        )
+        return _notification_email(notification, now, _Templates("email/notification"))
+
+
+@contextmanager
+def notification_renderer(now: datetime) -> Iterator[Callable[[Notification], EmailMultiAlternatives]]:
+    """What render_notification does, for a batch of emails: a function that renders one, in its recipient's
+    language, with the templates looked up once for the batch and a language activated only when the
+    recipient's differs from the previous email's (a batch is mostly one or two languages). The language
+    active before the batch is active again after it."""
+    templates = _Templates("email/notification")
+
+    def render(notification: Notification) -> EmailMultiAlternatives:
+        language = user_language(notification.recipient)
+        if translation.get_language() != language:
+            translation.activate(language)
+        return _notification_email(notification, now, templates)
+
+    # override() restores, on leaving, whatever was active on entering, whatever render() activated since.
+    with translation.override(translation.get_language()):
+        yield render
+
+
+def _notification_email(notification: Notification, now: datetime, templates: _Templates) -> EmailMultiAlternatives:
+    """The email in the active language."""
+    context = {
+        **_item_context(notification, now),
+        "recipient": notification.recipient,
+        "preferences_url": _link(_preferences_path(settings.ROOT_URLCONF)),
+        "long_date": _long_date(),
+    }
+    subject = f"[Pledgebook] {context['headline']}"
+    return _email(subject, templates, context, notification.recipient.email, f"notification-{notification.pk}")
 
 
 def _long_date() -> str:
@@ -126,16 +150,26 @@ def header_safe(text: str, limit: int = 200) -> str:
     return " ".join(_NOT_IN_HEADERS.sub(" ", text).split())[:limit]
 
 
-def _email(subject: str, template: str, context: dict[str, Any], to: str, message_id: str) -> EmailMultiAlternatives:
+class _Templates:
+    """An email's pair of templates (`name`.txt and `name`.html), looked up once for as many emails as it renders."""
+
+    def __init__(self, name: str) -> None:
+        self.text = get_template(f"{name}.txt")
+        self.html = get_template(f"{name}.html")
+
+
+def _email(
+    subject: str, templates: _Templates, context: dict[str, Any], to: str, message_id: str
+) -> EmailMultiAlternatives:
     """Plain text and HTML from one pair of templates."""
     message = EmailMultiAlternatives(
         subject=header_safe(subject),
-        body=render_to_string(f"{template}.txt", context),
+        body=templates.text.render(context),
         to=[to],
         # A stable id: a receiving server that sees the same message twice can tell.
         headers={"Message-ID": f"<{message_id}@pledgebook>"},
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.attach_alternative(templates.html.render(context), "text/html")
     return message
 
 
@@ -153,7 +187,7 @@ def render_digest(digest: Digest, notifications: list[Notification], now: dateti
         subject = "[Pledgebook] " + ngettext(
             "Your digest for %(date)s: %(count)d item", "Your digest for %(date)s: %(count)d items", len(items)
         ) % {"date": date_format(digest.local_date), "count": len(items)}
-        return _email(subject, "email/digest", context, digest.recipient.email, f"digest-{digest.pk}")
+        return _email(subject, _Templates("email/digest"), context, digest.recipient.email, f"digest-{digest.pk}")
 
 
 def email_bytes(message: EmailMultiAlternatives) -> bytes:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from .create import wake_sender
 from .digests import digest_send_one
-from .outbox import Mailer, delivery_send_due
+from .outbox import CLAIM, Mailer, delivery_send_due
 
 # One task run sends at most this many emails, then hands over to a fresh run, so that a long
 # backlog never holds one worker slot (or one broker message) for long.
@@ -38,7 +38,10 @@ def deliveries_drain(*, limit: int | None = BATCH, clock: Callable[[], datetime]
         return limit is None or sent < limit
 
     try:
-        while more() and (handled := delivery_send_due(clock(), mailer)):
+        # A claim never takes more than the run may still send: the rest stays due for the next run.
+        while more() and (
+            handled := delivery_send_due(clock(), mailer, CLAIM if limit is None else min(CLAIM, limit - sent))
+        ):
             sent += handled
         while more() and digest_send_one(clock(), mailer):
             sent += 1
