@@ -35,14 +35,14 @@ search titles in English and Japanese, where the two agree).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import Case, Exists, F, IntegerField, Lookup, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
+
+from common.pgarray import EqualsAny
 
 from .models import Commitment, Update
 
@@ -75,17 +75,6 @@ def search_words(text: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-class _EqualsAny(Lookup):
-    """`lhs = ANY(rhs)`, rhs an array: what a primary-key index serves as one index condition."""
-
-    lookup_name = "pb_equals_any"
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
-
-
 def _contains(field: str, word: str, postgresql: bool) -> Q:
     if postgresql and len(word) < TRIGRAM_LENGTH:
         # No trigram in the word: a test no index claims, so that the planner does not read a GIN index whole.
@@ -107,7 +96,7 @@ def _word_q(word: str, postgresql: bool) -> Q:
             Exists(Update.objects.filter(_contains("note", word, postgresql), commitment=OuterRef("pk")))
         )
     if postgresql:
-        return condition | Q(_EqualsAny(F("pk"), ArraySubquery(notes)))
+        return condition | Q(EqualsAny(F("pk"), ArraySubquery(notes)))
     return condition | Q(pk__in=notes)
 
 

@@ -13,15 +13,16 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import BooleanField, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
-from common.pgarray import array_literal
-from summits.models import Party
+from common.pgarray import EqualsAny, array_literal
+from summits.models import Party, Summit
 
 from . import rules
 from .models import Commitment, CommitmentOutcome, Desk
@@ -116,6 +117,20 @@ def ownerless_q() -> Q:
 
 def mine_q(user: Any) -> Q:
     return Q(owner=user) | Q(watchers=user)
+
+
+def owned_or_watched_q(user: Any) -> Q:
+    """The commitments `user` owns or watches, as a condition on the commitment's own columns: `owner_id = …
+    OR id = ANY(the ids they watch)` — no join, so never a row twice. For a list sorted by urgency: PostgreSQL
+    answers it with a BitmapOr of the owner's index and the primary key, reading each heap page of the user's
+    rows once (at a million, the busiest officer's 7,000 rows: ~8k buffers, 10 ms), where `id IN (a union)`
+    (mine_ids) looked each id up through the primary key's index (29k buffers, 30 ms)."""
+    watched = Commitment.watchers.through.objects.filter(user_id=user.pk).values("commitment_id")
+    if connection.vendor == "postgresql":
+        # `= ANY(ARRAY(…))`, not `IN (…)`: inside an OR, an IN (subquery) is a filter on every row (the list's
+        # capped count walked 560k index entries for it); the array is one index condition of a BitmapOr.
+        return Q(owner_id=user.pk) | Q(EqualsAny(F("pk"), ArraySubquery(watched)))
+    return Q(owner_id=user.pk) | Q(pk__in=watched)
 
 
 def mine_ids(user: Any, *, open_only: bool = False) -> QuerySet[Any]:
@@ -369,8 +384,15 @@ def dashboard_counts(now: datetime) -> dict[str, int]:
 
 
 def commitment_list() -> QuerySet[Commitment]:
-    """Commitments with what a list row shows, in a fixed number of queries whatever the page size."""
-    return Commitment.objects.select_related("summit", "desk", "owner").prefetch_related("made_by")
+    """Commitments with what a list row shows, in a fixed number of queries whatever the page size.
+
+    The summit, desk and owner are read for the page's rows once the page is chosen (one query each, by id),
+    not joined: a join is made for every row the page is chosen from. An officer's own commitments at a
+    million are ~7,000 rows sorted to show fifty; joined to their summits and desks, that sort took 60 ms of
+    the page, the same rows alone ~10 ms. The summit without its record's text (tens of kilobytes each)."""
+    return Commitment.objects.prefetch_related(
+        Prefetch("summit", queryset=Summit.objects.defer("source_text")), "desk", "owner", "made_by"
+    )
 
 
 def commitment_flags(queryset: QuerySet[Commitment], now: datetime) -> QuerySet[Commitment]:
@@ -380,11 +402,6 @@ def commitment_flags(queryset: QuerySet[Commitment], now: datetime) -> QuerySet[
         is_overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
         is_stale=Case(When(stale_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
-
-
-def commitment_list_flagged(now: datetime) -> QuerySet[Commitment]:
-    """commitment_list() with `is_overdue` and `is_stale` computed by the database as of `now`."""
-    return commitment_flags(commitment_list(), now)
 
 
 def dependency_cycle(commitment_id: int, depends_on_ids: list[int]) -> list[str]:

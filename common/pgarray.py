@@ -1,4 +1,4 @@
-"""PostgreSQL array literals for the set-based writes (the sweep's inserts and updates).
+"""PostgreSQL arrays: literals for the set-based writes (the sweep's inserts and updates), and `= ANY(array)`.
 
 psycopg turns a Python list into an array literal in pure Python, element by element; for the tens of
 thousands of values one sweep binds (ids, recipients, occasions, messages, times) that cost more than
@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Lookup
 
 
 def _element(value: object) -> str:
@@ -40,3 +43,17 @@ def array_literal(values: Iterable[object]) -> str:
 def column_literals(rows: Sequence[Sequence[object]], width: int) -> list[str]:
     """One array literal per column of `rows` (each `width` wide), for `unnest(%s::…[], %s::…[], …)`."""
     return [array_literal(row[column] for row in rows) for column in range(width)]
+
+
+class EqualsAny(Lookup):
+    """`lhs = ANY(rhs)`, rhs an array (e.g. ArraySubquery): what a primary-key index serves as one index condition.
+
+    `id IN (SELECT …)` inside an OR can only be a filter evaluated for every row; `id = ANY(ARRAY(SELECT …))`
+    computes the array once and lets PostgreSQL OR the condition with others as a BitmapOr of index scans."""
+
+    lookup_name = "pb_equals_any"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)

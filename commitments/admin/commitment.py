@@ -106,6 +106,9 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     # resolves the page's URL again for every row to carry the filters along (~0.3 ms a row, a fifth of what
     # a row of this list costs); the same link is built here from parts read once a page.
     list_display_links = None
+    # Nothing joined: the page's summits, desks and owners are read for its rows alone (selectors.commitment_list).
+    # Django would otherwise join every foreign key the columns name, for every row the page is chosen from.
+    list_select_related: list[str] = []
     list_filter = [
         "status",
         OpenClosedFilter,
@@ -238,7 +241,9 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     # -- queries ------------------------------------------------------------------------------------
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
-        return selectors.commitment_list_flagged(timezone.now())
+        # The page's flags are judged in Python for its fifty rows (get_changelist_instance), by the same rules the
+        # database's annotations state: annotated, they were computed for every row the page is chosen from.
+        return selectors.commitment_list()
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         # Here, not in get_search_results, which the autocomplete widgets call too (a message would wait there
@@ -330,6 +335,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         tail += f"?{filters}" if filters else ""
         for row in changelist.result_list:
             row.pb_urgency = selectors.commitment_urgency(row, now)
+            row.pb_stale = selectors.commitment_is_stale(row, now)
             row.pb_now = now
             row.pb_link = f"{head}/{row.pk}/{tail}"
         return changelist
@@ -354,7 +360,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         found: rules.Urgency = obj.pb_urgency  # type: ignore[attr-defined]  # set by get_changelist_instance
         words = format_html('<span class="{}">{}</span>', URGENCY_FLAGS.get(found.band, "pb-when"), found.words)
         # Stale is a second signal: an overdue or due-soon row says so first, and this says nobody updated it.
-        if getattr(obj, "is_stale", False) and found.band != rules.Band.STALE:
+        if obj.pb_stale and found.band != rules.Band.STALE:  # type: ignore[attr-defined]  # as pb_urgency
             stale = '{} <span class="pb-flag pb-stale" title="{}">{}</span>'
             words = format_html(stale, words, gettext("No update for a long time"), gettext("stale"))
         if not found.action:

@@ -119,7 +119,7 @@ class MineFilter(admin.SimpleListFilter):
         if self.value() == "owned":
             return queryset.filter(owner_id=request.user.pk)
         if self.value() == "watched":
-            return queryset.filter(pk__in=selectors.mine_ids(request.user))
+            return queryset.filter(selectors.owned_or_watched_q(request.user))
         return queryset
 
 
