@@ -167,44 +167,72 @@ def commitment_is_stale(commitment: Commitment, now: datetime) -> bool:
     return rules.is_stale(status=commitment.status, last_activity_at=commitment.last_activity_at, now=now)
 
 
-def commitment_relations(ids: list[int]) -> dict[str, dict[int, list[Any]]]:
-    """For each commitment id: its makers' codes, watchers' usernames, and the ids it depends on and
-    is reciprocal with — one query for a page of any size (the API list's relations)."""
+def commitment_relations(
+    ids: list[int], outcomes_of: list[int] | None = None
+) -> tuple[dict[str, dict[int, list[Any]]], dict[int, dict[str, dict[str, Any]]]]:
+    """For each commitment id: its makers' codes, watchers' usernames, and the ids it depends on and is
+    reciprocal with — one query for a page of any size (the API's rows) — and the parties' own recorded
+    outcomes of `outcomes_of` (outcome_ids of the page; commitment_outcomes' shape), read by the same statement
+    on PostgreSQL (one round trip and no ORM query to build: a tenth of an API list request), by a query of
+    their own on SQLite, whose text dates the ORM's converters read."""
     result: dict[str, dict[int, list[Any]]] = {"made_by": {}, "watchers": {}, "depends_on": {}, "reciprocal": {}}
+    outcomes: dict[int, dict[str, dict[str, Any]]] = {}
     if not ids:
-        return result
+        return result, outcomes
     made_by = Commitment.made_by.through._meta.db_table
     watchers = Commitment.watchers.through._meta.db_table
     depends_on = Commitment.depends_on.through._meta.db_table
     reciprocal = Commitment.reciprocal.through._meta.db_table
     party, user = Party._meta.db_table, get_user_model()._meta.db_table
+    postgresql = connection.vendor == "postgresql"
     params: list[Any]
-    if connection.vendor == "postgresql":
+    if postgresql:
         # One array parameter per branch, not one parameter per id: binding 200 values cost more than
         # the query itself.
         marks, params = "SELECT unnest(%s::bigint[])", [array_literal(ids)] * 4
     else:
-        marks, params = ", ".join(["%s"] * len(ids)), ids * 4
+        marks, params = ", ".join(["%s"] * len(ids)), [*ids, *ids, *ids, *ids]
     # Ordered as the serializer orders them: makers by party name, watchers by username, links by id.
-    # (Table names come from the models; the ids are parameters. One column type for every branch.)
+    # (Table names come from the models; the ids are parameters. One column type for every branch; the last
+    # three columns are an outcome's note, who recorded it and when.)
+    none = "NULL, NULL, CAST(NULL AS TIMESTAMP WITH TIME ZONE)" if postgresql else "NULL, NULL, NULL"
     sql = (
-        f"SELECT 'made_by', m.commitment_id, p.code, p.name, p.id FROM {made_by} m "  # noqa: S608
+        f"SELECT 'made_by', m.commitment_id, p.code, p.name, p.id, {none} FROM {made_by} m "  # noqa: S608
         f"JOIN {party} p ON p.id = m.party_id WHERE m.commitment_id IN ({marks}) "
-        f"UNION ALL SELECT 'watchers', w.commitment_id, u.username, u.username, 0 FROM {watchers} w "
+        f"UNION ALL SELECT 'watchers', w.commitment_id, u.username, u.username, 0, {none} FROM {watchers} w "
         f"JOIN {user} u ON u.id = w.user_id WHERE w.commitment_id IN ({marks}) "
         f"UNION ALL SELECT 'depends_on', d.from_commitment_id, CAST(d.to_commitment_id AS VARCHAR(20)), '', "
-        "d.to_commitment_id "
+        f"d.to_commitment_id, {none} "
         f"FROM {depends_on} d WHERE d.from_commitment_id IN ({marks}) "
         f"UNION ALL SELECT 'reciprocal', r.from_commitment_id, CAST(r.to_commitment_id AS VARCHAR(20)), '', "
-        "r.to_commitment_id "
+        f"r.to_commitment_id, {none} "
         f"FROM {reciprocal} r WHERE r.from_commitment_id IN ({marks}) "
-        "ORDER BY 1, 2, 4, 5"
     )
+    if postgresql and outcomes_of:
+        outcome = CommitmentOutcome._meta.db_table
+        sql += (
+            f"UNION ALL SELECT 'outcomes', o.commitment_id, p.code, o.status, 0, o.note, u.username, o.recorded_at "  # noqa: S608
+            f"FROM {outcome} o JOIN {party} p ON p.id = o.party_id LEFT JOIN {user} u ON u.id = o.recorded_by_id "
+            "WHERE o.commitment_id IN (SELECT unnest(%s::bigint[])) "
+        )
+        params.append(array_literal(outcomes_of))
+    sql += "ORDER BY 1, 2, 4, 5"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for name, pk, value, _, _ in cursor.fetchall():
-            result[name].setdefault(pk, []).append(int(value) if name in ("depends_on", "reciprocal") else value)
-    return result
+        for name, pk, value, label, _, note, username, recorded_at in cursor.fetchall():
+            if name == "outcomes":
+                status = label
+                outcomes.setdefault(pk, {})[value] = {
+                    "status": status,
+                    "note": note,
+                    "recorded_by": username,
+                    "recorded_at": recorded_at,
+                }
+            else:
+                result[name].setdefault(pk, []).append(int(value) if name in ("depends_on", "reciprocal") else value)
+    if not postgresql and outcomes_of:
+        outcomes = commitment_outcomes(outcomes_of)
+    return result, outcomes
 
 
 def commitment_outcomes(ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:

@@ -390,8 +390,9 @@ def commitment_representations(rows: list[dict[str, Any]], request: Any, now: da
     model instances with their related managers costs several times the query.
     `test_api.py::test_the_list_shows_what_the_serializer_shows` holds the two equal.
     """
-    relations = commitment_relations([row["id"] for row in rows])
-    recorded = commitment_outcomes(outcome_ids([(row["id"], row["status"]) for row in rows]))
+    relations, recorded = commitment_relations(
+        [row["id"] for row in rows], outcome_ids([(row["id"], row["status"]) for row in rows])
+    )
     formats = _formats()
     zone = timezone.get_current_timezone()
     url_prefix = _detail_url_prefix(request)
