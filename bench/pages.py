@@ -48,7 +48,15 @@ def browsing(user: Any = None) -> Iterator[tuple[Any, dict[str, str]]]:
 
 
 def _get(client: Any, url: str, headers: dict[str, str] | None = None) -> Callable[[], int]:
-    """A page fetch that fails loudly on anything but 200 and reads a streamed body to its end."""
+    """A page fetch that fails loudly on anything but 200 and reads a streamed body to its end.
+
+    With `headers` (the API's token), from a client of its own without the admin's session cookie, as the
+    API's clients call it: with the cookie, every API request also read the session (the reader's language
+    lives there), a query no token-only client makes."""
+    if headers:
+        from django.test import Client
+
+        client = Client()
 
     def fetch() -> int:
         response = client.get(url, **(headers or {}))
