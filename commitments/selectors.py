@@ -412,14 +412,18 @@ def dashboard_counts(now: datetime) -> dict[str, int]:
 
 
 def commitment_list() -> QuerySet[Commitment]:
-    """Commitments with what a list row shows, in a fixed number of queries whatever the page size.
+    """Commitments with what a list row shows, in a fixed number of queries whatever the page size."""
+    return Commitment.objects.select_related("summit", "desk", "owner").prefetch_related("made_by")
 
-    The summit, desk and owner are read for the page's rows once the page is chosen (one query each, by id),
-    not joined: a join is made for every row the page is chosen from. An officer's own commitments at a
-    million are ~7,000 rows sorted to show fifty; joined to their summits and desks, that sort took 60 ms of
-    the page, the same rows alone ~10 ms. The summit without its record's text (tens of kilobytes each)."""
-    return Commitment.objects.prefetch_related(
-        Prefetch("summit", queryset=Summit.objects.defer("source_text")), "desk", "owner", "made_by"
+
+def commitment_page_related(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """`queryset` (a list page's) with the summit, desk and owner read for the page's rows once the page is
+    chosen (one query each, by id), not joined: a join is made for every row the page is chosen from. An
+    officer's own commitments at a million are ~7,000 rows sorted to show fifty; joined to their summits and
+    desks, that sort took 60 ms of the page, the same rows alone ~10 ms. The summit without its record's text
+    (tens of kilobytes each). For one object (a change page), the joins of commitment_list cost less."""
+    return queryset.select_related(None).prefetch_related(
+        Prefetch("summit", queryset=Summit.objects.defer("source_text")), "desk", "owner"
     )
 
 

@@ -121,9 +121,10 @@ def test_a_page_costs_the_same_queries_wherever_it_starts(officer: Any, rf_desk:
         while url:
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(url)
-            # A page with a fulfilled commitment on it also reads the parties' own outcomes (one query).
+            # A page with a fulfilled commitment on it also reads the parties' own outcomes: one query of their own
+            # on SQLite, a branch of the relations' statement on PostgreSQL (selectors.commitment_relations).
             scored = any(row["status"] in SCORED_STATUSES for row in response.json()["results"])
-            counts.add(len(captured) - scored)
+            counts.add(len(captured) - (scored and connection.vendor != "postgresql"))
             url = response.json()["next"]
         assert len(counts) == 1, (ordering, counts)
 

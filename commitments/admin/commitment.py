@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.forms import BaseModelFormSet
@@ -79,6 +79,13 @@ class UpdateInline(ReadOnlyAdminMixin, admin.StackedInline):
         return obj is not None and policy.can_edit_commitment(request.user, obj)
 
 
+class CommitmentChangeList(ChangeList):
+    """The list: its rows with their summits, desks and owners read for the page alone (commitment_page_related)."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet[Commitment]:
+        return selectors.commitment_page_related(super().get_queryset(request, exclude_parameters))
+
+
 # Django's own words for the row's checkbox, translated by Django's own catalogue (named, not written in a gettext
 # call, so that makemessages leaves them to Django rather than copying them into ours).
 DJANGO_ROW_CHECKBOX_LABEL = "Select this object for an action - {}"
@@ -106,7 +113,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     # resolves the page's URL again for every row to carry the filters along (~0.3 ms a row, a fifth of what
     # a row of this list costs); the same link is built here from parts read once a page.
     list_display_links = None
-    # Nothing joined: the page's summits, desks and owners are read for its rows alone (selectors.commitment_list).
+    # Nothing joined: the page's summits, desks and owners are read for its rows alone (CommitmentChangeList).
     # Django would otherwise join every foreign key the columns name, for every row the page is chosen from.
     list_select_related: list[str] = []
     list_filter = [
@@ -241,9 +248,12 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     # -- queries ------------------------------------------------------------------------------------
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
-        # The page's flags are judged in Python for its fifty rows (get_changelist_instance), by the same rules the
-        # database's annotations state: annotated, they were computed for every row the page is chosen from.
+        # No flags annotated: a list page's are judged in Python for its fifty rows (get_changelist_instance), by
+        # the same rules the annotations state; annotated, they were computed for every row the page is chosen from.
         return selectors.commitment_list()
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return CommitmentChangeList
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         # Here, not in get_search_results, which the autocomplete widgets call too (a message would wait there
