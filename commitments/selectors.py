@@ -221,13 +221,7 @@ def commitment_relations(
         cursor.execute(sql, params)
         for name, pk, value, label, _, note, username, recorded_at in cursor.fetchall():
             if name == "outcomes":
-                status = label
-                outcomes.setdefault(pk, {})[value] = {
-                    "status": status,
-                    "note": note,
-                    "recorded_by": username,
-                    "recorded_at": recorded_at,
-                }
+                outcomes.setdefault(pk, {})[value] = _outcome(label, note, username, recorded_at)
             else:
                 result[name].setdefault(pk, []).append(int(value) if name in ("depends_on", "reciprocal") else value)
     if not postgresql and outcomes_of:
@@ -247,13 +241,14 @@ def commitment_outcomes(ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
         "commitment_id", "party__code", "status", "note", "recorded_by__username", "recorded_at", named=True
     )
     for row in rows:
-        result.setdefault(row.commitment_id, {})[row.party__code] = {
-            "status": row.status,
-            "note": row.note,
-            "recorded_by": row.recorded_by__username,
-            "recorded_at": row.recorded_at,
-        }
+        result.setdefault(row.commitment_id, {})[row.party__code] = _outcome(
+            row.status, row.note, row.recorded_by__username, row.recorded_at
+        )
     return result
+
+
+def _outcome(status: str, note: str, recorded_by: str | None, recorded_at: datetime) -> dict[str, Any]:
+    return {"status": status, "note": note, "recorded_by": recorded_by, "recorded_at": recorded_at}
 
 
 def outcome_ids(rows: list[tuple[int, str]]) -> list[int]:

@@ -121,10 +121,16 @@ def _labels(language: str) -> dict[str, str]:
         return {status.value: str(status.label) for status in Status}
 
 
+def labels() -> dict[str, str]:
+    """Every status's name in the active language, in the workflow's order. Translated once per language: a
+    list page or a report names hundreds of statuses, and translating a lazy label looks the message up in the
+    catalogues every time."""
+    return _labels(translation.get_language() or settings.LANGUAGE_CODE)
+
+
 def label(status: str) -> str:
-    """The status's name in the active language. The names are translated once per language: a list page names
-    fifty statuses, and translating a lazy label looks the message up in the catalogue every time."""
-    return _labels(translation.get_language() or settings.LANGUAGE_CODE).get(status, status)
+    """The status's name in the active language (labels())."""
+    return labels().get(status, status)
 
 
 def stored_label(status: str) -> str:

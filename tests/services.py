@@ -59,6 +59,17 @@ class RedisServer:
                 time.sleep(0.05)
         raise RuntimeError(f"redis-server did not start on port {self.port}")
 
+    def cache_settings(self) -> dict[str, Any]:
+        """CACHES pointing Django's cache at this server, with half-second timeouts: a test that stops the server
+        waits that long per call, not the client's default."""
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": self.url,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
+        }
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()

@@ -115,15 +115,8 @@ def test_beat_counts_the_tiles_every_interval(officer: Any, demo: Summit) -> Non
 def test_with_the_shared_cache_down_the_page_counts_its_tiles(
     client: Client, officer: Any, demo: Summit, redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    shared = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
     login(client, officer)
-    with override_settings(CACHES=shared):
+    with override_settings(CACHES=redis_server.cache_settings()):
         dashboard.dashboard_figures_refresh(COUNTED)  # kept in the real Redis...
         _one_more_condition_pending()
         assert _condition_tile(_dashboard(client, COUNTED + timedelta(seconds=10))[0]) == 2  # ... and read there

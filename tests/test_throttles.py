@@ -192,15 +192,8 @@ def test_with_redis_down_logins_are_answered_not_refused(
     redis_server: RedisServer, officer: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The throttle lets a request through when its cache does not answer (axes' lockouts still hold)."""
-    caches = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
     redis_server.stop()
-    with override_settings(CACHES=caches):
+    with override_settings(CACHES=redis_server.cache_settings()):
         answer = APIClient().post(TOKEN_URL, {"username": "officer", "password": PASSWORD}, format="json")
     assert answer.status_code == 200
     assert answer.json()["token"]

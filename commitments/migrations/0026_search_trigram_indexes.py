@@ -1,15 +1,12 @@
 """Trigram indexes for search (commitments/search.py), on PostgreSQL only; nothing happens on SQLite.
 
-Each index is on exactly the expression Django's `icontains` writes — `UPPER("col"::text) LIKE UPPER('%w%')` —
-so that the planner can answer each searched word with a bitmap index scan instead of reading every row.
-Built CONCURRENTLY (hence a non-atomic migration): on a live table of a million commitments a plain CREATE
-INDEX would hold writes off for the minutes the build takes.
+How they are built, and why so: migrations/_trigram.py.
 """
-
-from typing import Any
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
+
+from ._trigram import trigram_indexes
 
 # name, table, column: the columns commitments/search.py searches.
 INDEXES = [
@@ -20,25 +17,7 @@ INDEXES = [
 ]
 
 
-def create_indexes(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, table, column in INDEXES:
-        schema_editor.execute(
-            f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" USING gin (UPPER("{column}"::text) gin_trgm_ops)'
-        )
-    # Statistics of the indexed expressions are gathered only by an ANALYZE after the index exists. Until then
-    # the planner guesses that '%investment%' matches 100 rows of a million (it matched 142,857) and sorts them
-    # all instead of walking the list's order index: 7 s instead of 14 ms.
-    for table in sorted({table for _name, table, _column in INDEXES}):
-        schema_editor.execute(f'ANALYZE "{table}"')
-
-
-def drop_indexes(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _column in INDEXES:
-        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+create_indexes, drop_indexes = trigram_indexes(INDEXES)
 
 
 class Migration(migrations.Migration):

@@ -1,10 +1,9 @@
 """Trigram indexes for the title and quote in the other language (commitments/search.py searches them since
-issue 20), on PostgreSQL only; nothing happens on SQLite. Built as migration 0026 built the others: on exactly
-the expression `icontains` writes, CONCURRENTLY (writes go on while they are built), then ANALYZE."""
-
-from typing import Any
+issue 20), built as migration 0026 built the others (migrations/_trigram.py)."""
 
 from django.db import migrations
+
+from ._trigram import trigram_indexes
 
 INDEXES = [
     ("commitment_title_other_trgm", "commitments_commitment", "title_other"),
@@ -12,21 +11,7 @@ INDEXES = [
 ]
 
 
-def create_indexes(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, table, column in INDEXES:
-        schema_editor.execute(
-            f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" USING gin (UPPER("{column}"::text) gin_trgm_ops)'
-        )
-    schema_editor.execute('ANALYZE "commitments_commitment"')
-
-
-def drop_indexes(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _column in INDEXES:
-        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+create_indexes, drop_indexes = trigram_indexes(INDEXES)
 
 
 class Migration(migrations.Migration):

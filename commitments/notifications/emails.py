@@ -26,6 +26,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from ..locale import user_language
 from ..models import Digest, Notification
 from ..selectors import commitment_days_overdue
+from ..workflow import label
 
 
 def _link(path: str) -> str:
@@ -75,7 +76,7 @@ def _item_context(notification: Notification, now: datetime) -> dict[str, Any]:
         "notification": notification,
         "headline": notification_headline(notification),
         "commitment": commitment,
-        "status_label": choice_label(commitment, "status"),
+        "status_label": label(commitment.status),
         "condition_label": choice_label(commitment, "condition_state") if commitment.condition_text else "",
         "summit": commitment.summit,
         "days_overdue": commitment_days_overdue(commitment, now),

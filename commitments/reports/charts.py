@@ -14,8 +14,8 @@ from common.numbers import count_format
 
 from ..models import Commitment
 from ..selectors import commitment_is_overdue
-from ..workflow import STATUS_COLOURS, Status
-from .compliance import Row, status_labels_now
+from ..workflow import STATUS_COLOURS, Status, labels
+from .compliance import Row
 
 BAR_WIDTH = 520
 LABEL_WIDTH = 170
@@ -54,7 +54,7 @@ class Bar:
 
 def status_bars(rows: list[Row]) -> dict[str, object]:
     """Stacked bars: each party's commitments by status (drafts excluded)."""
-    names = status_labels_now()  # each label looked up once, not once a segment
+    names = labels().items()
     segment_words = gettext("%(party)s: %(count)s %(status)s")
     bars = []
     for index, row in enumerate(rows):

@@ -50,6 +50,7 @@ from ..errors import WorkflowError
 from ..models import Assessment, AssessmentItem, Commitment, CommitmentOutcome, StatusChange
 from ..workflow import SCORED_STATUSES, TRACKED_STATUSES, Status
 from ..workflow import label as status_label
+from ..workflow import labels as workflow_labels
 
 SCORED = SCORED_STATUSES
 EXCLUDED = (Status.LAPSED, Status.WITHDRAWN, Status.SUPERSEDED)
@@ -93,7 +94,7 @@ class Row:
     @property
     def status_labels(self) -> list[tuple[str, int]]:
         """`by_status` for people: each status's label and count, in the workflow's order."""
-        return [(name, self.by_status[s]) for s, name in status_labels_now() if self.by_status.get(s)]
+        return [(name, self.by_status[s]) for s, name in workflow_labels().items() if self.by_status.get(s)]
 
     @property
     def status_words(self) -> SafeString:
@@ -142,21 +143,10 @@ class Row:
         )
 
 
-def status_labels_now() -> tuple[tuple[str, str], ...]:
-    """Each status and its label in the active language, in the workflow's order: a report's hundred rows
-    would otherwise look each label up again (a gettext through the language's fallback catalogues apiece)."""
-    return _status_labels(get_language())
-
-
-@functools.cache
-def _status_labels(language: str | None) -> tuple[tuple[str, str], ...]:
-    # Keyed by the language only to keep apart what each language says; the labels are read in the active one.
-    return tuple((s, status_label(s)) for s in Status.values)
-
-
 @functools.cache
 def _status_words_forms(language: str | None) -> tuple[str, str]:
-    # As the template said them: a status and its count, and the list separator (keyed by the language, as above).
+    # As the template said them: a status and its count, and the list separator (keyed by the language only to
+    # keep apart what each language says).
     return gettext("%(name)s: %(count)s"), pgettext("list separator", ", ")
 
 
