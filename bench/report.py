@@ -210,10 +210,16 @@ def evaluate_goals(results: dict[str, Any]) -> list[Goal]:
         entry = data.get("report", {}).get(key)
         if entry:
             ms, ratio = entry["page"]["median_ms"], entry["ratio"]
+            target, value = "≤ 2× raw SQL", f"{ratio:.2f}×, {ms:,.0f} ms"
+            frame: dict[str, Any] | None = data["report"].get("frame")
+            if key.startswith("admin") and frame:
+                # The floor is the SQL plus the admin's empty frame (bench/pages.measure_report says why).
+                target = "≤ 2× (raw SQL + the admin's empty frame)"
+                value += f" (frame {frame['median_ms']:,.1f} ms)"
             if key.endswith("summit"):
-                goals.append((name, "≤ 2× raw SQL, < 1 s", f"{ratio:.2f}×, {ms:,.0f} ms", ratio <= 2 and ms < 1000))
+                goals.append((name, f"{target}, < 1 s", value, ratio <= 2 and ms < 1000))
             else:
-                goals.append((name, "≤ 2× raw SQL", f"{ratio:.2f}×, {ms:,.0f} ms", ratio <= 2))
+                goals.append((name, target, value, ratio <= 2))
     for key, name in (("open", "open rows"), ("all", "all rows")):
         entry = data.get("export", {}).get(key)
         if entry and "skipped" in entry:
@@ -340,6 +346,10 @@ def render(results: dict[str, Any]) -> str:
             "`?summit=<id>`), beside the raw aggregate SQL for the figures shown: overall, per party (each party's",
             "own outcome), per desk, and the first page of per summit (the latest 50) — or that summit's overall,",
             "per party and per desk. One aggregate per table, no DISTINCT (no grouping here can duplicate a row).",
+            "An admin page's floor adds what no admin page goes below, the admin's empty frame (login, header,",
+            "navigation: `bench/views.admin_frame`), and for one summit the rows its timeline and assessments show.",
+            "Since issue 20's last round the one-summit page shows that summit only (the whole report is a link",
+            "away).",
         ],
         {"admin_overall": "admin, overall", "api_overall": "API, overall",
          "admin_summit": "admin, one summit", "api_summit": "API, one summit"},

@@ -69,20 +69,22 @@ def test_an_officer_who_chose_japanese_reads_the_report_and_the_brief_in_japanes
     NotificationPreference.objects.update_or_create(user=staff["officer"], defaults={"language": "ja"})
     page = logged_in(browser, live_server, "officer", viewport)
     width = viewport["width"]
-    summit_id = Commitment.objects.get(title=IRKUTSK).summit_id
+    summit = Commitment.objects.select_related("summit").get(title=IRKUTSK).summit
+    summit_id = summit.pk
 
     page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit_id}")
     headings = [h.strip() for h in page.locator("#content h2").all_inner_texts()]
+    # The chosen summit's report only: its own figures, its parties and desks, then its timeline.
     assert headings[:5] == [
+        f"{summit.title}の評点（今計算）",
         "国・機関別の状況",
-        "国・機関別",
-        "会談別（新しい順）",
-        "担当課別",
+        "この会談の約束（国・機関別）",
+        "この会談の約束（担当課別）",
         "会談ごとの時系列と評価",
     ]
     first_columns = [t.strip() for t in page.locator("table.pb-report thead th:first-child").all_inner_texts()]
-    # The report's three tables, then the chosen summit's own figures, computed now: overall and by party.
-    assert first_columns == ["国・機関", "会談", "担当課", "会談", "国・機関"]
+    assert first_columns == ["会談", "国・機関", "担当課"]
+    assert page.locator(".breadcrumbs a", has_text="履行状況報告").count() == 1
     assert page.locator("#bars-title").text_content() == "国・機関別、状況別の約束"
     assert "破線：本日" in page.locator("#timeline figcaption").inner_text()
     assert "By party" not in page.locator("#content").inner_text()

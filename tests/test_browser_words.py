@@ -80,7 +80,12 @@ def test_the_report_reads_in_words_and_fits(
     assert page.locator("#freeze-form select[name=summit]").input_value() == str(summit.pk)
     shot(page, f"compliance-report-{name}")
     assert not scrolls_sideways(page)
-    # On a phone a summit's row is its title over a grid of its figures, four to a line; on a desktop, a row.
+    # The whole report, one link away. On a phone a summit's row is its title over a grid of its figures, four
+    # to a line; on a desktop, a row.
+    page.locator(".breadcrumbs a", has_text="Compliance report").click()
+    page.wait_for_load_state()
+    assert page.locator("#by-summit").count() == 1
+    assert not scrolls_sideways(page)
     row = page.locator("#by-summit .pb-report tbody tr").first
     title, *figures = (cell.bounding_box() for cell in row.locator("td").all()[:5])
     if viewport is PHONE:

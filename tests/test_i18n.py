@@ -375,8 +375,10 @@ def test_the_report_the_brief_and_the_history_read_in_japanese(
     _choose(staff["officer"], "ja")
     login(client, staff["officer"])
     report = _page(client, reverse("admin:commitments_commitment_report") + f"?summit={irkutsk.summit_id}")
-    for words in ("履行状況報告", "国・機関別", "会談別", "担当課別", "評価対象", "当初の期限内", "国・機関別の状況"):
+    for words in ("履行状況報告", "国・機関別", "担当課別", "評価対象", "当初の期限内", "国・機関別の状況"):
         assert words in report, words
+    whole = _page(client, reverse("admin:commitments_commitment_report"))
+    assert "会談別（新しい順）" in whole  # the summits' table, on the whole report only
     assert "<th>国・機関</th>" in report  # the first column, named per table, not cut from the heading
     assert "会談ごとの時系列と評価" in report
     assert "破線：本日" in report  # the timeline's caption

@@ -406,7 +406,7 @@ def test_the_report_groups_its_counts_but_not_ids_or_years(
     assert japan.open > MORE
     assert report.overall.open > MORE
     login(client, supervisor)
-    html = _report(client, demo)
+    html = _report(client)
     assert f"; {report.overall.open:,} open;" in html  # the overall line
     cells = next(row for row in _cells(html) if row[0] == "Japan")
     assert cells[3] == f"{japan.open:,}"
@@ -417,12 +417,12 @@ def test_the_report_groups_its_counts_but_not_ids_or_years(
     assert f">{japan.open}<" not in html
     # Ids and years stay as they are.
     assert f"?summit={demo.pk}#summit" in html
-    assert "15 Nov 2000" in html
+    assert "15 Nov 2000" in _report(client, demo)  # the meeting's day, under its timeline
     assert "2,000" not in html
 
     _choose(supervisor, "ja")
     login(client, supervisor)
-    assert f"未完了{report.overall.open:,}件" in _report(client, demo)
+    assert f"未完了{report.overall.open:,}件" in _report(client)
 
 
 def test_the_history_page_counts_its_entries_with_separators(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -119,15 +120,29 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             )
             target = reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}#summit"
             return HttpResponseRedirect(target)
-    search = request.GET.get("q", "")
-    report = report_get(now=now, search=search, page=request.GET.get("page") or 1)
     chooser = SummitChoiceForm(
         initial={"summit": summit.pk} if summit else None, admin_site=site, known=summit, auto_id="pb-%s"
     )
     context: dict[str, Any] = {
         **site.each_context(request),
-        "title": gettext("Compliance report"),
         "opts": model_admin.model._meta,
+        "summit": summit,
+        "summit_form": chooser,
+        "media": chooser.media + form.media,
+        "freeze_form": form,
+        "can_freeze": policy.can_edit_summits(request.user),
+    }
+    context.update(_all_summits(request, now) if summit is None else _one_summit(summit, now))
+    return TemplateResponse(request, "admin/commitments/report.html", context)
+
+
+def _all_summits(request: HttpRequest, now: datetime) -> dict[str, Any]:
+    """The whole report, from the kept summaries: overall, by party, one page of summits, by desk."""
+    search = request.GET.get("q", "")
+    report = report_get(now=now, search=search, page=request.GET.get("page") or 1)
+    page = report.page
+    return {
+        "title": gettext("Compliance report"),
         "report": report,
         "overall": report.overall,
         "by_summit": report.by_summit,
@@ -135,37 +150,42 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
         "by_desk": report.by_desk,
         "bars": status_bars(report.by_party),
         "search": search,
-        "page_obj": report.page,
-        "previous_url": _page_url(request, report.page.previous_page_number()) if report.page.has_previous() else "",
-        "next_url": _page_url(request, report.page.next_page_number()) if report.page.has_next() else "",
-        "summit": summit,
-        "summit_form": chooser,
-        "media": chooser.media + form.media,
-        "freeze_form": form,
-        "can_freeze": policy.can_edit_summits(request.user),
+        "page_obj": page,
+        "previous_url": _page_url(request, page.previous_page_number()) if page.has_previous() else "",
+        "next_url": _page_url(request, page.next_page_number()) if page.has_next() else "",
     }
-    if summit is not None:
-        figures = summit_report(summit)
-        context["summit_report"] = figures
-        context["summit_rows"] = [figures.summit]
-        # The columns the timeline draws and its overdue rule reads (with the desk's zone), not the whole rows
-        # with their quotes and descriptions.
-        commitments = list(
-            Commitment.objects.filter(summit=summit)
-            .exclude(status="draft")
-            .select_related("desk")
-            .only(*TIMELINE_COLUMNS)
-            .order_by("due_by", "pk")
-        )
-        context["timeline"] = timeline(commitments, summit.local_date, now)
-        context["timeline_title"] = gettext(
-            "Timeline of %(title)s: each commitment from the meeting to its deadline"
-        ) % {"title": summit.title}
-        assessments = list(
-            Assessment.objects.filter(summit=summit).select_related("created_by").order_by("as_of", "created_at")
-        )
-        context["assessments"] = assessments
-        if len(assessments) >= 2:
-            context["comparison"] = assessment_compare(assessments[-2], assessments[-1])
-            context["compared"] = (assessments[-2], assessments[-1])
-    return TemplateResponse(request, "admin/commitments/report.html", context)
+
+
+def _one_summit(summit: Summit, now: datetime) -> dict[str, Any]:
+    """One summit's report, computed now from its commitments only: its figures by party and desk, its
+    timeline and its assessments. The whole report's tables are not drawn beside it (they are one link away):
+    a page about one meeting costs what that meeting holds, whatever the size of the rest."""
+    figures = summit_report(summit)
+    # The columns the timeline draws and its overdue rule reads (with the desk's zone), not the whole rows with
+    # their quotes and descriptions.
+    commitments = list(
+        Commitment.objects.filter(summit=summit)
+        .exclude(status="draft")
+        .select_related("desk")
+        .only(*TIMELINE_COLUMNS)
+        .order_by("due_by", "pk")
+    )
+    assessments = list(
+        Assessment.objects.filter(summit=summit).select_related("created_by").order_by("as_of", "created_at")
+    )
+    context: dict[str, Any] = {
+        "title": gettext("Compliance report: %(title)s") % {"title": summit.title},
+        "overall": figures.summit,
+        "summit_rows": [figures.summit],
+        "by_party": figures.by_party,
+        "by_desk": figures.by_desk,
+        "bars": status_bars(figures.by_party),
+        "timeline": timeline(commitments, summit.local_date, now),
+        "timeline_title": gettext("Timeline of %(title)s: each commitment from the meeting to its deadline")
+        % {"title": summit.title},
+        "assessments": assessments,
+    }
+    if len(assessments) >= 2:
+        context["comparison"] = assessment_compare(assessments[-2], assessments[-1])
+        context["compared"] = (assessments[-2], assessments[-1])
+    return context
