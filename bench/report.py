@@ -75,8 +75,9 @@ def _lists(results: dict[str, Any]) -> list[str]:
         "busiest ones. Floor: the same page by one `SELECT` of the API's columns with the filter, in the order",
         "asked with `id` as the tie-breaker, LIMIT 50. Median page time, in brackets the ratio to the floor.",
         f"Rows: the rows each page shows at {' / '.join(scales)}. * in the last column: the full pages show",
-        "different numbers of rows at the two scales, so the ratio compares the API's short pages",
-        "(`page_size=10`, as many rows at both) or, for the admin, which has no page size, pages of those rows.",
+        "different numbers of rows at the two scales, so the ratio compares short pages, as many rows at both:",
+        "the API's `page_size=10`, and the admin's list paged by one row (its `list_per_page`, set by the bench:",
+        "overdue at the busiest desk shows one row at 1k).",
         "",
         "| " + " | ".join(columns) + " |",
         "|" + " --- |" * len(columns),
@@ -163,8 +164,8 @@ def _against_1k(results: dict[str, Any], top: str, name: str, big: dict[str, Any
 
 def like_for_like(big: dict[str, Any], small: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str]:
     """The two pages to compare across scales, and what to say of them: a list page showing more rows at the
-    larger scale (17 at 1k, 50 at 1M) is compared by its short pages (`short`: `page_size`, as many rows at
-    both scales) where they were measured; where not (the admin has no page size), the rows are named."""
+    larger scale (17 at 1k, 50 at 1M) is compared by its short pages (`short`: as many rows at both scales)
+    where they were measured; where not (results from before), the rows are named."""
     rows = (big.get("rows"), small.get("rows"))
     if None in rows or rows[0] == rows[1]:
         return big, small, ""
