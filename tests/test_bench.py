@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bench.harness import Sample, summary, timed_alternating, timed_pair
-from bench.report import evaluate_goals, render
+from bench.report import evaluate_goals, like_for_like, render
 
 
 class FakeClock:
@@ -163,6 +163,30 @@ def test_one_slow_list_misses_the_lists_goal_and_is_named() -> None:
     assert "api overdue" not in value.split("missed:")[1]
 
 
+def test_a_list_showing_more_rows_at_1m_is_compared_by_its_short_pages() -> None:
+    results = small_results()
+    # 17 rows at 1k, 50 at 1M: the full pages differ by their rows; the 10-row pages are like for like.
+    results["1k"]["lists"]["api overdue"] = {**page(6, 1, 4), "rows": 17, "short": {**page(5, 1, 4), "rows": 10}}
+    results["1M"]["lists"]["api overdue"] = {**page(13, 1, 4), "rows": 50, "short": {**page(6, 1, 4), "rows": 10}}
+    big, small = results["1M"]["lists"]["api overdue"], results["1k"]["lists"]["api overdue"]
+    assert like_for_like(big, small) == (big["short"], small["short"], " (pages of 10 rows; full pages: 17 at 1k, 50)")
+    assert "| `api overdue` | 6.0 (6.0×) | 13.0 (13.0×) | 17 / 50 | 4 | 1.20×* |" in render(results)
+    value, _ok = verdicts(results)["Filtered lists and orderings, admin and API (2) 1M vs 1k"]
+    assert value == "worst 50.00× (api ordering=-due_by); missed: api ordering=-due_by"  # 2.17× full, 1.20× short
+    # Short pages not measured (results from before them): the full pages, their rows named.
+    del big["short"]
+    assert like_for_like(big, small) == (big, small, " (pages of 17 rows at 1k, 50)")
+    assert "| `api overdue` | 6.0 (6.0×) | 13.0 (13.0×) | 17 / 50 | 4 | 2.17×* |" in render(results)
+
+
+def test_an_admin_report_is_judged_against_its_sql_and_the_admins_empty_frame() -> None:
+    results = small_results()
+    results["1M"]["report"]["frame"] = ms(8)
+    value, ok = verdicts(results)["Compliance report, admin, one summit"]
+    assert (value, ok) == ("1.50×, 1,500 ms (frame 8.0 ms)", False)
+    assert "≤ 2× (raw SQL + the admin's empty frame), < 1 s" in render(results)
+
+
 def test_a_summits_report_needs_both_the_ratio_and_the_second() -> None:
     results = small_results()
     assert verdicts(results)["Compliance report, admin, one summit"] == ("1.50×, 1,500 ms", False)  # over 1 s
@@ -191,7 +215,7 @@ def test_the_report_renders_every_measure_and_keeps_the_findings() -> None:
     assert "| Sweep vs hand-written SQL at 1M | ≤ 1.5 | 1.60 | **missed** |" in text
     assert "## Search (growth): `?q=visit` and `?q=agreement`" in text
     assert "| 1M | API, visit | 1,190.0 ms (1,071.0–1,309.0) | 1.0 ms (0.9–1.1) | 1190.00 | 5 | 1 | 20 KB |" in text
-    assert "| `api ordering=-due_by` | 10.0 (10.0×) | 500.0 (500.0×) | 4 | 50.00× |" in text
+    assert "| `api ordering=-due_by` | 10.0 (10.0×) | 500.0 (500.0×) | ? / ? | 4 | 50.00× |" in text
     assert "skipped: estimated 12,000 MB" in text
     assert "## Compliance report (growth)" in text
     # The hand-written findings (bench/findings.md) follow the generated part.
