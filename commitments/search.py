@@ -18,12 +18,15 @@ The SQL, and the index that serves each part on PostgreSQL (migration 0026_searc
   every row — a sequential scan of the million.
 
 Words shorter than three characters: a trigram index holds nothing for them (`%ab%` yields no trigram, and
-the GIN index would be read in full). Beside a longer word they are asked as `STRPOS(UPPER(col), UPPER('ab'))
-> 0` on PostgreSQL — the same substring test, which no index claims — and checked on the rows the longer
-word's index brings. A search of short words alone is refused with a message (`too_short`; no rows, no
-query), on both databases alike: measured at a million rows, the scan it needs took 17 s in the API and
-42 s in the admin (the rank count, the page count and the page each walk the table). Japanese words are
-often two characters (訪問): one more word, or a longer one (訪問する), finds them.
+the GIN index would be read in full). Japanese words are often two characters (訪問, 条約): a word of two
+non-ASCII characters is asked as `pb_cjk_bigrams(col) @> ARRAY[UPPER('訪問')]` on PostgreSQL, read by a GIN
+index of each column's pairs of non-ASCII characters (migration 0031; the same rows as the substring test,
+since the function lists every such pair the text holds). Other short words (`ru`, `EU`, `米`) are asked
+beside a longer word as `STRPOS(UPPER(col), UPPER('ab')) > 0` — the same substring test, which no index
+claims — and checked on the rows the longer word's index brings. A search of such words alone is refused with
+a message (`too_short`; no rows, no query), on both databases alike: measured at a million rows, the scan it
+needs took 17 s in the API and 42 s in the admin (the rank count, the page count and the page each walk the
+table).
 
 SQLite (the embedded first-run database, thousands of rows) takes the portable path: the same `icontains`
 conditions and `id IN (SELECT …)` for the notes, read by scanning. FTS5 was not used: its unicode61
@@ -36,8 +39,10 @@ search titles in English and Japanese, where the two agree).
 from __future__ import annotations
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
 from django.db import connections
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
@@ -56,14 +61,24 @@ COMMITMENT_FIELDS = ("title", "title_other", "quote", "quote_other", "descriptio
 
 
 TOO_SHORT = _(
-    "Add a word of at least three characters: words of one or two characters are looked for only beside a longer one."
+    "Add a word of at least three characters (two for a Japanese word): shorter words are looked for only beside "
+    "a longer one."
 )
 
 
+def is_pair(word: str) -> bool:
+    """Whether `word` is two non-ASCII characters (a Japanese word such as 訪問), which pb_cjk_bigrams indexes."""
+    return len(word) == 2 and all(not character.isascii() and not character.isspace() for character in word)
+
+
+def _indexed(word: str) -> bool:
+    return len(word) >= TRIGRAM_LENGTH or is_pair(word)
+
+
 def too_short(text: str) -> bool:
-    """Whether `text` has words, none of which a trigram index can serve (these are not searched)."""
+    """Whether `text` has words, none of which an index can serve (these are not searched)."""
     words = search_words(text)
-    return bool(words) and all(len(word) < TRIGRAM_LENGTH for word in words)
+    return bool(words) and not any(_indexed(word) for word in words)
 
 
 def search_words(text: str) -> list[str]:
@@ -75,7 +90,17 @@ def search_words(text: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
+class _Pairs(Func):
+    """pb_cjk_bigrams(column): the column's pairs of non-ASCII characters, upper-cased (migration 0031)."""
+
+    function = "pb_cjk_bigrams"
+    output_field = ArrayField(TextField())
+
+
 def _contains(field: str, word: str, postgresql: bool) -> Q:
+    if postgresql and is_pair(word):
+        pair = Func(Upper(Value(word)), template="ARRAY[%(expressions)s]", output_field=ArrayField(TextField()))
+        return Q(DataContains(_Pairs(F(field)), pair))
     if postgresql and len(word) < TRIGRAM_LENGTH:
         # No trigram in the word: a test no index claims, so that the planner does not read a GIN index whole.
         return Q(GreaterThan(StrIndex(Upper(field), Upper(Value(word))), 0))
@@ -89,7 +114,7 @@ def _word_q(word: str, postgresql: bool) -> Q:
         condition |= _contains(field, word, postgresql)
     # order_by(): the notes' own order (newest first) would only add a sort to the subquery.
     notes = Update.objects.filter(_contains("note", word, postgresql)).order_by().values("commitment_id")
-    if postgresql and len(word) < TRIGRAM_LENGTH:
+    if postgresql and not _indexed(word):
         # Per row, through the notes' commitment index: the array below would read every note for a short
         # word (387 ms for 200,000 notes), whereas a longer word has already narrowed the rows to check.
         return condition | Q(

@@ -104,6 +104,9 @@ def cast(rf_desk: Desk, officer: Any) -> dict[str, Commitment]:
         ("open sakhalin", set()),  # each word matches some row, no row holds both
         ("khabar consul", {"title"}),  # substrings, not whole words
         ("訪問 イルクーツク", {"japanese"}),  # a two-character Japanese word, beside a longer one
+        ("訪問", {"japanese"}),  # or alone: its pairs of characters are indexed
+        ("首脳", {"bilingual"}),  # in the other language's title and quote
+        ("会談 訪問", set()),  # each in some row, no row holds both
         ("首脳会談", {"bilingual"}),  # the title in the other language
         ("首脳会談を延期", set()),  # words the record does not hold
         ("次回の首脳会談", {"bilingual"}),  # the quote in the other language
@@ -162,7 +165,7 @@ def test_short_words_match_beside_a_longer_one(clients: tuple[Client, APIClient]
     assert sorted(_api_titles(api, "Ru the", page_size=200)) == expected
 
 
-@pytest.mark.parametrize("query", ["ru", "訪問", "EU ru"])
+@pytest.mark.parametrize("query", ["ru", "EU ru", "米", "米 ru"])
 def test_short_words_alone_are_refused_with_a_message(
     clients: tuple[Client, APIClient], cast: dict[str, Commitment], query: str
 ) -> None:
@@ -313,3 +316,50 @@ def test_japanese_words_are_indexed_on_postgresql(postgres: None, cast: dict[str
         cursor.execute("SET LOCAL enable_seqscan = on")
     assert "commitment_title_trgm" in plan, plan
     assert list(queryset.values_list("pk", flat=True)) == [cast["japanese"].pk]
+
+
+def test_a_two_character_japanese_word_alone_is_an_index_lookup_on_postgresql(
+    postgres: None, cast: dict[str, Commitment], officer: Any
+) -> None:
+    """Each searched column's pairs of non-ASCII characters are indexed (migration 0031): 訪問 alone is one
+    BitmapOr of index scans, the notes' included, not a scan of every row."""
+    services.update_add(commitment_id=cast["note"].pk, note="外相の訪問を調整中", by=officer, now=NOTED_AT)
+    queryset = search.commitment_search(Commitment.objects.all(), "訪問").order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    for index in (
+        "commitment_title_bigram",
+        "commitment_title_other_bigram",
+        "commitment_quote_bigram",
+        "commitment_quote_other_bigram",
+        "commitment_description_bigram",
+        "update_note_bigram",
+    ):
+        assert index in plan, plan
+    assert "BitmapOr" in plan, plan
+    assert sorted(queryset.values_list("pk", flat=True)) == sorted([cast["japanese"].pk, cast["note"].pk])
+
+
+def test_the_pairs_function_lists_every_non_ascii_pair_and_nothing_of_english(postgres: None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pb_cjk_bigrams(%s), pb_cjk_bigrams(%s), pb_cjk_bigrams(%s)",
+            ["森総理は訪問する。Mori ｅｕ", "The two leaders agreed", "訪　問"],
+        )
+        japanese, english, spaced = cursor.fetchone()
+    # Every pair of neighbouring non-ASCII characters, upper-cased (full-width letters too), once each.
+    assert set(japanese) == {"森総", "総理", "理は", "は訪", "訪問", "問す", "する", "る。", "ＥＵ"}
+    assert len(japanese) == len(set(japanese))
+    assert english == []
+    assert spaced == []  # an ideographic space parts two words, as white space does
+    # The Python side asks for exactly what the function indexes.
+    assert [search.is_pair(word) for word in ("訪問", "ＥＵ", "EU", "訪", "訪問す", "é!")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
