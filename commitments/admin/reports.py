@@ -175,7 +175,6 @@ def _one_summit(summit: Summit, now: datetime) -> dict[str, Any]:
     )
     context: dict[str, Any] = {
         "title": gettext("Compliance report: %(title)s") % {"title": summit.title},
-        "overall": figures.summit,
         "summit_rows": [figures.summit],
         "by_party": figures.by_party,
         "by_desk": figures.by_desk,
