@@ -470,13 +470,14 @@ def test_a_digest_reads_in_its_recipients_language(staff: dict[str, Any], irkuts
         assert f"期限超過：「{IRKUTSK}」" in part  # the item's line: kind and title, not the stored English
         assert "Overdue by 5 days" not in part
         assert "のまとめ：1件" in part
-    assert "状況：未着手、期限「within the year」（2000年12月31日）、期限超過" in text
+    # The deadline's window in words, as every page writes it (deadlines.window_words).
+    assert "状況：未着手、期限「within the year」（2000年12月31日まで）、期限超過" in text
 
     _choose(officer, "")
     en = render_digest(Digest.objects.get(pk=digest.pk), [note], EARLY_2001)  # the recipient's choice read afresh
     assert "Your Pledgebook digest for 5 January 2001: 1 item." in en.body
     assert f"1. Overdue by 5 days: {IRKUTSK}" in en.body
-    assert 'Status: Not started; deadline "within the year", 31 Dec 2000; overdue by' in en.body
+    assert 'Status: Not started; deadline "within the year", by 31 Dec 2000; overdue by' in en.body
 
 
 # -- the API's errors ----------------------------------------------------------------------------------------

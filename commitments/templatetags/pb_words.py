@@ -1,0 +1,18 @@
+"""Words a template writes with the one function Python writes them with, so that a page, an email and the
+list cannot drift apart: `{{ commitment|deadline_window }}` (deadlines.window_words)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from ..deadlines import window_words
+
+register = template.Library()
+
+
+@register.filter
+def deadline_window(commitment: Any) -> str:
+    """Anything with `due_from` and `due_by` (a commitment, a deadline move's new window) in words."""
+    return window_words(commitment.due_from, commitment.due_by)
