@@ -28,6 +28,8 @@ from django.conf import settings
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from common.stored import stored_date
+
 from .models import Commitment, NotificationKind
 from .workflow import CLOSED_STATUSES, TRACKED_STATUSES
 
@@ -129,7 +131,9 @@ def occasions(
         if 1 <= days <= offsets[-1]:
             # Occasions name the offset, so an earlier offset's reminder never blocks a later one.
             offset = next(o for o in offsets if o >= days)
-            message = f"Due in {days} day{'s' if days != 1 else ''}: {title} ({due_phrase or 'by'} {due_by:%-d %b %Y})"
+            # Stored once for every reader: English words (as every message here), LANGUAGE_CODE's date form.
+            day = stored_date(due_by)
+            message = f"Due in {days} day{'s' if days != 1 else ''}: {title} ({due_phrase or 'by'} {day})"
             found.append(Occasion(pk, NotificationKind.DUE_SOON, f"{offset}:{due_by}", message))
         elif days == 0:
             found.append(Occasion(pk, NotificationKind.DUE_TODAY, str(today), f"Due today: {title}"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,32 @@ def test_a_status_change_by_a_japanese_user_is_stored_in_english_for_everyone(
     stored = list(Notification.objects.filter(kind=NotificationKind.STATUS_CHANGED).values_list("message", flat=True))
     assert stored
     assert all("Not started → In progress" in m for m in stored)
+
+
+def test_a_deadline_moved_by_a_japanese_user_is_stored_in_english_for_everyone(
+    staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    """The notification's message and the history's reason are stored once, in LANGUAGE_CODE: the change's
+    class by its English name, the new date in the English form (5 Mar 2001: no strftime "%-d", glibc's
+    only)."""
+    from commitments.services import deadline_move
+
+    irkutsk.watchers.add(staff["officer"])
+    with translation.override("ja"):
+        deadline_move(
+            commitment_id=irkutsk.pk,
+            new_due_by=date(2001, 3, 5),
+            new_due_from=None,
+            reason="Agreed in Moscow.",
+            change_class="postponed",
+            by=staff["supervisor"],
+            now=DAY_AFTER_MEETING,
+        )
+    stored = list(Notification.objects.filter(kind=NotificationKind.DEADLINE_MOVED).values_list("message", flat=True))
+    assert stored
+    assert all(m.endswith(f"moved the deadline of “{IRKUTSK}” to 5 Mar 2001") for m in stored)
+    reasons = [r for r in irkutsk.history.values_list("history_change_reason", flat=True) if r]
+    assert "Deadline postponed by mutual agreement: Agreed in Moscow." in reasons
 
 
 # -- the translation is complete and up to date --------------------------------------------------------------
