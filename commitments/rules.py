@@ -28,7 +28,8 @@ from django.conf import settings
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from common.stored import stored_date
+from common.numbers import count_format
+from common.stored import stored_count, stored_date
 
 from .models import Commitment, NotificationKind
 from .workflow import CLOSED_STATUSES, TRACKED_STATUSES
@@ -142,10 +143,10 @@ def occasions(
     ):
         days = (today - due_by).days
         number = (days - 1) // settings.PLEDGEBOOK_OVERDUE_REPEAT_DAYS
-        message = f"Overdue by {days} day{'s' if days != 1 else ''}: {title}"
+        message = f"Overdue by {stored_count(days)} day{'s' if days != 1 else ''}: {title}"
         found.append(Occasion(pk, NotificationKind.OVERDUE, f"{due_by}:{number}", message))
         if days >= settings.PLEDGEBOOK_ESCALATION_DAYS:
-            message = f"Escalated, overdue by {days} days: {title}"
+            message = f"Escalated, overdue by {stored_count(days)} days: {title}"
             found.append(Occasion(pk, NotificationKind.ESCALATION, f"{due_by}", message))
     every = settings.PLEDGEBOOK_CONDITION_CHECK_DAYS
     since = pending_since or created_at
@@ -245,13 +246,17 @@ class Urgency(NamedTuple):
     days: int  # days overdue (OVERDUE) or days left (DUE_SOON and later bands with a deadline); else 0
 
 
-def _overdue_words(days: int) -> str:
+def overdue_words(days: int) -> str:
+    """The words "overdue by 9,465 days" in the active language: the list, the dashboard, the commitment
+    page and the brief all say it with this one function (templates through `pb_words`)."""
     # Whole phrases with a placeholder, not words glued around a number: Japanese puts the number elsewhere.
-    return ngettext("overdue by %(days)d day", "overdue by %(days)d days", days) % {"days": days}
+    # The count grouped as the reader's language groups digits: the Brunei promises are over 9,000 days late by 2026.
+    return ngettext("overdue by %(days)s day", "overdue by %(days)s days", days) % {"days": count_format(days)}
 
 
-def _due_in_words(days: int) -> str:
-    return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
+def due_in_words(days: int) -> str:
+    """The words "due in 3 days" in the active language (as overdue_words)."""
+    return ngettext("due in %(days)s day", "due in %(days)s days", days) % {"days": count_format(days)}
 
 
 def urgency(
@@ -281,14 +286,14 @@ def urgency(
     if condition_state == PENDING:
         band, words = Band.CONDITION, gettext("condition pending")
     elif is_overdue(status=status, condition_state=condition_state, due_by=due_by, time_zone=time_zone, now=now):
-        band, words = Band.OVERDUE, _overdue_words(-left)
+        band, words = Band.OVERDUE, overdue_words(-left)
     else:
         if due_by is None:
             words = gettext("no deadline")
         elif left == 0:
             words = gettext("due today")
         else:
-            words = _due_in_words(left)
+            words = due_in_words(left)
         if due_by is not None and left <= DUE_SOON_DAYS:
             band = Band.DUE_SOON
         elif is_stale(status=status, last_activity_at=last_activity_at, now=now):

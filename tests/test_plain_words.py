@@ -464,9 +464,12 @@ def test_the_dashboard_tiles_group_their_counts(client: Client, officer: Any, th
     assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", tile) for tile in tiles)
 
 
-# -- a deadline's window, written once ------------------------------------------------------------------------
+# -- a deadline's window and its days late, written once ------------------------------------------------------
 
 INVITATION = "President Putin invites Prime Minister Mori to Russia this year or next year"  # 15 Nov 2000 – 2001
+# A quarter of a century on: the promises due by 31 December 2000 are thousands of days late.
+QUARTER_CENTURY_ON = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+DAYS_LATE = (date(2026, 11, 30) - date(2000, 12, 31)).days  # 9,465 on the desk's clock (Tokyo)
 
 
 def _overdue_note(commitment: Commitment, user: Any) -> Notification:
@@ -506,3 +509,29 @@ def test_every_page_and_email_writes_a_window_the_same_way(
         assert window in response.content.decode(), name
     assert window in email.body
     assert window in email.alternatives[0][0]
+
+
+def test_days_late_are_grouped_on_the_commitment_page_in_the_brief_and_in_emails(
+    client: Client, officer: Any, demo: Summit
+) -> None:
+    fm_visit = Commitment.objects.get(summit=demo, title=FM_VISIT)
+    note = _overdue_note(fm_visit, officer)
+    grouped_days = f"{DAYS_LATE:,}"
+    assert grouped_days == "9,465"
+    for language, words, email_words in [
+        ("en-gb", f"overdue by {grouped_days} days", f"Overdue by: {grouped_days} days"),
+        ("ja", f"期限超過{grouped_days}日", f"期限超過：{grouped_days}日"),
+    ]:
+        _choose(officer, language)
+        login(client, officer)
+        with time_machine.travel(QUARTER_CENTURY_ON, tick=False):
+            page = client.get(change_url(fm_visit)).content.decode()
+            brief = client.get(reverse("admin:commitments_commitment_brief"), {"party": "RUS"}).content.decode()
+            # Read afresh: the recipient's language is read with the notification.
+            email = render_notification(Notification.objects.get(pk=note.pk), QUARTER_CENTURY_ON)
+        assert f'<span class="pb-flag pb-overdue">{words}</span>' in page, language
+        assert words in brief, language
+        assert email_words in email.body, language
+        assert f"{grouped_days}" in email.alternatives[0][0], language
+        for text in (page, brief, email.body, email.alternatives[0][0]):
+            assert str(DAYS_LATE) not in text, language

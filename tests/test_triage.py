@@ -217,8 +217,9 @@ def test_the_demo_years_later_shows_its_three_overdue_ones_first(client: Client,
     band, rows = sections[0]
     assert band == "overdue"
     assert [row.split(" | ")[0] for row in rows] == [PROGRESS, FM_VISIT, INVITATION]
-    assert rows[0].split(" | ")[1] == "overdue by 9283 days"  # 31 Dec 2000 to 1 Jun 2026
-    assert rows[2].split(" | ")[1] == "overdue by 8918 days"
+    # Counts of days grouped in thousands, as every other count on the page.
+    assert rows[0].split(" | ")[1] == "overdue by 9,283 days"  # 31 Dec 2000 to 1 Jun 2026
+    assert rows[2].split(" | ")[1] == "overdue by 8,918 days"
 
 
 def test_each_section_links_to_the_same_rows_in_the_list(client: Client, officer: Any, demo: Summit) -> None:
