@@ -22,9 +22,10 @@ import functools
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -236,6 +237,23 @@ _ACTIONS = {
     Band.OPEN: ACTION_NONE,
     Band.DRAFT: ACTION_REVIEW_DRAFT,
     Band.CLOSED: "",
+}
+
+
+def due_within_words(days: int) -> str:
+    """The heading "Due within 7 days" over the commitments due that soon (the dashboard's section, the
+    list's urgency filter, the brief's group), in the active language."""
+    return ngettext("Due within %(days)s day", "Due within %(days)s days", days) % {"days": count_format(days)}
+
+
+# Each band by name, as the dashboard's sections and the list's urgency filter both call it (one table, so the
+# two never read differently). Lazy: put in words when shown, in the reader's language.
+BAND_LABELS: dict[Band, Any] = {
+    Band.OVERDUE: _("Overdue"),
+    Band.DUE_SOON: lazy(lambda: due_within_words(DUE_SOON_DAYS), str)(),
+    Band.CONDITION: _("Conditions to check"),
+    Band.STALE: _("Stale: no update for a long time"),
+    Band.OPEN: _("Nothing due yet"),
 }
 
 

@@ -229,6 +229,24 @@ def test_a_deadline_moved_by_a_japanese_user_is_stored_in_english_for_everyone(
     assert "Deadline postponed by mutual agreement: Agreed in Moscow." in reasons
 
 
+def test_languages_are_named_in_one_place_each(client: Client, staff: dict[str, Any], irkutsk: Commitment) -> None:
+    """The interface's languages are settings.LANGUAGES, named in themselves (Preferences offers those); a
+    record's language is named in the reader's (summits.models.RECORD_LANGUAGES), as the quote pair's headings."""
+    from commitments.models import NotificationPreference as Preference
+
+    assert Preference._meta.get_field("language").choices[1:] == settings.LANGUAGES
+    Commitment.objects.filter(pk=irkutsk.pk).update(
+        quote_other="年内にロシアを訪問する", quote_other_language="ja", title_other="ロシア訪問"
+    )
+    login(client, staff["officer"])
+    english = _page(client, change_url(irkutsk), **{"Accept-Language": "en"})
+    assert "<h3>English</h3>" in english
+    assert "<h3>Japanese</h3>" in english
+    japanese = _page(client, change_url(irkutsk), **{"Accept-Language": "ja"})
+    assert "<h3>英語</h3>" in japanese
+    assert "<h3>日本語</h3>" in japanese
+
+
 # -- the translation is complete and up to date --------------------------------------------------------------
 
 
