@@ -38,6 +38,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from .models import Commitment
 from .occasions import SERIES_PATTERN, occasion_find
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -483,27 +487,42 @@ def deadline_read(phrase: str, meeting: date) -> Window:
     return found
 
 
+def window_words(due_from: date | None, due_by: date | None) -> str:
+    """A deadline window in words, in the active language, as every page, email and reading writes it:
+    "15 Nov 2000 – 31 Dec 2001", "by 31 Dec 2000", "from 15 Nov 2000" or "no deadline" (Japanese:
+    「2000年11月15日～2001年12月31日」, 「2000年12月31日まで」). Dates in the language's own format
+    (config/formats), so no month name or day form depends on the platform's C library."""
+    if due_from is not None and due_by is not None:
+        return gettext("%(start)s – %(end)s") % {"start": date_format(due_from), "end": date_format(due_by)}
+    if due_by is not None:
+        return gettext("by %(end)s") % {"end": date_format(due_by)}
+    if due_from is not None:
+        return gettext("from %(start)s") % {"start": date_format(due_from)}
+    return gettext("no deadline")
+
+
 def deadline_reading(phrase: str, meeting: date | None) -> dict[str, str | None]:
-    """How `phrase` reads for a meeting on `meeting`, in words a person checks at a glance (the admin form)."""
+    """How `phrase` reads for a meeting on `meeting`, in words a person checks at a glance (the admin form),
+    in the active language."""
     phrase = phrase.strip()
     if not phrase:
         return {"rule": "", "due_from": None, "due_by": None, "text": ""}
     if meeting is None:
-        return {"rule": "", "due_from": None, "due_by": None, "text": "Choose the meeting to see how this reads."}
+        text = gettext("Choose the meeting to see how this reads.")
+        return {"rule": "", "due_from": None, "due_by": None, "text": text}
     window = deadline_read(phrase, meeting)
-    precision = window.precision.replace("_", " ")
     if window.due_by is None and window.due_from is None:
-        text = (
-            "No rule knows this phrase: it is kept as written, with no date."
-            if window.rule == "unknown"
-            else "Reads as no date" + (", marked urgent." if window.urgent else ".")
-        )
-    elif window.due_from is not None and window.due_by is not None:
-        text = f"Reads as {window.due_from:%-d %b %Y} – {window.due_by:%-d %b %Y} ({precision})."
-    elif window.due_by is not None:
-        text = f"Reads as by {window.due_by:%-d %b %Y} ({precision})."
+        if window.rule == "unknown":
+            text = gettext("No rule knows this phrase: it is kept as written, with no date.")
+        else:
+            text = gettext("Reads as no date, marked urgent.") if window.urgent else gettext("Reads as no date.")
     else:
-        text = f"Reads as from {window.due_from:%-d %b %Y} ({precision})."
+        # The precision by the model's own label ("fiscal year", 「年度」), not the stored value.
+        precision = str(dict(Commitment.Precision.choices).get(window.precision, window.precision)).lower()
+        text = gettext("Reads as %(window)s (%(precision)s).") % {
+            "window": window_words(window.due_from, window.due_by),
+            "precision": precision,
+        }
     return {
         "rule": window.rule,
         "due_from": window.due_from.isoformat() if window.due_from else None,

@@ -22,11 +22,15 @@ import functools
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from common.numbers import count_format
+from common.stored import stored_count, stored_date
 
 from .models import Commitment, NotificationKind
 from .workflow import CLOSED_STATUSES, TRACKED_STATUSES
@@ -129,7 +133,9 @@ def occasions(
         if 1 <= days <= offsets[-1]:
             # Occasions name the offset, so an earlier offset's reminder never blocks a later one.
             offset = next(o for o in offsets if o >= days)
-            message = f"Due in {days} day{'s' if days != 1 else ''}: {title} ({due_phrase or 'by'} {due_by:%-d %b %Y})"
+            # Stored once for every reader: English words (as every message here), LANGUAGE_CODE's date form.
+            day = stored_date(due_by)
+            message = f"Due in {days} day{'s' if days != 1 else ''}: {title} ({due_phrase or 'by'} {day})"
             found.append(Occasion(pk, NotificationKind.DUE_SOON, f"{offset}:{due_by}", message))
         elif days == 0:
             found.append(Occasion(pk, NotificationKind.DUE_TODAY, str(today), f"Due today: {title}"))
@@ -138,10 +144,10 @@ def occasions(
     ):
         days = (today - due_by).days
         number = (days - 1) // settings.PLEDGEBOOK_OVERDUE_REPEAT_DAYS
-        message = f"Overdue by {days} day{'s' if days != 1 else ''}: {title}"
+        message = f"Overdue by {stored_count(days)} day{'s' if days != 1 else ''}: {title}"
         found.append(Occasion(pk, NotificationKind.OVERDUE, f"{due_by}:{number}", message))
         if days >= settings.PLEDGEBOOK_ESCALATION_DAYS:
-            message = f"Escalated, overdue by {days} days: {title}"
+            message = f"Escalated, overdue by {stored_count(days)} days: {title}"
             found.append(Occasion(pk, NotificationKind.ESCALATION, f"{due_by}", message))
     every = settings.PLEDGEBOOK_CONDITION_CHECK_DAYS
     since = pending_since or created_at
@@ -234,6 +240,23 @@ _ACTIONS = {
 }
 
 
+def due_within_words(days: int) -> str:
+    """The heading "Due within 7 days" over the commitments due that soon (the dashboard's section, the
+    list's urgency filter, the brief's group), in the active language."""
+    return ngettext("Due within %(days)s day", "Due within %(days)s days", days) % {"days": count_format(days)}
+
+
+# Each band by name, as the dashboard's sections and the list's urgency filter both call it (one table, so the
+# two never read differently). Lazy: put in words when shown, in the reader's language.
+BAND_LABELS: dict[Band, Any] = {
+    Band.OVERDUE: _("Overdue"),
+    Band.DUE_SOON: lazy(lambda: due_within_words(DUE_SOON_DAYS), str)(),
+    Band.CONDITION: _("Conditions to check"),
+    Band.STALE: _("Stale: no update for a long time"),
+    Band.OPEN: _("Nothing due yet"),
+}
+
+
 class Urgency(NamedTuple):
     band: Band
     words: str  # the deadline in words: "overdue by 12 days", "due in 3 days", "no deadline", …
@@ -241,13 +264,17 @@ class Urgency(NamedTuple):
     days: int  # days overdue (OVERDUE) or days left (DUE_SOON and later bands with a deadline); else 0
 
 
-def _overdue_words(days: int) -> str:
+def overdue_words(days: int) -> str:
+    """The words "overdue by 9,465 days" in the active language: the list, the dashboard, the commitment
+    page and the brief all say it with this one function (templates through `pb_words`)."""
     # Whole phrases with a placeholder, not words glued around a number: Japanese puts the number elsewhere.
-    return ngettext("overdue by %(days)d day", "overdue by %(days)d days", days) % {"days": days}
+    # The count grouped as the reader's language groups digits: the Brunei promises are over 9,000 days late by 2026.
+    return ngettext("overdue by %(days)s day", "overdue by %(days)s days", days) % {"days": count_format(days)}
 
 
-def _due_in_words(days: int) -> str:
-    return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
+def due_in_words(days: int) -> str:
+    """The words "due in 3 days" in the active language (as overdue_words)."""
+    return ngettext("due in %(days)s day", "due in %(days)s days", days) % {"days": count_format(days)}
 
 
 def urgency(
@@ -277,14 +304,14 @@ def urgency(
     if condition_state == PENDING:
         band, words = Band.CONDITION, gettext("condition pending")
     elif is_overdue(status=status, condition_state=condition_state, due_by=due_by, time_zone=time_zone, now=now):
-        band, words = Band.OVERDUE, _overdue_words(-left)
+        band, words = Band.OVERDUE, overdue_words(-left)
     else:
         if due_by is None:
             words = gettext("no deadline")
         elif left == 0:
             words = gettext("due today")
         else:
-            words = _due_in_words(left)
+            words = due_in_words(left)
         if due_by is not None and left <= DUE_SOON_DAYS:
             band = Band.DUE_SOON
         elif is_stale(status=status, last_activity_at=last_activity_at, now=now):

@@ -25,6 +25,7 @@ from common.pgarray import EqualsAny, array_literal
 from summits.models import Party, Summit
 
 from . import rules
+from .deadlines import window_words
 from .models import Commitment, CommitmentOutcome, Desk
 from .models.core import TRIAGE_ORDER
 from .rules import local_today
@@ -524,14 +525,6 @@ def _day(value: Any) -> str:
     return date_format(value) if value else ""
 
 
-def _window(due_from: Any, due_by: Any) -> str:
-    if due_by is None:
-        return gettext("no deadline")
-    if due_from:
-        return gettext("%(start)s to %(end)s") % {"start": _day(due_from), "end": _day(due_by)}
-    return gettext("by %(end)s") % {"end": _day(due_by)}
-
-
 def _who(user: Any) -> str:
     # Read in the reader's language; display_name's "the system" stays English for what is stored.
     return gettext("the system") if user is None else display_name(user)
@@ -610,8 +603,8 @@ def commitment_activity(commitment: Commitment) -> list[ActivityEntry]:
         )
 
     for move in DeadlineChange.objects.filter(commitment=commitment).select_related("by"):
-        old = _window(move.old_due_from, move.old_due_by)
-        new = _window(move.new_due_from, move.new_due_by)
+        old = window_words(move.old_due_from, move.old_due_by)
+        new = window_words(move.new_due_from, move.new_due_by)
         phrase = (
             gettext(" (“%(phrase)s”)") % {"phrase": move.new_due_phrase}
             if move.new_due_phrase != move.old_due_phrase

@@ -24,6 +24,18 @@ def source_digest(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
+# The languages a meeting's record can be in (Summit.source_language, SummitRecord.language), named in the
+# reader's language: a record is "Japanese" on an English page and 「日本語」 on a Japanese one. The interface's
+# own languages are settings.LANGUAGES, named in themselves, so anyone can find theirs.
+RECORD_LANGUAGES = {"en": _("English"), "ja": _("Japanese")}
+
+
+def record_language_name(code: str) -> str:
+    """A record's language by name in the active language; an unknown code as it is."""
+    name = RECORD_LANGUAGES.get(code)
+    return str(name) if name is not None else code
+
+
 class Party(models.Model):
     class Kind(models.TextChoices):
         STATE = "state", _("State")

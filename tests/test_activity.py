@@ -245,7 +245,8 @@ def test_the_deadline_message_uses_the_pages_dates(client: Client, fm_visit: Com
     data = {"version": 1, "new_due_phrase": "", "new_due_by": "", "change_class": "renegotiated", "reason": "Open."}
     response = client.post(url, data, follow=True)
     messages = [str(m) for m in response.context["messages"]]
-    assert f"The deadline of “{FM_VISIT}” moved: 31 Dec 2000 → no deadline." in messages
+    # The windows in words, as the activity stream writes them (deadlines.window_words).
+    assert f"The deadline of “{FM_VISIT}” moved: by 31 Dec 2000 → no deadline." in messages
 
 
 # --- conflicts, resolved field by field -------------------------------------------------------------------

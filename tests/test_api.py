@@ -478,6 +478,30 @@ def test_invalid_input_gets_field_errors_and_nothing_saved(officer: Any, demo: S
     assert Commitment.objects.count() == before
 
 
+def test_a_window_that_ends_before_it_starts_is_refused_in_the_requesters_language(
+    officer: Any, demo: Summit, fm_visit: Commitment
+) -> None:
+    body = {
+        "summit": demo.pk,
+        "title": "Invented",
+        "made_by": ["JPN"],
+        "desk": fm_visit.desk_id,
+        "quote": fm_visit.quote,
+        "due_from": "2001-02-01",
+        "due_by": "2001-01-01",
+    }
+    client = client_for(officer)
+    japanese = client.post(f"{API}/commitments/", body, format="json", HTTP_ACCEPT_LANGUAGE="ja")
+    assert japanese.json()["error"]["fields"]["due_from"] == [
+        "期間の開始日を終了日より後にはできません：開始日の2001年2月1日が終了日の2001年1月1日より後になっています。"
+    ]
+    # English last: a request leaves its language active in this thread for the next test.
+    english = client.post(f"{API}/commitments/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["error"]["fields"]["due_from"] == [
+        "The window cannot start after it ends: due from 1 Feb 2001 is after due by 1 Jan 2001."
+    ]
+
+
 # --- lists: filters and query counts ----------------------------------------------------------------
 
 

@@ -38,6 +38,26 @@ def test_every_stylesheet_closes_each_block_it_opens() -> None:
         assert depth == 0, f"{sheet.name} leaves {depth} block(s) open"
 
 
+def test_no_date_is_written_with_a_platform_only_strftime_flag() -> None:
+    """strftime's "-" flag (a day without its leading zero) is glibc's: elsewhere it raises or prints
+    nothing, and its month names follow the process's C locale, not the reader's language. Dates in text go
+    through Django's date_format (the language's formats module), or common.stored for stored text."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    flag = re.compile(r"%-[A-Za-z]")
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for package in ("commitments", "config", "summits", "common", "templates")
+        for path in sorted((root / package).rglob("*"))
+        if path.suffix in (".py", ".html", ".txt")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if flag.search(line)
+    ]
+    assert offenders == []
+
+
 def test_no_task_is_sent_to_wait_in_a_worker() -> None:
     """No ETA or countdown (house style 12): such a task sits unacknowledged in a worker until it is due,
     and when Redis went away meanwhile, Celery could not restore it and the worker exited for good (issue

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from commitments import services
 from commitments.models import Desk
@@ -162,6 +163,15 @@ def test_a_second_final_assessment_is_refused_naming_the_first(assessed: Any) ->
         assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2001, 6, 2))
     with pytest.raises(WorkflowError, match="choose that day or later"):
         assessment_freeze(summit=assessed, kind="interim", note="", by=None, now=LATER, as_of=date(2000, 1, 1))
+    # In the language of the person freezing, dates in its form.
+    with translation.override("ja"), pytest.raises(WorkflowError) as refused:
+        assessment_freeze(summit=assessed, kind="final", note="", by=None, now=LATER, as_of=date(2000, 1, 1))
+    assert refused.value.message_dict == {
+        "as_of": ["会談は2000年11月15日でした：その日以降を選んでください。"],
+        "kind": [
+            "この会談には既に最終評価があります（2001年5月1日時点、2001年6月1日に記録）。代わりに中間評価として保存してください。"
+        ],
+    }
     assert Assessment.objects.filter(summit=assessed).count() == 1
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import translation
 
-from commitments.deadlines import deadline_find, deadline_read
+from commitments.deadlines import deadline_find, deadline_read, deadline_reading, window_words
 
 BRUNEI = date(2000, 11, 15)
 SANTIAGO = date(2004, 11, 21)
@@ -141,3 +142,44 @@ def test_finding_the_phrase_inside_a_sentence() -> None:
     assert longer is not None
     assert longer.rule == "this_or_next_year"  # not "this year"
     assert deadline_find("The two leaders had frank discussions.", BRUNEI) is None
+
+
+# -- the window in words ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("due_from", "due_by", "english", "japanese"),
+    [
+        (BRUNEI, date(2001, 12, 31), "15 Nov 2000 – 31 Dec 2001", "2000年11月15日～2001年12月31日"),
+        (None, date(2000, 12, 31), "by 31 Dec 2000", "2000年12月31日まで"),
+        (date(2001, 1, 1), None, "from 1 Jan 2001", "2001年1月1日から"),
+        (None, None, "no deadline", "期限なし"),
+    ],
+)
+def test_a_window_is_written_in_the_readers_language(
+    due_from: date | None, due_by: date | None, english: str, japanese: str
+) -> None:
+    """One function writes every page's, email's and reading's window: a single-digit day without a leading
+    zero and the month's name from the language's format, not from strftime (whose "%-d" is glibc's only)."""
+    with translation.override("en-gb"):
+        assert window_words(due_from, due_by) == english
+    with translation.override("ja"):
+        assert window_words(due_from, due_by) == japanese
+
+
+def test_the_forms_reading_speaks_the_readers_language() -> None:
+    with translation.override("en-gb"):
+        assert deadline_reading("this year or next year", BRUNEI)["text"] == (
+            "Reads as 15 Nov 2000 – 31 Dec 2001 (year)."
+        )
+        assert deadline_reading("as soon as possible", BRUNEI)["text"] == "Reads as no date, marked urgent."
+    with translation.override("ja"):
+        reading = deadline_reading("within the fiscal year", BRUNEI)
+        assert reading["text"] == "2001年3月31日までと読み取ります（精度：年度）。"
+        assert reading["due_by"] == "2001-03-31"  # the values for the form stay ISO in every language
+        assert (
+            deadline_reading("in the future", None)["text"] == "会談を選ぶと、この表現をどう読み取るかが表示されます。"
+        )
+        assert deadline_reading("at some point, perhaps", BRUNEI)["text"] == (
+            "この表現を読み取る規則がありません。書かれたとおりに保存し、日付は付けません。"
+        )

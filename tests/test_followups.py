@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from commitments import services
 from commitments.errors import WorkflowError
@@ -141,6 +142,22 @@ def test_the_promised_summit_proposes_what_it_fulfils_and_only_that(brunei: dict
 
 def _proposal(result: Any, commitment: Commitment) -> FollowUp:
     return next(f for f in result.follow_ups if f.commitment_id == commitment.pk)
+
+
+def test_what_an_import_and_its_acceptance_write_is_stored_in_english_whoever_reads_japanese(
+    brunei: dict[str, Commitment], officer: Any
+) -> None:
+    """A proposal's reason and the note accepting it writes are stored and read by every reviewer: in
+    LANGUAGE_CODE, with its dates (25 Mar 2001, never "%-d"-formatted) and its words for kinds and outcomes,
+    though the officer importing and accepting reads Japanese."""
+    invitation = _one(brunei, "invited Prime Minister Mori to Russia")
+    with translation.override("ja"):
+        result = record_import(raw=IRKUTSK, by=officer, now=NOW)
+        proposal = _proposal(result, invitation)
+        services.followup_accept(follow_up_id=proposal.pk, by=officer, now=NOW)
+    assert proposal.reason.startswith("A summit meeting in Irkutsk on 25 Mar 2001")
+    note = invitation.updates.get().note
+    assert note.startswith(f"Fulfilled, from the record of “{result.summit.title}” (25 Mar 2001): A summit meeting")
 
 
 def test_accepting_records_the_outcome_through_the_workflow_on_the_day_it_happened(

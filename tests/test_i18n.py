@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,50 @@ def test_a_status_change_by_a_japanese_user_is_stored_in_english_for_everyone(
     stored = list(Notification.objects.filter(kind=NotificationKind.STATUS_CHANGED).values_list("message", flat=True))
     assert stored
     assert all("Not started → In progress" in m for m in stored)
+
+
+def test_a_deadline_moved_by_a_japanese_user_is_stored_in_english_for_everyone(
+    staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    """The notification's message and the history's reason are stored once, in LANGUAGE_CODE: the change's
+    class by its English name, the new date in the English form (5 Mar 2001: no strftime "%-d", glibc's
+    only)."""
+    from commitments.services import deadline_move
+
+    irkutsk.watchers.add(staff["officer"])
+    with translation.override("ja"):
+        deadline_move(
+            commitment_id=irkutsk.pk,
+            new_due_by=date(2001, 3, 5),
+            new_due_from=None,
+            reason="Agreed in Moscow.",
+            change_class="postponed",
+            by=staff["supervisor"],
+            now=DAY_AFTER_MEETING,
+        )
+    stored = list(Notification.objects.filter(kind=NotificationKind.DEADLINE_MOVED).values_list("message", flat=True))
+    assert stored
+    assert all(m.endswith(f"moved the deadline of “{IRKUTSK}” to 5 Mar 2001") for m in stored)
+    reasons = [r for r in irkutsk.history.values_list("history_change_reason", flat=True) if r]
+    assert "Deadline postponed by mutual agreement: Agreed in Moscow." in reasons
+
+
+def test_languages_are_named_in_one_place_each(client: Client, staff: dict[str, Any], irkutsk: Commitment) -> None:
+    """The interface's languages are settings.LANGUAGES, named in themselves (Preferences offers those); a
+    record's language is named in the reader's (summits.models.RECORD_LANGUAGES), as the quote pair's headings."""
+    from commitments.models import NotificationPreference as Preference
+
+    assert Preference._meta.get_field("language").choices[1:] == settings.LANGUAGES
+    Commitment.objects.filter(pk=irkutsk.pk).update(
+        quote_other="年内にロシアを訪問する", quote_other_language="ja", title_other="ロシア訪問"
+    )
+    login(client, staff["officer"])
+    english = _page(client, change_url(irkutsk), **{"Accept-Language": "en"})
+    assert "<h3>English</h3>" in english
+    assert "<h3>Japanese</h3>" in english
+    japanese = _page(client, change_url(irkutsk), **{"Accept-Language": "ja"})
+    assert "<h3>英語</h3>" in japanese
+    assert "<h3>日本語</h3>" in japanese
 
 
 # -- the translation is complete and up to date --------------------------------------------------------------
@@ -472,13 +517,14 @@ def test_a_digest_reads_in_its_recipients_language(staff: dict[str, Any], irkuts
         assert f"期限超過：「{IRKUTSK}」" in part  # the item's line: kind and title, not the stored English
         assert "Overdue by 5 days" not in part
         assert "のまとめ：1件" in part
-    assert "状況：未着手、期限「within the year」（2000年12月31日）、期限超過" in text
+    # The deadline's window in words, as every page writes it (deadlines.window_words).
+    assert "状況：未着手、期限「within the year」（2000年12月31日まで）、期限超過" in text
 
     _choose(officer, "")
     en = render_digest(Digest.objects.get(pk=digest.pk), [note], EARLY_2001)  # the recipient's choice read afresh
     assert "Your Pledgebook digest for 5 January 2001: 1 item." in en.body
     assert f"1. Overdue by 5 days: {IRKUTSK}" in en.body
-    assert 'Status: Not started; deadline "within the year", 31 Dec 2000; overdue by' in en.body
+    assert 'Status: Not started; deadline "within the year", by 31 Dec 2000; overdue by' in en.body
 
 
 # -- the API's errors ----------------------------------------------------------------------------------------

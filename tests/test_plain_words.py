@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.template import Context, Template
 from django.template.defaultfilters import floatformat
@@ -17,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from commitments import selectors, services
-from commitments.models import Commitment, NotificationPreference
+from commitments.models import Commitment, Notification, NotificationKind, NotificationPreference
+from commitments.notifications.emails import render_notification
 from commitments.reports.charts import label_lines, svg_number, timeline
 from commitments.reports.compliance import Row
 from commitments.reports.summaries import report_get
@@ -25,12 +28,20 @@ from commitments.templatetags.pb_numbers import grouped
 from common.numbers import count_format
 from summits.models import Summit
 
-from .admin_helpers import login
+from .admin_helpers import change_url, login
 from .conftest import CHRISTMAS_2000, EARLY_2001
 
 pytestmark = pytest.mark.django_db
 
 FM_VISIT = "Send the Minister for Foreign Affairs to Russia within the year"
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A request in Japanese leaves Japanese active in this thread (LocaleMiddleware does not undo it): the
+    next test's words, read without a request, must find LANGUAGE_CODE again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _cells(html: str, row_tag: str = "tbody") -> list[list[str]]:
@@ -451,3 +462,76 @@ def test_the_dashboard_tiles_group_their_counts(client: Client, officer: Any, th
     assert opened > MORE
     assert tiles[0] == f"{opened:,}"  # the first tile: open commitments
     assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", tile) for tile in tiles)
+
+
+# -- a deadline's window and its days late, written once ------------------------------------------------------
+
+INVITATION = "President Putin invites Prime Minister Mori to Russia this year or next year"  # 15 Nov 2000 – 2001
+# A quarter of a century on: the promises due by 31 December 2000 are thousands of days late.
+QUARTER_CENTURY_ON = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+DAYS_LATE = (date(2026, 11, 30) - date(2000, 12, 31)).days  # 9,465 on the desk's clock (Tokyo)
+
+
+def _overdue_note(commitment: Commitment, user: Any) -> Notification:
+    return Notification.objects.create(
+        commitment=commitment,
+        recipient=user,
+        kind=NotificationKind.OVERDUE,
+        occasion="x",
+        message=f"Overdue: {commitment.title}",
+        created_at=EARLY_2001,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "window"), [("en-gb", "15 Nov 2000 – 31 Dec 2001"), ("ja", "2000年11月15日～2001年12月31日")]
+)
+def test_every_page_and_email_writes_a_window_the_same_way(
+    client: Client, officer: Any, demo: Summit, language: str, window: str
+) -> None:
+    """The list's deadline column, the commitment page's panel, the brief, the import review, the report's
+    timeline and the emails all call deadlines.window_words: the same words, in the reader's language."""
+    invitation = Commitment.objects.get(summit=demo, title=INVITATION)
+    _choose(officer, language)
+    login(client, officer)
+    pages = {
+        "list": client.get(reverse("admin:commitments_commitment_changelist"), {"q": "invites"}),
+        "commitment": client.get(change_url(invitation)),
+        "brief": client.get(reverse("admin:commitments_commitment_brief"), {"party": "RUS"}),
+        "report": client.get(reverse("admin:commitments_commitment_report"), {"summit": demo.pk}),
+    }
+    email = render_notification(_overdue_note(invitation, officer), EARLY_2001)
+    # The import's review lists drafts only: the same promise as a draft.
+    Commitment.objects.filter(pk=invitation.pk).update(status="draft")
+    pages["review"] = client.get(reverse("admin:summits_summit_review", args=[demo.pk]))
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert window in response.content.decode(), name
+    assert window in email.body
+    assert window in email.alternatives[0][0]
+
+
+def test_days_late_are_grouped_on_the_commitment_page_in_the_brief_and_in_emails(
+    client: Client, officer: Any, demo: Summit
+) -> None:
+    fm_visit = Commitment.objects.get(summit=demo, title=FM_VISIT)
+    note = _overdue_note(fm_visit, officer)
+    grouped_days = f"{DAYS_LATE:,}"
+    assert grouped_days == "9,465"
+    for language, words, email_words in [
+        ("en-gb", f"overdue by {grouped_days} days", f"Overdue by: {grouped_days} days"),
+        ("ja", f"期限超過{grouped_days}日", f"期限超過：{grouped_days}日"),
+    ]:
+        _choose(officer, language)
+        login(client, officer)
+        with time_machine.travel(QUARTER_CENTURY_ON, tick=False):
+            page = client.get(change_url(fm_visit)).content.decode()
+            brief = client.get(reverse("admin:commitments_commitment_brief"), {"party": "RUS"}).content.decode()
+            # Read afresh: the recipient's language is read with the notification.
+            email = render_notification(Notification.objects.get(pk=note.pk), QUARTER_CENTURY_ON)
+        assert f'<span class="pb-flag pb-overdue">{words}</span>' in page, language
+        assert words in brief, language
+        assert email_words in email.body, language
+        assert f"{grouped_days}" in email.alternatives[0][0], language
+        for text in (page, brief, email.body, email.alternatives[0][0]):
+            assert str(DAYS_LATE) not in text, language

@@ -2,6 +2,7 @@
 
 A real small file system (tmpfs, mounted by the test) holds the database; a subprocess opens it the way
 `make run` does. Mounting needs root, which CI has; elsewhere the test skips (and fails in strict mode).
+The page and the API's message in the person's language are checked without a database at all.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+from django.utils import translation
+
+from config.storage import StorageErrorMiddleware
 
 from .conftest import require
 from .services import ROOT
@@ -132,3 +140,75 @@ def test_make_run_names_a_var_folder_it_cannot_create(tmp_path: Path) -> None:
     problem = storage_problem(tmp_path / "var")
     assert problem is not None
     assert f"{tmp_path / 'var'} cannot be written" in problem
+
+
+# -- in the person's language, without the database ------------------------------------------------------------
+# These tests have no database (no django_db mark): pytest-django refuses any query, so choosing the language
+# or writing the page cannot have asked the database, which is what failed.
+
+FULL = OperationalError("database or disk is full")
+READ_ONLY = OperationalError("attempt to write a readonly database")
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def _refused(request: HttpRequest, error: OperationalError = FULL) -> HttpResponse:
+    response = StorageErrorMiddleware(lambda request: HttpResponse()).process_exception(request, error)
+    assert response is not None
+    assert response.status_code == 503
+    assert response["Retry-After"] == "300"
+    return response
+
+
+def test_the_storage_page_is_in_japanese_for_a_browser_that_asks_for_it() -> None:
+    page = _refused(
+        RequestFactory().post("/admin/commitments/commitment/3/change/", HTTP_ACCEPT_LANGUAGE="ja,en;q=0.5")
+    )
+    html = page.content.decode()
+    assert '<html lang="ja">' in html
+    assert "<title>保存されていません | Pledgebook</title>" in html
+    assert "現在、データベースに変更を保存できません" in html
+    assert "何も保存されていません：サーバーの記憶領域がいっぱいです。" in html
+    assert '<a href="/admin/commitments/commitment/3/change/">ページを開き直す</a>' in html
+    assert page["Content-Language"] == "ja"
+    assert "Nothing was saved" not in html
+
+
+def test_the_storage_page_is_in_english_for_an_english_browser_or_none() -> None:
+    for headers in ({"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.8"}, {"HTTP_ACCEPT_LANGUAGE": "de"}, {}):
+        with translation.override("ja"):  # whatever a previous request left active in this thread
+            page = _refused(RequestFactory().post("/admin/x/", **headers), READ_ONLY)
+        html = page.content.decode()
+        assert '<html lang="en">' in html, headers
+        assert "<title>Nothing was saved | Pledgebook</title>" in html, headers
+        assert "Nothing was saved: the database is read-only at the moment." in html, headers
+        assert '<a href="/admin/x/">Open the page again</a>' in html, headers
+        assert "保存" not in html, headers
+
+
+def test_the_language_cookie_and_the_requests_own_language_choose_it_too() -> None:
+    factory = RequestFactory()
+    factory.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    by_cookie = _refused(factory.post("/admin/x/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "現在、データベースに変更を保存できません" in by_cookie.content.decode()
+    # A signed-in user's own choice, read into the session before the failure (request.LANGUAGE_CODE, as
+    # LocaleMiddleware and UserLanguageMiddleware leave it), wins over the browser's.
+    chosen = RequestFactory().post("/admin/x/", HTTP_ACCEPT_LANGUAGE="en")
+    chosen.LANGUAGE_CODE = "ja"
+    assert "現在、データベースに変更を保存できません" in _refused(chosen).content.decode()
+
+
+def test_the_apis_storage_error_follows_accept_language_and_keeps_its_code() -> None:
+    url = "/api/v1/commitments/3/transitions/"
+    japanese = _refused(RequestFactory().post(url, HTTP_ACCEPT_LANGUAGE="ja"), READ_ONLY)
+    body = json.loads(japanese.content)
+    assert body["error"]["code"] == "storage_read_only"  # codes stay English, for programs
+    assert body["error"]["message"].startswith(
+        "何も保存されていません：データベースは現在、読み取り専用になっています。"
+    )
+    english = json.loads(_refused(RequestFactory().post(url, HTTP_ACCEPT_LANGUAGE="en"), READ_ONLY).content)
+    assert english["error"]["message"].startswith("Nothing was saved: the database is read-only at the moment.")

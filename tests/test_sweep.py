@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from commitments import policy, services
 from commitments.demo import demo_load
@@ -27,6 +28,7 @@ FM_VISIT = "Send the Minister for Foreign Affairs to Russia within the year"
 PROGRESS = "Substantial progress in Peace Treaty negotiations by the end of the year"
 IRKUTSK = "Prime Minister Mori visits Irkutsk within the year (if the Peace Treaty advances)"
 VISIT_READY = "Prime Minister Mori visits Russia within the year if the negotiations progress"
+QUARTER_CENTURY_ON = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -45,6 +47,24 @@ def _sent(now: Any) -> set[tuple[str, str, str]]:
 
 def _of_kind(rows: set[tuple[str, str, str]], kind: str) -> set[tuple[str, str]]:
     return {(who, title) for k, who, title in rows if k == kind}
+
+
+def test_reminders_are_stored_in_english_with_english_dates_and_grouped_days_whoever_sweeps(brunei: Summit) -> None:
+    """A message is stored once for every reader, in LANGUAGE_CODE: a sweep run while Japanese is active (a
+    request, a worker) writes the same words, its date from the English formats (no strftime, whose "%-d" is
+    glibc's only) and a count of days grouped in thousands."""
+    with translation.override("ja"):
+        sweep_run(now=CHRISTMAS_2000)
+        sweep_run(now=QUARTER_CENTURY_ON)
+    due_soon = Notification.objects.filter(kind="due_soon", commitment__title=FM_VISIT).first()
+    assert due_soon is not None
+    assert due_soon.message == f"Due in 6 days: {FM_VISIT} (within the year 31 Dec 2000)"
+    late = Notification.objects.filter(kind="overdue", commitment__title=FM_VISIT).first()
+    escalated = Notification.objects.filter(kind="escalation", commitment__title=FM_VISIT).first()
+    assert late is not None
+    assert escalated is not None
+    assert late.message == f"Overdue by 9,465 days: {FM_VISIT}"  # 31 Dec 2000 to 30 Nov 2026, Tokyo's days
+    assert escalated.message == f"Escalated, overdue by 9,465 days: {FM_VISIT}"
 
 
 def test_christmas_2000_due_soon_and_condition_checks(brunei: Summit) -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -38,6 +41,14 @@ PROGRESS = "Substantial progress in Peace Treaty negotiations by the end of the 
 INVITATION = "President Putin invites Prime Minister Mori to Russia this year or next year"
 IRKUTSK = "Prime Minister Mori visits Irkutsk within the year (if the Peace Treaty advances)"
 RUSSIA_VISIT = "Prime Minister Mori visits Russia within the year if the negotiations progress"
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A request in Japanese leaves Japanese active in this thread (LocaleMiddleware does not undo it): the
+    next test's words, read without a request, must find LANGUAGE_CODE again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def client_for(user: Any) -> APIClient:
@@ -217,8 +228,9 @@ def test_the_demo_years_later_shows_its_three_overdue_ones_first(client: Client,
     band, rows = sections[0]
     assert band == "overdue"
     assert [row.split(" | ")[0] for row in rows] == [PROGRESS, FM_VISIT, INVITATION]
-    assert rows[0].split(" | ")[1] == "overdue by 9283 days"  # 31 Dec 2000 to 1 Jun 2026
-    assert rows[2].split(" | ")[1] == "overdue by 8918 days"
+    # Counts of days grouped in thousands, as every other count on the page.
+    assert rows[0].split(" | ")[1] == "overdue by 9,283 days"  # 31 Dec 2000 to 1 Jun 2026
+    assert rows[2].split(" | ")[1] == "overdue by 8,918 days"
 
 
 def test_each_section_links_to_the_same_rows_in_the_list(client: Client, officer: Any, demo: Summit) -> None:
@@ -305,6 +317,25 @@ def test_the_urgency_filter_offers_each_band(client: Client, officer: Any, demo:
         pending = client.get(LIST, {"urgency": "condition"}).context["cl"].result_list
     assert overdue == {PROGRESS, FM_VISIT}
     assert len(pending) == 2
+
+
+@pytest.mark.parametrize(("language", "due_soon"), [("en-gb", "Due within 7 days"), ("ja", "7日以内に期限")])
+def test_the_dashboards_sections_and_the_urgency_filter_name_each_band_alike(
+    client: Client, officer: Any, demo: Summit, language: str, due_soon: str
+) -> None:
+    """One table of band names (rules.BAND_LABELS): a section's heading is the filter its link opens."""
+    Commitment.objects.update(owner=officer)
+    login(client, officer)
+    with time_machine.travel(EARLY_2001, tick=False):
+        html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        changelist = client.get(LIST, HTTP_ACCEPT_LANGUAGE=language).context["cl"]
+    headings = dict(re.findall(r'id="pb-mine-(\w+)">\s*<h3 class="pb-band-head"><span>([^<]*)</span>', html))
+    urgency = next(spec for spec in changelist.filter_specs if getattr(spec, "parameter_name", "") == "urgency")
+    offered = {value: str(words) for value, words in urgency.lookup_choices}
+    assert set(headings) >= {"overdue", "condition"}  # the demo in January 2001: overdue ones, pending conditions
+    assert all(offered[band] == heading for band, heading in headings.items())
+    assert offered["due_soon"] == due_soon
+    assert list(offered) == ["overdue", "due_soon", "condition", "stale", "open"]
 
 
 def test_the_triage_order_is_the_index_order_and_its_flags_follow_the_services(officer: Any, rf_desk: Desk) -> None:

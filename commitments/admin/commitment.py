@@ -30,7 +30,7 @@ from common.paginators import EstimatedCountPaginator
 from summits.models import Summit
 
 from .. import policy, rules, search, selectors, services
-from ..deadlines import deadline_reading
+from ..deadlines import deadline_reading, window_words
 from ..models import Commitment, Desk, StatusChange, Update
 from ..workflow import STATUS_COLOURS, label
 from . import actions as list_actions
@@ -313,12 +313,9 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         phrase = obj.due_phrase or "—"
         if obj.due_by is None:
             return format_html('<span class="pb-phrase">{}</span>', phrase)
-        window = (
-            f"{date_format(obj.due_from)} – {date_format(obj.due_by)}"
-            if obj.due_from
-            else gettext("by %(date)s") % {"date": date_format(obj.due_by)}
+        return format_html(
+            '<span class="pb-phrase">{}</span><br><small>{}</small>', phrase, window_words(obj.due_from, obj.due_by)
         )
-        return format_html('<span class="pb-phrase">{}</span><br><small>{}</small>', phrase, window)
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Commitment) -> str:

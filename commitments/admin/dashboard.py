@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, rules, selectors
@@ -18,14 +17,6 @@ from ..reports.dashboard import dashboard_figures
 
 # Rows shown per urgency band; the section's count and link lead to the rest.
 MINE_PER_BAND = 5
-BAND_LABELS = {
-    rules.Band.OVERDUE: _("Overdue"),
-    # Lazy, and formatted when shown: the number goes where each language puts it.
-    rules.Band.DUE_SOON: format_lazy(_("Due within {days} days"), days=rules.DUE_SOON_DAYS),
-    rules.Band.CONDITION: _("Conditions to check"),
-    rules.Band.STALE: _("Stale: no update for a long time"),
-    rules.Band.OPEN: _("Nothing due yet"),
-}
 
 
 def dashboard_context(request: HttpRequest) -> dict[str, Any]:
@@ -53,7 +44,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     # to all of them in the list (the urgency filter counts them the same way).
     mine = [
         {
-            "label": BAND_LABELS[section.band],
+            "label": rules.BAND_LABELS[section.band],
             "band": section.band.name.lower(),
             "count": section.total,
             "rows": section.rows,

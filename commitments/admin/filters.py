@@ -9,8 +9,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from summits.models import Summit
@@ -60,21 +58,14 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
-# Formatted when shown, in the reader's language (a lazy string's % would run once, at import).
-_due_soon_words = lazy(lambda: gettext("Due within %(days)d days") % {"days": rules.DUE_SOON_DAYS}, str)
-
-
 class UrgencyFilter(admin.SimpleListFilter):
     """The bands of rules.urgency, exactly as the dashboard counts them (its sections link here)."""
 
     title = _("urgency")
     parameter_name = "urgency"
     BANDS = [
-        (rules.Band.OVERDUE, _("Overdue")),
-        (rules.Band.DUE_SOON, _due_soon_words()),
-        (rules.Band.CONDITION, _("Condition to check")),
-        (rules.Band.STALE, _("Stale")),
-        (rules.Band.OPEN, _("Nothing due yet")),
+        (band, rules.BAND_LABELS[band])
+        for band in (rules.Band.OVERDUE, rules.Band.DUE_SOON, rules.Band.CONDITION, rules.Band.STALE, rules.Band.OPEN)
     ]
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:

@@ -18,7 +18,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
-from summits.models import Summit
+from summits.models import Summit, record_language_name
 
 from .. import policy, services
 from ..importer.service import MAX_BYTES, ImportRefused, record_import
@@ -154,10 +154,6 @@ def highlighted(text: str, commitments: list[Commitment], follow_ups: Sequence[F
     return _marked(text, spans)
 
 
-# The languages a record can be in, named in the reader's language.
-LANGUAGE_NAMES = {"en": gettext_lazy("English"), "ja": gettext_lazy("Japanese")}
-
-
 def highlighted_other(text: str, language: str, commitments: list[Commitment]) -> SafeString:
     """An attached record (the meeting's record in another language) with each commitment's aligned span
     marked, and the quotes of the drafts only that record states (the other page said more)."""
@@ -279,8 +275,8 @@ def review_view(model_admin: admin.ModelAdmin[Summit], request: HttpRequest, obj
             "other_records": [
                 (
                     record,
-                    LANGUAGE_NAMES.get(record.language, record.language),
-                    LANGUAGE_NAMES.get(summit.source_language, summit.source_language),
+                    record_language_name(record.language),
+                    record_language_name(summit.source_language),
                     highlighted_other(record.text, record.language, commitments),
                 )
                 for record in summit.records.all()

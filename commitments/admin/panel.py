@@ -8,7 +8,6 @@ again with the input and the reason, nothing saved.
 from __future__ import annotations
 
 import copy
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -18,10 +17,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 
 from .. import errors, policy, selectors, services
+from ..deadlines import window_words
 from ..models import Commitment
 from ..workflow import SCORED_STATUSES, STATUS_COLOURS, label
 from .forms import ConditionForm, DeadlineMoveForm, OutcomesForm, TransitionForm
@@ -213,8 +212,8 @@ class WorkflowPanelAdmin(HistoryAdmin):
             )
             return gettext("The deadline of “%(commitment)s” moved: %(old)s → %(new)s.") % {
                 "commitment": c,
-                "old": _day(change.old_due_by),
-                "new": _day(change.new_due_by),
+                "old": window_words(change.old_due_from, change.old_due_by),
+                "new": window_words(change.new_due_from, change.new_due_by),
             }
 
         return self._panel_post(request, object_id, "deadline_form", form, act)
@@ -240,11 +239,6 @@ class WorkflowPanelAdmin(HistoryAdmin):
             return gettext("Outcomes of “%(commitment)s”: %(outcomes)s.") % {"commitment": c, "outcomes": each}
 
         return self._panel_post(request, object_id, "outcomes_form", form, act)
-
-
-def _day(value: date | None) -> str:
-    """A deadline as the page shows it ("31 Dec 2000"), or "no deadline"."""
-    return date_format(value) if value else gettext("no deadline")
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

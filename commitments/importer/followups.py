@@ -22,6 +22,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
+
 from summits.models import Participation, Summit
 
 from ..deadlines import deadline_all
@@ -220,7 +224,10 @@ def _by_meeting(commitment: Commitment, summit: Summit, record: Record) -> Propo
     place = gazetteer.place_mentions(text[verb.start() :]) if verb else []
     city = place[0].city if place else ""
     where = summit.city or summit.country or "an unnamed place"
-    here = f"{summit.get_kind_display().lower()} in {where} on {when:%-d %b %Y}"
+    # The proposal's reason is stored and read by every reviewer: in LANGUAGE_CODE, whatever language the
+    # person importing reads, the meeting's kind and date included.
+    with translation.override(settings.LANGUAGE_CODE):
+        here = f"{summit.get_kind_display().lower()} in {where} on {date_format(when)}"
     if _VISIT_WORDS.search(text):
         return _visit(commitment, summit, record, text, city, here)
     if commitment.kind == Commitment.Kind.MEETING or _HOLD.search(text):

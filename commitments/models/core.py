@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -423,27 +425,31 @@ class Commitment(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
+        # Said to the person saving (the admin form, the API, an import's review): in their language, dates in
+        # its form.
         if self.due_from and self.due_by and self.due_from > self.due_by:
             errors.setdefault("due_from", []).append(
-                f"The window cannot start after it ends: due from {self.due_from:%-d %b %Y} is after "
-                f"due by {self.due_by:%-d %b %Y}."
+                gettext("The window cannot start after it ends: due from %(start)s is after due by %(end)s.")
+                % {"start": date_format(self.due_from), "end": date_format(self.due_by)}
             )
         if self.condition_state and not self.condition_text.strip():
             errors.setdefault("condition_state", []).append(
-                "A condition state needs a condition: write the condition, or clear the state."
+                gettext("A condition state needs a condition: write the condition, or clear the state.")
             )
         self.condition_state = condition_state_for(text=self.condition_text, state=self.condition_state)
         if self.summit_id is not None and self.quote:
             text = self.summit.source_text
             if not text:
                 errors.setdefault("quote", []).append(
-                    "The summit has no source text yet: add the published record to the summit first."
+                    gettext("The summit has no source text yet: add the published record to the summit first.")
                 )
             elif self.quote not in text and not self.summit.records.filter(text__contains=self.quote).exists():
                 # A commitment found only in an attached record (the English page says more) quotes that one.
                 errors.setdefault("quote", []).append(
-                    "The quote is not a verbatim span of the summit's source text. Copy the words exactly "
-                    "as published (same spelling, punctuation and spacing)."
+                    gettext(
+                        "The quote is not a verbatim span of the summit's source text. Copy the words exactly "
+                        "as published (same spelling, punctuation and spacing)."
+                    )
                 )
         if errors:
             raise ValidationError(errors)

@@ -278,12 +278,13 @@ class NotificationPreference(models.Model):
         verbose_name=_("time zone"),
     )
     # The interface's and your emails' language; "" follows the browser (and LANGUAGE_CODE for emails).
-    # The names are in their own languages, so anyone can find theirs whatever the page's language.
+    # The interface's languages as settings.LANGUAGES names them: in their own languages, so anyone can find
+    # theirs whatever the page's language.
     language = models.CharField(
         _("language"),
         max_length=10,
         blank=True,
-        choices=[("", _("As the browser asks")), ("en-gb", "English"), ("ja", "日本語")],
+        choices=[("", _("As the browser asks")), *settings.LANGUAGES],
         help_text=_("The language of the pages and of your emails."),
     )
 

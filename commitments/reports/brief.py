@@ -38,7 +38,7 @@ from django.utils.translation import gettext, gettext_lazy
 from summits.models import Party, Summit
 
 from ..models import Commitment, DeadlineChange, StatusChange, Update
-from ..rules import local_today
+from ..rules import due_within_words, local_today
 from ..selectors import commitment_days_overdue, commitment_is_overdue, display_name
 from ..workflow import CLOSED_STATUSES, STATUS_COLOURS, TRACKED_STATUSES, Status
 from ..workflow import label as status_label
@@ -335,7 +335,7 @@ class BriefSide:
         """The open commitments in their groups (empty groups left out), for a page."""
         labels = {
             OVERDUE: gettext("Overdue"),
-            DUE_SOON: gettext("Due within %(days)d days") % {"days": due_soon_days()},
+            DUE_SOON: due_within_words(due_soon_days()),
             CONDITION_PENDING: gettext("Waiting on a condition"),
             OTHER: gettext("Later or with no deadline"),
         }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from common.numbers import count_format
 
+from ..deadlines import window_words
 from ..models import Commitment
 from ..selectors import commitment_is_overdue
 from ..workflow import STATUS_COLOURS, Status, labels
@@ -172,19 +173,6 @@ def _gap_words(days: int) -> str:
     return ngettext("%(n)d days", "%(n)d days", days) % {"n": days}
 
 
-def window_words(commitment: Commitment) -> str:
-    if commitment.due_from and commitment.due_by:
-        return gettext("%(start)s – %(end)s") % {
-            "start": date_format(commitment.due_from),
-            "end": date_format(commitment.due_by),
-        }
-    if commitment.due_by:
-        return gettext("by %(end)s") % {"end": date_format(commitment.due_by)}
-    if commitment.due_from:
-        return gettext("from %(start)s") % {"start": date_format(commitment.due_from)}
-    return gettext("no deadline")
-
-
 def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dict[str, object]:
     """One lane per commitment from the meeting day to due_by (window shaded from due_from).
 
@@ -238,7 +226,7 @@ def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dic
                 + (gettext("; condition pending") if conditional else ""),
                 due_text=(commitment.due_phrase or gettext("no deadline"))
                 + (gettext(" — by %(end)s") % {"end": date_format(due)} if due else ""),
-                window_text=window_words(commitment),
+                window_text=window_words(commitment.due_from, commitment.due_by),
                 closed_text=date_format(commitment.closed_on) if commitment.closed_on else "—",
             )
         )

@@ -39,6 +39,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
@@ -343,15 +344,21 @@ def assessment_freeze(
     today = timezone.localdate(now)
     day = as_of or today
     errors: dict[str, list[str]] = {}
+    # Said to the person freezing (the report's form, the API): in their language, dates in its form.
     if day > today:
-        errors["as_of"] = ["An assessment describes a day that has come: choose today or earlier."]
+        errors["as_of"] = [gettext("An assessment describes a day that has come: choose today or earlier.")]
     elif day < summit.local_date:
-        errors["as_of"] = [f"The meeting was on {summit.local_date:%-d %b %Y}: choose that day or later."]
+        errors["as_of"] = [
+            gettext("The meeting was on %(date)s: choose that day or later.") % {"date": date_format(summit.local_date)}
+        ]
     final = Assessment.objects.filter(summit=summit, kind=Assessment.Kind.FINAL).first()
     if kind == Assessment.Kind.FINAL and final is not None:
         errors["kind"] = [
-            f"This meeting already has its final assessment, as of {final.as_of:%-d %b %Y} (recorded "
-            f"{timezone.localtime(final.created_at):%-d %b %Y}). Keep an interim one instead."
+            gettext(
+                "This meeting already has its final assessment, as of %(as_of)s (recorded %(recorded)s). "
+                "Keep an interim one instead."
+            )
+            % {"as_of": date_format(final.as_of), "recorded": date_format(timezone.localtime(final.created_at))}
         ]
     if errors:
         raise WorkflowError(errors, code="invalid_assessment")

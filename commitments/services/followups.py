@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from .. import policy
@@ -46,10 +49,12 @@ def followup_accept(*, follow_up_id: int, by: Any, now: datetime) -> FollowUp:
     follow_up = _pending(follow_up_id, by)
     summit = follow_up.summit
     commitment = follow_up.commitment
-    note = (
-        f"{follow_up.get_proposed_display()}, from the record of “{summit.title}” "
-        f"({summit.local_date:%-d %b %Y}): {follow_up.reason}"
-    )
+    # A note a service writes is stored in LANGUAGE_CODE, whoever accepts: the outcome's name and the date too.
+    with translation.override(settings.LANGUAGE_CODE):
+        note = (
+            f"{follow_up.get_proposed_display()}, from the record of “{summit.title}” "
+            f"({date_format(summit.local_date)}): {follow_up.reason}"
+        )
     if follow_up.evidence_quote:
         note += f" — “{follow_up.evidence_quote}”"
     update_add(commitment_id=commitment.pk, note=note, by=by, now=now, evidence_summit=summit)

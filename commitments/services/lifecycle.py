@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+
+from common.stored import stored_date
 
 from .. import policy
 from ..errors import TransitionNotAllowed, WorkflowError
@@ -261,15 +265,18 @@ def deadline_move(
         commitment.due_from = new_due_from
         commitment.due_phrase = phrase
         commitment.due_precision, commitment.due_rule = moved.due_precision, moved.due_rule
-        row_save(commitment, by, now, reason=f"Deadline {change.get_change_class_display().lower()}: {reason}")
+        with translation.override(settings.LANGUAGE_CODE):  # a history reason is stored, in LANGUAGE_CODE
+            change_class_words = change.get_change_class_display().lower()
+        row_save(commitment, by, now, reason=f"Deadline {change_class_words}: {reason}")
         notify_activity(
             commitment,
             kind=NotificationKind.DEADLINE_MOVED,
             occasion=f"deadline:{change.pk}",
             actor=by,
             now=now,
+            # Stored once in LANGUAGE_CODE, as the other notification messages: its date in that language's form.
             message=f"{display_name(by)} moved the deadline of “{commitment.title}” to "
-            + (f"{new_due_by:%-d %b %Y}" if new_due_by else "none"),
+            + (stored_date(new_due_by) if new_due_by else "none"),
             note=reason,
         )
         return change

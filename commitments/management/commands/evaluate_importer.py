@@ -14,6 +14,7 @@ from commitments.importer.evaluation import (
     corpus_load,
     report_lines,
 )
+from summits.models import RECORD_LANGUAGES, record_language_name
 
 
 class Command(BaseCommand):
@@ -38,8 +39,8 @@ class Command(BaseCommand):
                 raise ValueError(f"No labelled record with id {', '.join(unknown)}.")
             # Japanese records are measured apart: one language's figures must not hide the other's.
             corpora = [
-                (name, corpus_load(directory, code, [i for i in ids if languages[i] == code]))
-                for name, code in (("English", "en"), ("Japanese", "ja"))
+                (record_language_name(code), corpus_load(directory, code, [i for i in ids if languages[i] == code]))
+                for code in RECORD_LANGUAGES
                 if not ids or any(languages[i] == code for i in ids)
             ]
         except (CorpusMissing, ValueError, OSError) as exc:

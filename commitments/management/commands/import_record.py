@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from commitments.importer.service import ImportRefused, record_import
 
@@ -63,10 +64,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  [{draft.source_ref or '-'}] {'+'.join(draft.made_by)} {draft.modality}: {draft.quote[:90]} ({due})"
             )
+        # A command runs in LANGUAGE_CODE (nothing activates another): its dates in that language's form.
         for follow_up in result.follow_ups:
             self.stdout.write(
                 f"  follow-up of commitment {follow_up.commitment_id}: {follow_up.get_proposed_display().lower()} "
-                f"on {follow_up.occurred_on:%-d %b %Y} — {follow_up.reason}"
+                f"on {date_format(follow_up.occurred_on)} — {follow_up.reason}"
             )
         for note in result.notes:
             self.stdout.write(self.style.WARNING(f"  note: {note}"))
