@@ -217,7 +217,9 @@ def test_the_assessment_form_starts_on_the_summit_being_viewed(client: Client, s
     login(client, supervisor)
     for viewed in (demo, other):
         form = _report(client, viewed).split('id="freeze-form"', 1)[1]
-        assert re.search(rf'<option value="{viewed.pk}" selected>', form)
+        # The summit on screen, carried by the form rather than chosen a second time.
+        assert f'<input type="hidden" name="summit" value="{viewed.pk}"' in form
+        assert 'name="summit"' not in form.replace(f'<input type="hidden" name="summit" value="{viewed.pk}"', "")
     # Not looking at one: no summit chosen, and none listed (the field asks the autocomplete as one types).
     unfiltered = _report(client).split('id="freeze-form"', 1)[1]
     assert "<option" not in unfiltered.split("</select>", 1)[0]

@@ -79,7 +79,12 @@ class FreezeForm(forms.Form):
 
     def __init__(self, *args: Any, admin_site: admin.AdminSite, known: Summit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields = {"summit": _summit_field(admin_site, known=known), **self.fields}  # first, as it always was
+        summit = _summit_field(admin_site, known=known)
+        if known is not None:
+            # On a summit's page the assessment is of that summit: carried in the form, not chosen again (a
+            # second search-as-you-type box for the summit already on screen would only invite a mistake).
+            summit.widget = forms.HiddenInput()
+        self.fields = {"summit": summit, **self.fields}  # first, as it always was
 
 
 def _page_url(request: HttpRequest, number: int) -> str:
