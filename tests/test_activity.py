@@ -275,6 +275,9 @@ def test_the_banner_names_who_and_each_field_in_words(fm_visit: Commitment, offi
     html = response.content.decode()
     assert html.index('id="pb-conflict"') < html.index('id="workflow"')  # at the top of the page
     assert 'name="_theirs" value="description"' in html
+    # On a phone each value is a card under its column's name, which the cell carries (the head is hidden).
+    assert '<td class="pb-theirs" data-label="Their value">' in html
+    assert '<td class="pb-mine" data-label="Your value">' in html
     assert 'value="ministerial"' in html  # the form shown again holds their level
     assert "Supervisor: postponed." in html  # and my input
 

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from commitments import services
 from commitments.models import Commitment, Notification, NotificationKind, NotificationPreference
 from commitments.notifications.emails import render_notification
 from commitments.workflow import Status
@@ -451,6 +452,23 @@ def test_the_report_the_brief_and_the_history_read_in_japanese(
     past = irkutsk.history.earliest("history_date")
     version = _page(client, reverse("admin:commitments_commitment_simple_history", args=[irkutsk.pk, past.pk]))
     assert f"<h1>{IRKUTSK}（過去の版）</h1>" in version
+
+
+def test_the_brief_names_the_system_in_the_readers_language(
+    client: Client, staff: dict[str, Any], irkutsk: Commitment
+) -> None:
+    """A change no person made (an import, a task) is "the system" to each reader; the API keeps the word."""
+    services.commitment_transition(
+        commitment_id=irkutsk.pk, to_status=Status.IN_PROGRESS, by=None, now=DAY_AFTER_MEETING, note="Imported."
+    )
+    _choose(staff["officer"], "ja")
+    login(client, staff["officer"])
+    brief = _page(client, reverse("admin:commitments_commitment_brief") + "?party=RUS")
+    assert "· システム<br>" in brief
+    assert "the system" not in brief
+    english = Client()
+    login(english, staff["supervisor"])
+    assert "· the system<br>" in _page(english, reverse("admin:commitments_commitment_brief") + "?party=RUS")
 
 
 def test_the_error_pages_notifications_and_preferences_read_in_japanese(client: Client, staff: dict[str, Any]) -> None:

@@ -238,6 +238,13 @@ class LastUpdate:
     to_status: str = ""  # a status change's new status
     occurred_on: date | None = None  # a status change's day it happened
     new_due_by: date | None = None  # a deadline move's new last day
+    by_nobody: bool = False  # recorded by an import or a task: `by` is display_name's stored "the system"
+
+    @property
+    def by_words(self) -> str:
+        """Who, for a person reading the page: "the system" in the reader's language (`by` stays as the API
+        gives it)."""
+        return gettext("the system") if self.by_nobody else self.by
 
     @property
     def summary(self) -> str:
@@ -438,7 +445,14 @@ def last_updates(ids: list[int]) -> dict[int, LastUpdate]:
         candidates: list[LastUpdate] = []
         if (note := notes.get(pk)) is not None:
             candidates.append(
-                LastUpdate("update", note.created_at, note.note, display_name(note.author), note.evidence_url)
+                LastUpdate(
+                    "update",
+                    note.created_at,
+                    note.note,
+                    display_name(note.author),
+                    note.evidence_url,
+                    by_nobody=note.author_id is None,
+                )
             )
         if (change := changes.get(pk)) is not None:
             candidates.append(
@@ -450,12 +464,18 @@ def last_updates(ids: list[int]) -> dict[int, LastUpdate]:
                     change.evidence_url,
                     to_status=change.to_status,
                     occurred_on=change.occurred_on,
+                    by_nobody=change.by_id is None,
                 )
             )
         if (move := moves.get(pk)) is not None:
             candidates.append(
                 LastUpdate(
-                    "deadline_move", move.recorded_at, move.reason, display_name(move.by), new_due_by=move.new_due_by
+                    "deadline_move",
+                    move.recorded_at,
+                    move.reason,
+                    display_name(move.by),
+                    new_due_by=move.new_due_by,
+                    by_nobody=move.by_id is None,
                 )
             )
         if candidates:
