@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from common.stored import stored_language
+
 
 class Status(models.TextChoices):
     # open
@@ -136,7 +138,7 @@ def label(status: str) -> str:
 def stored_label(status: str) -> str:
     """The status's name in LANGUAGE_CODE, whatever the request's language: for text that is stored once and
     read by several people (a notification's message), not for a page."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with stored_language():
         return label(status)
 
 

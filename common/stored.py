@@ -9,6 +9,7 @@ date_format instead.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date
 
 from django.conf import settings
@@ -18,13 +19,18 @@ from django.utils.formats import date_format
 from .numbers import count_format
 
 
+def stored_language() -> AbstractContextManager[None]:
+    """Write stored text inside this: LANGUAGE_CODE is active, whoever's request or job writes it."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def stored_date(value: date) -> str:
     """`value` as LANGUAGE_CODE writes a date ("31 Dec 2000"), whatever language is active."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with stored_language():
         return date_format(value)
 
 
 def stored_count(value: int) -> str:
     """A count grouped as LANGUAGE_CODE groups digits ("9,466"), whatever language is active."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with stored_language():
         return count_format(value)

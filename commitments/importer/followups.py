@@ -22,10 +22,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.formats import date_format
 
+from common.stored import stored_language
 from summits.models import Participation, Summit
 
 from ..deadlines import deadline_all
@@ -226,7 +225,7 @@ def _by_meeting(commitment: Commitment, summit: Summit, record: Record) -> Propo
     where = summit.city or summit.country or "an unnamed place"
     # The proposal's reason is stored and read by every reviewer: in LANGUAGE_CODE, whatever language the
     # person importing reads, the meeting's kind and date included.
-    with translation.override(settings.LANGUAGE_CODE):
+    with stored_language():
         here = f"{summit.get_kind_display().lower()} in {where} on {date_format(when)}"
     if _VISIT_WORDS.search(text):
         return _visit(commitment, summit, record, text, city, here)

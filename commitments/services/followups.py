@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+
+from common.stored import stored_language
 
 from .. import policy
 from ..errors import WorkflowError
@@ -50,7 +50,7 @@ def followup_accept(*, follow_up_id: int, by: Any, now: datetime) -> FollowUp:
     summit = follow_up.summit
     commitment = follow_up.commitment
     # A note a service writes is stored in LANGUAGE_CODE, whoever accepts: the outcome's name and the date too.
-    with translation.override(settings.LANGUAGE_CODE):
+    with stored_language():
         note = (
             f"{follow_up.get_proposed_display()}, from the record of “{summit.title}” "
             f"({date_format(summit.local_date)}): {follow_up.reason}"

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from common.stored import stored_date
+from common.stored import stored_date, stored_language
 
 from .. import policy
 from ..errors import TransitionNotAllowed, WorkflowError
@@ -265,7 +263,7 @@ def deadline_move(
         commitment.due_from = new_due_from
         commitment.due_phrase = phrase
         commitment.due_precision, commitment.due_rule = moved.due_precision, moved.due_rule
-        with translation.override(settings.LANGUAGE_CODE):  # a history reason is stored, in LANGUAGE_CODE
+        with stored_language():  # a history reason is stored, in LANGUAGE_CODE
             change_class_words = change.get_change_class_display().lower()
         row_save(commitment, by, now, reason=f"Deadline {change_class_words}: {reason}")
         notify_activity(
