@@ -487,17 +487,18 @@ def deadline_read(phrase: str, meeting: date) -> Window:
     return found
 
 
-def window_words(due_from: date | None, due_by: date | None) -> str:
+def window_words(due_from: date | None, due_by: date | None, *, date_text: Callable[[date], str] = date_format) -> str:
     """A deadline window in words, in the active language, as every page, email and reading writes it:
     "15 Nov 2000 – 31 Dec 2001", "by 31 Dec 2000", "from 15 Nov 2000" or "no deadline" (Japanese:
     「2000年11月15日～2001年12月31日」, 「2000年12月31日まで」). Dates in the language's own format
-    (config/formats), so no month name or day form depends on the platform's C library."""
+    (config/formats), so no month name or day form depends on the platform's C library. `date_text`: the
+    formatter, for a page that writes the same dates many times (a memo of date_format)."""
     if due_from is not None and due_by is not None:
-        return gettext("%(start)s – %(end)s") % {"start": date_format(due_from), "end": date_format(due_by)}
+        return gettext("%(start)s – %(end)s") % {"start": date_text(due_from), "end": date_text(due_by)}
     if due_by is not None:
-        return gettext("by %(end)s") % {"end": date_format(due_by)}
+        return gettext("by %(end)s") % {"end": date_text(due_by)}
     if due_from is not None:
-        return gettext("from %(start)s") % {"start": date_format(due_from)}
+        return gettext("from %(start)s") % {"start": date_text(due_from)}
     return gettext("no deadline")
 
 

@@ -77,7 +77,8 @@ def test_the_report_reads_in_words_and_fits(
     width = page.evaluate("document.querySelector('#content').clientWidth")
     for svg in page.locator("figure.pb-chart svg").all():
         assert svg.bounding_box()["width"] <= width
-    assert page.locator("#freeze-form input[name=summit]").input_value() == str(summit.pk)
+    assess = page.locator("a.button", has_text="Keep an assessment of this summit")
+    assert (assess.get_attribute("href") or "").endswith(f"/report/assess/?summit={summit.pk}")
     shot(page, f"compliance-report-{name}")
     assert not scrolls_sideways(page)
     # The whole report, one link away. On a phone a summit's row is its title over a grid of its figures, four
@@ -94,3 +95,32 @@ def test_the_report_reads_in_words_and_fits(
         assert row.bounding_box()["height"] < 200
     else:
         assert len({round(box["y"]) for box in (title, *figures)}) == 1
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_an_assessment_is_kept_from_a_summits_report(
+    browser: Any, live_server: Any, staff: dict[str, Any], viewport: dict[str, int], name: str
+) -> None:
+    summit = Commitment.objects.get(title=FM_VISIT).summit
+    page = logged_in(browser, live_server, "supervisor", viewport)
+    page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit.pk}")
+    page.locator("a.button", has_text="Keep an assessment of this summit").click()
+    page.wait_for_load_state()
+    # The summit's own page for it: named in the title and the breadcrumbs, carried by the form.
+    assert summit.title in page.locator("h1").inner_text()
+    assert page.locator(".breadcrumbs a", has_text=summit.title).count() == 1
+    assert page.locator("#freeze-form input[name=summit]").input_value() == str(summit.pk)
+    assert page.locator("#pb-kept").inner_text() == "No assessment kept yet."
+    page.select_option("#id_kind", "interim")
+    page.fill("#id_note", "Before the Irkutsk meeting.")
+    shot(page, f"assessment-{name}")
+    assert not scrolls_sideways(page)
+    page.locator("#freeze-form input[type=submit]").click()
+    page.wait_for_load_state()
+    # Back on the summit's report, at its assessments, with the one just kept.
+    assert page.url.endswith(f"?summit={summit.pk}#assessments")
+    assert "Kept: Interim assessment of" in page.locator(".messagelist li.success").inner_text()
+    kept = page.locator("#assessments + table tbody tr").first.inner_text()
+    assert "Interim" in kept
+    assert "Before the Irkutsk meeting." in kept
+    assert summit.assessments.count() == 1

@@ -37,6 +37,7 @@ LATER = datetime(2001, 6, 1, tzinfo=UTC)
 REFRESHED = datetime(2001, 6, 2, 3, 0, tzinfo=UTC)
 REFRESHED_AGAIN = datetime(2001, 6, 3, 3, 0, tzinfo=UTC)
 REPORT = "admin:commitments_commitment_report"
+ASSESS = "admin:commitments_commitment_assess"
 API = "/api/v1/reports/compliance/"
 
 
@@ -337,14 +338,17 @@ def test_one_summits_page_and_api_cost_a_fixed_number_of_queries(
     client.get(page)  # once first: a client's first request reads its session and permissions
     # Session, user, the user's groups and desk roles; the summit; the admin's two permission look-ups (a
     # superuser has none); the summit's figures per party and per desk; its timeline; its assessments; the
-    # header's unread notifications and last sweep. Neither summit chooser reads the chosen summit again (each
-    # did: 21), and the whole report's six queries are not made: it is not drawn beside one summit (19).
+    # header's unread notifications and last sweep. No summit chooser reads the chosen summit again (each did:
+    # 21), and the whole report's six queries are not made: it is not drawn beside one summit (19).
     with django_assert_num_queries(13):
         html = client.get(page).content.decode()
     assert "Scores of Brunei, computed now" in html
     assert "By summit, latest first" not in html
     assert "<h2>This summit's commitments by desk</h2>" in html
-    assert html.count(f'<option value="{world["brunei"].pk}" selected>Brunei') == 1  # the chooser; the form hides it
+    # Another summit is found by the whole report's search; the assessment is kept on its own page.
+    assert 'id="pb-summit-find"' in html
+    assert "<option" not in html
+    assert f'href="{reverse(ASSESS)}?summit={world["brunei"].pk}"' in html
     api = APIClient()
     api.force_authenticate(supervisor)
     url = f"{API}?summit={world['brunei'].pk}"
@@ -365,12 +369,21 @@ def test_no_summit_list_on_the_page_and_no_source_text_read(
     with CaptureQueriesContext(connection) as captured:
         html = client.get(reverse(REPORT) + f"?summit={world['brunei'].pk}").content.decode()
     assert not any("source_text" in query["sql"] for query in captured.captured_queries)
-    # The summit chooser renders the chosen summit only, and asks the admin's autocomplete for others; the
-    # assessment form carries the summit on screen, hidden. The chosen summit, the look-up's empty choice, and
-    # the assessment kind's two choices.
-    assert len(re.findall(r"<option ", html)) == 1 + 1 + 2
-    assert html.count('data-field-name="summit"') == 1
-    assert "admin/js/autocomplete.js" in html
+    # Nothing on one summit's page lists summits: another one is found by the whole report's search, and the
+    # assessment, kept on its own page, carries this one.
+    assert "<option" not in html
+    assert "admin/js/autocomplete.js" not in html
+    # The whole report chooses a summit by typing its title: the admin's autocomplete, its empty choice only.
+    whole = client.get(reverse(REPORT)).content.decode()
+    assert len(re.findall(r"<option ", whole)) == 1
+    assert whole.count('data-field-name="summit"') == 1
+    assert "admin/js/autocomplete.js" in whole
+    # The assessment's page, come from the summit's report: the summit carried, hidden; the kind's two choices.
+    with CaptureQueriesContext(connection) as captured:
+        assess = client.get(reverse(ASSESS) + f"?summit={world['brunei'].pk}").content.decode()
+    assert not any("source_text" in query["sql"] for query in captured.captured_queries)
+    assert f'<input type="hidden" name="summit" value="{world["brunei"].pk}"' in assess
+    assert len(re.findall(r"<option ", assess)) == 2
 
 
 def test_the_summit_autocomplete_finds_by_title_without_counting_commitments(

@@ -136,11 +136,24 @@ def test_the_report_page_scores_and_freezes_assessments(client: Client, supervis
     assert page.status_code == 200
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html
     assert '<title id="tl-title">Timeline of' in html
+    # Kept on the assessment's own page, which leads back to the summit's report, at its assessments.
+    assess = reverse("admin:commitments_commitment_assess") + f"?summit={demo.pk}"
+    assert f'href="{assess}"' in html
     for kind in ("interim", "final"):
-        client.post(url, {"summit": demo.pk, "kind": kind, "note": f"{kind} review"})
+        kept = client.post(assess, {"summit": demo.pk, "kind": kind, "note": f"{kind} review"})
+        assert kept.status_code == 302
+        assert kept["Location"] == url + f"?summit={demo.pk}#assessments"
     assert Assessment.objects.filter(summit=demo).count() == 2
     html = client.get(url + f"?summit={demo.pk}").content.decode()
     assert 'id="comparison"' in html
+    # A second final one is refused on the form, in words, and nothing is kept.
+    again = client.post(assess, {"summit": demo.pk, "kind": "final", "note": ""})
+    assert again.status_code == 200
+    assert "already has its final assessment" in again.content.decode()
+    assert Assessment.objects.filter(summit=demo).count() == 2
+    # The report itself only reads.
+    assert client.post(url, {"summit": demo.pk, "kind": "interim"}).status_code == 405
+    assert Assessment.objects.filter(summit=demo).count() == 2
 
 
 def test_report_and_dashboard_queries_do_not_grow(client: Client, supervisor: Any, rf_desk: Desk) -> None:

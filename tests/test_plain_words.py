@@ -21,8 +21,8 @@ from django.utils import timezone, translation
 from commitments import selectors, services
 from commitments.models import Commitment, Notification, NotificationKind, NotificationPreference
 from commitments.notifications.emails import render_notification
-from commitments.reports.charts import label_lines, svg_number, timeline
-from commitments.reports.compliance import Row
+from commitments.reports.charts import label_lines, svg_number, timeline, timeline_rows
+from commitments.reports.compliance import Row, assessment_freeze
 from commitments.reports.summaries import report_get
 from commitments.templatetags.pb_numbers import grouped
 from common.numbers import count_format
@@ -210,19 +210,48 @@ def test_the_report_shows_status_labels_not_codes(client: Client, supervisor: An
     assert ">Partially fulfilled</text>" in html
 
 
+def _assess(client: Client, summit: Summit | None = None) -> str:
+    url = reverse("admin:commitments_commitment_assess") + (f"?summit={summit.pk}" if summit else "")
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_the_assessment_form_starts_on_the_summit_being_viewed(client: Client, supervisor: Any, demo: Summit) -> None:
     other = Summit.objects.create(
         title="A later meeting", kind=demo.kind, starts_at=demo.starts_at.replace(year=2001), time_zone="Asia/Tokyo"
     )
     login(client, supervisor)
     for viewed in (demo, other):
-        form = _report(client, viewed).split('id="freeze-form"', 1)[1]
-        # The summit on screen, carried by the form rather than chosen a second time.
+        # The summit's report links to keeping an assessment of it…
+        assess = reverse("admin:commitments_commitment_assess") + f"?summit={viewed.pk}"
+        assert f'href="{assess}">Keep an assessment of this summit…</a>' in _report(client, viewed)
+        # …whose form carries the summit named in its title rather than asking for it a second time.
+        page = _assess(client, viewed)
+        assert f"<h1>Keep an assessment of {viewed.title}</h1>" in page
+        form = page.split('id="freeze-form"', 1)[1]
         assert f'<input type="hidden" name="summit" value="{viewed.pk}"' in form
         assert 'name="summit"' not in form.replace(f'<input type="hidden" name="summit" value="{viewed.pk}"', "")
-    # Not looking at one: no summit chosen, and none listed (the field asks the autocomplete as one types).
-    unfiltered = _report(client).split('id="freeze-form"', 1)[1]
+    # Come from the whole report: no summit chosen, and none listed (the field asks the autocomplete as one types).
+    assert 'href="/admin/commitments/commitment/report/assess/">Keep an assessment…</a>' in _report(client)
+    unfiltered = _assess(client).split('id="freeze-form"', 1)[1]
     assert "<option" not in unfiltered.split("</select>", 1)[0]
+
+
+def test_the_assessment_page_says_what_is_kept_already(client: Client, supervisor: Any, demo: Summit) -> None:
+    login(client, supervisor)
+    assert "No assessment kept yet." in _assess(client, demo)
+    assessment_freeze(summit=demo, kind="interim", note="", by=supervisor, now=CHRISTMAS_2000, as_of=None)
+    assert "Kept so far: Interim, 25 Dec 2000" in _assess(client, demo)
+
+
+def test_only_those_who_record_meetings_keep_assessments(client: Client, viewer: Any, demo: Summit) -> None:
+    login(client, viewer)
+    assert "Keep an assessment" not in _report(client, demo)
+    url = reverse("admin:commitments_commitment_assess") + f"?summit={demo.pk}"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"summit": demo.pk, "kind": "interim"}).status_code == 403
+    assert not demo.assessments.exists()
 
 
 # --- the timeline ------------------------------------------------------------------------------------------
@@ -232,10 +261,7 @@ YEARS_LATER = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 
 
 def _brunei_timeline(demo: Summit, now: datetime) -> dict[str, Any]:
-    commitments = list(
-        Commitment.objects.filter(summit=demo).exclude(status="draft").select_related("desk").order_by("due_by", "pk")
-    )
-    return timeline(commitments, demo.local_date, now)
+    return timeline(timeline_rows(demo.pk), demo.local_date, now)
 
 
 def test_an_old_meetings_timeline_is_scaled_to_its_windows_with_a_break(demo: Summit) -> None:
@@ -358,7 +384,7 @@ def test_dates_read_the_same_in_lists_pages_and_history(
 
 def test_forms_still_take_iso_dates_and_show_them_to_date_inputs(client: Client, supervisor: Any, demo: Summit) -> None:
     login(client, supervisor)
-    url = reverse("admin:commitments_commitment_report")
+    url = reverse("admin:commitments_commitment_assess")
     response = client.post(url, {"summit": demo.pk, "kind": "interim", "as_of": "2000-12-31", "note": ""})
     assert response.status_code == 302
     assert str(demo.assessments.get().as_of) == "2000-12-31"

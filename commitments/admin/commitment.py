@@ -458,6 +458,11 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     def get_urls(self) -> list[URLPattern]:
         own = [
             path("report/", self.admin_site.admin_view(self.report_view), name="commitments_commitment_report"),
+            path(
+                "report/assess/",
+                self.admin_site.admin_view(self.assess_view),
+                name="commitments_commitment_assess",
+            ),
             path("brief/", self.admin_site.admin_view(self.brief_view), name="commitments_commitment_brief"),
             path(
                 "import-csv/",
@@ -488,6 +493,11 @@ class CommitmentAdmin(WorkflowPanelAdmin):
         from .reports import report_view
 
         return report_view(self, request)
+
+    def assess_view(self, request: HttpRequest) -> HttpResponse:
+        from .reports import assess_view
+
+        return assess_view(self, request)
 
     def brief_view(self, request: HttpRequest) -> HttpResponse:
         from .brief import brief_view

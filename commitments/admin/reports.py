@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,50 +20,28 @@ from summits.models import Summit
 
 from .. import policy
 from ..models import Assessment, Commitment
-from ..reports.charts import TIMELINE_COLUMNS, status_bars, timeline
+from ..reports.charts import status_bars, status_bars_svg, timeline, timeline_rows, timeline_svg
 from ..reports.compliance import assessment_compare, assessment_freeze
 from ..reports.summaries import report_get, summit_report
 
 
-class KnownSummitSelect(AutocompleteSelect):
-    """Django admin's autocomplete, told the summit the page has already read (`known`): when that is the one
-    chosen, its option is written from it, where AutocompleteSelect would read it again (once per form)."""
-
-    def __init__(self, *args: Any, known: Summit | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.known = known
-
-    def optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> list[Any]:
-        known = self.known
-        chosen = [str(v) for v in value if v not in self.choices.field.empty_values]
-        if known is None or chosen != [str(known.pk)]:
-            return list(super().optgroups(name, value, attr))
-        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
-        label = self.choices.field.label_from_instance(known)
-        options.append(self.create_option(name, known.pk, label, True, len(options)))
-        return [(None, options, 0)]
-
-
-def _summit_field(
-    admin_site: admin.AdminSite, *, required: bool = True, known: Summit | None = None
-) -> forms.ModelChoiceField[Summit]:
+def _summit_field(admin_site: admin.AdminSite, *, required: bool = True) -> forms.ModelChoiceField[Summit]:
     """A summit chosen by typing its title: Django admin's autocomplete (SummitAdmin's search, 20 at a time),
-    never a <select> of every summit. Only the chosen one is rendered, read without its source text (or not
-    read at all when it is the `known` one)."""
+    never a <select> of every summit. Only the chosen one is rendered, read without its source text."""
     return forms.ModelChoiceField(
         label=_("Summit"),
         required=required,
         queryset=Summit.objects.only("pk", "title", "starts_at", "time_zone"),
-        widget=KnownSummitSelect(Commitment._meta.get_field("summit"), admin_site, known=known),
+        widget=AutocompleteSelect(Commitment._meta.get_field("summit"), admin_site),
     )
 
 
 class SummitChoiceForm(forms.Form):
-    """The summit to look at (GET ?summit=)."""
+    """The summit to look at (GET ?summit=), on the whole report."""
 
-    def __init__(self, *args: Any, admin_site: admin.AdminSite, known: Summit | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["summit"] = _summit_field(admin_site, required=False, known=known)
+        self.fields["summit"] = _summit_field(admin_site, required=False)
 
 
 class FreezeForm(forms.Form):
@@ -79,12 +56,20 @@ class FreezeForm(forms.Form):
 
     def __init__(self, *args: Any, admin_site: admin.AdminSite, known: Summit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        summit = _summit_field(admin_site, known=known)
+        summit = _summit_field(admin_site)
         if known is not None:
-            # On a summit's page the assessment is of that summit: carried in the form, not chosen again (a
-            # second search-as-you-type box for the summit already on screen would only invite a mistake).
+            # Come from a summit's report, the assessment is of that summit: carried in the form, not chosen
+            # again (a search-as-you-type box for the summit named in the title would only invite a mistake).
             summit.widget = forms.HiddenInput()
         self.fields = {"summit": summit, **self.fields}  # first, as it always was
+
+
+def _summit_asked(request: HttpRequest) -> Summit | None:
+    """The summit named by ?summit=<id>, read without its source text; None when none (or no such one) is."""
+    asked = request.GET.get("summit") or ""
+    if not asked.isdigit():
+        return None
+    return Summit.objects.only("pk", "title", "starts_at", "time_zone").filter(pk=asked).first()
 
 
 def _page_url(request: HttpRequest, number: int) -> str:
@@ -94,16 +79,33 @@ def _page_url(request: HttpRequest, number: int) -> str:
 
 
 def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest) -> HttpResponse:
+    """The whole report, or one summit's (?summit=<id>). It only reads: an assessment is kept on its own page
+    (assess_view), one link away, so the report carries no form a reader does not use."""
     if not policy.can_view(request.user):
         raise PermissionDenied
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     site = model_admin.admin_site
     now = timezone.now()
-    summit = (
-        Summit.objects.only("pk", "title", "starts_at", "time_zone").filter(pk=request.GET.get("summit") or 0).first()
-        if (request.GET.get("summit") or "").isdigit()
-        else None
-    )
-    # Keeping an assessment is done while looking at a summit: the form starts on that one.
+    summit = _summit_asked(request)
+    context: dict[str, Any] = {
+        **site.each_context(request),
+        "opts": model_admin.model._meta,
+        "summit": summit,
+        "can_freeze": policy.can_edit_summits(request.user),
+    }
+    context.update(_all_summits(request, now, site) if summit is None else _one_summit(summit, now))
+    return TemplateResponse(request, "admin/commitments/report.html", context)
+
+
+def assess_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest) -> HttpResponse:
+    """Keep an assessment: a summit's scores as they stood on a day (assessment_freeze). Reached from the report
+    (?summit=<id>: that summit, carried in the form; without it, chosen by typing its title); once kept, the
+    summit's report, where the new assessment is listed and compared with the one before."""
+    if not policy.can_edit_summits(request.user):
+        raise PermissionDenied
+    site = model_admin.admin_site
+    summit = _summit_asked(request)
     form = FreezeForm(
         request.POST or None, initial={"summit": summit.pk} if summit else None, admin_site=site, known=summit
     )
@@ -114,7 +116,7 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
                 kind=form.cleaned_data["kind"],
                 note=form.cleaned_data["note"],
                 by=request.user,
-                now=now,
+                now=timezone.now(),
                 as_of=form.cleaned_data["as_of"],
             )
         except ValidationError as refused:
@@ -123,27 +125,34 @@ def report_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
             model_admin.message_user(
                 request, gettext("Kept: %(assessment)s.") % {"assessment": assessment}, messages.SUCCESS
             )
-            target = reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}#summit"
+            target = reverse("admin:commitments_commitment_report") + f"?summit={assessment.summit_id}#assessments"
             return HttpResponseRedirect(target)
-    chooser = SummitChoiceForm(
-        initial={"summit": summit.pk} if summit else None, admin_site=site, known=summit, auto_id="pb-%s"
+    title = (
+        gettext("Keep an assessment of %(title)s") % {"title": summit.title}
+        if summit
+        else gettext("Keep an assessment")
     )
     context: dict[str, Any] = {
         **site.each_context(request),
         "opts": model_admin.model._meta,
+        "title": title,
         "summit": summit,
-        "summit_form": chooser,
-        "media": chooser.media + form.media,
-        "freeze_form": form,
-        "can_freeze": policy.can_edit_summits(request.user),
+        "form": form,
+        "media": form.media,
+        "kept": (
+            list(Assessment.objects.filter(summit=summit).select_related("created_by").order_by("as_of", "created_at"))
+            if summit
+            else []
+        ),
     }
-    context.update(_all_summits(request, now) if summit is None else _one_summit(summit, now))
-    return TemplateResponse(request, "admin/commitments/report.html", context)
+    return TemplateResponse(request, "admin/commitments/assess.html", context)
 
 
-def _all_summits(request: HttpRequest, now: datetime) -> dict[str, Any]:
-    """The whole report, from the kept summaries: overall, by party, one page of summits, by desk."""
+def _all_summits(request: HttpRequest, now: datetime, site: admin.AdminSite) -> dict[str, Any]:
+    """The whole report, from the kept summaries: overall, by party, one page of summits, by desk; and a box to
+    choose a summit by typing its title."""
     search = request.GET.get("q", "")
+    chooser = SummitChoiceForm(admin_site=site, auto_id="pb-%s")
     report = report_get(now=now, search=search, page=request.GET.get("page") or 1)
     page = report.page
     return {
@@ -153,11 +162,13 @@ def _all_summits(request: HttpRequest, now: datetime) -> dict[str, Any]:
         "by_summit": report.by_summit,
         "by_party": report.by_party,
         "by_desk": report.by_desk,
-        "bars": status_bars(report.by_party),
+        "bars_svg": status_bars_svg(status_bars(report.by_party)),
         "search": search,
         "page_obj": page,
         "previous_url": _page_url(request, page.previous_page_number()) if page.has_previous() else "",
         "next_url": _page_url(request, page.next_page_number()) if page.has_next() else "",
+        "summit_form": chooser,
+        "media": chooser.media,
     }
 
 
@@ -166,15 +177,7 @@ def _one_summit(summit: Summit, now: datetime) -> dict[str, Any]:
     timeline and its assessments. The whole report's tables are not drawn beside it (they are one link away):
     a page about one meeting costs what that meeting holds, whatever the size of the rest."""
     figures = summit_report(summit)
-    # The columns the timeline draws and its overdue rule reads (with the desk's zone), not the whole rows with
-    # their quotes and descriptions.
-    commitments = list(
-        Commitment.objects.filter(summit=summit)
-        .exclude(status="draft")
-        .select_related("desk")
-        .only(*TIMELINE_COLUMNS)
-        .order_by("due_by", "pk")
-    )
+    drawn = timeline(timeline_rows(summit.pk), summit.local_date, now)
     assessments = list(
         Assessment.objects.filter(summit=summit).select_related("created_by").order_by("as_of", "created_at")
     )
@@ -183,10 +186,13 @@ def _one_summit(summit: Summit, now: datetime) -> dict[str, Any]:
         "summit_rows": [figures.summit],
         "by_party": figures.by_party,
         "by_desk": figures.by_desk,
-        "bars": status_bars(figures.by_party),
-        "timeline": timeline(commitments, summit.local_date, now),
-        "timeline_title": gettext("Timeline of %(title)s: each commitment from the meeting to its deadline")
-        % {"title": summit.title},
+        "bars_svg": status_bars_svg(status_bars(figures.by_party)),
+        "timeline": drawn,
+        "timeline_svg": timeline_svg(
+            drawn,
+            gettext("Timeline of %(title)s: each commitment from the meeting to its deadline")
+            % {"title": summit.title},
+        ),
         "assessments": assessments,
     }
     if len(assessments) >= 2:

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Any, NamedTuple
 
+from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
+from common import compiled
 from common.numbers import count_format
 
 from ..deadlines import window_words
 from ..models import Commitment
-from ..selectors import commitment_is_overdue
+from ..rules import is_overdue
 from ..workflow import STATUS_COLOURS, Status, labels
 from .compliance import Row
 
@@ -86,6 +95,43 @@ def status_bars(rows: list[Row]) -> dict[str, object]:
     }
 
 
+def status_bars_svg(bars: dict[str, Any]) -> SafeString:
+    """`status_bars()` drawn: a bar per party, a segment per status with its words on hover, and the legend."""
+    label_x = LABEL_WIDTH - 8
+    parts: list[str] = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="bars-title" width="{}" height="{}"'
+            ' viewBox="0 0 {} {}" font-family="sans-serif" font-size="12">\n  <title id="bars-title">{}</title>\n',
+            *(bars["width"], bars["height"], bars["width"], bars["height"], bars["title"]),
+        )
+    ]
+    for bar in bars["bars"]:
+        parts.append(
+            format_html(
+                '  <text x="{}" y="{}" text-anchor="end">{} ({})</text>\n  ',
+                *(label_x, bar.y + 17, bar.label, count_format(bar.total)),
+            )
+        )
+        parts.append(
+            format_html_join(
+                "",
+                '<rect x="{}" y="{}" width="{}" height="24" fill="{}"><title>{}</title></rect>',
+                ((s.x_text, bar.y, s.width_text, s.colour, s.title) for s in bar.segments),
+            )
+        )
+        parts.append("\n")
+    parts.append(
+        format_html_join(
+            "",
+            '  <g transform="translate({},{})"><rect width="10" height="10" fill="{}"/>'
+            '<text x="14" y="9" font-size="11">{}</text></g>',
+            ((x, y, colour, name) for name, colour, x, y in bars["legend"]),
+        )
+    )
+    parts.append("\n</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (each part escaped by format_html, the rest constants)
+
+
 # The timeline: labels on the left, the commitments' windows on a linear scale, and when today (or a late
 # closing) lies far beyond them, a break and a short stretch after it, so the windows keep their width.
 TIMELINE_LABEL_WIDTH = 250
@@ -98,10 +144,34 @@ LABEL_CHARS = 40  # per line of a lane's label, at 11 px in TIMELINE_LABEL_WIDTH
 BREAK_AFTER = 0.25
 
 
-# What `timeline` reads of each commitment (with select_related("desk")): a page loads these, not whole rows.
-TIMELINE_COLUMNS = (
-    "pk", "title", "status", "condition_state", "due_phrase", "due_from", "due_by", "closed_on", "desk__time_zone",
-)  # fmt: skip
+class TimelineRow(NamedTuple):
+    """What `timeline` reads of a commitment (timeline_rows)."""
+
+    id: int
+    title: str
+    status: str
+    condition_state: str
+    due_phrase: str
+    due_from: date | None
+    due_by: date | None
+    closed_on: date | None
+    time_zone: str  # its desk's, for the overdue rule
+
+
+def _timeline_query(summit_id: int) -> QuerySet[Commitment]:
+    return (
+        Commitment.objects.filter(summit_id=summit_id)
+        .exclude(status=Status.DRAFT)
+        .annotate(time_zone=F("desk__time_zone"))
+        .order_by(F("due_by").asc(nulls_last=True), "pk")
+        .values(*TimelineRow._fields)
+    )
+
+
+def timeline_rows(summit_id: int) -> list[TimelineRow]:
+    """A summit's commitments as its timeline draws them, by deadline: the columns it reads (with the desk's
+    zone), not whole model instances with their quotes and descriptions; from a statement compiled once."""
+    return [TimelineRow(**row) for row in compiled.rows(_timeline_query, summit_id)]
 
 
 @dataclass
@@ -123,6 +193,7 @@ class Lane:
     due_text: str
     window_text: str
     closed_text: str
+    url: str  # the commitment's admin page
 
     # The SVG's hover words, written here because makemessages does not read .svg templates.
     @property
@@ -173,7 +244,7 @@ def _gap_words(days: int) -> str:
     return ngettext("%(n)d days", "%(n)d days", days) % {"n": days}
 
 
-def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dict[str, object]:
+def timeline(commitments: Sequence[TimelineRow], meeting: date, now: datetime) -> dict[str, object]:
     """One lane per commitment from the meeting day to due_by (window shaded from due_from).
 
     The scale runs from the meeting to the latest deadline (at least 30 days), with a small margin. A closing
@@ -199,16 +270,26 @@ def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dic
             return far_start + TIMELINE_FAR * (day - far[0]).days / reach if len(far) > 1 else far_start + TIMELINE_FAR
         return TIMELINE_LABEL_WIDTH + TIMELINE_PLOT * min(max((day - meeting).days, 0), span) / span
 
+    # A summit's dates repeat (the meeting, the end of its year, today): each is written once.
+    date_text = cache(date_format)
+    status_names = labels()  # a lazy label per lane would look the message up in the catalogues each time
+    # One URL reversed, the others written from it: reversing walks the admin's URL patterns every time.
+    url_of = reverse("admin:commitments_commitment_change", args=[0]).replace("/0/", "/{}/")
     lanes = []
     for index, commitment in enumerate(commitments):
         due = commitment.due_by
         end = x(due) if due else x(axis_end)
-        status = commitment.get_status_display()
-        overdue = commitment_is_overdue(commitment, now) if due else False
+        overdue = is_overdue(
+            status=commitment.status,
+            condition_state=commitment.condition_state,
+            due_by=due,
+            time_zone=commitment.time_zone,
+            now=now,
+        )
         conditional = commitment.condition_state == Commitment.ConditionState.PENDING
         lanes.append(
             Lane(
-                pk=commitment.pk,
+                pk=commitment.id,
                 title=commitment.title,
                 lines=label_lines(commitment.title),
                 y=34 + index * LANE_HEIGHT,
@@ -221,13 +302,14 @@ def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dic
                 overdue=overdue,
                 conditional=conditional,
                 dated=due is not None,
-                status=status
+                status=status_names.get(commitment.status, commitment.status)
                 + (gettext("; overdue") if overdue else "")
                 + (gettext("; condition pending") if conditional else ""),
                 due_text=(commitment.due_phrase or gettext("no deadline"))
-                + (gettext(" — by %(end)s") % {"end": date_format(due)} if due else ""),
-                window_text=window_words(commitment.due_from, commitment.due_by),
-                closed_text=date_format(commitment.closed_on) if commitment.closed_on else "—",
+                + (gettext(" — by %(end)s") % {"end": date_text(due)} if due else ""),
+                window_text=window_words(commitment.due_from, commitment.due_by, date_text=date_text),
+                closed_text=date_text(commitment.closed_on) if commitment.closed_on else "—",
+                url=url_of.format(commitment.id),
             )
         )
     width = far_start + TIMELINE_FAR + 20 if far else TIMELINE_LABEL_WIDTH + TIMELINE_PLOT + 20
@@ -238,11 +320,11 @@ def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dic
         "height": height,
         "width": width,
         "today": x(today) if today >= meeting else None,
-        "today_label": gettext("today, %(date)s") % {"date": date_format(today)},
+        "today_label": gettext("today, %(date)s") % {"date": date_text(today)},
         "today_word": gettext("today"),
         "table_note": gettext("The table below lists the same commitments in words."),
-        "start_label": date_format(meeting),
-        "end_label": date_format(axis_end),
+        "start_label": date_text(meeting),
+        "end_label": date_text(axis_end),
         "end_x": TIMELINE_LABEL_WIDTH + TIMELINE_PLOT,
         "label_width": TIMELINE_LABEL_WIDTH,
         "break": (
@@ -265,9 +347,95 @@ def timeline(commitments: list[Commitment], meeting: date, now: datetime) -> dic
         )
         % {
             "count": len(lanes),
-            "meeting": date_format(meeting),
-            "end": date_format(axis_end),
+            "meeting": date_text(meeting),
+            "end": date_text(axis_end),
             "gap": gap,
-            "today": date_format(today),
+            "today": date_text(today),
         },
     }
+
+
+def timeline_svg(drawn: dict[str, Any], title: str) -> SafeString:
+    """The timeline `timeline()` laid out, as SVG: a title and description for screen readers, the axis, a
+    lane per commitment (its label, its bar or dotted line, its window, its closing), the break and today.
+
+    Written here rather than in a template: a lane is a dozen numbers and words, and the template language's
+    look-up and filter for each cost several times the drawing (a summit's report is measured against its SQL)."""
+    label_x = TIMELINE_LABEL_WIDTH - 8  # where the lanes' labels end
+    height, end_x = drawn["height"], drawn["end_x"]
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="tl-title tl-desc" width="{}"'
+            ' height="{}" viewBox="0 0 {} {}" font-family="sans-serif" font-size="11">\n'
+            '  <title id="tl-title">{}</title>\n  <desc id="tl-desc">{} {}</desc>\n'
+            '  <defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse"'
+            ' patternTransform="rotate(45)"><rect width="3" height="6" fill="#7c3aed" opacity="0.45"/>'
+            "</pattern></defs>\n"
+            '  <text x="{}" y="14">{}</text>\n  <text x="{}" y="14" text-anchor="end">{}</text>\n'
+            '  <line x1="{}" x2="{}" y1="22" y2="22" stroke="#9ca3af"/>\n',
+            drawn["width"], height, drawn["width"], height, title, drawn["description"], drawn["table_note"],
+            TIMELINE_LABEL_WIDTH, drawn["start_label"], end_x, drawn["end_label"], TIMELINE_LABEL_WIDTH, end_x,
+        )
+    ]  # fmt: skip
+    gap = drawn["break"]
+    if gap:
+        x = gap["x"]
+        parts.append(
+            format_html(
+                '  <g class="pb-tl-break"><title>{}</title>\n'
+                '    <text x="{}" y="14" text-anchor="middle" fill="#374151">{}</text>\n'
+                '    <line x1="{}" x2="{}" y1="28" y2="{}" stroke="#9ca3af"/>\n'
+                '    <line x1="{}" x2="{}" y1="28" y2="{}" stroke="#9ca3af"/></g>\n',
+                gap["title"], svg_number(x), gap["words"],
+                svg_number(x - 6), svg_number(x - 2), height - 6, svg_number(x + 2), svg_number(x + 6), height - 6,
+            )
+        )  # fmt: skip
+    for lane in drawn["lanes"]:
+        parts.append(_lane_svg(lane, label_x))
+    today = drawn["today"]
+    if today is not None:
+        x_text = svg_number(today)
+        parts.append(
+            format_html(
+                '  <g class="pb-tl-today"><title>{}</title>\n    <text x="{}" y="14" text-anchor="end">{}</text>\n'
+                '    <line x1="{}" x2="{}" y1="18" y2="{}" stroke="#111" stroke-dasharray="4 3"/></g>\n',
+                capfirst(drawn["today_label"]), x_text, drawn["today_word"], x_text, x_text, height,
+            )
+        )  # fmt: skip
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(parts))  # noqa: S308 (each part escaped by format_html)
+
+
+def _lane_svg(lane: Lane, label_x: int) -> SafeString:
+    dy = mark_safe(' dy="13"')  # each line after the first, below it
+    lines = format_html_join(
+        "", '<tspan x="{}"{}>{}</tspan>', ((label_x, dy if i else "", line) for i, line in enumerate(lane.lines))
+    )
+    bar_y, middle_y = lane.y + 6, lane.y + 12
+    if lane.dated:
+        fill = "url(#hatch)" if lane.conditional else "#dc2626" if lane.overdue else "#93c5fd"
+        bar = format_html(
+            '<rect x="{}" y="{}" width="{}" height="12" fill="{}"/>',
+            *(svg_number(lane.start), bar_y, svg_number(lane.width), fill),
+        )
+    else:
+        bar = format_html(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#9ca3af" stroke-dasharray="3 4"/>',
+            *(svg_number(lane.start), svg_number(lane.end), middle_y, middle_y),
+        )
+    window = ""
+    if lane.window_start is not None:
+        window = format_html(
+            '\n    <rect x="{}" y="{}" width="{}" height="12" fill="#1d4ed8" opacity="0.45"><title>{}</title></rect>',
+            *(svg_number(lane.window_start), bar_y, svg_number(lane.window_width), lane.window_title),
+        )
+    closed = ""
+    if lane.closed is not None:
+        closed = format_html(
+            '\n    <circle cx="{}" cy="{}" r="5" fill="#15803d"><title>{}</title></circle>',
+            *(svg_number(lane.closed), middle_y, lane.closed_title),
+        )
+    return format_html(
+        '  <g><title>{}</title>\n    <text x="{}" y="{}" text-anchor="end">{}</text>\n    {}{}{}\n  </g>\n',
+        *(lane.summary, label_x, lane.y + 11, lines, bar, window, closed),
+    )

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -44,6 +44,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
+from common import compiled
 from common.numbers import count_format
 
 from .. import policy
@@ -260,34 +261,25 @@ def rows_of(records: Any) -> list[Row]:
     return [Row.from_figures(row.get("group_code", row["group_key"]), row["group_label"], row) for row in records]
 
 
-# Stands for the summit in the statement compiled once (_summit_statement); no summit's id is negative.
-_ANY_SUMMIT = -2_000_000_001
+def _by_desk(summit_id: int) -> QuerySet[Commitment]:
+    return _ordered(grouped("desk", Commitment.objects.filter(summit_id=summit_id), labelled=True))
 
 
-@functools.cache
-def _summit_statement(vendor: str, by: str) -> tuple[str, tuple[Any, ...], int]:
-    """`compliance(by)` over one summit's commitments as SQL, compiled once per process and kind of database,
-    and where the summit's id goes among its parameters (its only one that changes).
+def _by_party(summit_id: int) -> QuerySet[Commitment]:
+    return _ordered(grouped("party", Commitment.objects.filter(summit_id=summit_id), labelled=True))
 
-    Django takes longer to build and compile twenty filtered aggregates (about 3 ms) than the database takes to
-    run them over a meeting's tens of commitments (about 1 ms, on Commitment's summit_id index); the report of
-    one summit, page or API, paid that twice a request. The statement is `grouped`'s own, so it cannot drift."""
-    records = _ordered(grouped(by, Commitment.objects.filter(summit_id=_ANY_SUMMIT), labelled=True))
-    sql, params = records.query.sql_with_params()
-    (where,) = [i for i, param in enumerate(params) if param == _ANY_SUMMIT]  # exactly one, or fail loudly
-    return sql, tuple(params), where
+
+_SUMMIT_GROUPED = {"desk": _by_desk, "party": _by_party}
 
 
 def summit_grouped(by: str, summit_id: int) -> list[dict[str, Any]]:
     """`grouped(by, <the summit's commitments>, labelled=True)`'s records in `compliance`'s order, read by
-    name from a statement compiled once (`_summit_statement`). The figures come as the database gives them,
-    which Row.from_figures reads as it reads the ORM's (a delay's sum: an interval, or SQLite's microseconds)."""
-    sql, params, where = _summit_statement(connection.vendor, by)
-    bound = [*params[:where], int(summit_id), *params[where + 1 :]]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, bound)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, record, strict=True)) for record in cursor.fetchall()]
+    name from a statement compiled once per process (common.compiled): Django takes longer to build and compile
+    twenty filtered aggregates (about 3 ms) than the database takes to run them over a meeting's tens of
+    commitments (about 1 ms, on Commitment's summit_id index), and the report of one summit, page or API, paid
+    that twice a request. The figures come as the database gives them, which Row.from_figures reads as it reads
+    the ORM's (a delay's sum: an interval, or SQLite's microseconds)."""
+    return compiled.rows(_SUMMIT_GROUPED[by], summit_id)
 
 
 def figures_summed(records: list[dict[str, Any]]) -> dict[str, Any]:
