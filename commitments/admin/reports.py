@@ -139,11 +139,10 @@ def assess_view(model_admin: admin.ModelAdmin[Commitment], request: HttpRequest)
         "summit": summit,
         "form": form,
         "media": form.media,
-        "kept": (
-            list(Assessment.objects.filter(summit=summit).select_related("created_by").order_by("as_of", "created_at"))
-            if summit
-            else []
-        ),
+        # What was kept of this summit already (a second final one would be refused): kind and day.
+        "kept": list(Assessment.objects.filter(summit=summit).only("kind", "as_of").order_by("as_of", "created_at"))
+        if summit
+        else [],
     }
     return TemplateResponse(request, "admin/commitments/assess.html", context)
 

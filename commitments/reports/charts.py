@@ -195,7 +195,7 @@ class Lane:
     closed_text: str
     url: str  # the commitment's admin page
 
-    # The SVG's hover words, written here because makemessages does not read .svg templates.
+    # The SVG's hover words (timeline_svg).
     @property
     def summary(self) -> str:
         words = f"{self.title} — {self.status}; {self.due_text}"
