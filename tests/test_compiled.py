@@ -1,5 +1,6 @@
 """A query compiled by Django once and run with one value changing (common/compiled.py): the same rows as the
-ORM's, its constants bound once on PostgreSQL, and nothing but a whole number reaching its SQL."""
+ORM's (on SQLite, the ORM's own), its constants bound once on PostgreSQL, nothing but a whole number reaching
+its SQL; and the summit a report's page reads through it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from commitments.reports.charts import TimelineRow, timeline_rows
 from commitments.reports.compliance import grouped
 from common import compiled
 from summits.models import Summit
+from summits.selectors import summit_heading_get
 
 BUILT: list[int] = []
 
@@ -28,6 +30,10 @@ def _titles_with_a_percent(summit_id: int) -> QuerySet[Any]:
         .order_by("pk")
         .values("id", "title")
     )
+
+
+def _ignoring_its_value(summit_id: int) -> QuerySet[Any]:
+    return Commitment.objects.filter(summit_id__gt=0).values("id")
 
 
 def _by_party(summit_id: int) -> QuerySet[Any]:
@@ -64,7 +70,7 @@ def test_the_timeline_reads_the_same_rows_as_the_orm(demo: Summit) -> None:
     assert {type(row.due_by).__name__ for row in rows} == {"date", "NoneType"}
 
 
-def test_built_once_then_only_the_value_changes(demo: Summit) -> None:
+def test_built_once_then_only_the_value_changes(postgres: Any, demo: Summit) -> None:
     other = Summit.objects.create(title="Later", kind=demo.kind, starts_at=demo.starts_at, time_zone="Asia/Tokyo")
     compiled.statement.cache_clear()
     BUILT.clear()
@@ -73,8 +79,13 @@ def test_built_once_then_only_the_value_changes(demo: Summit) -> None:
         assert compiled.rows(_titles_with_a_percent, other.pk) == []
     assert BUILT == [compiled.STAND_IN]  # built once, with the stand-in, never with a real id
     (query,) = captured.captured_queries
-    assert str(other.pk) in query["sql"]
+    assert f"= {other.pk}" in query["sql"].replace("=  ", "= ")
     assert str(compiled.STAND_IN) not in query["sql"]
+
+
+def test_a_query_that_does_not_use_its_value_once_is_refused(postgres: Any, demo: Summit) -> None:
+    with pytest.raises(ValueError, match="exactly once"):
+        compiled.rows(_ignoring_its_value, demo.pk)
 
 
 @pytest.mark.parametrize("value", ["1 OR 1=1", "1; DROP TABLE commitments_commitment", None, "-"])
@@ -85,14 +96,27 @@ def test_only_a_whole_number_reaches_the_sql(demo: Summit, value: Any) -> None:
 
 
 def test_on_postgresql_every_constant_is_bound_once(postgres: Any, demo: Summit, percent_titles: list[int]) -> None:
-    sql, params, at = compiled.statement(_by_party, connection.vendor)
-    # No parameters left for psycopg to parse the statement for and adapt (87 of them, before), the value's
-    # place the one stand-in in it.
-    assert params is None
+    sql, at = compiled.statement(_by_party)
+    # No parameters left for psycopg to parse the statement for and adapt (87 of them, before): the value's
+    # place is the one stand-in in it.
     assert sql.count(str(compiled.STAND_IN)) == 1
     assert sql[at:].startswith(str(compiled.STAND_IN))
     assert "'fulfilled'" in sql
     # A '%' in a constant stays itself: the statement is run with no parameters, so nothing reads it as one.
-    title_sql, _, _ = compiled.statement(_titles_with_a_percent, connection.vendor)
-    assert "'%%%%'" not in title_sql
+    title_sql, _ = compiled.statement(_titles_with_a_percent)
+    assert "E'%\\\\%%'" in title_sql  # the LIKE pattern (anything, a '%', anything) as psycopg writes it
     assert [row["id"] for row in compiled.rows(_titles_with_a_percent, demo.pk)] == percent_titles
+
+
+def test_a_reports_summit_is_read_with_its_heading_only(demo: Summit) -> None:
+    summit = summit_heading_get(demo.pk)
+    assert summit is not None
+    assert (summit.pk, summit.title, summit.starts_at, summit.local_date) == (
+        demo.pk,
+        demo.title,
+        demo.starts_at,
+        demo.local_date,
+    )
+    assert summit.starts_at.tzinfo is not None  # aware, as the ORM gives it, on either database
+    assert summit.get_deferred_fields() >= {"source_text", "occasion"}
+    assert summit_heading_get(demo.pk + 1000) is None

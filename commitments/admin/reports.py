@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from summits.models import Summit
+from summits.selectors import summit_heading_get
 
 from .. import policy
 from ..models import Assessment, Commitment
@@ -67,9 +68,7 @@ class FreezeForm(forms.Form):
 def _summit_asked(request: HttpRequest) -> Summit | None:
     """The summit named by ?summit=<id>, read without its source text; None when none (or no such one) is."""
     asked = request.GET.get("summit") or ""
-    if not asked.isdigit():
-        return None
-    return Summit.objects.only("pk", "title", "starts_at", "time_zone").filter(pk=asked).first()
+    return summit_heading_get(int(asked)) if asked.isdigit() else None
 
 
 def _page_url(request: HttpRequest, number: int) -> str:

@@ -441,7 +441,7 @@ class ComplianceReportView(APIView):
     def get(self, request: Request) -> Response:
         from rest_framework.utils.urls import replace_query_param
 
-        from summits.models import Summit
+        from summits.selectors import summit_heading_get
 
         from ..reports.summaries import report_get, summit_report
 
@@ -450,7 +450,9 @@ class ComplianceReportView(APIView):
         if chosen:
             if not chosen.isdigit():
                 raise ValidationError({"summit": ["A summit's id, a whole number."]})
-            summit = get_object_or_404(Summit.objects.only("pk", "title", "starts_at", "time_zone"), pk=int(chosen))
+            summit = summit_heading_get(int(chosen))
+            if summit is None:
+                raise Http404
             figures = summit_report(summit)
             return Response(
                 {
