@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, connections
 
 from commitments import policy
 from commitments.demo import demo_load
@@ -108,6 +108,12 @@ def browser(chromium_path: str) -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+        # While Playwright's event loop runs in this thread, asgiref keeps Django's connections in a context
+        # variable rather than in the thread's own storage, so the connection the test's code used is not one
+        # that Django's teardown sees once the loop has stopped: each browser test left it open, and PostgreSQL
+        # refused to drop the test database at the end of the run ("being accessed by other users"). Closed
+        # here, while the loop still runs and they can be seen.
+        connections.close_all()
 
 
 @pytest.fixture
