@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 
 from common import compiled
@@ -24,4 +25,4 @@ def summit_heading_get(summit_id: int) -> Summit | None:
     found = compiled.rows(_heading, summit_id)
     if not found:
         return None
-    return Summit.from_db("default", list(HEADING_FIELDS), [found[0][name] for name in HEADING_FIELDS])
+    return Summit.from_db(DEFAULT_DB_ALIAS, list(HEADING_FIELDS), [found[0][name] for name in HEADING_FIELDS])

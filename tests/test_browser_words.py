@@ -20,6 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FM_VISIT = "Send the Minister for Foreign Affairs to Russia within the year"
 
 
+def _summit_report(browser: Any, live_server: Any, viewport: dict[str, int]) -> tuple[Any, Any]:
+    """The Brunei summit and its report, opened by a supervisor at its timeline."""
+    summit = Commitment.objects.get(title=FM_VISIT).summit
+    page = logged_in(browser, live_server, "supervisor", viewport)
+    page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit.pk}#summit")
+    return summit, page
+
+
 @pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
 def test_the_history_page_speaks_words(
     browser: Any, live_server: Any, staff: dict[str, Any], viewport: dict[str, int], name: str
@@ -61,9 +69,7 @@ def test_the_history_page_speaks_words(
 def test_the_report_reads_in_words_and_fits(
     browser: Any, live_server: Any, staff: dict[str, Any], viewport: dict[str, int], name: str
 ) -> None:
-    summit = Commitment.objects.get(title=FM_VISIT).summit
-    page = logged_in(browser, live_server, "supervisor", viewport)
-    page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit.pk}#summit")
+    summit, page = _summit_report(browser, live_server, viewport)
     by_party = page.locator(".pb-report").first.inner_text()
     assert "Not started:" in by_party
     assert "not_started" not in page.locator("#content").inner_text()
@@ -101,9 +107,7 @@ def test_the_report_reads_in_words_and_fits(
 def test_an_assessment_is_kept_from_a_summits_report(
     browser: Any, live_server: Any, staff: dict[str, Any], viewport: dict[str, int], name: str
 ) -> None:
-    summit = Commitment.objects.get(title=FM_VISIT).summit
-    page = logged_in(browser, live_server, "supervisor", viewport)
-    page.goto(f"{live_server.url}/admin/commitments/commitment/report/?summit={summit.pk}")
+    summit, page = _summit_report(browser, live_server, viewport)
     page.locator("a.button", has_text="Keep an assessment of this summit").click()
     page.wait_for_load_state()
     # The summit's own page for it: named in the title and the breadcrumbs, carried by the form.

@@ -351,6 +351,9 @@ def test_the_report_page_lists_the_timeline_in_words(client: Client, viewer: Any
     assert len(table) == Commitment.objects.filter(summit=demo).count() == 14
     row = next(r for r in table if r[0] == FM_VISIT)
     assert row[1:] == ["by 31 Dec 2000", "Not started; overdue", "—"]
+    # Each title links to that commitment's page.
+    fm = Commitment.objects.get(summit=demo, title=FM_VISIT)
+    assert f'<a href="{change_url(fm)}">{FM_VISIT}</a>' in html
 
 
 # --- one date format ---------------------------------------------------------------------------------------

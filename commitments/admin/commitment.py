@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -45,6 +45,7 @@ from .filters import (
     UrgencyFilter,
 )
 from .forms import CommitmentForm
+from .links import change_path_parts
 from .mixins import HTTPS_URL_FIELDS, ReadOnlyAdminMixin
 from .panel import WorkflowPanelAdmin
 
@@ -334,7 +335,7 @@ class CommitmentAdmin(WorkflowPanelAdmin):
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         changelist = super().get_changelist_instance(request)
         now = timezone.now()
-        head, _sep, tail = reverse("admin:commitments_commitment_change", args=[0]).rpartition("/0/")
+        head, tail = change_path_parts()
         filters = changelist.preserved_filters  # "_changelist_filters=…", urlencoded; empty without filters
         tail += f"?{filters}" if filters else ""
         for row in changelist.result_list:

@@ -24,6 +24,7 @@ from ..models import Assessment, Commitment
 from ..reports.charts import status_bars, status_bars_svg, timeline, timeline_rows, timeline_svg
 from ..reports.compliance import assessment_compare, assessment_freeze
 from ..reports.summaries import report_get, summit_report
+from .links import change_path_parts
 
 
 def _summit_field(admin_site: admin.AdminSite, *, required: bool = True) -> forms.ModelChoiceField[Summit]:
@@ -186,6 +187,7 @@ def _one_summit(summit: Summit, now: datetime) -> dict[str, Any]:
         "by_desk": figures.by_desk,
         "bars_svg": status_bars_svg(status_bars(figures.by_party)),
         "timeline": drawn,
+        "change_path": change_path_parts(),
         "timeline_svg": timeline_svg(
             drawn,
             gettext("Timeline of %(title)s: each commitment from the meeting to its deadline")

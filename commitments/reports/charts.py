@@ -10,7 +10,6 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from django.db.models import F, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -193,7 +192,6 @@ class Lane:
     due_text: str
     window_text: str
     closed_text: str
-    url: str  # the commitment's admin page
 
     # The SVG's hover words (timeline_svg).
     @property
@@ -273,8 +271,6 @@ def timeline(commitments: Sequence[TimelineRow], meeting: date, now: datetime) -
     # A summit's dates repeat (the meeting, the end of its year, today): each is written once.
     date_text = cache(date_format)
     status_names = labels()  # a lazy label per lane would look the message up in the catalogues each time
-    # One URL reversed, the others written from it: reversing walks the admin's URL patterns every time.
-    url_of = reverse("admin:commitments_commitment_change", args=[0]).replace("/0/", "/{}/")
     lanes = []
     for index, commitment in enumerate(commitments):
         due = commitment.due_by
@@ -309,7 +305,6 @@ def timeline(commitments: Sequence[TimelineRow], meeting: date, now: datetime) -
                 + (gettext(" — by %(end)s") % {"end": date_text(due)} if due else ""),
                 window_text=window_words(commitment.due_from, commitment.due_by, date_text=date_text),
                 closed_text=date_text(commitment.closed_on) if commitment.closed_on else "—",
-                url=url_of.format(commitment.id),
             )
         )
     width = far_start + TIMELINE_FAR + 20 if far else TIMELINE_LABEL_WIDTH + TIMELINE_PLOT + 20
